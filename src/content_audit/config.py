@@ -1,0 +1,256 @@
+"""AuditConfig: every rule, target and limit of an audit, as one frozen value.
+
+Precedence, lowest first: the TOML shipped with the package (``data/default.toml``) <
+``[tool.content-audit]`` in a ``pyproject.toml`` < a ``--config`` file < command-line flags.
+The shell loads the configuration once and passes it down; nothing reads it from a global.
+
+Unknown keys are errors rather than silently ignored, because a misspelt threshold that
+does nothing is the worst kind of configuration bug.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+DEFAULT_CONFIG_RESOURCE = "default.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class ElementRule:
+    """How to recognise one required element.
+
+    ``headings`` match a heading's text; ``body`` match a sentence of the article text.
+    Patterns are case-insensitive regular expressions; ``{subject}`` stands for the page's
+    subject (from its H1 or title), escaped.  ``negative`` patterns veto a body sentence
+    (for example "available by appointment" is not a consult prompt).
+    """
+
+    name: str
+    headings: tuple[str, ...] = ()
+    body: tuple[str, ...] = ()
+    negative: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreWeights:
+    """Points of the 0-100 page score; they must add up to 100 (checked on load)."""
+
+    definition: int = 20
+    uses: int = 20
+    mechanism: int = 20
+    consult: int = 15
+    readability: int = 15
+    structure: int = 10
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlConfig:
+    """Crawl limits and politeness; defaults are deliberately gentle on a clinic's server."""
+
+    user_agent: str = ""
+    max_pages: int = 10_000
+    max_depth: int = 20
+    delay_s: float = 0.0
+    concurrency: int = 4
+    timeout_s: float = 15.0
+    max_bytes: int = 10_000_000
+    retries: int = 3
+    backoff_s: float = 0.5
+    max_redirects: int = 10
+    respect_robots: bool = True
+    aliases: tuple[str, ...] = ()
+    strip_params: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    batch_size: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """Thresholds of the cross-page checks."""
+
+    offtopic_threshold: float = 0.08
+    near_duplicate_threshold: float = 0.9
+    stale_min_ratio: float = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class AuditConfig:
+    """Everything an audit needs to know, loaded once and passed down."""
+
+    grade_target: float = 8.0
+    title_min_chars: int = 20
+    title_max_chars: int = 65
+    meta_min_chars: int = 120
+    meta_max_chars: int = 156
+    thin_words: int = 300
+    disabled_checks: tuple[str, ...] = ()
+    elements: tuple[ElementRule, ...] = ()
+    weights: ScoreWeights = field(default_factory=ScoreWeights)
+    crawl: CrawlConfig = field(default_factory=CrawlConfig)
+    site: SiteConfig = field(default_factory=SiteConfig)
+
+    def rule(self, name: str) -> ElementRule:
+        for rule in self.elements:
+            if rule.name == name:
+                return rule
+        raise KeyError(name)
+
+    def enabled(self, code: str) -> bool:
+        return code not in self.disabled_checks
+
+
+def default_toml() -> str:
+    """The shipped defaults as TOML text (also what ``content-audit config`` prints)."""
+    return resources.files("content_audit.data").joinpath(DEFAULT_CONFIG_RESOURCE).read_text(
+        encoding="utf-8"
+    )
+
+
+def load_config(
+    path: str | Path | None = None,
+    *,
+    pyproject: str | Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> AuditConfig:
+    """Build the AuditConfig from the shipped defaults and the user's layers.
+
+    ``pyproject`` is a ``pyproject.toml`` whose ``[tool.content-audit]`` table applies when
+    present; ``path`` is an explicit config file (its keys at top level, or under
+    ``[tool.content-audit]`` when it is itself a pyproject); ``overrides`` are flag values
+    with dotted keys (``{"crawl.max_pages": 50}``).
+    """
+    merged = _parse_toml(default_toml(), "<default.toml>")
+    if pyproject is not None and Path(pyproject).is_file():
+        table = _read_toml(Path(pyproject)).get("tool", {}).get("content-audit")
+        if table:
+            _merge(merged, table, str(pyproject))
+    if path is not None:
+        data = _read_toml(Path(path))
+        if "tool" in data and "content-audit" in data.get("tool", {}):
+            data = data["tool"]["content-audit"]
+        _merge(merged, data, str(path))
+    for dotted, value in (overrides or {}).items():
+        if value is None:
+            continue
+        node = merged
+        *parents, leaf = dotted.split(".")
+        for key in parents:
+            node = node.setdefault(key, {})
+        node[leaf] = value
+    return _build(merged, str(path or pyproject or "<default.toml>"))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+    return _parse_toml(text, str(path))
+
+
+def _parse_toml(text: str, source: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML in {source}: {exc}") from None
+
+
+def _merge(base: dict[str, Any], extra: Mapping[str, Any], source: str) -> None:
+    """Merge ``extra`` into ``base``; element rules may ``add_*`` to the shipped lists."""
+    for key, value in extra.items():
+        if key == "elements" and isinstance(value, Mapping):
+            elements = base.setdefault("elements", {})
+            for name, rule in value.items():
+                if not isinstance(rule, Mapping):
+                    raise ConfigError(f"{source}: elements.{name} must be a table")
+                target = elements.setdefault(name, {})
+                for rkey, rvalue in rule.items():
+                    if rkey.startswith("add_"):
+                        listed = target.setdefault(rkey[4:], [])
+                        listed.extend(_as_list(rvalue, f"{source}: elements.{name}.{rkey}"))
+                    else:
+                        target[rkey] = rvalue
+        elif isinstance(value, Mapping) and isinstance(base.get(key), dict):
+            _merge(base[key], value, source)
+        else:
+            base[key] = value
+
+
+def _as_list(value: Any, where: str) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise ConfigError(f"{where} must be a string or a list of strings")
+
+
+def _build(data: dict[str, Any], source: str) -> AuditConfig:
+    data = dict(data)
+    elements_data = data.pop("elements", {})
+    rules = []
+    for name, rule in elements_data.items():
+        kwargs = {}
+        for key in ("headings", "body", "negative"):
+            patterns = tuple(_as_list(rule.get(key, []), f"{source}: elements.{name}.{key}"))
+            for pattern in patterns:
+                _check_pattern(pattern, f"elements.{name}.{key}", source)
+            kwargs[key] = patterns
+        unknown = set(rule) - {"headings", "body", "negative"}
+        if unknown:
+            raise ConfigError(f"{source}: unknown key elements.{name}.{sorted(unknown)[0]}")
+        rules.append(ElementRule(name=name, **kwargs))
+    weights = _record(ScoreWeights, data.pop("weights", {}), "weights", source)
+    if sum(getattr(weights, f.name) for f in fields(ScoreWeights)) != 100:
+        raise ConfigError(f"{source}: weights must add up to 100")
+    crawl = _record(CrawlConfig, data.pop("crawl", {}), "crawl", source)
+    site = _record(SiteConfig, data.pop("site", {}), "site", source)
+    top = _record(AuditConfig, data, "", source)
+    config = replace(top, elements=tuple(rules), weights=weights, crawl=crawl, site=site)
+    if config.grade_target <= 0:
+        raise ConfigError(f"{source}: grade_target must be positive")
+    return config
+
+
+def _record(cls: type, data: Mapping[str, Any], prefix: str, source: str) -> Any:
+    """Instantiate a config dataclass from a table, checking names and types."""
+    known = {f.name: f for f in fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}.{key}" if prefix else key
+        if key not in known or key in {"elements", "weights", "crawl", "site"}:
+            raise ConfigError(f"{source}: unknown key {name}")
+        default = getattr(cls(), key)
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{source}: {name} must be true or false")
+        elif isinstance(default, int | float) and not isinstance(value, bool):
+            if not isinstance(value, int | float):
+                raise ConfigError(f"{source}: {name} must be a number")
+            value = type(default)(value) if isinstance(default, float) else value
+            if isinstance(default, int) and not isinstance(value, int):
+                raise ConfigError(f"{source}: {name} must be a whole number")
+            if value < 0:
+                raise ConfigError(f"{source}: {name} must not be negative")
+        elif isinstance(default, tuple):
+            value = tuple(_as_list(value, f"{source}: {name}"))
+        elif isinstance(default, str) and not isinstance(value, str):
+            raise ConfigError(f"{source}: {name} must be a string")
+        kwargs[key] = value
+    return cls(**kwargs)
+
+
+def _check_pattern(pattern: str, where: str, source: str) -> None:
+    try:
+        re.compile(pattern.replace("{subject}", "x"))
+    except re.error as exc:
+        raise ConfigError(f"{source}: invalid pattern in {where}: {pattern!r} ({exc})") from None

@@ -1,0 +1,202 @@
+"""Typed records that flow between the stages of an audit.
+
+Every record is a frozen, slotted dataclass holding tuples rather than lists, so a
+``PageAudit`` can be shared between threads, pickled to a worker process and compared in
+tests without defensive copies.  Nothing here does I/O or imports anything heavy: the
+single-page check and the crawl workers both import this module first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """How much a finding matters; ``error`` findings make ``check`` exit 1."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Kind(StrEnum):
+    """What a page is. Required elements are only demanded of articles."""
+
+    ARTICLE = "article"
+    LISTING = "listing"
+    OTHER = "other"
+
+
+ELEMENT_NAMES: tuple[str, ...] = ("definition", "uses", "mechanism", "consult")
+"""The four required elements of a patient-education article, in report order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An ``<a href>`` found on the page, resolved against the page URL.
+
+    ``zone`` says where on the page the link sits: ``content`` (article body),
+    ``teaser`` (related-post excerpt), ``recent`` (recent-post list), ``listing``
+    (a card on an index page) or ``chrome`` (header, nav, sidebar, footer).
+    """
+
+    href: str
+    text: str
+    internal: bool
+    zone: str = "content"
+    nofollow: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An ``<img>``; ``alt`` is ``None`` when the attribute is absent (``""`` is decorative)."""
+
+    src: str
+    alt: str | None
+    in_content: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading and the article text under it, up to the next heading of any level.
+
+    The text before the first heading (the intro) is a section with ``level`` 0 and an
+    empty heading unless an H1 precedes it, in which case the H1 is its heading.
+    ``pseudo`` marks a bold paragraph used as a heading (``<p><strong>What Is X?</strong></p>``).
+    """
+
+    heading: str
+    level: int
+    paragraphs: tuple[str, ...] = ()
+    pseudo: bool = False
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.paragraphs)
+
+    @property
+    def words(self) -> int:
+        return sum(len(p.split()) for p in self.paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class Teaser:
+    """An excerpt of another post linking to it, usually cut with "[...]" or "Read more"."""
+
+    text: str
+    href: str
+    truncated: bool
+    title: str = ""
+    position: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RecentPost:
+    """An entry of a "Recent Posts" style list: a title linking to a post."""
+
+    title: str
+    href: str
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What extraction found on one HTML page; the input of every scorer.
+
+    ``sections`` hold the article text only: site chrome, teasers, recent-post lists and
+    listing cards are kept apart so no scorer can mistake them for the article.
+    """
+
+    url: str | None
+    title: str = ""
+    h1: tuple[str, ...] = ()
+    meta_description: str | None = None
+    canonical: str | None = None
+    lang: str | None = None
+    robots_meta: str = ""
+    sections: tuple[Section, ...] = ()
+    teasers: tuple[Teaser, ...] = ()
+    recent_posts: tuple[RecentPost, ...] = ()
+    links: tuple[Link, ...] = ()
+    images: tuple[Image, ...] = ()
+    jsonld_types: tuple[str, ...] = ()
+    listing_items: int = 0
+    date_published: str | None = None
+    date_modified: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The article text, one paragraph a line, headings excluded."""
+        return "\n".join(p for s in self.sections for p in s.paragraphs)
+
+    @property
+    def words(self) -> int:
+        return sum(s.words for s in self.sections)
+
+    @property
+    def subject(self) -> str:
+        """The page's topic as a reader sees it: the first H1, else the title."""
+        return self.h1[0] if self.h1 else self.title
+
+
+@dataclass(frozen=True, slots=True)
+class ElementResult:
+    """Whether one required element is present, and the proof.
+
+    ``via`` is ``heading`` (a real heading matched), ``pseudo_heading`` (a bold paragraph
+    used as a heading), ``text`` (a sentence in the body) or ``None`` when absent.
+    """
+
+    name: str
+    present: bool
+    heading: str | None = None
+    evidence: str | None = None
+    via: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Readability:
+    """Readability of the article text, measured once per page with textstat."""
+
+    flesch_kincaid_grade: float = 0.0
+    flesch_reading_ease: float = 0.0
+    smog_index: float = 0.0
+    coleman_liau_index: float = 0.0
+    automated_readability_index: float = 0.0
+    words: int = 0
+    sentences: int = 0
+    syllables: int = 0
+    reading_time_s: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem (or note) about a page, under a stable ``code`` listed in checks.py."""
+
+    code: str
+    severity: Severity
+    message: str
+    evidence: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageAudit:
+    """The result of auditing one page: the single output of ``audit_page``."""
+
+    url: str | None
+    page: Page
+    kind: Kind
+    readability: Readability
+    elements: tuple[ElementResult, ...]
+    findings: tuple[Finding, ...]
+    score: int
+
+    def element(self, name: str) -> ElementResult:
+        for result in self.elements:
+            if result.name == name:
+                return result
+        raise KeyError(name)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
