@@ -109,8 +109,10 @@ class AuditConfig:
 
 def default_toml() -> str:
     """The shipped defaults as TOML text (also what ``content-audit config`` prints)."""
-    return resources.files("content_audit.data").joinpath(DEFAULT_CONFIG_RESOURCE).read_text(
-        encoding="utf-8"
+    return (
+        resources.files("content_audit.data")
+        .joinpath(DEFAULT_CONFIG_RESOURCE)
+        .read_text(encoding="utf-8")
     )
 
 

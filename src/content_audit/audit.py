@@ -1,0 +1,75 @@
+"""``audit_page``: the one entry to the core, HTML in, PageAudit out.
+
+Pure: no I/O, no logging, no Prefect.  The crawl workers, the Prefect flow and
+``content-audit check`` all call this function, so a page is judged the same way wherever
+it is audited.  Extraction runs once; every scorer reads the same Page.
+"""
+
+from __future__ import annotations
+
+from .checks import STRUCTURE_CODES, check_page
+from .classify import classify_page
+from .config import AuditConfig, load_config
+from .elements import find_elements
+from .extract import extract_page
+from .model import ElementResult, Finding, Kind, PageAudit, Readability
+from .readability import measure_readability
+
+# Reading grade at which the readability share of the score reaches zero, above the target.
+GRADE_ZERO_MARGIN = 6.0
+# Points of the structure share lost per structure finding.
+STRUCTURE_PENALTY = 0.25
+
+
+def audit_page(html: str, url: str | None = None, config: AuditConfig | None = None) -> PageAudit:
+    """Audit one HTML document: extract, classify, measure, find elements, check, score."""
+    config = config if config is not None else load_config()
+    page = extract_page(html, url)
+    kind = classify_page(page)
+    readability = measure_readability(page.text)
+    elements = find_elements(page, config)
+    findings = check_page(page, kind, readability, elements, config)
+    score = score_page(kind, elements, readability, findings, config)
+    return PageAudit(
+        url=url,
+        page=page,
+        kind=kind,
+        readability=readability,
+        elements=elements,
+        findings=findings,
+        score=score,
+    )
+
+
+def score_page(
+    kind: Kind,
+    elements: tuple[ElementResult, ...],
+    readability: Readability,
+    findings: tuple[Finding, ...],
+    config: AuditConfig,
+) -> int:
+    """The 0-100 page score, by the weights in ``config.weights`` (README: "Score").
+
+    - each required element present: its full weight (articles only);
+    - readability: full weight at or under the grade target, falling linearly to zero at
+      target + 6 grades; a page with no text gets zero;
+    - structure: full weight, less a quarter of it per structure finding (H1, title, meta
+      description, heading levels, image alt), not below zero.
+    Elements are only demanded of articles: for listings and other pages the score is the
+    readability and structure shares scaled to 100.
+    """
+    weights = config.weights
+    if readability.words == 0:
+        read_share = 0.0
+    else:
+        over = max(0.0, readability.flesch_kincaid_grade - config.grade_target)
+        read_share = max(0.0, 1.0 - over / GRADE_ZERO_MARGIN)
+    structure_hits = sum(1 for f in findings if f.code in STRUCTURE_CODES)
+    structure_share = max(0.0, 1.0 - STRUCTURE_PENALTY * structure_hits)
+    points = weights.readability * read_share + weights.structure * structure_share
+    if kind is Kind.ARTICLE:
+        points += sum(getattr(weights, e.name, 0) for e in elements if e.present)
+        total = 100.0
+    else:
+        total = float(weights.readability + weights.structure) or 1.0
+    return max(0, min(100, round(points * 100.0 / total)))

@@ -1,0 +1,233 @@
+"""Page-level findings, and the one registry of every finding code content-audit emits.
+
+Codes are stable snake_case names: reports are diffed and filtered by them, so a code is
+never renamed once released.  ``FINDINGS`` is the registry; the README's findings table is
+generated from it and a test keeps the two in step.  Cross-page codes (teasers, duplicates)
+belong in ``_SPECS`` too, although ``site.py`` emits them: one table, one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .config import AuditConfig
+from .model import ElementResult, Finding, Kind, Page, Readability, Severity
+
+ERR, WARN, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+
+@dataclass(frozen=True, slots=True)
+class FindingSpec:
+    """A finding code, its severity and what it means, for the README table and reports."""
+
+    code: str
+    severity: Severity
+    scope: str
+    description: str
+
+
+_SPECS = (
+    FindingSpec("missing_definition", ERR, "page", "Article does not say what its subject is."),
+    FindingSpec("missing_uses", ERR, "page", "Article does not say what it is used for."),
+    FindingSpec("missing_mechanism", ERR, "page", "Article does not explain how it works."),
+    FindingSpec("missing_consult", ERR, "page", "Article does not prompt the reader to consult."),
+    FindingSpec(
+        "element_without_heading",
+        INFO,
+        "page",
+        "A required element is only in body text (or a bold line), not under a heading.",
+    ),
+    FindingSpec("grade_over_target", WARN, "page", "Reading grade is above the configured target."),
+    FindingSpec("thin_content", WARN, "page", "Article has fewer words than `thin_words`."),
+    FindingSpec("h1_missing", ERR, "page", "Page has no H1."),
+    FindingSpec("h1_multiple", WARN, "page", "Page has more than one H1."),
+    FindingSpec("heading_level_skipped", WARN, "page", "A heading skips a level (e.g. H2 to H4)."),
+    FindingSpec("title_missing", ERR, "page", "Page has no `<title>`."),
+    FindingSpec("title_too_short", WARN, "page", "Title is shorter than `title_min_chars`."),
+    FindingSpec("title_too_long", WARN, "page", "Title is longer than `title_max_chars`."),
+    FindingSpec("meta_description_missing", WARN, "page", "Page has no meta description."),
+    FindingSpec(
+        "meta_description_too_short", WARN, "page", "Meta description is under `meta_min_chars`."
+    ),
+    FindingSpec(
+        "meta_description_too_long", WARN, "page", "Meta description is over `meta_max_chars`."
+    ),
+    FindingSpec(
+        "image_alt_missing",
+        WARN,
+        "page",
+        'Images lack an alt attribute (alt="" marks a decorative image and is fine).',
+    ),
+    FindingSpec("lang_missing", INFO, "page", "The `<html>` element has no lang attribute."),
+    FindingSpec("noindex", INFO, "page", "Page asks search engines not to index it."),
+)
+
+FINDINGS: dict[str, FindingSpec] = {spec.code: spec for spec in _SPECS}
+"""Every finding code, by code. Order is the order of the README table."""
+
+STRUCTURE_CODES = frozenset(
+    {
+        "h1_missing",
+        "h1_multiple",
+        "heading_level_skipped",
+        "title_missing",
+        "title_too_short",
+        "title_too_long",
+        "meta_description_missing",
+        "meta_description_too_short",
+        "meta_description_too_long",
+        "image_alt_missing",
+    }
+)
+"""Codes that cost points of the score's ``structure`` share."""
+
+
+def finding(
+    code: str, message: str, evidence: str | None = None, url: str | None = None
+) -> Finding:
+    """Make a Finding of a registered code, with the registry's severity."""
+    spec = FINDINGS[code]
+    return Finding(code=code, severity=spec.severity, message=message, evidence=evidence, url=url)
+
+
+def check_page(
+    page: Page,
+    kind: Kind,
+    readability: Readability,
+    elements: tuple[ElementResult, ...],
+    config: AuditConfig,
+) -> tuple[Finding, ...]:
+    """All page-level findings, minus the codes the configuration disables."""
+    found = [
+        *_element_findings(page, kind, elements),
+        *_readability_findings(kind, readability, config),
+        *_structure_findings(page, config),
+        *_image_findings(page),
+    ]
+    if kind is Kind.ARTICLE and page.words < config.thin_words:
+        found.append(
+            finding(
+                "thin_content",
+                f"{_where(page)}: {page.words} words of article text "
+                f"(fewer than {config.thin_words})",
+            )
+        )
+    if not page.lang:
+        found.append(finding("lang_missing", f"{_where(page)}: <html> has no lang attribute"))
+    if "noindex" in page.robots_meta.lower():
+        found.append(finding("noindex", f"{_where(page)}: robots meta says noindex"))
+    return tuple(
+        Finding(f.code, f.severity, f.message, f.evidence, page.url)
+        for f in found
+        if config.enabled(f.code)
+    )
+
+
+def _where(page: Page) -> str:
+    return page.url or "page"
+
+
+def _element_findings(
+    page: Page, kind: Kind, elements: tuple[ElementResult, ...]
+) -> Iterator[Finding]:
+    if kind is not Kind.ARTICLE:
+        return
+    labels = {
+        "definition": "what it is",
+        "uses": "what it is used for",
+        "mechanism": "how it works",
+        "consult": "a prompt to consult a clinician",
+    }
+    for result in elements:
+        if not result.present:
+            yield finding(
+                f"missing_{result.name}",
+                f"{_where(page)}: no {result.name} ({labels.get(result.name, result.name)}) "
+                "found under a heading or in the text",
+            )
+        elif result.via in ("text", "pseudo_heading"):
+            how = "a bold line" if result.via == "pseudo_heading" else "body text only"
+            yield finding(
+                "element_without_heading",
+                f"{_where(page)}: {result.name} is in {how}; give it a heading",
+                evidence=result.evidence,
+            )
+
+
+def _readability_findings(
+    kind: Kind, readability: Readability, config: AuditConfig
+) -> Iterator[Finding]:
+    if (
+        kind is Kind.ARTICLE
+        and readability.words
+        and (readability.flesch_kincaid_grade > config.grade_target)
+    ):
+        yield finding(
+            "grade_over_target",
+            f"reading grade {readability.flesch_kincaid_grade:.1f} is over the target "
+            f"{config.grade_target:g}",
+            evidence=f"{readability.words} words in {readability.sentences} sentences",
+        )
+
+
+def _structure_findings(page: Page, config: AuditConfig) -> Iterator[Finding]:
+    where = _where(page)
+    if not page.h1:
+        yield finding("h1_missing", f"{where}: no H1 heading")
+    elif len(page.h1) > 1:
+        yield finding(
+            "h1_multiple", f"{where}: {len(page.h1)} H1 headings", evidence=" | ".join(page.h1)
+        )
+    previous = 0
+    for section in page.sections:
+        if section.pseudo or section.level == 0:
+            continue
+        if previous and section.level > previous + 1:
+            yield finding(
+                "heading_level_skipped",
+                f"{where}: H{previous} is followed by H{section.level}",
+                evidence=section.heading,
+            )
+            break
+        previous = section.level
+    title = page.title.strip()
+    if not title:
+        yield finding("title_missing", f"{where}: no <title>")
+    elif len(title) < config.title_min_chars:
+        yield finding(
+            "title_too_short", f"{where}: title has {len(title)} characters", evidence=title
+        )
+    elif len(title) > config.title_max_chars:
+        yield finding(
+            "title_too_long",
+            f"{where}: title has {len(title)} characters (over {config.title_max_chars})",
+            evidence=title,
+        )
+    meta = (page.meta_description or "").strip()
+    if not meta:
+        yield finding("meta_description_missing", f"{where}: no meta description")
+    elif len(meta) < config.meta_min_chars:
+        yield finding(
+            "meta_description_too_short",
+            f"{where}: meta description has {len(meta)} characters (under {config.meta_min_chars})",
+            evidence=meta,
+        )
+    elif len(meta) > config.meta_max_chars:
+        yield finding(
+            "meta_description_too_long",
+            f"{where}: meta description has {len(meta)} characters (over {config.meta_max_chars})",
+            evidence=meta,
+        )
+
+
+def _image_findings(page: Page) -> Iterator[Finding]:
+    missing = [image.src for image in page.images if image.alt is None]
+    if missing:
+        more = f" (+{len(missing) - 5} more)" if len(missing) > 5 else ""
+        shown = ", ".join(missing[:5]) + more
+        yield finding(
+            "image_alt_missing",
+            f"{_where(page)}: {len(missing)} image(s) without an alt attribute",
+            evidence=shown,
+        )

@@ -1,0 +1,78 @@
+"""PageAudit -> plain data: the documented JSON contract of ``content-audit check --format json``.
+
+Kept apart from the CLI so the reports and the flow's artifacts serialise a page exactly
+as the command does.  Field names are a contract: add fields, never rename them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import ELEMENT_NAMES, PageAudit
+
+SCHEMA_VERSION = 1
+
+
+def audit_to_dict(audit: PageAudit, target: str | None = None) -> dict[str, Any]:
+    """The JSON document for one audited page (see README, "JSON output")."""
+    page = audit.page
+    r = audit.readability
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "target": target if target is not None else (audit.url or ""),
+        "url": audit.url,
+        "title": page.title,
+        "h1": list(page.h1),
+        "kind": audit.kind.value,
+        "score": audit.score,
+        "elements": {
+            name: {
+                "present": e.present,
+                "heading": e.heading,
+                "evidence": e.evidence,
+                "via": e.via,
+            }
+            for name in ELEMENT_NAMES
+            for e in (audit.element(name),)
+        },
+        "readability": {
+            "flesch_kincaid_grade": r.flesch_kincaid_grade,
+            "flesch_reading_ease": r.flesch_reading_ease,
+            "smog_index": r.smog_index,
+            "coleman_liau_index": r.coleman_liau_index,
+            "automated_readability_index": r.automated_readability_index,
+            "words": r.words,
+            "sentences": r.sentences,
+            "syllables": r.syllables,
+            "reading_time_s": r.reading_time_s,
+        },
+        "sections": [
+            {"heading": s.heading, "level": s.level, "words": s.words, "pseudo": s.pseudo}
+            for s in page.sections
+        ],
+        "teasers": [
+            {"text": t.text, "href": t.href, "truncated": t.truncated, "title": t.title}
+            for t in page.teasers
+        ],
+        "recent_posts": [{"title": p.title, "href": p.href} for p in page.recent_posts],
+        "meta": {
+            "description": page.meta_description,
+            "canonical": page.canonical,
+            "lang": page.lang,
+            "jsonld_types": list(page.jsonld_types),
+            "date_published": page.date_published,
+            "date_modified": page.date_modified,
+            "images": len(page.images),
+            "links_internal": sum(1 for link in page.links if link.internal),
+            "links_external": sum(1 for link in page.links if not link.internal),
+        },
+        "findings": [
+            {
+                "code": f.code,
+                "severity": f.severity.value,
+                "message": f.message,
+                "evidence": f.evidence,
+            }
+            for f in audit.findings
+        ],
+    }

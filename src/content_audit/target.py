@@ -1,0 +1,107 @@
+"""Turn what an editor names on the command line into HTML text to audit.
+
+A target is an http(s) URL, an ``.html``/``.htm`` file, a Markdown draft (``.md``), or ``-``
+for HTML on standard input.  Markdown is rendered with markdown-it-py and then goes through
+the same pipeline as any page, so a draft is judged exactly as it will be once published.
+Every failure is an ``InputError`` whose message names the target.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from .config import CrawlConfig
+from .decode import decode_html, ensure_html
+from .errors import FetchError, InputError
+
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """HTML ready for ``audit_page``: its text, the URL it lives at (if any), where it came from."""
+
+    html: str
+    url: str | None
+    target: str
+    markdown: bool = False
+
+
+def load_target(target: str, crawl: CrawlConfig, *, stdin: BinaryIO | None = None) -> Document:
+    """Read, fetch or render ``target`` into a Document; raise InputError when it is unusable."""
+    if target == "-":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        data = stream.read(crawl.max_bytes + 1)
+        _check_size(len(data), crawl.max_bytes, "stdin")
+        return Document(ensure_html(decode_html(data, source="stdin"), source="stdin"), None, "-")
+    if target.lower().startswith(("http://", "https://")):
+        return _fetch(target, crawl)
+    if "://" in target:
+        raise InputError(f"{target}: only http and https URLs can be checked")
+    return _read_file(Path(target), crawl.max_bytes)
+
+
+def render_markdown(text: str) -> str:
+    """Render a Markdown draft to an HTML fragment (CommonMark plus tables)."""
+    from markdown_it import MarkdownIt
+
+    body = text
+    if body.startswith("---\n"):
+        # Front matter (Jekyll, Hugo): keep the title, drop the rest.
+        end = body.find("\n---", 4)
+        if end != -1:
+            front, body = body[4:end], body[end + 4 :]
+            for line in front.splitlines():
+                key, _, value = line.partition(":")
+                if key.strip() == "title" and value.strip() and not body.lstrip().startswith("# "):
+                    body = f"# {value.strip().strip(chr(34) + chr(39))}\n\n{body}"
+    return MarkdownIt("commonmark").enable("table").render(body)
+
+
+def _read_file(path: Path, max_bytes: int) -> Document:
+    label = str(path)
+    if not path.exists():
+        raise InputError(f"{label}: no such file")
+    if path.is_dir():
+        raise InputError(f"{label}: is a directory, not a page")
+    try:
+        size = path.stat().st_size
+        _check_size(size, max_bytes, label)
+        data = path.read_bytes()
+    except PermissionError:
+        raise InputError(f"{label}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{label}: cannot read ({exc.strerror or exc})") from None
+    text = decode_html(data, source=label)
+    if path.suffix.lower() in MARKDOWN_SUFFIXES:
+        if not text.strip():
+            raise InputError(f"{label}: the document is empty")
+        return Document(render_markdown(text), None, label, markdown=True)
+    return Document(ensure_html(text, source=label), None, label)
+
+
+def _fetch(url: str, crawl: CrawlConfig) -> Document:
+    """Fetch one page for ``check``: same timeouts, size cap and user agent as the crawler."""
+    from .crawl import fetch_one
+
+    result = fetch_one(url, crawl)
+    if result.error or result.status is None:
+        raise FetchError(url, f"{url}: {result.detail or result.error}", result.status)
+    if result.status >= 400:
+        raise FetchError(url, f"{url}: HTTP {result.status}", result.status)
+    if result.html is None:
+        kind = result.content_type or "unknown type"
+        raise InputError(f"{url}: not HTML ({kind})")
+    return Document(ensure_html(result.html, source=url), result.final_url, url)
+
+
+def _check_size(size: int, max_bytes: int, label: str) -> None:
+    if size > max_bytes:
+        raise InputError(
+            f"{label}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit "
+            "(raise crawl.max_bytes in the config to audit it)"
+        )

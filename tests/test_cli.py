@@ -1,0 +1,209 @@
+"""The `content-audit check` command: output formats, exit codes, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from content_audit.cli import cli
+
+from .conftest import FIXTURES
+
+SEED = FIXTURES / "seed_prolotherapy.html"
+
+
+def run(*args: str, input: bytes | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_check_json_contract_on_the_seed_page() -> None:
+    code, out, _ = run("check", str(SEED), "--format", "json")
+    data = json.loads(out)
+    assert set(data) >= {
+        "target",
+        "url",
+        "title",
+        "kind",
+        "score",
+        "elements",
+        "readability",
+        "sections",
+        "teasers",
+        "recent_posts",
+        "findings",
+    }
+    assert data["kind"] == "article"
+    assert 0 <= data["score"] <= 100
+    assert set(data["elements"]) == {"definition", "uses", "mechanism", "consult"}
+    for element in data["elements"].values():
+        assert element["present"] is True
+        assert element["heading"] and element["evidence"]
+    assert data["elements"]["definition"]["heading"] == "What Is Prolotherapy?"
+    for key in ("flesch_kincaid_grade", "flesch_reading_ease", "smog_index", "words", "sentences"):
+        assert key in data["readability"]
+    assert len(data["teasers"]) == 6
+    assert len(data["recent_posts"]) == 3
+    assert all({"code", "severity", "message", "evidence"} <= set(f) for f in data["findings"])
+    errors = [f for f in data["findings"] if f["severity"] == "error"]
+    assert code == (1 if errors else 0)
+
+
+def test_check_text_scorecard_names_elements_and_teasers() -> None:
+    code, out, _ = run("check", str(SEED))
+    assert code in (0, 1)
+    assert "Required elements" in out
+    assert "What Is Prolotherapy?" in out
+    assert "Flesch-Kincaid grade" in out
+    assert "Teasers (6)" in out
+
+
+def test_missing_element_exits_1_and_names_the_code(tmp_path: Path) -> None:
+    html = SEED.read_text(encoding="utf-8")
+    start = html.index("<h2>Confer With a Medical Expert")
+    end = html.index("</p>", start) + len("</p>")
+    page = tmp_path / "no-consult.html"
+    page.write_text(html[:start] + html[end:], encoding="utf-8")
+    code, out, _ = run("check", str(page), "--format", "json")
+    data = json.loads(out)
+    assert data["elements"]["consult"]["present"] is False
+    assert "missing_consult" in {f["code"] for f in data["findings"]}
+    assert code == 1
+
+
+def test_fail_under_turns_a_low_score_into_exit_1() -> None:
+    _, out, _ = run("check", str(SEED), "--format", "json")
+    data = json.loads(out)
+    assert not [f for f in data["findings"] if f["severity"] == "error"]
+    score = data["score"]
+    assert run("check", str(SEED), "--fail-under", str(score))[0] == 0
+    assert run("check", str(SEED), "--fail-under", str(score + 1))[0] == 1
+
+
+def test_markdown_draft_goes_through_the_same_pipeline(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.md"
+    draft.write_text(
+        "# Dry Needling\n\n"
+        "## What Is Dry Needling?\n\nDry needling is a treatment in which a thin needle is "
+        "placed in a tight muscle band.\n\n"
+        "## What Is It Used For?\n\nIt is used for neck pain, back pain and tennis elbow.\n\n"
+        "## How Does It Work?\n\nThe needle causes a twitch that relaxes the muscle and "
+        "improves blood flow.\n\n"
+        "## Talk to Your Doctor\n\nTalk to your physical therapist to see if dry needling "
+        "is right for you.\n",
+        encoding="utf-8",
+    )
+    _code, out, _ = run("check", str(draft), "--format", "json")
+    data = json.loads(out)
+    assert data["h1"] == ["Dry Needling"]
+    assert all(e["present"] for e in data["elements"].values())
+
+
+def test_stdin_dash_reads_html() -> None:
+    code, out, _ = run("check", "-", "--format", "json", input=SEED.read_bytes())
+    assert json.loads(out)["url"] is None
+    assert code in (0, 1)
+
+
+def test_url_target_over_loopback(static_server: str) -> None:
+    _code, out, _ = run("check", f"{static_server}/seed_prolotherapy.html", "--format", "json")
+    data = json.loads(out)
+    assert data["url"] == f"{static_server}/seed_prolotherapy.html"
+    assert len(data["teasers"]) == 6
+
+
+def _assert_clean_error(code: int, out: str, err: str, needle: str) -> None:
+    assert code == 2
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("Error: ")
+    assert needle in lines[0]
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "needle"),
+    [
+        ("empty.html", b"", "empty"),
+        ("binary.html", bytes(range(256)) * 8, "binary"),
+        ("scan.html", b"%PDF-1.4 binary stuff", "PDF"),
+        ("notes.html", b"just words, no markup", "not HTML"),
+        ("blank.html", b"<html><body>   </body></html>", "no text"),
+    ],
+)
+def test_bad_files_exit_2_with_one_line(
+    tmp_path: Path, name: str, content: bytes, needle: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    _assert_clean_error(*run("check", str(path)), needle)
+
+
+def test_missing_file_and_directory(tmp_path: Path) -> None:
+    _assert_clean_error(*run("check", str(tmp_path / "nope.html")), "no such file")
+    _assert_clean_error(*run("check", str(tmp_path)), "directory")
+
+
+def test_huge_file_is_refused_with_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "huge.html"
+    chunk = b"<p>" + b"word " * 200 + b"</p>\n"
+    with path.open("wb") as fh:
+        fh.write(b"<html><body>")
+        for _ in range(20 * 1024 * 1024 // len(chunk) + 1):
+            fh.write(chunk)
+    _assert_clean_error(*run("check", str(path)), "limit")
+
+
+def test_huge_file_is_audited_when_the_limit_allows(tmp_path: Path) -> None:
+    path = tmp_path / "big.html"
+    body = "".join(f"<h2>Part {i}</h2><p>{'Plain words here. ' * 40}</p>" for i in range(300))
+    path.write_text(f"<html><head><title>Big page</title></head><body>{body}</body></html>")
+    code, out, _ = run("check", str(path), "--format", "json")
+    assert code in (0, 1)
+    assert json.loads(out)["readability"]["words"] > 10_000
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "utf-16"])
+def test_latin1_and_utf16_pages(tmp_path: Path, encoding: str) -> None:
+    html = SEED.read_text(encoding="utf-8").replace("’", "'").replace("…", "...")
+    if encoding == "latin-1":
+        html = html.replace('charset="utf-8"', 'charset="iso-8859-1"').replace(
+            "Prolotherapy is", "Prolothérapie – Prolotherapy is"
+        )
+    path = tmp_path / f"page-{encoding}.html"
+    path.write_bytes(html.encode(encoding, errors="replace"))
+    _code, out, _ = run("check", str(path), "--format", "json")
+    data = json.loads(out)
+    assert data["elements"]["definition"]["present"]
+    if encoding == "latin-1":
+        assert "Prolothérapie" in data["elements"]["definition"]["evidence"]
+
+
+def test_malformed_markup_is_audited_not_crashed(tmp_path: Path) -> None:
+    path = tmp_path / "broken.html"
+    path.write_text("<html><body><h1>Knee pain<h2>What Is It?<p>Unclosed <b><i>tags</p></div>")
+    code, out, _ = run("check", str(path), "--format", "json")
+    assert code in (0, 1)
+    assert json.loads(out)["h1"]
+
+
+def test_unreachable_and_404_urls(static_server: str) -> None:
+    _assert_clean_error(*run("check", f"{static_server}/missing.html"), "404")
+    _assert_clean_error(*run("check", "http://127.0.0.1:9/"), "127.0.0.1:9")
+
+
+def test_unsupported_scheme_and_bad_config(tmp_path: Path) -> None:
+    _assert_clean_error(*run("check", "ftp://127.0.0.1/x.html"), "http")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("grade_targett = 3\n")
+    _assert_clean_error(*run("check", str(SEED), "--config", str(bad)), "grade_targett")
+
+
+def test_usage_error_exits_2() -> None:
+    code, _, err = run("check")
+    assert code == 2
+    assert "Missing argument" in err

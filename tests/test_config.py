@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from content_audit.config import AuditConfig, load_config
+from content_audit.errors import ConfigError
+
+
+def test_defaults_load_and_are_valid() -> None:
+    config = load_config()
+    assert isinstance(config, AuditConfig)
+    assert config.grade_target == 8.0
+    assert [r.name for r in config.elements] == ["definition", "uses", "mechanism", "consult"]
+    assert config.crawl.respect_robots is True
+
+
+def test_precedence_pyproject_then_file_then_overrides(tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text("[tool.content-audit]\ngrade_target = 7.0\nthin_words = 100\n")
+    explicit = tmp_path / "audit.toml"
+    explicit.write_text("grade_target = 9.5\n[crawl]\nmax_pages = 12\n")
+    config = load_config(explicit, pyproject=pyproject, overrides={"crawl.delay_s": 0.25})
+    assert config.grade_target == 9.5  # file beats pyproject
+    assert config.thin_words == 100  # pyproject beats defaults
+    assert config.crawl.max_pages == 12
+    assert config.crawl.delay_s == 0.25  # flags beat everything
+
+
+def test_add_wordings_extend_shipped_rules(tmp_path: Path) -> None:
+    base = load_config().rule("consult").headings
+    explicit = tmp_path / "audit.toml"
+    explicit.write_text('[elements.consult]\nadd_headings = ["^Ring the surgery"]\n')
+    config = load_config(explicit)
+    headings = config.rule("consult").headings
+    assert headings[: len(base)] == base
+    assert headings[-1] == "^Ring the surgery"
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("grade_targett = 8\n", "unknown key grade_targett"),
+        ("[crawl]\nmax_pages = 'many'\n", "crawl.max_pages must be a number"),
+        ("[crawl]\nmax_pages = -1\n", "must not be negative"),
+        ("[weights]\ndefinition = 90\n", "add up to 100"),
+        ('[elements.uses]\nadd_body = ["(unclosed"]\n', "invalid pattern"),
+        ("grade_target = \n", "invalid TOML"),
+    ],
+)
+def test_bad_config_names_file_and_key(tmp_path: Path, text: str, needle: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert needle in str(info.value)
+    assert str(path) in str(info.value) or "TOML" in str(info.value)
+
+
+def test_missing_config_file_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(tmp_path / "nope.toml")

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import pytest
+
+from content_audit.decode import decode_html, ensure_html
+from content_audit.errors import InputError
+
+PAGE = "<html><head><title>Café</title></head><body><p>Naïve résumé – ok</p></body></html>"
+
+
+def test_utf8_and_latin1_declared() -> None:
+    assert "Naïve" in decode_html(PAGE.encode("utf-8"))
+    latin = PAGE.replace("<head>", '<head><meta charset="iso-8859-1">').encode("latin-1", "replace")
+    assert "Naïve" in decode_html(latin)
+
+
+def test_undeclared_latin1_still_decodes() -> None:
+    data = PAGE.replace("–", "-").encode("latin-1")
+    assert "résumé" in decode_html(data)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_and_without_bom(encoding: str) -> None:
+    assert "résumé" in decode_html(PAGE.encode(encoding))
+
+
+def test_http_charset_wins_over_a_wrong_meta() -> None:
+    data = PAGE.replace("<head>", '<head><meta charset="utf-8">').encode("cp1252")
+    assert "Naïve" in decode_html(data, http_charset="cp1252")
+
+
+@pytest.mark.parametrize(
+    ("data", "needle"),
+    [
+        (b"", "empty"),
+        (b"   \n\t ", "empty"),
+        (b"%PDF-1.7\n...", "PDF"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "PNG"),
+        (bytes(range(256)) * 4, "binary"),
+    ],
+)
+def test_binary_and_empty_are_refused(data: bytes, needle: str) -> None:
+    with pytest.raises(InputError, match=needle):
+        decode_html(data, source="x.html")
+
+
+def test_ensure_html_refuses_plain_text() -> None:
+    with pytest.raises(InputError, match="no tags"):
+        ensure_html("just some words", source="notes.html")
+    assert ensure_html(PAGE) == PAGE

@@ -1,0 +1,67 @@
+"""The public surface and the walls of the core."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import content_audit
+
+EXPECTED_ALL = [
+    "AuditConfig",
+    "ConfigError",
+    "ContentAuditError",
+    "ElementResult",
+    "FetchError",
+    "Finding",
+    "InputError",
+    "Kind",
+    "Link",
+    "Page",
+    "PageAudit",
+    "Readability",
+    "RecentPost",
+    "Section",
+    "Severity",
+    "StoreError",
+    "Teaser",
+    "__version__",
+    "audit_page",
+    "load_config",
+]
+
+
+def test_all_is_pinned_and_sorted() -> None:
+    assert content_audit.__all__ == EXPECTED_ALL
+    for name in content_audit.__all__:
+        assert hasattr(content_audit, name), name
+
+
+FORBIDDEN_IN_CORE = ["prefect", "requests", "sqlite3", "click", "jinja2", "pandas", "nltk", "rich"]
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys, json; print(json.dumps(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return set(json.loads(out.strip().splitlines()[-1]))
+
+
+def test_core_imports_no_shell_library() -> None:
+    """Auditing a page must not pull in the crawler's, reports' or Prefect's libraries."""
+    loaded = _modules_after(
+        "from content_audit.audit import audit_page\n"
+        "audit_page('<html><body><h1>X</h1><p>Text here.</p></body></html>', None)"
+    )
+    leaked = [m for m in FORBIDDEN_IN_CORE if m in loaded]
+    assert leaked == []
+
+
+def test_cli_import_does_not_load_prefect() -> None:
+    loaded = _modules_after("import content_audit.cli")
+    assert "prefect" not in loaded
+    assert "pandas" not in loaded
