@@ -70,6 +70,13 @@ class CrawlConfig:
     strip_params: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     batch_size: int = 100
+    deadline_s: float = 60.0
+    max_retry_after_s: float = 60.0
+    max_query_variants: int = 100
+    robots_unreachable: str = "disallow"
+    max_sitemaps: int = 50
+    audit_workers: int = 0
+    dask_address: str = ""
 
 
 @dataclass(frozen=True, slots=True)

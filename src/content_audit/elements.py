@@ -1,11 +1,321 @@
-"""Page -> the four required elements with evidence. (Being written.)"""
+"""Page -> the four required elements (definition, uses, mechanism, consult), with evidence.
+
+An element is found in one of three ways, tried in this order:
+
+1. ``heading``: a real heading of the article matches one of the element's ``headings``
+   patterns *and* has text under it (an empty section proves nothing).  The evidence is the
+   first sentence under it that also matches a ``body`` pattern, else its first sentence.
+2. ``pseudo_heading``: the same, for a bold paragraph used as a heading.
+3. ``text``: a sentence anywhere in the article matches a ``body`` pattern and no
+   ``negative`` pattern.
+
+Every wording lives in ``data/default.toml`` (users add their own with ``add_headings`` /
+``add_body``); this module only knows the *shape* of the search: sections, sentences, the
+page subject and pronouns.  ``Page.sections`` holds article text only, so teasers, recent
+posts and chrome can never be taken as evidence.
+
+Patterns are compiled once per rule (``lru_cache`` keyed on the frozen ``ElementRule``);
+the few that mention ``{subject}`` are compiled once per (rule, subject) pair.
+"""
 
 from __future__ import annotations
 
-from .config import AuditConfig
-from .model import ElementResult, Page
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .config import AuditConfig, ElementRule
+from .model import ELEMENT_NAMES, ElementResult, Page, Section
+
+__all__ = ["derive_subject", "find_elements", "split_sentences"]
+
+SUBJECT_PLACEHOLDER = "{subject}"
+_NEVER = r"(?!x)x"
+"""A pattern that matches nothing: what ``{subject}`` becomes when a page has no subject."""
+
+# --- sentences ------------------------------------------------------------------------------
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_ABBREVIATION_END = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|St|vs|e\.g|i\.e|etc|approx|No|Fig)\.$")
+_MIN_SECTION_WORDS = 3
+"""A heading needs at least this many words of text under it to count as evidence."""
+
+
+def split_sentences(paragraph: str) -> tuple[str, ...]:
+    """Split one paragraph into sentences, keeping "Dr." and "e.g." inside their sentence.
+
+    Cheap on purpose (one regex): the detector runs on every page of a crawl, and the
+    patterns only need sentence-sized windows, not a linguist's segmentation.
+    """
+    text = " ".join(paragraph.split())
+    if not text:
+        return ()
+    out: list[str] = []
+    start = 0
+    for match in _SENTENCE_BREAK.finditer(text):
+        piece = text[start : match.start()]
+        if _ABBREVIATION_END.search(piece):
+            continue
+        out.append(piece)
+        start = match.end()
+    out.append(text[start:])
+    return tuple(s for s in (p.strip() for p in out) if s)
+
+
+# --- subject --------------------------------------------------------------------------------
+
+_SITE_SUFFIX = re.compile(r"\s+[|–—»·:-]\s+.*$|\s*\|.*$")
+_LEADING = re.compile(
+    r"^(?:(?:a|an|the|your|our)\s+)?(?:"
+    r"what\s+(?:exactly\s+)?(?:is|are)|understanding|defining|exploring|introducing|"
+    r"(?:(?:a|an|the|your)\s+)?(?:(?:complete|quick|simple|short|brief|ultimate|essential|"
+    r"beginner[’']?s|patient[’']?s)\s+)*guide\s+(?:to|on)|"
+    r"everything\s+you\s+(?:need|should|want)\s+to\s+know\s+about|all\s+about|"
+    r"(?:an\s+)?(?:introduction|intro)\s+to|(?:an\s+)?overview\s+of|"
+    r"(?:common\s+|frequently\s+asked\s+)?questions\s+about|faqs?\s+(?:about|on)|"
+    r"the\s+(?:role|benefits|basics|science|truth|facts)\s+(?:of|about|behind)|"
+    r"benefits\s+of|why\s+(?:more\s+)?(?:patients|people)\s+(?:are\s+)?choos(?:e|ing)|"
+    r"how\s+(?:does|do|can|is|are|will)|how|is|are|does|do|can|why|when\s+(?:is|are)|"
+    r"learn\s+about|getting\s+to\s+know|living\s+with|dealing\s+with|coping\s+with|"
+    r"treat(?:ing)?|manag(?:e|ing)|prevent(?:ing)?|reliev(?:e|ing)|treatment\s+(?:of|for)|"
+    r"the\s+(?:health\s+)?benefits\s+of|(?:\d+\s+)?(?:things|facts|myths)\s+about|"
+    r"(?:[\w-]+[’']s\s+)?approach(?:es)?\s+to(?:\s+treating)?"
+    r")\s+",
+    re.IGNORECASE,
+)
+_ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
+_CUT = re.compile(
+    r"\s*[:?!(–—]|\s+-\s+|,\s"
+    r"|\s+(?:for|vs\.?|versus|in|at|after|before|during|with|to|helps?|can|could|may|might|"
+    r"will|works?|explained|myths|is|are|was|right|really|and\s+(?:what|how|why|when|its|their)"
+    r"|treatment\s+options|options|benefits|faqs?)\b",
+    re.IGNORECASE,
+)
+_ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9&-]{1,9})\)")
+
+
+def derive_subject(title: str) -> str:
+    """The key term of a page title or H1, lower-cased: what the article is about.
+
+    "Prolotherapy: How It Works and What It Treats" -> "prolotherapy";
+    "Understanding Dry Needling | Clinic" -> "dry needling".  Site names after " | " or
+    " - " go, then question words and guide phrases in front, then everything from the
+    first connective ("for", "vs", ":", "?") on.
+    """
+    text = " ".join(title.split())
+    text = _SITE_SUFFIX.sub("", text) or text
+    text = _ACRONYM.sub("", text).replace("  ", " ")
+    for _ in range(3):
+        stripped = _LEADING.sub("", text)
+        if stripped == text:
+            break
+        text = stripped
+    text = _ARTICLE.sub("", text)
+    cut = _CUT.search(text)
+    if cut and cut.start() > 0:
+        text = text[: cut.start()]
+    text = re.sub(r"[’']s$", "", text.strip(" \t.,;:!?\"'“”’‘"))
+    return text.lower().strip()
+
+
+def _subject_regex(title: str) -> str:
+    """``{subject}`` as a regex: the full term or its head noun, singular or plural."""
+    subject = derive_subject(title)
+    words = re.findall(r"[\w’']+", subject)
+    if not words:
+        return _NEVER
+    variants: list[str] = []
+
+    def plural(word: str) -> str:
+        if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "is", "us")):
+            return re.escape(word[:-1]) + "s?"
+        if len(word) > 3 and word.endswith("y") and word[-2] not in "aeiou":
+            return re.escape(word[:-1]) + "(?:y|ies)"
+        return re.escape(word) + "(?:s|es)?"
+
+    full = r"[\s-]+".join([*(re.escape(w) for w in words[:-1]), plural(words[-1])])
+    variants.append(full)
+    head = words[-1]
+    if len(words) > 1 and len(head) >= 4:
+        variants.append(plural(head))
+    acronym = _ACRONYM.search(title)
+    if acronym:
+        variants.append(re.escape(acronym.group(1)))
+    return "(?:" + "|".join(variants) + ")"
+
+
+# --- compiled rules -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    """One list of patterns as a single alternation (or separately if they cannot combine)."""
+
+    regexes: tuple[re.Pattern[str], ...] = ()
+
+    def search(self, text: str) -> bool:
+        return any(r.search(text) for r in self.regexes)
+
+
+def _combine(patterns: tuple[str, ...]) -> _Patterns:
+    if not patterns:
+        return _Patterns()
+    try:
+        return _Patterns((re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE),))
+    except re.error:
+        # A user pattern with global inline flags cannot sit inside an alternation.
+        return _Patterns(tuple(re.compile(p, re.IGNORECASE) for p in patterns))
+
+
+@dataclass(frozen=True, slots=True)
+class _Matcher:
+    headings: tuple[_Patterns, ...]
+    body: tuple[_Patterns, ...]
+    negative: tuple[_Patterns, ...]
+
+    def heading(self, text: str) -> bool:
+        return any(p.search(text) for p in self.headings)
+
+    def sentence(self, text: str) -> bool:
+        return any(p.search(text) for p in self.body) and not any(
+            p.search(text) for p in self.negative
+        )
+
+
+def _split(patterns: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    fixed = tuple(p for p in patterns if SUBJECT_PLACEHOLDER not in p)
+    with_subject = tuple(p for p in patterns if SUBJECT_PLACEHOLDER in p)
+    return fixed, with_subject
+
+
+@lru_cache(maxsize=64)
+def _fixed_patterns(rule: ElementRule) -> tuple[_Patterns, _Patterns, _Patterns]:
+    """The subject-free patterns of a rule: compiled once per rule for the whole crawl."""
+    return (
+        _combine(_split(rule.headings)[0]),
+        _combine(_split(rule.body)[0]),
+        _combine(_split(rule.negative)[0]),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _subject_patterns(rule: ElementRule, subject: str) -> tuple[_Patterns, _Patterns, _Patterns]:
+    """The ``{subject}`` patterns of a rule with one page subject filled in."""
+
+    def fill(patterns: tuple[str, ...]) -> _Patterns:
+        return _combine(tuple(p.replace(SUBJECT_PLACEHOLDER, subject) for p in patterns))
+
+    return (
+        fill(_split(rule.headings)[1]),
+        fill(_split(rule.body)[1]),
+        fill(_split(rule.negative)[1]),
+    )
+
+
+def _matcher(rule: ElementRule, subject: str) -> _Matcher:
+    fixed = _fixed_patterns(rule)
+    filled = _subject_patterns(rule, subject)
+    return _Matcher(
+        headings=(fixed[0], filled[0]), body=(fixed[1], filled[1]), negative=(fixed[2], filled[2])
+    )
+
+
+# --- the search -----------------------------------------------------------------------------
+
+_PRONOUN_START = re.compile(r"^(?:it|this|they|these)\b", re.IGNORECASE)
+"""A definition that starts with a pronoun only counts after a heading naming the subject."""
+
+
+@dataclass(frozen=True, slots=True)
+class _PageText:
+    """A page split once into sentences per section, shared by the four element searches."""
+
+    sections: tuple[Section, ...]
+    sentences: tuple[tuple[str, ...], ...]
+    subtree_end: tuple[int, ...]
+    title_keys: frozenset[str]
+    subject: str
+    subject_re: re.Pattern[str]
+
+
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _prepare(page: Page) -> _PageText:
+    sections = page.sections
+    sentences = tuple(
+        tuple(s for p in section.paragraphs for s in split_sentences(p)) for section in sections
+    )
+    # A heading owns the sections nested under it (an H2 "Conditions Treated" with one H3
+    # per condition has its text in the H3s); pseudo headings and the intro own only theirs.
+    ends = []
+    for i, section in enumerate(sections):
+        end = i + 1
+        if section.level > 0 and not section.pseudo:
+            while end < len(sections) and (
+                sections[end].pseudo or sections[end].level > section.level
+            ):
+                end += 1
+        ends.append(end)
+    titles = frozenset(_key(t) for t in (page.subject, page.title) if t.strip())
+    subject = _subject_regex(page.subject or page.title)
+    return _PageText(
+        sections=sections,
+        sentences=sentences,
+        subtree_end=tuple(ends),
+        title_keys=titles,
+        subject=subject,
+        subject_re=re.compile(subject, re.IGNORECASE),
+    )
+
+
+def _find(name: str, matcher: _Matcher, text: _PageText) -> ElementResult:
+    pseudo_hit: ElementResult | None = None
+    for i, section in enumerate(text.sections):
+        heading = section.heading.strip()
+        if not heading or _key(heading) in text.title_keys or not matcher.heading(heading):
+            continue
+        under = [s for j in range(i, text.subtree_end[i]) for s in text.sentences[j]]
+        if sum(len(s.split()) for s in under) < _MIN_SECTION_WORDS:
+            continue
+        evidence = next((s for s in under if matcher.sentence(s)), under[0])
+        via = "pseudo_heading" if section.pseudo else "heading"
+        hit = ElementResult(name, True, heading=heading, evidence=evidence, via=via)
+        if via == "heading":
+            return hit
+        pseudo_hit = pseudo_hit or hit
+    if pseudo_hit is not None:
+        return pseudo_hit
+    for i, section in enumerate(text.sections):
+        heading = section.heading.strip()
+        about_subject = (
+            section.level <= 1
+            or _key(heading) in text.title_keys
+            or bool(text.subject_re.search(heading))
+        )
+        for sentence in text.sentences[i]:
+            if not matcher.sentence(sentence):
+                continue
+            if name == "definition" and _PRONOUN_START.match(sentence) and not about_subject:
+                continue
+            return ElementResult(name, True, heading=heading or None, evidence=sentence, via="text")
+    return ElementResult(name, False)
 
 
 def find_elements(page: Page, config: AuditConfig) -> tuple[ElementResult, ...]:
-    """Find definition, uses, mechanism and consult prompt, in that order."""
-    raise NotImplementedError
+    """Find definition, uses, mechanism and consult prompt, in ``ELEMENT_NAMES`` order.
+
+    Always returns four results; an element with no rule in the config is reported absent
+    rather than raising, so a trimmed user config degrades instead of crashing a crawl.
+    """
+    text = _prepare(page)
+    rules = {rule.name: rule for rule in config.elements}
+    results = []
+    for name in ELEMENT_NAMES:
+        rule = rules.get(name)
+        if rule is None:
+            results.append(ElementResult(name, False))
+            continue
+        results.append(_find(name, _matcher(rule, text.subject), text))
+    return tuple(results)

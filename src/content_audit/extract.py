@@ -1,10 +1,1175 @@
-"""HTML -> Page. (Being written: see the extraction helper's task.)"""
+"""HTML -> Page: the article text apart from site chrome, teasers and listing cards.
+
+One BeautifulSoup(lxml) parse per page, then three passes over the tree:
+
+1. ``_Measure`` walks the whole tree once, post-order, and records for every element its
+   text length and its *content score* (text outside links, outside chrome).  Chrome is
+   decided there too: header/nav/aside/footer/menu tags, ARIA landmark roles, hidden
+   elements and class/id tokens such as ``site-header``, ``sidebar``, ``breadcrumb``,
+   ``share``, ``cookie``.
+2. Teasers, recent-post lists and listing cards are found by their *triggers* ("Read
+   more" links, excerpts cut with "[...]", linked card headings, "Recent Posts" headings)
+   and climbed to the largest ancestor that holds only one target; cards that share a
+   parent form a group.
+3. The content root is the first semantic container (single ``<article>``, ``<main>``,
+   ``[role=main]``, ``.entry-content`` ...) that holds at least half of the page's content
+   score, else the smallest container holding 70 % of it (a text-density rule in the
+   spirit of readability.js that works on div soup, tables and bare fragments).  The root
+   is walked in document order into Sections, skipping chrome and cards.
+
+``extract_page`` never raises: every failure falls back to an emptier Page, because bad
+input is judged by the caller (``checks`` reports an empty article, ``cli`` exits 2).
+"""
 
 from __future__ import annotations
 
-from .model import Page
+import json
+import re
+import warnings
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
+
+from .model import Image, Link, Page, RecentPost, Section, Teaser
+
+__all__ = ["extract_page", "normalize_text"]
+
+# ---------------------------------------------------------------------------- text
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_INVISIBLE_RE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_SPACE_RE = re.compile(r"\s+")
+
+
+def normalize_text(text: str) -> str:
+    """Collapse whitespace (NBSP included) and drop zero-width and control characters."""
+    text = _INVISIBLE_RE.sub("", _CONTROL_RE.sub(" ", text))
+    return _SPACE_RE.sub(" ", text.replace("\xa0", " ")).strip()
+
+
+# ---------------------------------------------------------------------------- tag sets
+
+_SKIP_TAGS = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "iframe",
+        "object",
+        "embed",
+        "canvas",
+        "select",
+        "option",
+        "textarea",
+        "input",
+        "button",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "map",
+        "video",
+        "audio",
+        "math",
+        "datalist",
+        "dialog",
+    ]
+)
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dd",
+        "dt",
+        "blockquote",
+        "td",
+        "th",
+        "tr",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "caption",
+        "pre",
+        "figure",
+        "address",
+        "center",
+        "header",
+        "footer",
+        "form",
+        "fieldset",
+        "details",
+        "summary",
+        "hr",
+        "body",
+        "html",
+        "aside",
+        "nav",
+        "menu",
+    ]
+)
+# Containers the density rule may descend into (never a paragraph-level block).
+_CONTAINER_TAGS = frozenset(
+    [
+        "body",
+        "html",
+        "div",
+        "section",
+        "article",
+        "main",
+        "td",
+        "tr",
+        "tbody",
+        "table",
+        "center",
+        "form",
+        "span",
+        "font",
+    ]
+)
+_HEAD_TAGS = frozenset(("meta", "link", "title", "script", "base"))
+_SKIP_STRINGS = (Comment, CData, Declaration, Doctype, ProcessingInstruction)
+
+# Class/id parts that mark site chrome.  Matching is on parts of a token split at "-"/"_"
+# so "elementor-widget" or "nxs-containshovermenu1" never match, "site-header" does.
+_CHROME_PARTS = frozenset(
+    [
+        "header",
+        "footer",
+        "nav",
+        "navbar",
+        "navigation",
+        "menu",
+        "menubar",
+        "topbar",
+        "sidebar",
+        "breadcrumb",
+        "breadcrumbs",
+        "crumbs",
+        "cookie",
+        "cookies",
+        "gdpr",
+        "consent",
+        "comments",
+        "comment",
+        "respond",
+        "disqus",
+        "share",
+        "sharing",
+        "sharedaddy",
+        "social",
+        "addtoany",
+        "a2a",
+        "masthead",
+        "colophon",
+        "skip",
+        "popup",
+        "modal",
+        "newsletter",
+        "subscribe",
+        "offcanvas",
+        "byline",
+        "pagination",
+    ]
+)
+_CHROME_TOKENS = frozenset(
+    [
+        "screen-reader-text",
+        "sr-only",
+        "visually-hidden",
+        "entry-meta",
+        "post-meta",
+        "cat-links",
+        "tags-links",
+        "entry-footer",
+        "post-navigation",
+        "nav-links",
+        "page-numbers",
+        "author-bio",
+        "author-box",
+        "widget-area",
+        "widget_search",
+        "search-form",
+        "wp-block-search",
+        "skip-link",
+    ]
+)
+# Parts that make a header/footer token page content ("entry-header", "card-footer").
+_CONTENT_PARTS = frozenset(
+    [
+        "entry",
+        "page",
+        "post",
+        "article",
+        "section",
+        "content",
+        "title",
+        "card",
+        "heading",
+        "hero",
+        "single",
+    ]
+)
+# Parts that say "this element *has* a menu/sidebar", not "this element is one".
+_HAS_PARTS = frozenset(["has", "no", "with", "contains", "without", "is"])
+_CHROME_ROLES = frozenset(
+    ["banner", "navigation", "contentinfo", "complementary", "search", "dialog", "menu"]
+)
+_TOKEN_SPLIT = re.compile(r"[-_]+")
+_RELATED_RE = re.compile(
+    r"related|yarpp|jp-relatedposts|crp|more-posts|you-may|read-next|also-like|keep-reading"
+)
+_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+
+_MORE_TEXT_RE = re.compile(
+    r"^(?:\[\s*(?:\.\.\.|…)\s*\]|…|\.\.\.|(?:read|learn|see|view|find out)\s+more\b.*|"
+    r"continue\s+reading\b.*|read\s+(?:the\s+|full\s+)?(?:article|post|story)\b.*|"
+    r"keep\s+reading\b.*|more\s*(?:»|›|→|>)?)$",
+    re.I,
+)
+_ELLIPSIS_END_RE = re.compile(r"(?:\[\s*(?:\.\.\.|…)\s*\]|…|\.\.\.)\s*$")
+_MORE_TAIL_RE = re.compile(
+    r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|…|\.\.\.|(?:read|learn|see|view) more\W*|"
+    r"continue reading\W*|read (?:the |full )?(?:article|post)\W*(?:now)?\W*)\s*$",
+    re.I,
+)
+_RECENT_HEADING_RE = re.compile(
+    r"^(?:(?:recent|latest|newest|popular|related|more|other|similar|featured)\s+"
+    r"(?:blog\s+)?(?:posts?|articles?|news|stories|entries|reads?)|from (?:the|our) blog|"
+    r"(?:you may|you might) also like.*|keep reading|further reading|read next|"
+    r"(?:[\w&,'’-]+\s+){0,3}(?:articles|posts))\W*$",
+    re.I,
+)
+_RECENT_CLASS_RE = re.compile(
+    r"recent[-_]?(?:posts|entries|articles)|widget_recent|latest[-_]?posts|rpwe|"
+    r"wp-block-latest-posts|popular[-_]?posts"
+)
+_CARD_CLASS_RE = re.compile(r"(?:^|[-_])(?:card|post|teaser|excerpt|entry|item)$")
+_NO_LINK = "#no-link-"
+_SEMANTIC_CLASSES = (
+    "entry-content",
+    "post-content",
+    "article-content",
+    "article-body",
+    "post-body",
+    "entry-body",
+    "page-content",
+    "single-content",
+    "blog-content",
+    "content-body",
+)
+
+
+def _tokens(tag: Tag) -> list[str]:
+    classes = tag.get("class") or []
+    if isinstance(classes, str):
+        classes = classes.split()
+    ident = tag.get("id")
+    out = [c.lower() for c in classes]
+    if isinstance(ident, str) and ident:
+        out.append(ident.lower())
+    return out
+
+
+def _token_is_chrome(token: str) -> bool:
+    if token in _CHROME_TOKENS:
+        return True
+    parts = _TOKEN_SPLIT.split(token)
+    if not parts or parts[0] in _HAS_PARTS:
+        return False
+    hit = False
+    for part in parts:
+        if part in _CONTENT_PARTS:
+            return False
+        if part in _CHROME_PARTS:
+            hit = True
+    return hit
+
+
+def _is_hidden(tag: Tag) -> bool:
+    attrs = tag.attrs
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return True
+    style = attrs.get("style")
+    return isinstance(style, str) and bool(_HIDDEN_STYLE_RE.search(style))
+
+
+# ---------------------------------------------------------------------------- pass 1
+
+
+class _Measure:
+    """One pass over the body: text length, content score and chrome verdict per element.
+
+    It also indexes the tree (tags by name in document order, document position, strings
+    cut with an ellipsis, head-like tags) because bs4's ``find_all`` costs far more than
+    the whole of this pass when called a few dozen times per page.
+    """
+
+    __slots__ = (
+        "by_name",
+        "chrome",
+        "ellipsis",
+        "flags",
+        "head_tags",
+        "order",
+        "score",
+        "text_len",
+        "titled",
+    )
+
+    def __init__(self) -> None:
+        self.text_len: dict[int, int] = {}
+        self.score: dict[int, int] = {}
+        self.flags: dict[int, int] = {}
+        self.order: dict[int, int] = {}
+        self.chrome: set[int] = set()
+        self.by_name: dict[str, list[Tag]] = {}
+        self.ellipsis: list[NavigableString] = []
+        self.head_tags: list[Tag] = []
+        self.titled: list[Tag] = []
+
+    def tags(self, *names: str) -> list[Tag]:
+        """Tags with one of ``names`` in document order."""
+        if len(names) == 1:
+            return self.by_name.get(names[0], [])
+        found = [t for n in names for t in self.by_name.get(n, ())]
+        found.sort(key=lambda t: self.order.get(id(t), 0))
+        return found
+
+    def run(self, node: Tag) -> tuple[int, int, int]:
+        """Return (text length, content score, flags) of ``node``.
+
+        flags: 1 holds an h1, 2 holds a nav, 4 holds main/article, 8 holds an h2-h6,
+        16 holds a list.
+        """
+        self.order[id(node)] = len(self.order)
+        self.by_name.setdefault(node.name, []).append(node)
+        total = score = flags = 0
+        in_link = node.name == "a"
+        for child in node.contents:
+            if isinstance(child, NavigableString):
+                if isinstance(child, _SKIP_STRINGS):
+                    continue
+                text = child.strip()
+                n = len(text)
+                total += n
+                if not in_link:
+                    score += n
+                if n > 1 and text[-1] in ".…]" and _ELLIPSIS_END_RE.search(text):
+                    self.ellipsis.append(child)
+            elif isinstance(child, Tag):
+                name = child.name
+                if name in _SKIP_TAGS:
+                    if name in _HEAD_TAGS:
+                        self.head_tags.append(child)
+                    continue
+                t, s, f = self.run(child)
+                total += t
+                flags |= f
+                if id(child) in self.chrome:
+                    continue
+                score += 0 if name == "a" else s
+        name = node.name
+        if name == "h1":
+            flags |= 1
+        elif name == "nav":
+            flags |= 2
+        elif name in ("main", "article") or node.get("role") == "main":
+            flags |= 4
+        elif name in _HEADINGS:
+            flags |= 8
+        elif name in ("ul", "ol"):
+            flags |= 16
+        key = id(node)
+        self.text_len[key] = total
+        self.flags[key] = flags
+        attrs = node.attrs
+        if (
+            attrs
+            and ("class" in attrs or "id" in attrs)
+            and any("title" in t for t in _tokens(node))
+        ):
+            self.titled.append(node)
+        # Broken markup can leave the whole page inside an unclosed <nav> or <header>:
+        # an element holding the main content, or a lot of prose, is never chrome.
+        if not (flags & 4) and score < 3000 and self._chrome(node, name, total, flags):
+            self.chrome.add(key)
+            score = 0
+        self.score[key] = score
+        return total, score, flags
+
+    @staticmethod
+    def _chrome(node: Tag, name: str, total: int, flags: int) -> bool:
+        if name in ("nav", "aside", "footer", "menu"):
+            return True
+        if name == "header":
+            return not (flags & 1) or bool(flags & 2)
+        if name == "form":
+            return total < 2000
+        attrs = node.attrs
+        if not attrs:
+            return False
+        if "class" not in attrs and "id" not in attrs and "role" not in attrs:
+            return _is_hidden(node)
+        role = attrs.get("role")
+        if isinstance(role, str) and role.lower() in _CHROME_ROLES:
+            return True
+        if _is_hidden(node):
+            return True
+        return any(_token_is_chrome(t) for t in _tokens(node))
+
+
+# ---------------------------------------------------------------------------- cards
+
+
+class _Card:
+    __slots__ = ("el", "href", "kind", "parent_key", "title")
+
+    def __init__(self, el: Tag, href: str, kind: str) -> None:
+        self.el = el
+        self.href = href
+        self.kind = kind
+        self.title = ""
+        self.parent_key = 0
+
+
+def _ancestors(tag: Tag):
+    parent = tag.parent
+    while parent is not None and parent.name not in ("[document]",):
+        yield parent
+        parent = parent.parent
+
+
+def _good_href(a: Tag) -> str | None:
+    href = a.get("href")
+    if not isinstance(href, str):
+        return None
+    href = href.strip()
+    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+        return None
+    return href
+
+
+def _descendants(node: Tag, *names: str):
+    """Descendant tags named ``names``, in order: a cheap stand-in for ``find_all``."""
+    for el in node.descendants:
+        if isinstance(el, Tag) and el.name in names:
+            yield el
+
+
+def _find_cards(m: _Measure) -> list[_Card]:
+    """Find excerpt cards: the largest ancestor of a trigger that points to one target."""
+    triggers: list[tuple[Tag, str, str]] = []  # (element, href, kind)
+    for a in m.tags("a"):
+        href = _good_href(a)
+        if href is None:
+            continue
+        text = normalize_text(a.get_text(" "))
+        tokens = _tokens(a)
+        if (
+            "more-link" in tokens
+            or "read-more" in tokens
+            or "readmore" in tokens
+            or (text and len(text) < 40 and _MORE_TEXT_RE.match(text))
+        ):
+            triggers.append((a, href, "more"))
+            continue
+        parent = a.parent
+        if isinstance(parent, Tag) and parent.name in ("h2", "h3", "h4", "h5"):
+            triggers.append((parent, href, "title"))
+    for s in m.ellipsis:
+        block = s.parent
+        while isinstance(block, Tag) and block.name not in _BLOCK_TAGS:
+            block = block.parent
+        if not isinstance(block, Tag) or m.text_len.get(id(block), 0) > 600:
+            continue
+        link = next((a for a in _descendants(block, "a") if _good_href(a)), None)
+        if link is not None:
+            triggers.append((block, _good_href(link) or "", "ellipsis"))
+    for el in m.tags("article", "li", "div", "a"):
+        if not m.flags.get(id(el), 0) & 8 or m.text_len.get(id(el), 0) > 1200:
+            continue
+        if el.name != "article" and not any(_CARD_CLASS_RE.search(t) for t in _tokens(el)):
+            continue
+        head = next(_descendants(el, "h2", "h3", "h4", "h5"), None)
+        if head is None:
+            continue
+        link = (
+            el
+            if el.name == "a"
+            else next((a for a in _descendants(el, "a") if _good_href(a)), None)
+        )
+        href = _good_href(link) if link is not None else None
+        triggers.append((head, href or f"{_NO_LINK}{id(el)}", "title"))
+    if not triggers:
+        return []
+
+    # Distinct targets under every ancestor, so a card stops climbing at a shared parent.
+    targets: dict[int, set[str]] = {}
+    for el, href, _ in triggers:
+        targets.setdefault(id(el), set()).add(href)
+        for anc in _ancestors(el):
+            targets.setdefault(id(anc), set()).add(href)
+
+    cards: dict[int, _Card] = {}
+    for el, href, kind in triggers:
+        cur = el
+        for anc in _ancestors(el):
+            if anc.name in ("body", "html", "main") or (
+                id(anc) in m.chrome
+                and anc.name
+                in (
+                    "aside",
+                    "footer",
+                    "nav",
+                )
+            ):
+                break
+            if len(targets.get(id(anc), ())) > 1 or m.text_len.get(id(anc), 0) > 1200:
+                break
+            if m.flags.get(id(anc), 0) & 1:
+                break
+            cur = anc
+        key = id(cur)
+        card = cards.get(key)
+        if card is None:
+            cards[key] = card = _Card(cur, href, kind)
+        elif kind == "more" and card.kind != "more":
+            card.href, card.kind = href, "more"
+        elif kind == "ellipsis" and card.kind == "title":
+            card.kind = "ellipsis"
+    # Drop cards nested inside other cards (keep the outer one).
+    keys = set(cards)
+    out = []
+    for card in cards.values():
+        if any(id(anc) in keys for anc in _ancestors(card.el)):
+            continue
+        parent = card.el.parent
+        card.parent_key = id(parent) if parent is not None else 0
+        out.append(card)
+    # A linked heading alone is not a card: it needs siblings or an excerpt cue.
+    groups: dict[int, int] = {}
+    for card in out:
+        groups[card.parent_key] = groups.get(card.parent_key, 0) + 1
+    kept = []
+    for card in out:
+        if card.kind == "title" and groups[card.parent_key] < 2:
+            continue
+        if card.href.startswith(_NO_LINK) and groups[card.parent_key] < 3:
+            continue  # link-less cards only count as a grid of listing items
+        if card.kind == "more" and m.text_len.get(id(card.el), 0) < 25:
+            continue  # a bare "Learn more" button, not an excerpt
+        kept.append(card)
+    return kept
+
+
+def _in_related(card: _Card) -> bool:
+    for anc in _ancestors(card.el):
+        for token in _tokens(anc):
+            if _RELATED_RE.search(token):
+                return True
+        if anc.name in ("body", "main", "article"):
+            break
+    return False
+
+
+# ---------------------------------------------------------------------------- recent posts
+
+
+def _find_recent(m: _Measure) -> list[tuple[list[Tag], list[Tag]]]:
+    """Return (blocks to exclude, list items) for each recent-post style list."""
+    found: list[tuple[list[Tag], list[Tag]]] = []
+    seen: set[int] = set()
+
+    def add(block: Tag | list[Tag], lst: Tag) -> None:
+        if id(lst) in seen:
+            return
+        items = [c for c in lst.children if isinstance(c, Tag) and c.name == "li"]
+        items = [li for li in items if _first_link(li) is not None]
+        if not items:
+            return
+        # Title lists only: each item is (mostly) one link.
+        linky = 0
+        for li in items:
+            text = normalize_text(li.get_text(" "))
+            a = _first_link(li)
+            link_text = normalize_text(a.get_text(" ")) if a is not None else ""
+            if text and len(link_text) >= 0.5 * len(text):
+                linky += 1
+        if linky < max(1, len(items) * 0.7):
+            return
+        seen.add(id(lst))
+        found.append((block if isinstance(block, list) else [block], items))
+
+    for el in m.tags("section", "div", "aside", "ul", "ol"):
+        if not m.flags.get(id(el), 0) & 16 and el.name not in ("ul", "ol"):
+            continue
+        if el.attrs and any(_RECENT_CLASS_RE.search(t) for t in _tokens(el)):
+            lst = el if el.name in ("ul", "ol") else next(_descendants(el, "ul", "ol"), None)
+            if lst is not None:
+                add(el, lst)
+    heads = m.tags("h2", "h3", "h4", "h5", "h6") + [
+        t for t in m.titled if t.name in ("p", "span", "div", "strong")
+    ]
+    for head in heads:
+        inner = (
+            next(_descendants(head, "ul", "ol"), None)
+            if head.name[0] == "h" and m.flags.get(id(head), 0) & 16
+            else None
+        )
+        text = _inline_text(head)
+        if not text or len(text) > 60 or not _RECENT_HEADING_RE.match(text):
+            continue
+        if inner is not None:  # "<h2>Posts</h5><ul>": the parser put the list inside
+            add(head, inner)
+            continue
+        run = [head]
+        sib = head.find_next_sibling()
+        while sib is not None and len(run) < 4:
+            run.append(sib)
+            lst = sib if sib.name in ("ul", "ol") else next(_descendants(sib, "ul", "ol"), None)
+            if lst is not None:
+                # The heading's wrapper when it holds just this block, else the run itself.
+                parent = head.parent
+                siblings = [c for c in parent.children if isinstance(c, Tag)] if parent else []
+                whole = parent is not None and parent.name not in ("main", "article", "body")
+                add([parent] if whole and len(siblings) == len(run) else run, lst)
+                break
+            sib = sib.find_next_sibling()
+    return found
+
+
+# ---------------------------------------------------------------------------- metadata
+
+
+def _first_link(node: Tag) -> Tag | None:
+    for a in _descendants(node, "a"):
+        if a.get("href") is not None:
+            return a
+    return None
+
+
+def _metas(head_tags: list[Tag]) -> dict[str, str]:
+    """``<meta name|property=... content=...>`` values, first one wins, keys lower-case."""
+    out: dict[str, str] = {}
+    for tag in head_tags:
+        if tag.name != "meta":
+            continue
+        key = tag.get("name") or tag.get("property")
+        content = tag.get("content")
+        if isinstance(key, str) and isinstance(content, str):
+            out.setdefault(key.strip().lower(), normalize_text(content))
+    return out
+
+
+def _jsonld(head_tags: list[Tag]) -> tuple[list[str], str | None, str | None]:
+    types: list[str] = []
+    published = modified = None
+    for script in head_tags:
+        kind = script.get("type")
+        if script.name != "script" or not isinstance(kind, str) or "ld+json" not in kind.lower():
+            continue
+        raw = script.string or script.get_text()
+        try:
+            data = json.loads(raw, strict=False)
+        except (ValueError, TypeError, RecursionError):
+            continue
+        nodes = data if isinstance(data, list) else [data]
+        expanded: list[object] = []
+        for node in nodes:
+            if isinstance(node, dict):
+                expanded.append(node)
+                graph = node.get("@graph")
+                if isinstance(graph, list):
+                    expanded.extend(graph)
+                elif isinstance(graph, dict):
+                    expanded.append(graph)
+        for node in expanded:
+            if not isinstance(node, dict):
+                continue
+            t = node.get("@type")
+            for value in t if isinstance(t, list) else [t]:
+                if isinstance(value, str) and value and value not in types:
+                    types.append(value)
+            if published is None and isinstance(node.get("datePublished"), str):
+                published = node["datePublished"].strip() or None
+            if modified is None and isinstance(node.get("dateModified"), str):
+                modified = node["dateModified"].strip() or None
+    return types, published, modified
+
+
+def _host(url: str | None) -> str:
+    if not url:
+        return ""
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def _resolve(base: str | None, href: str) -> str:
+    href = href.strip()
+    if not base:
+        return href
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return href
+
+
+# ---------------------------------------------------------------------------- root
+
+
+def _pick_root(body: Tag, m: _Measure) -> Tag:
+    total = m.score.get(id(body), 0)
+    if total <= 0:
+        return body
+    candidates: list[Tag] = []
+    articles = [a for a in m.tags("article") if id(a) not in m.chrome]
+    big = [a for a in articles if m.score.get(id(a), 0) >= 0.5 * total]
+    if len(big) == 1:
+        candidates.append(big[0])
+    divs = [t for t in m.tags("div", "section") if t.attrs]
+    candidates.extend(t for t in divs if t.get("itemprop") == "articleBody")
+    candidates.extend(m.tags("main"))
+    candidates.extend(t for t in divs if t.get("role") == "main")
+    for cls in _SEMANTIC_CLASSES:
+        candidates.extend(t for t in divs if cls in _tokens(t))
+    for cand in candidates:
+        if id(cand) not in m.chrome and m.score.get(id(cand), 0) >= 0.5 * total:
+            return cand
+    node = body
+    while True:
+        best = None
+        best_score = -1
+        for child in node.children:
+            if isinstance(child, Tag) and child.name in _CONTAINER_TAGS:
+                s = m.score.get(id(child), 0)
+                if s > best_score:
+                    best, best_score = child, s
+        if best is None or best_score < 0.7 * total:
+            return node
+        node = best
+
+
+# ---------------------------------------------------------------------------- pass 3
+
+
+class _Walker:
+    """Walk the content root in document order into sections."""
+
+    __slots__ = ("anchors", "buf", "excluded", "images", "m", "sections")
+
+    def __init__(self, m: _Measure, excluded: set[int]) -> None:
+        self.m = m
+        self.excluded = excluded
+        self.sections: list[tuple[str, int, list[str], bool]] = [("", 0, [], False)]
+        self.buf: list[str] = []
+        self.anchors: set[int] = set()
+        self.images: set[int] = set()
+
+    def flush(self) -> None:
+        if self.buf:
+            text = normalize_text("".join(self.buf))
+            self.buf = []
+            if text:
+                self.sections[-1][2].append(text)
+
+    def heading(self, text: str, level: int, pseudo: bool = False) -> None:
+        self.flush()
+        if not text:
+            return
+        head, _, paras, _ = self.sections[-1]
+        if len(self.sections) == 1 and not head and not paras and level == 1:
+            self.sections[0] = (text, 1, [], False)
+            return
+        self.sections.append((text, level, [], pseudo))
+
+    def walk(self, node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                if not isinstance(child, _SKIP_STRINGS):
+                    self.buf.append(str(child))
+                continue
+            if not isinstance(child, Tag):
+                continue
+            name = child.name
+            if name in _SKIP_TAGS:
+                continue
+            key = id(child)
+            if key in self.m.chrome or key in self.excluded:
+                if name in _BLOCK_TAGS:
+                    self.flush()
+                continue
+            if name == "br":
+                self.flush()
+                continue
+            level = _HEADINGS.get(name)
+            if level is not None:
+                self.heading(_inline_text(child), level)
+                for a in _descendants(child, "a"):
+                    self.anchors.add(id(a))
+                for block in child.children:
+                    if not isinstance(block, Tag) or block.name not in _NESTED_BLOCKS:
+                        continue
+                    if id(block) not in self.m.chrome and id(block) not in self.excluded:
+                        self.flush()
+                        self.walk(block)
+                        self.flush()
+                continue
+            if name == "img":
+                self.images.add(key)
+                continue
+            if name == "a":
+                self.anchors.add(key)
+            elif name == "figcaption":
+                self.flush()
+                continue
+            if name == "p" or name == "div":
+                pseudo = _pseudo_heading(child)
+                if pseudo:
+                    self.heading(pseudo, 0, pseudo=True)
+                    continue
+            block = name in _BLOCK_TAGS
+            if block:
+                self.flush()
+                self.walk(child)
+                self.flush()
+            else:
+                self.walk(child)
+
+
+def _inline_text(el: Tag) -> str:
+    """Text of ``el`` without nested block children (a heading the parser over-extended)."""
+    if next(_descendants(el, *_NESTED_BLOCKS), None) is None:
+        return normalize_text(el.get_text(" "))
+    parts = []
+    for child in el.children:
+        if isinstance(child, NavigableString):
+            if not isinstance(child, _SKIP_STRINGS):
+                parts.append(str(child))
+        elif isinstance(child, Tag) and child.name not in _NESTED_BLOCKS:
+            parts.append(child.get_text(" "))
+    return normalize_text(" ".join(parts))
+
+
+_NESTED_BLOCKS = ("ul", "ol", "p", "div", "table", "section", "dl", "blockquote")
+
+
+def _pseudo_heading(p: Tag) -> str | None:
+    """``<p><strong>What Is X?</strong></p>``: a short paragraph that is all bold."""
+    strong = None
+    for child in p.children:
+        if isinstance(child, NavigableString):
+            if isinstance(child, _SKIP_STRINGS):
+                continue
+            if child.strip():
+                return None
+        elif isinstance(child, Tag):
+            if child.name == "br":
+                continue
+            if strong is not None or child.name not in ("strong", "b"):
+                return None
+            strong = child
+    if strong is None:
+        return None
+    text = normalize_text(strong.get_text(" "))
+    if not text or len(text) > 100 or len(text.split()) > 14:
+        return None
+    if text.endswith(".") and len(text.split()) > 4:
+        return None
+    if not any(ch.isalpha() for ch in text):
+        return None
+    return text
+
+
+# ---------------------------------------------------------------------------- entry point
 
 
 def extract_page(html: str, url: str | None = None) -> Page:
-    """Turn one HTML document into a Page: article sections apart from chrome and teasers."""
-    raise NotImplementedError
+    """Turn one HTML document (or fragment) into a Page; never raises.
+
+    Links and canonical are resolved against ``<base href>`` or ``url``. Teaser text has
+    its "[...]" / "Read more" tail removed (``truncated`` says it was there).
+    """
+    try:
+        return _extract(html, url)
+    except Exception:
+        try:
+            return _fallback(html, url)
+        except Exception:
+            return Page(url=url)
+
+
+def _coerce(html: object) -> str:
+    if isinstance(html, bytes):
+        html = html.decode("utf-8", "replace")
+    elif not isinstance(html, str):
+        html = "" if html is None else str(html)
+    return _CONTROL_RE.sub(" ", html)
+
+
+def _fallback(html: object, url: str | None) -> Page:
+    text = re.sub(r"<[^>]*>", " ", _coerce(html))
+    paras = tuple(p for p in (normalize_text(x) for x in text.split("\n")) if p)
+    return Page(url=url, sections=(Section("", 0, paras),) if paras else ())
+
+
+def _extract(html: object, url: str | None) -> Page:
+    html = _coerce(html)
+    if not html.strip():
+        return Page(url=url)
+    with warnings.catch_warnings():
+        # "looks like XML / a URL / a filename": the caller judges odd input, not bs4.
+        warnings.simplefilter("ignore")
+        soup = BeautifulSoup(html, "lxml")
+    body = soup.body
+    if body is None:
+        body = next((c for c in soup.children if isinstance(c, Tag)), None)
+        if body is None:
+            return _fallback(html, url)
+
+    # Pass 1 over the body; <head> tags are collected apart -----------------------------
+    m = _Measure()
+    m.run(body)
+    head_tags = list(m.head_tags)
+    for top in soup.children:
+        if isinstance(top, Tag) and top is not body:
+            for el in [top, *top.descendants] if top.name != "html" else []:
+                if isinstance(el, Tag) and el.name in _HEAD_TAGS:
+                    head_tags.append(el)
+            if top.name == "html":
+                for child in top.children:
+                    if isinstance(child, Tag) and child is not body:
+                        for el in [child, *child.descendants]:
+                            if isinstance(el, Tag) and el.name in _HEAD_TAGS:
+                                head_tags.append(el)
+
+    # Metadata ---------------------------------------------------------------------
+    title_tag = next((t for t in head_tags if t.name == "title"), None)
+    title = normalize_text(title_tag.get_text(" ")) if title_tag is not None else ""
+    base = url
+    base_tag = next((t for t in head_tags if t.name == "base" and t.get("href")), None)
+    if base_tag is not None and isinstance(base_tag.get("href"), str):
+        base = _resolve(url, base_tag["href"]) if url else base_tag["href"]
+    canonical = None
+    for link in head_tags:
+        if link.name != "link" or not isinstance(link.get("href"), str):
+            continue
+        rel = link.get("rel") or []
+        rel = rel.split() if isinstance(rel, str) else rel
+        if "canonical" in [r.lower() for r in rel]:
+            canonical = _resolve(base, link["href"])
+            break
+    html_tag = soup.find("html") if body.name == "body" else None
+    lang = html_tag.get("lang") if html_tag is not None else None
+    lang = (normalize_text(lang) or None) if isinstance(lang, str) else None
+    metas = _metas(head_tags)
+    robots = metas.get("robots", "")
+    description = metas.get("description")
+    og_type = metas.get("og:type")
+    types, published, modified = _jsonld(head_tags)
+    published = published or metas.get("article:published_time")
+    modified = modified or metas.get("article:modified_time")
+    h1s = tuple(t for t in (normalize_text(h.get_text(" ")) for h in m.tags("h1")) if t)
+    body_classes = tuple(_tokens(body)) if body.name == "body" else ()
+
+    # Pass 2: cards and lists, then the root ------------------------------------------
+    cards = _find_cards(m)
+    recent = _find_recent(m)
+    root = _pick_root(body, m)
+
+    excluded: set[int] = set()
+    recent_posts: list[RecentPost] = []
+    recent_anchor: set[int] = set()
+    for blocks, items in recent:
+        excluded.update(id(b) for b in blocks)
+        for li in items:
+            a = _first_link(li)
+            if a is None:
+                continue
+            recent_anchor.update(id(x) for x in _descendants(li, "a"))
+            recent_posts.append(
+                RecentPost(normalize_text(a.get_text(" ")), _resolve(base, a["href"]))
+            )
+
+    root_ancestors = {id(a) for a in _ancestors(root)} | {id(root)}
+    in_root = []
+    for card in cards:
+        anc_ids = {id(a) for a in _ancestors(card.el)}
+        if id(root) in anc_ids and not _in_related(card):
+            in_root.append(card)
+    card_chars = sum(m.text_len.get(id(c.el), 0) for c in in_root)
+    root_chars = m.score.get(id(root), 0)
+    listing = len(in_root) >= 2 and (root_chars - card_chars) < max(600, card_chars)
+    listing_ids = {id(c.el) for c in in_root} if listing else set()
+    cards = [c for c in cards if id(c.el) in listing_ids or not c.href.startswith(_NO_LINK)]
+    teaser_cards = [c for c in cards if id(c.el) not in listing_ids]
+    for card in cards:
+        if id(card.el) not in root_ancestors:
+            excluded.add(id(card.el))
+
+    # Pass 3: the article text --------------------------------------------------------
+    walker = _Walker(m, excluded)
+    if id(root) not in m.chrome:
+        walker.walk(root)
+        walker.flush()
+    sections = tuple(
+        Section(head, level, tuple(paras), pseudo)
+        for head, level, paras, pseudo in walker.sections
+        if head or paras
+    )
+
+    # Teasers ----------------------------------------------------------------------
+    teasers: list[Teaser] = []
+    teaser_anchor: set[int] = set()
+    listing_anchor: set[int] = set()
+    for card in cards:
+        anchors = [card.el] if card.el.name == "a" else []
+        anchors.extend(_descendants(card.el, "a"))
+        if id(card.el) in listing_ids:
+            listing_anchor.update(id(a) for a in anchors)
+            continue
+        teaser_anchor.update(id(a) for a in anchors)
+    teaser_cards.sort(key=lambda c: m.order.get(id(c.el), 0))
+    for pos, card in enumerate(teaser_cards, start=1):
+        teasers.append(_teaser(card, base, pos))
+
+    # Links and images ---------------------------------------------------------------
+    host = _host(url)
+    links: list[Link] = []
+    resolved: dict[str, str] = {}
+    for a in m.tags("a"):
+        href = a.get("href")
+        if not isinstance(href, str):
+            continue
+        href = href.strip()
+        if not href or href.startswith(("#", "javascript:", "data:")):
+            continue
+        absolute = resolved.get(href)
+        if absolute is None:
+            absolute = resolved[href] = _resolve(base, href)
+        key = id(a)
+        if key in teaser_anchor:
+            zone = "teaser"
+        elif key in recent_anchor:
+            zone = "recent"
+        elif key in listing_anchor:
+            zone = "listing"
+        elif key in walker.anchors:
+            zone = "content"
+        else:
+            zone = "chrome"
+        scheme = absolute.split(":", 1)[0].lower() if ":" in absolute else ""
+        if scheme in ("http", "https"):
+            target = _host(absolute)
+            internal = bool(target) and target == host if host else False
+        else:
+            internal = scheme == "" and not absolute.startswith("//")
+        rel = a.get("rel") or []
+        rel = rel.split() if isinstance(rel, str) else rel
+        links.append(
+            Link(
+                href=absolute,
+                text=normalize_text(a.get_text(" ")),
+                internal=internal,
+                zone=zone,
+                nofollow="nofollow" in [r.lower() for r in rel],
+            )
+        )
+    images: list[Image] = []
+    for img in m.tags("img"):
+        src = img.get("src") or img.get("data-src") or img.get("data-lazy-src") or ""
+        src = _resolve(base, src) if isinstance(src, str) and src.strip() else ""
+        alt = img.get("alt")
+        alt = (
+            None if alt is None else normalize_text(alt if isinstance(alt, str) else " ".join(alt))
+        )
+        images.append(Image(src=src, alt=alt, in_content=id(img) in walker.images))
+
+    if published is None:
+        published = _time_in(root, ("published", "entry-date"))
+    if modified is None:
+        modified = _time_in(root, ("updated",))
+
+    return Page(
+        url=url,
+        title=title,
+        h1=h1s,
+        meta_description=description,
+        canonical=canonical,
+        lang=lang,
+        robots_meta=robots,
+        sections=sections,
+        teasers=tuple(teasers),
+        recent_posts=tuple(recent_posts),
+        links=tuple(links),
+        images=tuple(images),
+        jsonld_types=tuple(types),
+        listing_items=len(listing_ids),
+        date_published=published,
+        date_modified=modified,
+        og_type=og_type,
+        body_classes=body_classes,
+    )
+
+
+def _teaser(card: _Card, base: str | None, position: int) -> Teaser:
+    el = card.el
+    head = next(_descendants(el, "h2", "h3", "h4", "h5", "h6"), None)
+    title = normalize_text(head.get_text(" ")) if head is not None else ""
+    if not title:
+        for a in _descendants(el, "a"):
+            text = normalize_text(a.get_text(" "))
+            if text and not _MORE_TEXT_RE.match(text) and len(text) < 150:
+                if normalize_text(el.get_text(" ")) != text:
+                    title = text
+                break
+    parts: list[str] = []
+    for p in _descendants(el, "p", "div"):
+        if next(_descendants(p, "p", "div"), None) is None:
+            text = normalize_text(p.get_text(" "))
+            if text and text != title and not _MORE_TEXT_RE.match(text):
+                parts.append(text)
+    text = " ".join(parts) if parts else normalize_text(el.get_text(" "))
+    if title and text.startswith(title) and text != title:
+        text = text[len(title) :].strip()
+    truncated = False
+    while True:
+        stripped = _MORE_TAIL_RE.sub("", text)
+        if stripped == text:
+            break
+        if _ELLIPSIS_END_RE.search(text):
+            truncated = True
+        text = stripped
+    if card.kind in ("more", "ellipsis") and not truncated:
+        truncated = bool(_ELLIPSIS_END_RE.search(normalize_text(el.get_text(" "))))
+    return Teaser(
+        text=text,
+        href=_resolve(base, card.href) if not card.href.startswith(_NO_LINK) else "",
+        truncated=truncated,
+        title=title,
+        position=position,
+    )
+
+
+def _time_in(root: Tag, classes: tuple[str, ...]) -> str | None:
+    for t in _descendants(root, "time"):
+        tokens = _tokens(t)
+        if any(c in tokens for c in classes):
+            value = t.get("datetime")
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+    return None

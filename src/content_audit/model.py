@@ -8,7 +8,7 @@ single-page check and the crawl workers both import this module first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -123,6 +123,9 @@ class Page:
     listing_items: int = 0
     date_published: str | None = None
     date_modified: str | None = None
+    og_type: str | None = None
+    body_classes: tuple[str, ...] = ()
+    """``<body class>`` tokens: WordPress themes say ``single-post``, ``archive``, ``home``."""
 
     @property
     def text(self) -> str:
@@ -200,3 +203,41 @@ class PageAudit:
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What the crawler did with one URL it met: fetched it, or why not.
+
+    Every URL a crawl meets is reported exactly once, by ``url`` (its normalised form).
+    ``status`` is the final HTTP status after redirects, ``None`` when nothing answered or
+    the URL was not fetched; ``error`` is then (or on a failed fetch) a stable reason code:
+    ``robots``, ``offsite``, ``excluded``, ``query_variants``, ``max_pages``, ``max_depth``,
+    ``timeout``, ``connection``, ``too_large``, ``non_html``, ``redirect_loop``,
+    ``too_many_redirects``, ``http_error``, ``bad_url``, ``sitemap``, ``bad_sitemap``.
+
+    ``redirects`` lists each hop as ``(url, status)``; a row with redirects never carries
+    ``html``: the page's text is on the row of its ``final_url`` (source ``redirect`` when
+    the crawl first met it through the redirect), so each page is audited once.  ``bytes``
+    counts the body bytes received (decompressed), or the declared ``Content-Length`` when
+    the body was deliberately not read (a PDF, an over-size body).
+    """
+
+    url: str
+    source: str
+    depth: int
+    status: int | None
+    final_url: str
+    redirects: tuple[tuple[str, int], ...] = ()
+    content_type: str = ""
+    bytes: int = 0
+    elapsed_s: float = 0.0
+    error: str | None = None
+    detail: str | None = None
+    html: str | None = field(default=None, repr=False)
+    referrer: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the row carries a page to audit (an HTML 2xx body)."""
+        return self.html is not None

@@ -1,0 +1,145 @@
+"""classify_page: article / listing / other, on fixtures, sitegen and the real corpus."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from content_audit.classify import classify_page, health_density
+from content_audit.extract import extract_page
+from content_audit.model import Kind, Page, Section
+
+from .conftest import CORPUS, FIXTURES, SITEGEN
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_seed_is_an_article() -> None:
+    html = (FIXTURES / "seed_prolotherapy.html").read_text(encoding="utf-8")
+    page = extract_page(html, "https://clinic.example/blog/prolotherapy/")
+    assert classify_page(page) is Kind.ARTICLE
+
+
+def _post(body: str, url: str = "https://clinic.example/blog/post/") -> Page:
+    return extract_page(f"<html><body><article><h1>Title</h1>{body}</article></body></html>", url)
+
+
+def test_offtopic_post_on_a_clinic_blog_is_other() -> None:
+    body = (
+        "<p>Registering for a membership at the Oakland country club offers golf, tennis and "
+        "a busy social calendar for the whole family all year round.</p>"
+        "<p>Members enjoy the dining room, the pool and weekend tournaments, and the club "
+        "hosts weddings and business events in its renovated ballroom by the lake.</p>"
+        "<p>Annual dues vary by membership tier, and new members pay a one-time initiation "
+        "fee that covers access to every facility the club has to offer.</p>"
+    )
+    assert classify_page(_post(body)) is Kind.OTHER
+
+
+def test_thin_clinic_news_is_other() -> None:
+    body = "<p>We are happy to welcome Dr. Grace Alvarez to our team this February.</p>"
+    assert classify_page(_post(body)) is Kind.OTHER
+
+
+def test_short_condition_page_is_an_article() -> None:
+    body = (
+        "<p>Rehabilitation helps with back pain, neck pain and joint pain, from rotator cuff "
+        "impingement to hip bursitis. Our therapists use exercise, stretching and manual "
+        "therapy so muscles and tendons recover their strength and mobility after injury, "
+        "and patients learn how to protect the spine at work and at home.</p>"
+    )
+    assert classify_page(_post(body, "https://clinic.example/rehabilitation/")) is Kind.ARTICLE
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://clinic.example/contact/",
+        "https://clinic.example/about-us/",
+        "https://clinic.example/meet-dr-smith/",
+        "https://clinic.example/privacy-policy/",
+        "https://clinic.example/",
+    ],
+)
+def test_clinic_pages_are_other_even_with_health_words(url: str) -> None:
+    body = (
+        "<p>Our physical therapy clinic treats back pain, knee injuries and sciatica with "
+        "manual therapy, exercise and dry needling for patients of every age.</p>" * 3
+    )
+    assert classify_page(_post(body, url)) is Kind.OTHER
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://clinic.example/category/podiatry/",
+        "https://clinic.example/tag/seniors/",
+        "https://clinic.example/blog/page/3/",
+        "https://clinic.example/blog/",
+    ],
+)
+def test_archive_urls_and_empty_blog_index_are_listings(url: str) -> None:
+    page = _post("<p>Health and wellness insights from our team.</p>", url)
+    assert classify_page(page) is Kind.LISTING
+
+
+def test_jsonld_types_decide_when_the_url_does_not() -> None:
+    text = "Chronic knee pain from arthritis responds to exercise therapy and injections. " * 8
+    page = Page(url=None, sections=(Section("", 0, (text,)),))
+    assert classify_page(page) is Kind.ARTICLE
+    profile = Page(url=None, sections=page.sections, jsonld_types=("ProfilePage",))
+    assert classify_page(profile) is Kind.OTHER
+    collection = Page(url=None, sections=page.sections, jsonld_types=("CollectionPage",))
+    assert classify_page(collection) is Kind.LISTING
+    assert health_density(text) > 0.2 and health_density("") == 0.0
+
+
+def test_sitegen_kinds(tmp_path: Path) -> None:
+    if not SITEGEN.is_file():
+        pytest.skip("sitegen not available")
+    out = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, str(SITEGEN), "-n", "80", "-s", "5", "-o", str(out), "-q"], check=True
+    )
+    want = {
+        "complete": "article",
+        "incomplete": "article",
+        "listing": "listing",
+        "page": "other",
+        "offtopic": "other",
+        "thin": "other",
+    }
+    with (out / "truth.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["kind"] in want]
+    right = 0
+    for row in rows:
+        html = (out / "www" / row["path"].lstrip("/") / "index.html").read_text("utf-8")
+        right += classify_page(extract_page(html, row["url"])).value == want[row["kind"]]
+        if row["subkind"] == "category":
+            assert classify_page(extract_page(html, row["url"])) is Kind.LISTING
+    assert right / len(rows) >= 0.95
+
+
+@pytest.mark.skipif(not (CORPUS / "labels.tsv").is_file(), reason="corpus not available")
+def test_corpus_kind_accuracy_meets_target() -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from eval_kind import corpus_url, load_corpus
+    finally:
+        sys.path.pop(0)
+    rows = load_corpus(CORPUS)
+    assert rows and all(url.startswith("https://corpus.invalid/") for _, _, url, _, _ in rows)
+    assert corpus_url("a/b@c:blog/x/index.html") == "https://corpus.invalid/blog/x/"
+    kind_ok = teaser_ok = 0
+    for _ident, html, url, has_teasers, kind in rows:
+        page = extract_page(html, url)
+        kind_ok += classify_page(page).value == kind
+        teaser_ok += (
+            int(bool(page.teasers or page.recent_posts or page.listing_items)) == has_teasers
+        )
+    assert kind_ok / len(rows) >= 0.90
+    assert teaser_ok / len(rows) >= 0.85

@@ -1,0 +1,354 @@
+"""extract_page: article sections apart from chrome, teasers, recent posts and listings."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from content_audit.extract import extract_page, normalize_text
+from content_audit.model import Page
+
+from .conftest import FIXTURES, SEED_TEXT, SITEGEN
+
+SEED_URL = "https://clinic.example/blog/prolotherapy/"
+HEADINGS = (
+    "What Is Prolotherapy?",
+    "What Is It Used For?",
+    "How Does It Work?",
+    "Confer With a Medical Expert",
+)
+
+
+def seed_lines() -> list[str]:
+    return [line for line in SEED_TEXT.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def seed_page() -> Page:
+    html = (FIXTURES / "seed_prolotherapy.html").read_text(encoding="utf-8")
+    return extract_page(html, SEED_URL)
+
+
+# ---------------------------------------------------------------------------- the seed
+
+
+@pytest.mark.skipif(not SEED_TEXT.is_file(), reason="shared seed not available")
+def test_seed_sections_carry_the_seed_text(seed_page: Page) -> None:
+    lines = seed_lines()
+    by_heading = {s.heading: s for s in seed_page.sections}
+    for i, heading in enumerate(HEADINGS):
+        section = by_heading[heading]
+        assert section.level == 2 and not section.pseudo
+        start = lines.index(heading) + 1
+        end = lines.index(HEADINGS[i + 1]) if i + 1 < len(HEADINGS) else start + 1
+        assert list(section.paragraphs) == lines[start:end]
+    intro = seed_page.sections[0]
+    assert intro.heading == "Prolotherapy: How It Works and What It Treats"
+    assert intro.level == 1
+    assert intro.paragraphs == (lines[0],)
+
+
+def test_seed_teasers_and_recent_posts(seed_page: Page) -> None:
+    assert len(seed_page.teasers) == 6
+    first = seed_page.teasers[0]
+    assert first.href == SEED_URL
+    assert first.truncated and first.position == 1
+    assert first.text == "Musculoskeletal pain is a common experience and arises from various"
+    assert "country-club" in seed_page.teasers[1].href
+    assert all(t.truncated for t in seed_page.teasers)
+    assert [t.position for t in seed_page.teasers] == [1, 2, 3, 4, 5, 6]
+    assert [r.title for r in seed_page.recent_posts] == [
+        "Exploring Effective Treatments for Spider Veins",
+        "Neurology’s Approach To Treating Epilepsy",
+        "How Does Hepatitis B Impact Liver Health?",
+    ]
+    assert all(r.href.startswith("https://clinic.example/blog/") for r in seed_page.recent_posts)
+
+
+def test_seed_text_has_no_chrome_teaser_or_recent_text(seed_page: Page) -> None:
+    text = seed_page.text
+    for intruder in (
+        "Registering for a membership",  # teaser
+        "[...]",
+        "Exploring Effective Treatments for Spider Veins",  # recent post
+        "Recent Posts",
+        "Book an Appointment",  # header button
+        "Schedule your visit",  # site-wide booking form
+        "Request appointment",
+        "555-0147",  # footer
+        "cookies",  # cookie banner
+        "Skip to content",
+        "Why Patients Choose Us",  # sidebar widget
+        "Share this",
+        "Leave a Comment",
+        "Posted in",
+        "Regenerative Medicine",  # category link
+        "The three phases",  # figure caption
+    ):
+        assert intruder not in text, intruder
+    for heading in HEADINGS:  # headings are never part of the paragraphs
+        assert heading not in seed_page.text.splitlines()
+
+
+def test_seed_metadata_links_and_images(seed_page: Page) -> None:
+    assert seed_page.title.startswith("Prolotherapy: How It Works")
+    assert seed_page.h1 == ("Prolotherapy: How It Works and What It Treats",)
+    assert seed_page.canonical == SEED_URL
+    assert seed_page.lang == "en-US"
+    assert seed_page.robots_meta.startswith("index, follow")
+    assert seed_page.meta_description and seed_page.meta_description.startswith("Prolotherapy")
+    assert seed_page.og_type == "article"
+    assert set(seed_page.jsonld_types) >= {"Article", "WebPage", "Organization"}
+    assert seed_page.date_published == "2024-03-05T09:00:00+00:00"
+    assert seed_page.date_modified == "2024-06-18T14:30:00+00:00"
+    zones = {link.zone for link in seed_page.links}
+    assert zones == {"chrome", "teaser", "recent"}
+    booking = [lk for lk in seed_page.links if lk.text == "Book an Appointment"]
+    assert booking and booking[0].zone == "chrome" and booking[0].internal
+    facebook = [lk for lk in seed_page.links if "facebook.com" in lk.href]
+    assert facebook and not any(lk.internal for lk in facebook)
+    assert any(lk.nofollow for lk in facebook)
+    images = {img.src.rsplit("/", 1)[-1]: img for img in seed_page.images}
+    assert images["logo.png"].in_content is False
+    assert images["prolotherapy-injection.jpg"].in_content is True
+    assert images["healing-cascade.png"].alt == ""
+
+
+# ---------------------------------------------------------------------------- other markup
+
+DIV_SOUP = """<html><head><title>Shockwave Therapy | Harbor Physio</title></head><body>
+<div class="elementor-location-header"><div class="logo">Harbor Physio</div>
+  <div class="top-menu"><a href="/">Home</a> <a href="/services/">Services</a>
+  <a href="/book/">Book now</a></div></div>
+<div class="wrap"><div class="col-66">
+ <div class="elementor-widget-container"><h1>Shockwave Therapy</h1></div>
+ <div class="elementor-widget-container"><div>Shockwave therapy sends acoustic pulses into
+  injured tissue.<br>It is used for stubborn heel pain and tendon problems.</div></div>
+ <div class="elementor-widget-container"><p><strong>How Does It Work?</strong></p>
+  <p>The pulses increase blood flow and start a repair response in the tendon, which
+  helps the tissue heal over several weeks of treatment.</p>
+  <ul><li>Three to five sessions</li><li>Each takes about ten minutes</li></ul></div>
+</div>
+<div class="col-33 sidebar"><h3>Opening hours</h3><p>Monday to Friday, 8am to 6pm, with late
+ evenings on Thursday for working patients who cannot attend during the day.</p></div></div>
+<div id="site-footer">Harbor Physio, 1 Quay Street. Call 555 0100 to book your visit.</div>
+</body></html>"""
+
+TABLE_LAYOUT = """<html><body><table width="100%"><tr><td class="nav">
+<a href="/">Home</a><br><a href="/gum-disease.html">Gum disease</a><br>
+<a href="/contact.html">Contact</a>
+</td><td>
+<font size="4"><b>Gum Disease</b></font><br>
+Periodontitis begins as gingivitis, an inflammation of the gums.<br>
+Untreated, the infection destroys the tissue and bone that hold the teeth in place.<br><br>
+Treatment starts with a deep cleaning called scaling and root planing.
+</td></tr></table></body></html>"""
+
+
+def test_page_without_article_or_main() -> None:
+    page = extract_page(DIV_SOUP, "https://harbor.example/shockwave/")
+    text = page.text
+    assert "Shockwave therapy sends acoustic pulses into injured tissue." in text.splitlines()
+    assert "It is used for stubborn heel pain and tendon problems." in text.splitlines()
+    assert "Three to five sessions" in text.splitlines()
+    for chrome in ("Book now", "Opening hours", "late evenings", "Quay Street", "Harbor Physio"):
+        assert chrome not in text
+    pseudo = [s for s in page.sections if s.pseudo]
+    assert [s.heading for s in pseudo] == ["How Does It Work?"]
+    assert pseudo[0].paragraphs[0].startswith("The pulses increase blood flow")
+    assert "How Does It Work?" not in text
+
+
+def test_old_table_layout_splits_on_br() -> None:
+    page = extract_page(TABLE_LAYOUT, "http://www.dental.example/gum-disease.html")
+    lines = page.text.splitlines()
+    assert "Periodontitis begins as gingivitis, an inflammation of the gums." in lines
+    assert "Treatment starts with a deep cleaning called scaling and root planing." in lines
+    assert "Contact" not in lines
+    internal = {lk.href: lk.internal for lk in page.links}
+    assert internal["http://www.dental.example/contact.html"] is True
+
+
+def test_markdown_fragment() -> None:
+    md = (
+        "# Dry Needling\n\nDry needling uses thin needles to release tight muscle bands.\n\n"
+        "**What Is It Used For?**\n\nNeck pain, shoulder pain and headaches.\n\n"
+        "## How Does It Work?\n\n- The needle reaches the trigger point\n"
+        "- The muscle twitches and relaxes\n\n> Most patients feel a brief ache.\n"
+    )
+    page = extract_page(MarkdownIt("commonmark").enable("table").render(md))
+    assert page.url is None and page.h1 == ("Dry Needling",)
+    assert [(s.heading, s.level, s.pseudo) for s in page.sections] == [
+        ("Dry Needling", 1, False),
+        ("What Is It Used For?", 0, True),
+        ("How Does It Work?", 2, False),
+    ]
+    assert page.sections[2].paragraphs == (
+        "The needle reaches the trigger point",
+        "The muscle twitches and relaxes",
+        "Most patients feel a brief ache.",
+    )
+
+
+def test_pseudo_heading_rules() -> None:
+    html = (
+        "<p><strong>What Is Cupping?</strong></p><p>Cupping uses suction cups on the skin.</p>"
+        "<p><strong>Note:</strong> bring loose clothing.</p>"
+        "<p><b>This long bold sentence is a paragraph of its own and not a heading at all "
+        "because it goes on and on.</b></p>"
+    )
+    page = extract_page(html)
+    assert [s.heading for s in page.sections if s.pseudo] == ["What Is Cupping?"]
+    assert "Note: bring loose clothing." in page.text.splitlines()
+
+
+def test_text_normalisation() -> None:
+    html = "<p>Heel\u00a0pain\u200b is   common.\n Ice\u00adhelps.</p>"
+    assert extract_page(html).text == "Heel pain is common. Icehelps."
+    assert normalize_text(" a\t\u00a0b\u200d ") == "a b"
+
+
+def test_images_alt_absent_versus_empty() -> None:
+    page = extract_page(
+        '<main><p>Text about knees and their care.</p><img src="a.png">'
+        '<img src="b.png" alt=""><img src="c.png" alt=" Knee  brace "></main>',
+        "https://x.example/knees/",
+    )
+    alts = {img.src: img.alt for img in page.images}
+    assert alts == {
+        "https://x.example/knees/a.png": None,
+        "https://x.example/knees/b.png": "",
+        "https://x.example/knees/c.png": "Knee brace",
+    }
+    assert all(img.in_content for img in page.images)
+
+
+def test_jsonld_graph_lists_and_malformed_blocks() -> None:
+    html = """<html><head>
+    <script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+      {"@type":["MedicalWebPage","WebPage"],"datePublished":"2023-01-02"},
+      {"@type":"Physician","name":"Dr. A"}]}</script>
+    <script type="application/ld+json">{"@type": "Article", broken</script>
+    <script type="application/ld+json">[{"@type":"FAQPage","dateModified":"2023-05-06"}]</script>
+    </head><body><p>Body text.</p></body></html>"""
+    page = extract_page(html)
+    assert page.jsonld_types == ("MedicalWebPage", "WebPage", "Physician", "FAQPage")
+    assert page.date_published == "2023-01-02"
+    assert page.date_modified == "2023-05-06"
+
+
+def test_recent_posts_widget_anywhere_and_read_more_teasers() -> None:
+    html = """<body><div class="content"><h1>Sciatica</h1>
+    <p>Sciatica is pain along the sciatic nerve, from the lower back down the leg.</p>
+    <p>Physical therapy and exercise ease most cases within six weeks of starting care.</p>
+    <h3>Latest Posts</h3><ul><li><a href="/blog/a/">Knee pain in runners</a></li>
+    <li><a href="/blog/b/">Desk posture tips</a></li></ul>
+    <div class="card"><h4><a href="/blog/c/">Heel pain</a></h4><p>Plantar fasciitis is the
+    most common cause of heel pain in adults.</p><a href="/blog/c/">Read More</a></div>
+    </div></body>"""
+    page = extract_page(html, "https://www.clinic.example/blog/sciatica/")
+    assert [r.title for r in page.recent_posts] == ["Knee pain in runners", "Desk posture tips"]
+    assert len(page.teasers) == 1
+    teaser = page.teasers[0]
+    assert teaser.href == "https://www.clinic.example/blog/c/"
+    assert teaser.title == "Heel pain"
+    assert teaser.text.startswith("Plantar fasciitis")
+    assert "Plantar" not in page.text and "Knee pain in runners" not in page.text
+    assert page.listing_items == 0
+    links = {lk.href: lk for lk in page.links}
+    assert links["https://www.clinic.example/blog/a/"].zone == "recent"
+    assert links["https://www.clinic.example/blog/a/"].internal
+
+
+# ---------------------------------------------------------------------------- listings
+
+
+@pytest.fixture(scope="module")
+def sitegen_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not SITEGEN.is_file():
+        pytest.skip("sitegen not available")
+    out = tmp_path_factory.mktemp("sitegen") / "site"
+    subprocess.run(
+        [sys.executable, str(SITEGEN), "-n", "80", "-s", "3", "-o", str(out), "-q"], check=True
+    )
+    return out
+
+
+def test_sitegen_category_page_is_listing(sitegen_site: Path) -> None:
+    category = next((sitegen_site / "www" / "category").iterdir())
+    page = extract_page((category / "index.html").read_text("utf-8"), "http://127.0.0.1:8080/")
+    assert page.listing_items >= 2
+    assert page.teasers == ()
+    assert {lk.zone for lk in page.links} >= {"listing", "recent", "chrome"}
+    assert "Read More" not in page.text
+    assert page.words < 40
+
+
+def test_sitegen_post_matches_truth(sitegen_site: Path) -> None:
+    import csv
+
+    with (sitegen_site / "truth.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["kind"] == "complete"][:10]
+    for row in rows:
+        html = (sitegen_site / "www" / row["path"].lstrip("/") / "index.html").read_text("utf-8")
+        page = extract_page(html, row["url"])
+        assert len(page.teasers) == int(row["n_teasers"]), row["path"]
+        heads = {s.heading for s in page.sections}
+        assert row["definition_heading"] in heads
+        intro = page.sections[0].paragraphs[0]
+        assert intro.startswith(row["intro_excerpt"].rstrip(",."))
+        assert len(page.recent_posts) == 5
+
+
+# ---------------------------------------------------------------------------- never raise
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "   ",
+        "\x00\x01\x02<p>\x0b</p>",
+        "<<<>>><</p></div></html>",
+        "<html><body><p>unclosed <b>bold <i>both",
+        "<div>" * 3000 + "deep" + "</div>" * 10,
+        "<script>var x = '</p>';</script><p>after</p>",
+        "<?xml version='1.0'?><!DOCTYPE x><x:y>ns</x:y>",
+        "<table><tr><td><table><tr><td>cell</table>",
+        "\ufeff<p>BOM</p>",
+        "<a href='http://[::1'>bad url</a><img src='http://[bad'>",
+        "<meta name=robots><link rel=canonical><base href='::'><p>x</p>",
+        "<h2><ul><li>list inside heading</li></ul></h2>",
+    ],
+)
+def test_never_raises_on_bad_markup(html: str) -> None:
+    page = extract_page(html, "https://x.example/a/")
+    assert isinstance(page, Page)
+
+
+def test_never_raises_on_non_strings() -> None:
+    assert isinstance(extract_page(None), Page)  # type: ignore[arg-type]
+    assert extract_page(b"<p>bytes are decoded</p>").text == "bytes are decoded"  # type: ignore[arg-type]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("<>/=\"' abcdiphr1\x00\n&;[]…")), max_size=300))
+def test_never_raises_on_garbage(html: str) -> None:
+    assert isinstance(extract_page(html, "http://x.example/"), Page)
+
+
+def test_huge_page_is_fast_enough() -> None:
+    import time
+
+    para = "<p>" + "Tendons heal slowly after an injury. " * 20 + "</p>"
+    html = "<html><body><main>" + para * 2000 + "</main></body></html>"
+    start = time.perf_counter()
+    page = extract_page(html)
+    assert len(page.sections[0].paragraphs) == 2000
+    assert time.perf_counter() - start < 10
