@@ -48,3 +48,8 @@ def test_ensure_html_refuses_plain_text() -> None:
     with pytest.raises(InputError, match="no tags"):
         ensure_html("just some words", source="notes.html")
     assert ensure_html(PAGE) == PAGE
+
+
+def test_undeclared_latin1_is_not_guessed_as_another_charset() -> None:
+    data = "<html><body><p>Une crème brûlée, s'il vous plaît.</p></body></html>".encode("latin-1")
+    assert "crème brûlée" in decode_html(data)

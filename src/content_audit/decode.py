@@ -33,12 +33,23 @@ def decode_html(data: bytes, *, http_charset: str | None = None, source: str = "
     for signature, what in _BINARY_SIGNATURES.items():
         if head.startswith(signature):
             raise InputError(f"{source}: not HTML, looks like {what}")
-    if not head.startswith(_BOMS) and b"\x00" in head and not _looks_like_utf16(head):
-        raise InputError(f"{source}: not HTML, the file is binary")
+    if not head.startswith(_BOMS) and b"\x00" in head:
+        utf16 = _utf16_without_bom(head)
+        if utf16 is None:
+            raise InputError(f"{source}: not HTML, the file is binary")
+        return data.decode(utf16, errors="replace")
     from bs4.dammit import UnicodeDammit
 
     known = [http_charset] if http_charset else []
-    dammit = UnicodeDammit(data, known_definite_encodings=known, is_html=True)
+    # After the BOM, the HTTP charset and the document's own declaration, try UTF-8 then
+    # windows-1252 (the web's de-facto Latin-1) before bs4's statistical guesser, which
+    # turns an undeclared Latin-1 "crème" into "crčme".
+    dammit = UnicodeDammit(
+        data,
+        known_definite_encodings=known,
+        user_encodings=["utf-8", "windows-1252"],
+        is_html=True,
+    )
     text = dammit.unicode_markup
     if text is None:
         text = data.decode("utf-8", errors="replace")
@@ -57,7 +68,11 @@ def ensure_html(text: str, *, source: str = "input") -> str:
     return text
 
 
-def _looks_like_utf16(head: bytes) -> bool:
-    """UTF-16 without a BOM: every other byte of ASCII markup is NUL."""
+def _utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 without a BOM: every other byte of ASCII markup is NUL. Returns the codec."""
     even, odd = head[0::2], head[1::2]
-    return (odd.count(0) > len(odd) * 0.8) or (even.count(0) > len(even) * 0.8)
+    if odd.count(0) > len(odd) * 0.8:
+        return "utf-16-le"
+    if even.count(0) > len(even) * 0.8:
+        return "utf-16-be"
+    return None

@@ -85,14 +85,19 @@ def _read_file(path: Path, max_bytes: int) -> Document:
 
 
 def _fetch(url: str, crawl: CrawlConfig) -> Document:
-    """Fetch one page for ``check``: same timeouts, size cap and user agent as the crawler."""
-    from .crawl import fetch_one
+    """Fetch one page for ``check`` with the crawler's Fetcher: same retries, timeouts,
+    size cap, decoding and user agent as a site audit, so a page fails the same way in both."""
+    from .crawl import Fetcher, QueueItem
 
-    result = fetch_one(url, crawl)
+    fetcher = Fetcher(crawl, start_url=url)
+    try:
+        result = fetcher.fetch(QueueItem(url=url, source="start", depth=0))
+    finally:
+        fetcher.close()
+    if result.status is not None and result.status >= 400:
+        raise FetchError(url, f"{url}: HTTP {result.status}", result.status)
     if result.error or result.status is None:
         raise FetchError(url, f"{url}: {result.detail or result.error}", result.status)
-    if result.status >= 400:
-        raise FetchError(url, f"{url}: HTTP {result.status}", result.status)
     if result.html is None:
         kind = result.content_type or "unknown type"
         raise InputError(f"{url}: not HTML ({kind})")

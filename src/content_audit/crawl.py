@@ -1,0 +1,1286 @@
+"""Crawl a clinic site: robots.txt, sitemaps, scope, politeness, retries -> FetchResults.
+
+The crawler fetches; it does not parse pages.  ``audit_page`` parses each page once and
+hands its links back through ``Crawler.add_links``, so one parse serves both the audit and
+the frontier.  The stages, one job each (after Scrapy's engine / scheduler / downloader):
+
+    Frontier     FIFO queue + seen set of normalised URLs; max_pages, max_depth
+    Scope        is a URL ours to fetch? host (+aliases), exclude patterns, robots.txt
+    RobotsCache  robots.txt fetched once per origin (protego); Crawl-delay, Sitemap: lines
+    Throttle     minimum interval between request *starts* per host, across threads
+    Fetcher      one requests.Session: retries, redirects hop by hop, size/time caps, decoding
+    Crawler      ties them together: discover() -> next_batch() -> fetch_batch() -> add_links()
+
+Every URL the crawl meets is reported exactly once, as one ``FetchResult`` row: fetched, or
+refused with a reason code (``offsite``, ``robots``, ``max_pages``...).  Links with
+non-http schemes (mailto:, tel:, javascript:...) and repeats are only counted in ``stats``.
+
+Decisions worth knowing:
+
+* robots.txt answering 4xx means "no rules" (RFC 9309 2.3.1.3).  5xx or unreachable means
+  disallow-all (RFC 9309 2.3.1.4, and what Google does while the error lasts), after the
+  usual retries; ``crawl.robots_unreachable = "allow"`` turns that off.  Only the first
+  500 KiB are parsed (Google's limit).  A robots.txt redirecting off-site counts as
+  unavailable (no rules): we never fetch off-site.
+* Redirects are followed hop by hop (``allow_redirects=False``), each hop checked against
+  scope, exclude patterns and robots.txt before it is requested.  A row with redirects never
+  carries HTML: the page's text is on the row of its final URL (source ``redirect`` when the
+  crawl first met it that way), so each page is audited once and every hop has a row a link
+  checker can look up.  A chain longer than ``max_redirects`` stops there; its next target
+  is queued as a URL of its own, so an endless chain is bounded by ``max_pages``.
+* Retries (urllib3 ``Retry``: 429/500/502/503/504, connect and read errors, Retry-After
+  capped at ``max_retry_after_s``) wait their turn in the Throttle like any request, so the
+  site is never hit faster than ``delay_s`` / Crawl-delay, even by a retry.
+* Bodies are streamed: ``max_bytes`` caps the decompressed size (a gzip bomb stops at the
+  cap), ``timeout_s`` bounds each socket wait and ``deadline_s`` the whole body read.
+* Concurrency: ``concurrency`` worker threads at most, sharing one connection pool of that
+  size.  The work is mostly waiting on the network; parsing happens elsewhere.
+"""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import os
+import threading
+import time
+import zlib
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import requests
+import urllib3.exceptions
+from protego import Protego
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
+
+from . import __version__
+from .config import AuditConfig, CrawlConfig
+from .decode import decode_html
+from .errors import ConfigError, InputError
+from .model import FetchResult
+from .urls import (
+    CRAWLABLE_SCHEMES,
+    PathMatcher,
+    UrlNormalizer,
+    host_of,
+    scheme_of,
+    site_host,
+)
+
+__all__ = [
+    "DEFAULT_USER_AGENT",
+    "Crawler",
+        "Fetcher",
+    "Frontier",
+    "QueueItem",
+    "Resource",
+    "RobotsCache",
+    "RobotsRules",
+    "Scope",
+    "Throttle",
+    "crawl",
+    "extract_links",
+    "parse_sitemap",
+    "user_agent_for",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_USER_AGENT = f"content-audit/{__version__} (+https://github.com/content-audit/content-audit)"
+ROBOTS_MAX_BYTES = 500 * 1024
+"""Google parses the first 500 KiB of a robots.txt and ignores the rest; so do we."""
+ROBOTS_MAX_HOPS = 5
+"""RFC 9309 2.3.1.2: follow at least five redirects for robots.txt."""
+SITEMAP_MAX_BYTES = 50 * 1024 * 1024
+"""The sitemaps.org limit on an uncompressed sitemap."""
+SITEMAP_MAX_NESTING = 3
+"""Sitemap indexes may point to indexes (not in the protocol, but seen); this deep at most."""
+MAX_CRAWL_DELAY_S = 60.0
+"""A Crawl-delay above this is capped: beyond it a crawl of a few hundred pages takes days."""
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+CHUNK_BYTES = 64 * 1024
+DRAIN_BYTES = 64 * 1024
+"""Bodies of redirects and error pages are read (and dropped) up to this size so the
+connection can go back to the pool; larger ones are cut by closing the connection."""
+
+SOURCES = ("start", "sitemap", "link", "redirect")
+REFUSAL_CODES = frozenset({"offsite", "robots", "excluded", "bad_url"})
+"""Errors meaning "not requested": a row with one of these has ``status=None``."""
+
+HopCheck = Callable[[str], "tuple[str, str] | None"]
+"""Returns ``(code, detail)`` when a URL must not be requested, else ``None``."""
+
+
+def user_agent_for(config: CrawlConfig) -> str:
+    """The configured User-Agent, or content-audit's own with a link to the project."""
+    return config.user_agent or DEFAULT_USER_AGENT
+
+
+def _crawl_config(config: CrawlConfig | AuditConfig) -> CrawlConfig:
+    return config.crawl if isinstance(config, AuditConfig) else config
+
+
+def _host_key(scheme: str, host: str, port: int | None) -> str:
+    """Same spelling as ``urls.host_of`` (the Throttle's key), from a pool's parts."""
+    host = host.lower()
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    if port is None or port == {"http": 80, "https": 443}.get(scheme):
+        return host
+    return f"{host}:{port}"
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    """A URL handed out for fetching: what ``fetch_batch`` takes."""
+
+    url: str
+    source: str
+    depth: int
+    referrer: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """A resource read whole into memory (robots.txt, a sitemap), not a page."""
+
+    url: str
+    final_url: str
+    status: int | None
+    content_type: str = ""
+    body: bytes = b""
+    redirects: tuple[tuple[str, int], ...] = ()
+    truncated: bool = False
+    error: str | None = None
+    detail: str | None = None
+
+
+def _refused(
+    url: str, source: str, depth: int, code: str, detail: str, referrer: str | None
+) -> FetchResult:
+    return FetchResult(
+        url=url,
+        source=source,
+        depth=depth,
+        status=None,
+        final_url=url,
+        error=code,
+        detail=detail,
+        referrer=referrer,
+    )
+
+
+# --------------------------------------------------------------------------- throttle
+
+
+class Throttle:
+    """Minimum interval between the *starts* of two requests to one host.
+
+    Each caller reserves the next free slot under a lock (monotonic clock), then sleeps
+    outside it until its slot: with several threads, starts are still spaced by at least
+    the interval.  The interval is per host (robots.txt Crawl-delay may raise it).
+    """
+
+    def __init__(self, interval_s: float = 0.0) -> None:
+        self._default = max(0.0, interval_s)
+        self._intervals: dict[str, float] = {}
+        self._next: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self.requests: Counter[str] = Counter()
+
+    def interval(self, host: str) -> float:
+        with self._lock:
+            return self._intervals.get(host, self._default)
+
+    def set_interval(self, host: str, interval_s: float) -> None:
+        with self._lock:
+            self._intervals[host] = max(0.0, interval_s)
+
+    def wait(self, host: str) -> float:
+        """Block until ``host`` may receive a request; return the seconds waited."""
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next.get(host, 0.0))
+            self._next[host] = start + self._intervals.get(host, self._default)
+            self.requests[host] += 1
+        delay = start - now
+        if delay > 0:
+            time.sleep(delay)
+        return delay
+
+
+class _ThrottledRetry(Retry):
+    """urllib3 ``Retry`` whose retries also wait for their slot in the Throttle.
+
+    urllib3 retries inside ``urlopen``, below requests and below our Fetcher; without this
+    hook a 500 followed by an immediate retry would hit the server faster than allowed.
+    """
+
+    throttle: Throttle | None = None
+    host_key: str | None = None
+
+    def new(self, **kw: Any) -> _ThrottledRetry:
+        retry = super().new(**kw)
+        retry.throttle = self.throttle
+        retry.host_key = self.host_key
+        return retry
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None,
+                  _stacktrace=None):  # type: ignore[no-untyped-def]
+        retry = super().increment(method, url, response, error, _pool, _stacktrace)
+        if _pool is not None:
+            retry.host_key = _host_key(_pool.scheme, _pool.host or "", _pool.port)
+        return retry
+
+    def sleep(self, response=None) -> None:  # type: ignore[no-untyped-def]
+        super().sleep(response)
+        if self.throttle is not None and self.host_key is not None:
+            self.throttle.wait(self.host_key)
+
+
+# --------------------------------------------------------------------------- fetcher
+
+
+@dataclass(slots=True)
+class _Opened:
+    """The end of a redirect chain: the final response (open, streaming) or why not."""
+
+    response: requests.Response | None
+    final_url: str
+    redirects: list[tuple[str, int]] = field(default_factory=list)
+    status: int | None = None
+    error: str | None = None
+    detail: str | None = None
+    waited_s: float = 0.0
+
+
+class Fetcher:
+    """HTTP for the crawl: one pooled ``requests.Session`` with retries, redirects followed
+    hop by hop, streamed bodies under a size and a time cap, and HTML decoding.
+
+    Thread-safe: ``fetch`` is called from the crawl's worker threads.
+    """
+
+    def __init__(
+        self,
+        config: CrawlConfig,
+        throttle: Throttle | None = None,
+        *,
+        session: requests.Session | None = None,
+        start_url: str | None = None,
+    ) -> None:
+        self.config = config
+        self.start_url = start_url
+        self.throttle = throttle if throttle is not None else Throttle(config.delay_s)
+        self.user_agent = user_agent_for(config)
+        self.session = session if session is not None else self._make_session()
+        self._normalize = UrlNormalizer(config.strip_params)
+        self._timeout = (config.timeout_s, config.timeout_s)
+
+    def _make_session(self) -> requests.Session:
+        c = self.config
+        retry = _ThrottledRetry(
+            total=c.retries,
+            connect=c.retries,
+            read=c.retries,
+            status=c.retries,
+            other=0,
+            redirect=0,
+            backoff_factor=c.backoff_s,
+            status_forcelist=RETRY_STATUSES,
+            allowed_methods=frozenset({"GET", "HEAD"}),
+            raise_on_status=False,
+            respect_retry_after_header=True,
+            retry_after_max=c.max_retry_after_s,
+        )
+        retry.throttle = self.throttle
+        size = max(1, c.concurrency)
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=size, max_retries=retry)
+        session = requests.Session()
+        # requests re-reads the proxy environment on every request (a tenth of the crawl's
+        # CPU); read it once for the site instead: the crawl never leaves it.
+        session.trust_env = False
+        session.proxies.update(requests.utils.get_environ_proxies(self.start_url or ""))
+        session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get(
+            "CURL_CA_BUNDLE") or True
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        session.headers.update(
+            {
+                "User-Agent": self.user_agent,
+                "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
+                "Accept-Encoding": "gzip, deflate",
+            }
+        )
+        return session
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- one request -------------------------------------------------------------------
+
+    def _send(self, url: str) -> tuple[requests.Response, float]:
+        waited = self.throttle.wait(host_of(url))
+        response = self.session.get(
+            url, stream=True, allow_redirects=False, timeout=self._timeout
+        )
+        return response, waited
+
+    @staticmethod
+    def _request_error(exc: Exception) -> tuple[str, str]:
+        reason = exc.args[0] if exc.args else None
+        if isinstance(reason, urllib3.exceptions.MaxRetryError):
+            reason = reason.reason  # requests wraps exhausted read-timeout retries this way
+        if isinstance(exc, requests.exceptions.Timeout) or isinstance(
+            reason, urllib3.exceptions.TimeoutError | TimeoutError
+        ):
+            return "timeout", f"no answer within {exc}"
+        if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.InvalidSchema
+                      | requests.exceptions.MissingSchema):
+            return "bad_url", str(exc)
+        if isinstance(exc, requests.exceptions.ContentDecodingError):
+            return "bad_encoding", str(exc)
+        return "connection", str(exc) or type(exc).__name__
+
+    def _open(self, url: str, hop_check: HopCheck | None, max_hops: int) -> _Opened:
+        """Request ``url`` and follow redirects hop by hop, checking each target first."""
+        opened = _Opened(response=None, final_url=url)
+        visited = {url}
+        current = url
+        while True:
+            try:
+                response, waited = self._send(current)
+            except requests.exceptions.RequestException as exc:
+                opened.error, opened.detail = self._request_error(exc)
+                return opened
+            opened.waited_s += waited
+            status = response.status_code
+            opened.status = status
+            location = response.headers.get("Location")
+            if status not in REDIRECT_STATUSES or not location:
+                opened.response = response
+                return opened
+            self._discard(response)
+            opened.redirects.append((opened.final_url, status))
+            try:
+                target = urljoin(current, location.strip()).partition("#")[0]
+                normalized = self._normalize(target)
+            except ValueError:
+                opened.final_url = location
+                opened.error, opened.detail = "bad_url", f"redirect to unusable URL {location!r}"
+                return opened
+            opened.final_url = normalized
+            # Raw URLs: /a -> /a?sessionid=1 (stripped when normalised) is not a loop.
+            if target in visited:
+                opened.error, opened.detail = "redirect_loop", f"redirect back to {normalized}"
+                return opened
+            if len(opened.redirects) > max_hops:
+                opened.error = "too_many_redirects"
+                opened.detail = f"more than {max_hops} redirects; next was {normalized}"
+                return opened
+            refusal = hop_check(target) if hop_check is not None else None
+            if refusal is not None:
+                opened.error = refusal[0]
+                opened.detail = f"redirect to {normalized} not followed: {refusal[1]}"
+                return opened
+            visited.add(target)
+            current = target
+
+    # -- bodies ------------------------------------------------------------------------
+
+    def _read(
+        self, response: requests.Response, limit: int
+    ) -> tuple[bytes, str | None, str | None]:
+        """Stream the (decompressed) body up to ``limit`` bytes within ``deadline_s``.
+
+        ``read1`` returns after each network read, so a server trickling bytes cannot keep
+        us past the deadline, and urllib3 bounds each decompression step by the amount
+        asked, so a gzip bomb is cut at ``limit`` decompressed bytes.
+        """
+        raw = response.raw
+        deadline = time.monotonic() + self.config.deadline_s
+        buf = bytearray()
+        complete = False
+        error: tuple[str, str] | None = None
+        try:
+            while True:
+                if time.monotonic() > deadline:
+                    error = ("timeout", f"body not complete after {self.config.deadline_s:g} s")
+                    break
+                chunk = raw.read1(CHUNK_BYTES, decode_content=True)
+                if not chunk:
+                    complete = True
+                    break
+                buf += chunk
+                if len(buf) > limit:
+                    error = ("too_large", f"body larger than {limit} bytes")
+                    del buf[limit:]
+                    break
+        except (urllib3.exceptions.ReadTimeoutError, TimeoutError) as exc:
+            error = ("timeout", f"body stalled: {exc}")
+        except urllib3.exceptions.DecodeError as exc:
+            error = ("bad_encoding", f"content-encoding could not be decoded: {exc}")
+        except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError) as exc:
+            error = ("connection", f"body read failed: {exc}")
+        finally:
+            if complete:
+                raw.release_conn()
+            else:
+                response.close()
+        if error is not None:
+            return bytes(buf), error[0], error[1]
+        return bytes(buf), None, None
+
+    def _discard(self, response: requests.Response) -> int:
+        """Read and drop a small body so the connection can be reused; close otherwise."""
+        length = _content_length(response)
+        if length is not None and length > DRAIN_BYTES:
+            response.close()
+            return 0
+        body, _, _ = self._read(response, DRAIN_BYTES)
+        return len(body)
+
+    # -- public ------------------------------------------------------------------------
+
+    def fetch(
+        self,
+        item: QueueItem,
+        hop_check: HopCheck | None = None,
+        known: Callable[[str], bool] | None = None,
+    ) -> FetchResult:
+        """Fetch one queued URL into a FetchResult (never raises for network trouble).
+
+        ``hop_check`` vets each redirect target before it is requested.  When a redirect
+        ends at a URL ``known`` says is already reported elsewhere, its body is not read:
+        its status and headers complete this row, its page is on that URL's own row.
+        """
+        started = time.monotonic()
+        opened = self._open(item.url, hop_check, self.config.max_redirects)
+        row = FetchResult(
+            url=item.url,
+            source=item.source,
+            depth=item.depth,
+            status=opened.status,
+            final_url=opened.final_url,
+            redirects=tuple(opened.redirects),
+            error=opened.error,
+            detail=opened.detail,
+            referrer=item.referrer,
+        )
+        response = opened.response
+        if response is None:
+            return replace(row, elapsed_s=time.monotonic() - started - opened.waited_s)
+        status = response.status_code
+        content_type = response.headers.get("Content-Type", "")
+        mime = content_type.partition(";")[0].strip().lower()
+        declared = _content_length(response)
+        updates: dict[str, Any] = {"content_type": content_type}
+        if not 200 <= status < 300:
+            updates["bytes"] = self._discard(response)
+            updates["error"], updates["detail"] = "http_error", f"HTTP {status}"
+        elif (opened.redirects and known is not None and opened.final_url != item.url
+              and known(opened.final_url)):
+            drained = self._discard(response)
+            updates["bytes"] = declared if declared is not None else drained
+        elif mime and mime not in HTML_TYPES:
+            response.close()
+            updates["bytes"] = declared or 0
+            updates["error"], updates["detail"] = "non_html", f"Content-Type {mime}"
+        elif declared is not None and declared > self.config.max_bytes:
+            response.close()
+            updates["bytes"] = declared
+            updates["error"] = "too_large"
+            updates["detail"] = f"Content-Length {declared} > max_bytes {self.config.max_bytes}"
+        else:
+            body, error, detail = self._read(response, self.config.max_bytes)
+            updates["bytes"] = len(body)
+            if error is not None:
+                updates["error"], updates["detail"] = error, detail
+            else:
+                try:
+                    updates["html"] = decode_html(
+                        body, http_charset=_charset(content_type, body), source=opened.final_url
+                    )
+                except InputError as exc:
+                    updates["error"], updates["detail"] = "non_html", str(exc)
+        updates["elapsed_s"] = time.monotonic() - started - opened.waited_s
+        return replace(row, **updates)
+
+    def get_document(
+        self,
+        url: str,
+        max_bytes: int,
+        hop_check: HopCheck | None = None,
+        max_hops: int = ROBOTS_MAX_HOPS,
+    ) -> Resource:
+        """Fetch a whole small resource (robots.txt, a sitemap); any status is returned.
+
+        A body over ``max_bytes`` is cut there and marked ``truncated``.
+        """
+        opened = self._open(url, hop_check, max_hops)
+        doc = Resource(
+            url=url,
+            final_url=opened.final_url,
+            status=opened.status,
+            redirects=tuple(opened.redirects),
+            error=opened.error,
+            detail=opened.detail,
+        )
+        response = opened.response
+        if response is None:
+            return doc
+        body, error, detail = self._read(response, max_bytes)
+        return replace(
+            doc,
+            content_type=response.headers.get("Content-Type", ""),
+            body=body,
+            truncated=error == "too_large",
+            error=None if error == "too_large" else error,
+            detail=detail,
+        )
+
+
+def _charset(content_type: str, body: bytes) -> str | None:
+    """The HTTP charset; for an undeclared page (no charset, BOM or <meta>), UTF-8 when the
+    bytes are valid UTF-8, else windows-1252, as browsers do (WHATWG Encoding).  Guessing
+    with a statistical detector instead is slow and, on short pages, often wrong."""
+    charset = http_content_type_encoding(content_type)
+    if charset is not None or read_bom(body)[0] is not None:
+        return charset
+    if html_body_declared_encoding(body) is not None:
+        return None
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def _content_length(response: requests.Response) -> int | None:
+    value = response.headers.get("Content-Length")
+    if value is None or response.headers.get("Content-Encoding"):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------- robots.txt
+
+
+@dataclass(frozen=True, slots=True)
+class RobotsRules:
+    """The robots.txt of one origin as the crawl understood it."""
+
+    origin: str
+    status: int | None
+    mode: str  # "rules" | "allow_all" | "disallow_all"
+    detail: str
+    crawl_delay_s: float | None = None
+    sitemaps: tuple[str, ...] = ()
+    parser: Protego | None = field(default=None, repr=False, compare=False)
+
+    def allows(self, url: str, user_agent: str) -> bool:
+        if self.mode == "allow_all":
+            return True
+        if self.mode == "disallow_all":
+            return False
+        assert self.parser is not None
+        return bool(self.parser.can_fetch(url, user_agent))
+
+
+class RobotsCache:
+    """robots.txt fetched once per origin (scheme://host:port), on first need, thread-safe.
+
+    ``in_scope`` keeps redirects of robots.txt on the site; ``on_load`` is called once per
+    origin with its rules (the Crawler sets the Crawl-delay there).
+    """
+
+    def __init__(
+        self,
+        fetcher: Fetcher,
+        *,
+        unreachable: str = "disallow",
+        in_scope: Callable[[str], bool] | None = None,
+        on_load: Callable[[RobotsRules], None] | None = None,
+    ) -> None:
+        if unreachable not in ("disallow", "allow"):
+            raise ConfigError(
+                f"crawl.robots_unreachable must be 'disallow' or 'allow', not {unreachable!r}"
+            )
+        self.fetcher = fetcher
+        self.unreachable = unreachable
+        self._in_scope = in_scope
+        self._on_load = on_load
+        self._rules: dict[str, RobotsRules] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def origin_of(url: str) -> str:
+        return f"{urlsplit(url).scheme.lower()}://{host_of(url)}"
+
+    def loaded(self) -> tuple[RobotsRules, ...]:
+        with self._lock:
+            return tuple(self._rules.values())
+
+    def rules_for(self, url: str) -> RobotsRules:
+        origin = self.origin_of(url)
+        rules = self._rules.get(origin)
+        if rules is not None:
+            return rules
+        with self._lock:
+            lock = self._locks.setdefault(origin, threading.Lock())
+        with lock:
+            rules = self._rules.get(origin)
+            if rules is None:
+                rules = self._load(origin)
+                with self._lock:
+                    self._rules[origin] = rules
+                if self._on_load is not None:
+                    self._on_load(rules)
+        return rules
+
+    def _hop_check(self, url: str) -> tuple[str, str] | None:
+        if self._in_scope is not None and not self._in_scope(url):
+            return "offsite", "robots.txt redirects off-site"
+        return None
+
+    def _load(self, origin: str) -> RobotsRules:
+        url = f"{origin}/robots.txt"
+        doc = self.fetcher.get_document(url, ROBOTS_MAX_BYTES, self._hop_check, ROBOTS_MAX_HOPS)
+        status = doc.status
+        if doc.error in ("offsite", "too_many_redirects", "redirect_loop", "bad_url"):
+            return RobotsRules(origin, status, "allow_all", f"{url}: {doc.detail}; no rules")
+        if doc.error is not None or status is None or status >= 500:
+            why = f"HTTP {status}" if doc.error is None and status else doc.detail
+            if self.unreachable == "allow":
+                return RobotsRules(origin, status, "allow_all", f"{url} unreachable ({why}); "
+                                   "crawl.robots_unreachable = allow")
+            return RobotsRules(origin, status, "disallow_all", f"{url} unreachable ({why}); "
+                               "treated as disallow-all (RFC 9309 2.3.1.4)")
+        if not 200 <= status < 300:  # 4xx (RFC 9309 2.3.1.3), or a 3xx without Location
+            return RobotsRules(origin, status, "allow_all", f"{url}: HTTP {status}; no rules")
+        text = doc.body.decode("utf-8", errors="replace")
+        try:
+            parser = Protego.parse(text)
+        except Exception as exc:  # protego is lenient; a crash here must not stop the crawl
+            log.warning("cannot parse %s (%s); no rules", url, exc)
+            return RobotsRules(origin, status, "allow_all", f"{url} unparsable; no rules")
+        delay = parser.crawl_delay(self.fetcher.user_agent)
+        sitemaps = tuple(urljoin(url, s.strip()) for s in parser.sitemaps if s.strip())
+        detail = f"{url}: HTTP {status}, {len(doc.body)} bytes"
+        if doc.truncated:
+            detail += f" (only the first {ROBOTS_MAX_BYTES} bytes parsed)"
+        return RobotsRules(
+            origin, status, "rules", detail,
+            crawl_delay_s=float(delay) if delay is not None else None,
+            sitemaps=sitemaps, parser=parser,
+        )
+
+
+# --------------------------------------------------------------------------- scope
+
+
+class Scope:
+    """Whether a URL may be requested: on the site, not excluded, allowed by robots.txt."""
+
+    def __init__(
+        self,
+        start_url: str,
+        config: CrawlConfig,
+        robots: RobotsCache | None = None,
+        user_agent: str | None = None,
+    ) -> None:
+        self.start_host = host_of(start_url)
+        self._keys = {site_host(self.start_host), *(site_host(a) for a in config.aliases)}
+        self._excluded = PathMatcher(config.exclude)
+        self.robots = robots
+        self.user_agent = user_agent or user_agent_for(config)
+
+    def contains(self, url: str) -> bool:
+        """On the audited site (start host, www. or not, or an alias)?"""
+        return scheme_of(url) in CRAWLABLE_SCHEMES and site_host(host_of(url)) in self._keys
+
+    def refusal(self, url: str) -> tuple[str, str] | None:
+        """``(code, detail)`` when ``url`` must not be requested, else ``None``."""
+        if not self.contains(url):
+            return "offsite", f"{host_of(url) or url} is not {self.start_host}"
+        if self._excluded(url):
+            return "excluded", "path matches crawl.exclude"
+        if self.robots is not None:
+            rules = self.robots.rules_for(url)
+            if not rules.allows(url, self.user_agent):
+                if rules.mode == "disallow_all":
+                    return "robots", rules.detail
+                return "robots", "disallowed by robots.txt"
+        return None
+
+
+# --------------------------------------------------------------------------- frontier
+
+
+class Frontier:
+    """FIFO queue and seen set of normalised URLs (breadth-first), with the crawl limits.
+
+    ``max_pages`` counts URLs accepted for fetching; everything queued is handed out, so
+    the first ``max_pages`` URLs met are the ones fetched.  ``max_pages = 0`` means no
+    limit; ``max_depth = 0`` fetches only the start and sitemap URLs.  A URL refused for a
+    limit comes back as a FetchResult row, never dropped silently.  Scope is not judged
+    here (the Crawler does it), only identity and limits.
+    """
+
+    def __init__(self, max_pages: int, max_depth: int) -> None:
+        self.max_pages = max_pages
+        self.max_depth = max_depth
+        self._seen: set[str] = set()
+        self._queue: deque[QueueItem] = deque()
+        self._lock = threading.Lock()
+        self.accepted = 0
+        self.handed_out = 0
+        self.refused: Counter[str] = Counter()
+
+    def __len__(self) -> int:
+        return len(self._queue)
+
+    @property
+    def pending(self) -> int:
+        return len(self._queue)
+
+    @property
+    def seen(self) -> int:
+        return len(self._seen)
+
+    def is_seen(self, url: str) -> bool:
+        return url in self._seen
+
+    def claim(self, url: str) -> bool:
+        """Mark ``url`` as met; False when it already was (so it is reported once)."""
+        with self._lock:
+            if url in self._seen:
+                return False
+            self._seen.add(url)
+            return True
+
+    def enqueue(self, item: QueueItem) -> FetchResult | None:
+        """Queue a claimed URL, or return its refusal row when a limit says no."""
+        with self._lock:
+            if item.depth > self.max_depth:
+                code, detail = "max_depth", f"depth {item.depth} > max_depth {self.max_depth}"
+            elif self.max_pages and self.accepted >= self.max_pages:
+                code, detail = "max_pages", f"max_pages ({self.max_pages}) reached"
+            else:
+                self.accepted += 1
+                self._queue.append(item)
+                return None
+            self.refused[code] += 1
+        return _refused(item.url, item.source, item.depth, code, detail, item.referrer)
+
+    def add(
+        self, url: str, source: str, depth: int, referrer: str | None = None
+    ) -> FetchResult | None:
+        """Claim and enqueue; ``None`` when queued or already seen, else the refusal row."""
+        if not self.claim(url):
+            return None
+        return self.enqueue(QueueItem(url, source, depth, referrer))
+
+    def pop_batch(self, n: int) -> list[QueueItem]:
+        with self._lock:
+            batch = [self._queue.popleft() for _ in range(min(n, len(self._queue)))]
+            self.handed_out += len(batch)
+            return batch
+
+
+# --------------------------------------------------------------------------- sitemaps
+
+
+def _gunzip(data: bytes, limit: int) -> bytes:
+    """Decompress gzip data, refusing to produce more than ``limit`` bytes (bomb guard)."""
+    decoder = zlib.decompressobj(wbits=31)
+    out = decoder.decompress(data, limit + 1)
+    if len(out) > limit:
+        raise ValueError(f"gzipped sitemap inflates past {limit} bytes")
+    return out
+
+
+def parse_sitemap(data: bytes) -> tuple[str, list[str], str | None]:
+    """Parse a sitemap: ``(kind, locs, problem)``; kind is urlset, sitemapindex or text.
+
+    Gzipped bytes are inflated first.  lxml's recovering parser keeps what it can of a
+    malformed file; ``problem`` then says what was wrong.  Raises ``ValueError`` when the
+    data is not a sitemap at all.  External entities are never resolved.
+    """
+    from lxml import etree
+
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = _gunzip(data, SITEMAP_MAX_BYTES)
+        except zlib.error as exc:
+            raise ValueError(f"bad gzip data: {exc}") from None
+    stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not stripped:
+        raise ValueError("empty sitemap")
+    if not stripped.startswith(b"<"):
+        lines = (line.strip() for line in stripped.decode("utf-8", "replace").splitlines())
+        urls = [line for line in lines if line.lower().startswith(("http://", "https://"))]
+        if not urls:
+            raise ValueError("neither XML nor a list of URLs")
+        return "text", urls, None
+    parser = etree.XMLParser(
+        recover=True, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        root = etree.fromstring(stripped, parser)
+    except etree.XMLSyntaxError as exc:
+        raise ValueError(f"malformed XML: {exc}") from None
+    errors = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
+    problem = f"malformed XML: {errors[0].message} (line {errors[0].line})" if errors else None
+    if root is None:
+        raise ValueError(problem or "malformed XML")
+    kind = etree.QName(root).localname
+    if kind not in ("urlset", "sitemapindex"):
+        raise ValueError(f"root element <{kind}> is neither <urlset> nor <sitemapindex>")
+    locs = [el.text.strip() for el in root.iter("{*}loc") if el.text and el.text.strip()]
+    return kind, locs, problem
+
+
+def looks_like_sitemap(url: str) -> bool:
+    """``*.xml``, ``*.xml.gz`` or ``sitemap*.txt``: a start URL to read as a sitemap."""
+    path = urlsplit(url).path.lower()
+    name = path.rsplit("/", 1)[-1]
+    if path.endswith((".xml", ".xml.gz")):
+        return True
+    return name.startswith("sitemap") and name.endswith(".txt")
+
+
+# --------------------------------------------------------------------------- links
+
+
+def extract_links(result: FetchResult) -> list[str]:
+    """The ``<a href>`` and ``<area href>`` targets of a fetched page, made absolute.
+
+    A cheap lxml pass for library users and tests; the audit pipeline uses the links its
+    own parse already found (``PageAudit.page.links``) instead.
+    """
+    if not result.html:
+        return []
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        doc = lxml_html.document_fromstring(result.html)
+    except ValueError:  # a str with an XML encoding declaration
+        doc = lxml_html.document_fromstring(
+            result.html.encode("utf-8"), parser=lxml_html.HTMLParser(encoding="utf-8")
+        )
+    except (etree.ParserError, etree.XMLSyntaxError):
+        return []
+    base = result.final_url
+    for href in doc.xpath("//base/@href")[:1]:
+        base = urljoin(base, href.strip())
+    parts = urlsplit(base)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    links = []
+    for href in doc.xpath("//a/@href | //area/@href"):
+        href = href.strip()
+        if not href:
+            continue
+        if href.startswith("/") and not href.startswith("//") and "/." not in href:
+            links.append(origin + href)  # root-relative, the common case: no urljoin needed
+            continue
+        try:
+            links.append(urljoin(base, href))
+        except ValueError:  # "http://[bad": the crawler reports it as bad_url
+            links.append(href)
+    return links
+
+
+# --------------------------------------------------------------------------- crawler
+
+
+class Crawler:
+    """One crawl of one site: seeds, scope, frontier, fetching, and the outcome counters.
+
+    Typical use (what ``crawl()`` does, with ``audit_page`` in place of ``extract_links``)::
+
+        with Crawler("https://clinic.example/", config.crawl) as crawler:
+            rows = crawler.discover()
+            while batch := crawler.next_batch():
+                for result in crawler.fetch_batch(batch):
+                    if result.html is not None:
+                        audit = audit_page(result.html, result.final_url, config)
+                        rows += crawler.add_links(result, [l.href for l in audit.page.links])
+                    rows.append(result)
+
+    ``discover``, ``next_batch``, ``fetch_batch`` and ``add_links`` are meant to be called
+    from one thread (``fetch_batch`` runs its own pool); ``stats`` counts every outcome.
+    """
+
+    def __init__(
+        self,
+        start: str,
+        config: CrawlConfig | AuditConfig,
+        *,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.config = cfg = _crawl_config(config)
+        self.normalize = UrlNormalizer(cfg.strip_params)
+        try:
+            self.start_url = self.normalize(start)
+        except ValueError as exc:
+            raise InputError(f"{start}: not an http(s) URL to crawl ({exc})") from None
+        self.stats: Counter[str] = Counter()
+        self._stats_lock = threading.Lock()
+        self.throttle = Throttle(cfg.delay_s)
+        self.fetcher = Fetcher(cfg, self.throttle, session=session, start_url=self.start_url)
+        self.robots = RobotsCache(
+            self.fetcher,
+            unreachable=cfg.robots_unreachable,
+            in_scope=self._in_scope,
+            on_load=self._robots_loaded,
+        )
+        self.scope = Scope(
+            self.start_url,
+            cfg,
+            robots=self.robots if cfg.respect_robots else None,
+            user_agent=self.fetcher.user_agent,
+        )
+        self.frontier = Frontier(cfg.max_pages, cfg.max_depth)
+        self._variants: Counter[str] = Counter()
+        self._href_cache: dict[str, str] = {}
+        self._pool: ThreadPoolExecutor | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    def __enter__(self) -> Crawler:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self.fetcher.close()
+
+    @property
+    def done(self) -> bool:
+        """True when nothing is left to hand out."""
+        return self.frontier.pending == 0
+
+    # -- accounting --------------------------------------------------------------------
+
+    def _count(self, key: str, n: int = 1) -> None:
+        with self._stats_lock:
+            self.stats[key] += n
+
+    def _emit(self, row: FetchResult) -> FetchResult:
+        with self._stats_lock:
+            self.stats["urls"] += 1
+            self.stats[f"source_{row.source}"] += 1
+            if row.status is not None:
+                self.stats[f"status_{row.status}"] += 1
+            if row.error is not None:
+                self.stats[f"error_{row.error}"] += 1
+            elif row.html is not None:
+                self.stats["pages"] += 1
+            self.stats["requests"] = self.throttle.requests.total()
+        return row
+
+    def _in_scope(self, url: str) -> bool:
+        return self.scope.contains(url)
+
+    def _robots_loaded(self, rules: RobotsRules) -> None:
+        self._count(f"robots_{rules.mode}")
+        if rules.mode != "rules":
+            log.warning("robots.txt: %s", rules.detail)
+        if not self.config.respect_robots or rules.crawl_delay_s is None:
+            return
+        delay = min(rules.crawl_delay_s, MAX_CRAWL_DELAY_S)
+        if delay > self.config.delay_s:
+            host = rules.origin.partition("://")[2]
+            self.throttle.set_interval(host, delay)
+            log.info("robots.txt Crawl-delay %.3g s for %s", delay, host)
+
+    def _admit(
+        self, url: str, source: str, depth: int, referrer: str | None
+    ) -> FetchResult | None:
+        """Account for a normalised URL: queue it, refuse it with a row, or (seen) skip."""
+        if not self.frontier.claim(url):
+            self._count("duplicate")
+            return None
+        refusal = self.scope.refusal(url)
+        if refusal is not None:
+            return self._emit(_refused(url, source, depth, refusal[0], refusal[1], referrer))
+        cap = self.config.max_query_variants
+        if cap and "?" in url:
+            key = url.partition("?")[0]
+            self._variants[key] += 1
+            if self._variants[key] > cap:
+                detail = f"more than {cap} query variants of {key}"
+                return self._emit(_refused(url, source, depth, "query_variants", detail, referrer))
+        row = self.frontier.enqueue(QueueItem(url, source, depth, referrer))
+        return self._emit(row) if row is not None else None
+
+    def _normalize_href(self, href: str, base: str) -> str:
+        if scheme_of(href):  # absolute: the same href recurs on every page (menus, sidebars)
+            cached = self._href_cache.get(href)
+            if cached is None:
+                cached = self.normalize(href)
+                if len(self._href_cache) > 200_000:
+                    self._href_cache.clear()
+                self._href_cache[href] = cached
+            return cached
+        return self.normalize(href, base)
+
+    # -- seeds -------------------------------------------------------------------------
+
+    def discover(self) -> list[FetchResult]:
+        """Seed the frontier from the start URL, robots.txt Sitemap: lines and /sitemap.xml.
+
+        A start URL that looks like a sitemap (``*.xml``, ``*.xml.gz``, ``sitemap*.txt``) seeds
+        from that sitemap only.  Returns the rows produced on the way: one per sitemap
+        document (error ``sitemap``, or ``bad_sitemap`` with the reason) and refusals.
+        """
+        rows: list[FetchResult] = []
+        start = self.start_url
+        if looks_like_sitemap(start):
+            rows += self._read_sitemaps([start], guessed=False)
+            return rows
+        row = self._admit(start, "start", 0, None)
+        if row is not None:
+            rows.append(row)
+        declared = list(self.robots.rules_for(start).sitemaps)
+        rows += self._read_sitemaps(declared, guessed=False)
+        guess = urljoin(start, "/sitemap.xml")
+        if not any(self._same_url(guess, d) for d in declared):
+            rows += self._read_sitemaps([guess], guessed=True)
+        return rows
+
+    def _same_url(self, a: str, b: str) -> bool:
+        try:
+            return self.normalize(a) == self.normalize(b)
+        except ValueError:
+            return False
+
+    def _read_sitemaps(self, urls: Iterable[str], *, guessed: bool) -> list[FetchResult]:
+        rows: list[FetchResult] = []
+        todo: deque[tuple[str, int, str | None]] = deque((u, 0, None) for u in urls)
+        while todo:
+            raw, level, parent = todo.popleft()
+            try:
+                url = self.normalize(raw)
+            except ValueError as exc:
+                rows.append(self._emit(_refused(raw, "sitemap", 0, "bad_url", str(exc), parent)))
+                continue
+            if self.frontier.is_seen(url):
+                continue
+            if not guessed:
+                self.frontier.claim(url)
+            refusal = self.scope.refusal(url)
+            if refusal is not None:
+                if not guessed:
+                    rows.append(self._emit(_refused(url, "sitemap", 0, *refusal, parent)))
+                continue
+            if self.stats["sitemaps_fetched"] >= self.config.max_sitemaps:
+                detail = f"more than crawl.max_sitemaps ({self.config.max_sitemaps}) sitemaps"
+                rows.append(self._emit(_refused(url, "sitemap", 0, "bad_sitemap", detail, parent)))
+                continue
+            doc = self.fetcher.get_document(url, SITEMAP_MAX_BYTES, self.scope.refusal,
+                                            self.config.max_redirects)
+            self._count("sitemaps_fetched")
+            if guessed:  # a guess that missed (404, a soft-404 page) is not the site's fault
+                try:
+                    if doc.error is not None or doc.status is None or not 200 <= doc.status < 300:
+                        raise ValueError(f"HTTP {doc.status}")
+                    parse_sitemap(doc.body)
+                except ValueError:
+                    self._count("sitemap_missing")
+                    continue
+                self.frontier.claim(url)
+            row = FetchResult(
+                url=url, source="sitemap", depth=0, status=doc.status, final_url=doc.final_url,
+                redirects=doc.redirects, content_type=doc.content_type, bytes=len(doc.body),
+                referrer=parent,
+            )
+            if doc.error is not None:
+                rows.append(self._emit(replace(row, error="bad_sitemap", detail=doc.detail)))
+                continue
+            if doc.status is None or not 200 <= doc.status < 300:
+                rows.append(self._emit(replace(row, error="bad_sitemap",
+                                               detail=f"HTTP {doc.status}")))
+                continue
+            if doc.truncated:
+                rows.append(self._emit(replace(row, error="bad_sitemap",
+                                               detail=f"larger than {SITEMAP_MAX_BYTES} bytes")))
+                continue
+            try:
+                kind, locs, problem = parse_sitemap(doc.body)
+            except ValueError as exc:
+                log.warning("sitemap %s: %s", url, exc)
+                rows.append(self._emit(replace(row, error="bad_sitemap", detail=str(exc))))
+                continue
+            absolute = [loc for loc in locs if scheme_of(loc) in CRAWLABLE_SCHEMES]
+            if len(absolute) < len(locs):  # the protocol requires absolute http(s) URLs
+                bad = len(locs) - len(absolute)
+                self._count("sitemap_bad_locs", bad)
+                problem = "; ".join(filter(None, [problem, f"{bad} <loc> not absolute http(s)"]))
+                locs = absolute
+            if kind == "sitemapindex":
+                if level + 1 > SITEMAP_MAX_NESTING:
+                    problem = problem or f"sitemap indexes nested deeper than {SITEMAP_MAX_NESTING}"
+                    locs = []
+                todo.extend((loc, level + 1, url) for loc in locs)
+                what = f"sitemap index: {len(locs)} sitemaps"
+            else:
+                for loc in locs:
+                    rows += self._add_url(loc, "sitemap", 0, url, base=url)
+                self._count("sitemap_urls", len(locs))
+                what = f"sitemap: {len(locs)} URLs"
+            if problem:
+                log.warning("sitemap %s: %s", url, problem)
+                row = replace(row, error="bad_sitemap", detail=f"{what}; {problem}")
+                rows.append(self._emit(row))
+            else:
+                rows.append(self._emit(replace(row, error="sitemap", detail=what)))
+        return rows
+
+    # -- links -------------------------------------------------------------------------
+
+    def _add_url(
+        self, href: str, source: str, depth: int, referrer: str | None, *, base: str
+    ) -> list[FetchResult]:
+        href = href.strip()
+        if not href or href.startswith("#"):
+            self._count("skipped_fragment")
+            return []
+        scheme = scheme_of(href)
+        if scheme and scheme not in CRAWLABLE_SCHEMES:
+            known = {"mailto", "tel", "javascript", "data", "file", "ftp", "sms"}
+            self._count(f"skipped_scheme_{scheme if scheme in known else 'other'}")
+            return []
+        try:
+            url = self._normalize_href(href, base)
+        except ValueError as exc:
+            if not self.frontier.claim(href):
+                return []
+            return [self._emit(_refused(href, source, depth, "bad_url", str(exc), referrer))]
+        row = self._admit(url, source, depth, referrer)
+        return [row] if row is not None else []
+
+    def add_links(self, result: FetchResult, hrefs: Iterable[str]) -> list[FetchResult]:
+        """Extend the frontier with the links found on ``result``'s page.
+
+        Relative hrefs are resolved against the page's final URL.  Returns the rows of
+        links refused on the spot (off-site, robots, excluded, limits, bad URLs), each
+        reported once per URL; queued links come back later from ``fetch_batch``.
+        """
+        rows: list[FetchResult] = []
+        depth = result.depth + 1
+        for href in hrefs:
+            rows += self._add_url(href, "link", depth, result.final_url, base=result.final_url)
+        return rows
+
+    # -- fetching ----------------------------------------------------------------------
+
+    def next_batch(self, n: int | None = None) -> list[QueueItem]:
+        """Up to ``n`` (default ``batch_size``) queued URLs, breadth-first."""
+        return self.frontier.pop_batch(n or self.config.batch_size or 100)
+
+    def _fetch_one(self, item: QueueItem) -> FetchResult:
+        try:
+            return self.fetcher.fetch(item, self.scope.refusal, self.frontier.is_seen)
+        except Exception as exc:  # one bad URL must not end the crawl; the row says why
+            log.exception("fetching %s failed", item.url)
+            return FetchResult(item.url, item.source, item.depth, None, item.url,
+                               error="internal", detail=f"{type(exc).__name__}: {exc}",
+                               referrer=item.referrer)
+
+    def fetch_batch(self, items: Sequence[QueueItem]) -> list[FetchResult]:
+        """Fetch ``items`` on at most ``concurrency`` threads; rows in the items' order.
+
+        Each item gives one row; URLs first met as redirect hops give rows of their own
+        (source ``redirect``) right after it.
+        """
+        if not items:
+            return []
+        workers = max(1, self.config.concurrency)
+        if workers == 1 or len(items) == 1:
+            results = [self._fetch_one(item) for item in items]
+        else:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(workers, thread_name_prefix="content-audit-fetch")
+            results = list(self._pool.map(self._fetch_one, items))
+        rows: list[FetchResult] = []
+        for result in results:
+            rows += self._account_redirects(result)
+        return rows
+
+    def _account_redirects(self, result: FetchResult) -> list[FetchResult]:
+        """The row of a fetched item, then rows for hop URLs the crawl had not met yet."""
+        if not result.redirects:
+            return [self._emit(result)]
+        self._count("redirect_hops", len(result.redirects))
+        extra: list[FetchResult] = []
+        html = result.html
+        keep_html = result.final_url == result.url
+        chain = [hop for hop, _ in result.redirects[1:]] + [result.final_url]
+        for i, url in enumerate(chain, start=1):
+            if url == result.url:
+                continue
+            if i == len(chain) and result.error == "too_many_redirects":
+                row = self._admit(url, "redirect", result.depth, result.url)
+                if row is not None:
+                    extra.append(row)
+                continue
+            if not self.frontier.claim(url):
+                continue
+            tail = result.redirects[i:]
+            if tail:
+                row = replace(result, url=url, source="redirect", redirects=tail, html=None,
+                              referrer=result.url)
+            elif result.error in REFUSAL_CODES or result.error == "redirect_loop":
+                row = _refused(url, "redirect", result.depth, result.error,
+                               result.detail or "", result.url)
+            else:
+                row = replace(result, url=url, source="redirect", redirects=(), html=html,
+                              referrer=result.url)
+            extra.append(self._emit(row))
+        own = result if keep_html else replace(result, html=None)
+        return [self._emit(own), *extra]
+
+
+def crawl(
+    start: str,
+    config: CrawlConfig | AuditConfig,
+    *,
+    extract_links: Callable[[FetchResult], Iterable[str]] = extract_links,
+    session: requests.Session | None = None,
+) -> Iterator[FetchResult]:
+    """Crawl a site and yield one FetchResult per URL met, in breadth-first order.
+
+    ``start`` is the site's URL or a sitemap's URL.  ``extract_links`` gives the links of
+    a fetched page (default: a cheap lxml pass).  The crawl stops when the frontier is
+    empty; closing the generator early stops it and frees its connections.
+    """
+    with Crawler(start, config, session=session) as crawler:
+        yield from crawler.discover()
+        while batch := crawler.next_batch():
+            for result in crawler.fetch_batch(batch):
+                yield result
+                if result.html is not None:
+                    yield from crawler.add_links(result, extract_links(result))
+
