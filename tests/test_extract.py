@@ -352,3 +352,53 @@ def test_huge_page_is_fast_enough() -> None:
     page = extract_page(html)
     assert len(page.sections[0].paragraphs) == 2000
     assert time.perf_counter() - start < 10
+
+
+_FIGURE_PAGE = """<html><head><title>Herbs</title></head><body>
+<div role="banner"><h1><a href="/">Clinic Name</a></h1><ul><li><a href="/">Home</a></li></ul></div>
+<div role="main"><h1>About Herbs</h1>
+<p>Herbs have been part of Chinese medicine for centuries and are chosen for each patient.</p>
+%s
+</div>
+<div class="secondary">
+  <div class="figure"><img src="/a.jpg" alt="Honeysuckle">
+    <p>Honeysuckle is good for making tea to soothe sore throats.</p></div>
+  <div class="figure"><img src="/b.jpg" alt="Pipa">
+    <p>Pipa is good for relieving dry cough.</p></div>
+</div>
+%s
+<div role="contentinfo"><p>Copyright</p></div>
+</body></html>"""
+
+
+_ARTICLE = "<p>A formula mixes several herbs so that each one balances the others.</p>" * 6
+
+
+def _texts(page) -> list[str]:
+    return [p for s in page.sections for p in s.paragraphs]
+
+
+def test_figure_column_beside_the_content_is_article_text() -> None:
+    page = extract_page(_FIGURE_PAGE % (_ARTICLE, ""), "http://127.0.0.1/herbs/")
+    texts = _texts(page)
+    assert "Pipa is good for relieving dry cough." in texts
+    assert texts[0].startswith("Herbs have been part")  # the column comes after the article
+    assert all(img.in_content for img in page.images)
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        # a widget column: a picture with a booking link is chrome-like, not article text
+        '<div class="promo"><img src="/dr.jpg" alt="Dr"><p>Our doctor sees patients daily. '
+        '<a href="/book/">Book now</a></p></div>',
+        # a column with a heading and a list is a sidebar of its own, not captions
+        '<div class="extra"><img src="/x.jpg" alt="x"><h2>Hours</h2><ul><li>Mon 9-5</li></ul>'
+        "<p>Open weekdays for every patient who calls.</p></div>",
+    ],
+)
+def test_other_columns_beside_the_content_stay_out(column: str) -> None:
+    page = extract_page(_FIGURE_PAGE % (_ARTICLE, column), "http://127.0.0.1/herbs/")
+    texts = " ".join(_texts(page))
+    assert "Pipa is good" in texts
+    assert "Book now" not in texts and "Mon 9-5" not in texts and "every patient" not in texts

@@ -21,6 +21,7 @@ the few that mention ``{subject}`` are compiled once per (rule, subject) pair.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -79,7 +80,7 @@ _LEADING = re.compile(
     r"learn\s+about|getting\s+to\s+know|living\s+with|dealing\s+with|coping\s+with|"
     r"treat(?:ing)?|manag(?:e|ing)|prevent(?:ing)?|reliev(?:e|ing)|treatment\s+(?:of|for)|"
     r"the\s+(?:health\s+)?benefits\s+of|(?:\d+\s+)?(?:things|facts|myths)\s+about|"
-    r"(?:[\w-]+[’']s\s+)?approach(?:es)?\s+to(?:\s+treating)?"
+    r"(?:[\w-]+[’']s\s+)?approach(?:es)?\s+to(?:\s+treating)?|about"
     r")\s+",
     re.IGNORECASE,
 )
@@ -156,15 +157,23 @@ class _Patterns:
     def search(self, text: str) -> bool:
         return any(r.search(text) for r in self.regexes)
 
+    def first(self, text: str) -> int:
+        """Offset of the leftmost match in ``text``, or -1."""
+        starts = [m.start() for m in (r.search(text) for r in self.regexes) if m]
+        return min(starts) if starts else -1
+
 
 def _combine(patterns: tuple[str, ...]) -> _Patterns:
     if not patterns:
         return _Patterns()
+    # MULTILINE: sentences hold no newline, so ``^``/``$`` still mean the sentence's ends,
+    # and the same pattern can scan a whole page joined with _JOIN in one call.
+    flags = re.IGNORECASE | re.MULTILINE
     try:
-        return _Patterns((re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE),))
+        return _Patterns((re.compile("|".join(f"(?:{p})" for p in patterns), flags),))
     except re.error:
         # A user pattern with global inline flags cannot sit inside an alternation.
-        return _Patterns(tuple(re.compile(p, re.IGNORECASE) for p in patterns))
+        return _Patterns(tuple(re.compile(p, flags) for p in patterns))
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +189,11 @@ class _Matcher:
         return any(p.search(text) for p in self.body) and not any(
             p.search(text) for p in self.negative
         )
+
+    def first_body(self, text: str) -> int:
+        """Offset of the leftmost body match in ``text`` (a whole page), or -1."""
+        starts = [i for i in (p.first(text) for p in self.body) if i >= 0]
+        return min(starts) if starts else -1
 
 
 def _split(patterns: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -236,10 +250,43 @@ class _PageText:
     title_keys: frozenset[str]
     subject: str
     subject_re: re.Pattern[str]
+    joined: str
+    """Every sentence of the page, in order, joined with _JOIN: one regex call per element
+    rules out a page, instead of one per sentence (the body patterns are the hot loop)."""
+    flat: tuple[tuple[int, str], ...]
+    """(section index, sentence) for every sentence, in page order."""
+    ends: tuple[int, ...]
+    """Offset in ``joined`` just past each sentence of ``flat``."""
+
+
+_JOIN = "\n\x00\n"
+"""Between two sentences: a newline ends ``$``/starts ``^`` (MULTILINE) and the NUL stops
+``\\w``/``\\s`` runs, so a pattern that matches one sentence matches the joined page at the
+same place; a match straddling two sentences is only a candidate, re-checked per sentence."""
 
 
 def _key(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _topic(page: Page) -> str:
+    """The title-like text the subject is derived from.
+
+    Of several H1s, the one that heads the article text wins: the others are usually the
+    site name in the banner ("Amasia Acupuncture Clinic"), which says nothing about the
+    topic.  Then the first H1 (a hero banner's H1 is still the page's headline), then the
+    <title>, then the first heading of the text (Markdown sources have neither).
+    """
+    if len(page.h1) > 1:
+        headings = {_key(s.heading) for s in page.sections if s.heading and not s.pseudo}
+        for h1 in page.h1:
+            if _key(h1) in headings:
+                return h1
+    if page.h1:
+        return page.h1[0]
+    if page.title.strip():
+        return page.title
+    return next((s.heading for s in page.sections if s.heading and not s.pseudo), "")
 
 
 def _prepare(page: Page) -> _PageText:
@@ -258,8 +305,16 @@ def _prepare(page: Page) -> _PageText:
             ):
                 end += 1
         ends.append(end)
-    titles = frozenset(_key(t) for t in (page.subject, page.title) if t.strip())
-    subject = _subject_regex(page.subject or page.title)
+    topic = _topic(page)
+    titles = frozenset(_key(t) for t in (topic, page.subject, page.title) if t.strip())
+    subject = _subject_regex(topic)
+    flat = tuple((i, s) for i, group in enumerate(sentences) for s in group)
+    offsets = []
+    pos = 0
+    for _, sentence in flat:
+        pos += len(sentence)
+        offsets.append(pos)
+        pos += len(_JOIN)
     return _PageText(
         sections=sections,
         sentences=sentences,
@@ -267,6 +322,9 @@ def _prepare(page: Page) -> _PageText:
         title_keys=titles,
         subject=subject,
         subject_re=re.compile(subject, re.IGNORECASE),
+        joined=_JOIN.join(s for _, s in flat),
+        flat=flat,
+        ends=tuple(offsets),
     )
 
 
@@ -287,19 +345,24 @@ def _find(name: str, matcher: _Matcher, text: _PageText) -> ElementResult:
         pseudo_hit = pseudo_hit or hit
     if pseudo_hit is not None:
         return pseudo_hit
-    for i, section in enumerate(text.sections):
+    start = matcher.first_body(text.joined)
+    if start < 0:
+        return ElementResult(name, False)
+    # Sentences before the leftmost page-wide match cannot match on their own.
+    for i, sentence in text.flat[bisect_right(text.ends, start) :]:
+        if not matcher.sentence(sentence):
+            continue
+        section = text.sections[i]
         heading = section.heading.strip()
-        about_subject = (
-            section.level <= 1
-            or _key(heading) in text.title_keys
-            or bool(text.subject_re.search(heading))
-        )
-        for sentence in text.sentences[i]:
-            if not matcher.sentence(sentence):
+        if name == "definition" and _PRONOUN_START.match(sentence):
+            about_subject = (
+                section.level <= 1
+                or _key(heading) in text.title_keys
+                or bool(text.subject_re.search(heading))
+            )
+            if not about_subject:
                 continue
-            if name == "definition" and _PRONOUN_START.match(sentence) and not about_subject:
-                continue
-            return ElementResult(name, True, heading=heading or None, evidence=sentence, via="text")
+        return ElementResult(name, True, heading=heading or None, evidence=sentence, via="text")
     return ElementResult(name, False)
 
 

@@ -764,6 +764,41 @@ def _pick_root(body: Tag, m: _Measure) -> Tag:
         node = best
 
 
+_FIGURE_COLUMN_MAX_CHARS = 2000
+
+
+def _figure_columns(root: Tag, m: _Measure, excluded: set[int]) -> list[Tag]:
+    """Columns beside the root that only hold the article's illustrations and captions.
+
+    Hand-built sites put a page's pictures in a second column (``<div class="secondary">``
+    of figures) whose captions carry article text ("Pipa is good for relieving dry
+    cough").  Such a column is taken as content when it is not chrome, follows the root,
+    has pictures and prose but no link, form, heading or list: a widget sidebar always
+    has links (menus, "Book now", recent posts), so it never qualifies.
+    """
+    out: list[Tag] = []
+    node: Tag | None = root
+    while node is not None and node.name not in ("body", "html", "[document]"):
+        for sib in node.next_siblings:
+            if not isinstance(sib, Tag) or sib.name not in ("div", "section", "aside"):
+                continue
+            key = id(sib)
+            if sib.name == "aside" or key in excluded or key in m.chrome:
+                continue
+            chars = m.score.get(key, 0)
+            if chars < 40 or m.text_len.get(key, 0) > _FIGURE_COLUMN_MAX_CHARS:
+                continue
+            if m.flags.get(key, 0) & (1 | 2 | 8 | 16):  # h1, nav, h2-h6, lists
+                continue
+            if next(_descendants(sib, "img"), None) is None:
+                continue
+            if next(_descendants(sib, "a", "form", "button", "input", "iframe"), None):
+                continue
+            out.append(sib)
+        node = node.parent if isinstance(node.parent, Tag) else None
+    return out
+
+
 # ---------------------------------------------------------------------------- pass 3
 
 
@@ -1026,6 +1061,10 @@ def _extract(html: object, url: str | None) -> Page:
     if id(root) not in m.chrome:
         walker.walk(root)
         walker.flush()
+        for column in _figure_columns(root, m, excluded):
+            walker.sections.append(("", 0, [], False))
+            walker.walk(column)
+            walker.flush()
     sections = tuple(
         Section(head, level, tuple(paras), pseudo)
         for head, level, paras, pseudo in walker.sections
