@@ -1,19 +1,27 @@
 """``audit_page``: the one entry to the core, HTML in, PageAudit out.
 
-Pure: no I/O, no logging, no Prefect.  The crawl workers, the Prefect flow and
-``content-audit check`` all call this function, so a page is judged the same way wherever
-it is audited.  Extraction runs once; every scorer reads the same Page.
+Pure: no I/O, no logging, no Prefect; not even the clock: the review-age check needs a
+reference date, which callers pass as ``today`` (the shells pass ``date.today()``); when
+it is ``None`` that one check is skipped, so an audit is a function of its inputs.  The
+crawl workers, the Prefect flow and ``content-audit check`` all call this function, so a
+page is judged the same way wherever it is audited.  Extraction runs once; every scorer
+reads the same Page.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
 
 from .checks import STRUCTURE_CODES, check_page
 from .classify import classify_page
 from .config import AuditConfig, load_config
 from .elements import find_elements
 from .extract import extract_page
+from .health import check_trust
 from .model import ElementResult, Finding, Kind, PageAudit, Readability
-from .readability import measure_readability
+from .plain import check_plain
+from .readability import measure_readability, measure_sections
 
 # Reading grade at which the readability share of the score reaches zero, above the target.
 GRADE_ZERO_MARGIN = 6.0
@@ -21,14 +29,30 @@ GRADE_ZERO_MARGIN = 6.0
 STRUCTURE_PENALTY = 0.25
 
 
-def audit_page(html: str, url: str | None = None, config: AuditConfig | None = None) -> PageAudit:
-    """Audit one HTML document: extract, classify, measure, find elements, check, score."""
+def audit_page(
+    html: str,
+    url: str | None = None,
+    config: AuditConfig | None = None,
+    today: date | None = None,
+) -> PageAudit:
+    """Audit one HTML document: extract, classify, measure, find elements, check, score.
+
+    ``today`` is the reference date of the review-age check (skipped when ``None``).
+    """
     config = config if config is not None else load_config()
     page = extract_page(html, url)
     kind = classify_page(page)
-    readability = measure_readability(page.text)
+    medical = config.health.medical_syllables
+    readability = measure_readability(page.text, medical=medical)
+    if config.health.plain_language and kind is Kind.ARTICLE:
+        sections = measure_sections(page.sections, medical=medical)
+        readability = replace(readability, sections=sections, medical_syllables=medical)
+    else:
+        readability = replace(readability, medical_syllables=medical)
     elements = find_elements(page, config)
     findings = check_page(page, kind, readability, elements, config)
+    findings += check_trust(page, kind, config, today)
+    findings += check_plain(page, kind, readability, config)
     score = score_page(kind, elements, readability, findings, config)
     return PageAudit(
         url=url,

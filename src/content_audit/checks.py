@@ -61,6 +61,136 @@ _SPECS = (
     ),
     FindingSpec("lang_missing", INFO, "page", "The `<html>` element has no lang attribute."),
     FindingSpec("noindex", INFO, "page", "Page asks search engines not to index it."),
+    FindingSpec("teaser_dead", ERR, "site", "A teaser links to a page answering 4xx/5xx or gone."),
+    FindingSpec(
+        "teaser_redirect", WARN, "site", "A teaser links to a URL that redirects (hops counted)."
+    ),
+    FindingSpec("teaser_robots", WARN, "site", "A teaser links to a page robots.txt blocks."),
+    FindingSpec(
+        "teaser_stale",
+        WARN,
+        "site",
+        "A teaser's excerpt no longer matches the start of its target's article text.",
+    ),
+    FindingSpec("teaser_self", WARN, "site", "A teaser links to its own page (after redirects)."),
+    FindingSpec("teaser_duplicate", WARN, "site", "Two teasers on one page link to one target."),
+    FindingSpec(
+        "teaser_offtopic",
+        WARN,
+        "site",
+        "A teaser links to a post far from the site's subject (`site.offtopic_threshold`).",
+    ),
+    FindingSpec(
+        "recent_post_title_mismatch",
+        WARN,
+        "site",
+        "A Recent Posts entry shows a title that differs from the target's H1 and title.",
+    ),
+    FindingSpec(
+        "article_orphan", WARN, "site", "An article in the sitemap that no crawled page links to."
+    ),
+    FindingSpec(
+        "orphans_not_checked",
+        INFO,
+        "site",
+        "The crawl was incomplete, so orphan articles were not checked.",
+    ),
+    FindingSpec("title_duplicate", WARN, "site", "Another page has the same title."),
+    FindingSpec(
+        "meta_description_duplicate", WARN, "site", "Another page has the same meta description."
+    ),
+    FindingSpec(
+        "article_offtopic",
+        WARN,
+        "site",
+        "A post is far from the site's subject (`site.offtopic_threshold`).",
+    ),
+    FindingSpec(
+        "near_duplicate",
+        WARN,
+        "site",
+        "Another page has nearly the same text (`site.near_duplicate_threshold`).",
+    ),
+    # Trust and currency of health articles (health.py, `[health] trust`).
+    FindingSpec("author_missing", WARN, "page", "Article names no author (byline, JSON-LD)."),
+    FindingSpec(
+        "author_credentials_missing",
+        INFO,
+        "page",
+        "The author is named without a credential (MD, DO, DC, PT, NP, RN...).",
+    ),
+    FindingSpec(
+        "reviewer_missing", INFO, "page", "No medical reviewer (JSON-LD `reviewedBy`, byline)."
+    ),
+    FindingSpec(
+        "date_missing", WARN, "page", "No published, updated or last-reviewed date on the article."
+    ),
+    FindingSpec(
+        "review_overdue",
+        WARN,
+        "page",
+        "Last review (else update) is older than `health.review_max_age_months`.",
+    ),
+    FindingSpec(
+        "references_missing",
+        INFO,
+        "page",
+        "No references section and no links to primary sources (PubMed, DOI, .gov, journals).",
+    ),
+    FindingSpec(
+        "disclaimer_missing",
+        INFO,
+        "page",
+        'No "not a substitute for professional medical advice" disclaimer on the page.',
+    ),
+    FindingSpec("contact_missing", INFO, "page", "No phone, email or contact link on the page."),
+    FindingSpec(
+        "claim_unbacked",
+        WARN,
+        "page",
+        'Absolute claims ("cure", "guaranteed", "100% effective") with no citation near.',
+    ),
+    FindingSpec("risks_missing", INFO, "page", "Article never mentions risks or side effects."),
+    FindingSpec(
+        "alternatives_missing", INFO, "page", "Article never mentions alternatives or options."
+    ),
+    # Plain language (plain.py, `[health] plain_language`).
+    FindingSpec(
+        "long_sentences",
+        WARN,
+        "page",
+        "Over `health.long_sentence_max_share` of sentences exceed `health.long_sentence_words`.",
+    ),
+    FindingSpec(
+        "paragraph_too_long", WARN, "page", "Paragraphs over `health.paragraph_max_words` words."
+    ),
+    FindingSpec(
+        "section_too_long",
+        WARN,
+        "page",
+        "A section over `health.section_max_words` words without a subheading.",
+    ),
+    FindingSpec(
+        "passive_voice", WARN, "page", "Over `health.passive_max_share` of sentences are passive."
+    ),
+    FindingSpec(
+        "repeated_sentence_start",
+        INFO,
+        "page",
+        "`health.same_start_run` or more consecutive sentences start with the same word.",
+    ),
+    FindingSpec(
+        "jargon_unexplained",
+        WARN,
+        "page",
+        "Medical terms not explained at first use (listed in the finding).",
+    ),
+    FindingSpec(
+        "section_grade_over_target",
+        INFO,
+        "page",
+        "A section reads above `grade_target` + `health.section_grade_margin`.",
+    ),
 )
 
 FINDINGS: dict[str, FindingSpec] = {spec.code: spec for spec in _SPECS}

@@ -83,9 +83,32 @@ class CrawlConfig:
 class SiteConfig:
     """Thresholds of the cross-page checks."""
 
-    offtopic_threshold: float = 0.08
+    offtopic_threshold: float = 0.1
     near_duplicate_threshold: float = 0.9
     stale_min_ratio: float = 0.8
+    offtopic_min_words: int = 50
+    near_duplicate_min_words: int = 50
+
+
+@dataclass(frozen=True, slots=True)
+class HealthConfig:
+    """Trust and plain-language checks of health articles (``health.py``, ``plain.py``).
+
+    Each check can be turned off here (or its code listed in ``disabled_checks``).
+    """
+
+    trust: bool = True
+    plain_language: bool = True
+    medical_syllables: bool = True
+    review_max_age_months: int = 24
+    long_sentence_words: int = 20
+    long_sentence_max_share: float = 0.25
+    paragraph_max_words: int = 150
+    section_max_words: int = 300
+    passive_max_share: float = 0.10
+    same_start_run: int = 3
+    section_grade_margin: float = 2.0
+    claim_window_sentences: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +126,7 @@ class AuditConfig:
     weights: ScoreWeights = field(default_factory=ScoreWeights)
     crawl: CrawlConfig = field(default_factory=CrawlConfig)
     site: SiteConfig = field(default_factory=SiteConfig)
+    health: HealthConfig = field(default_factory=HealthConfig)
 
     def rule(self, name: str) -> ElementRule:
         for rule in self.elements:
@@ -223,8 +247,11 @@ def _build(data: dict[str, Any], source: str) -> AuditConfig:
         raise ConfigError(f"{source}: weights must add up to 100")
     crawl = _record(CrawlConfig, data.pop("crawl", {}), "crawl", source)
     site = _record(SiteConfig, data.pop("site", {}), "site", source)
+    health = _record(HealthConfig, data.pop("health", {}), "health", source)
     top = _record(AuditConfig, data, "", source)
-    config = replace(top, elements=tuple(rules), weights=weights, crawl=crawl, site=site)
+    config = replace(
+        top, elements=tuple(rules), weights=weights, crawl=crawl, site=site, health=health
+    )
     if config.grade_target <= 0:
         raise ConfigError(f"{source}: grade_target must be positive")
     return config
@@ -236,7 +263,7 @@ def _record(cls: type, data: Mapping[str, Any], prefix: str, source: str) -> Any
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
         name = f"{prefix}.{key}" if prefix else key
-        if key not in known or key in {"elements", "weights", "crawl", "site"}:
+        if key not in known or key in {"elements", "weights", "crawl", "site", "health"}:
             raise ConfigError(f"{source}: unknown key {name}")
         default = getattr(cls(), key)
         if isinstance(default, bool):

@@ -100,6 +100,20 @@ class RecentPost:
 
 
 @dataclass(frozen=True, slots=True)
+class Person:
+    """An author or reviewer as the page names them, with credentials when stated.
+
+    ``credentials`` are post-nominal letters ("MD", "PT", "DPT") or a job title from
+    JSON-LD ("Sports Chiropractor"); ``source`` says where the name was found:
+    ``jsonld``, ``byline`` (visible text) or ``meta`` (``<meta name="author">``).
+    """
+
+    name: str
+    credentials: tuple[str, ...] = ()
+    source: str = "byline"
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     """What extraction found on one HTML page; the input of every scorer.
 
@@ -126,6 +140,19 @@ class Page:
     og_type: str | None = None
     body_classes: tuple[str, ...] = ()
     """``<body class>`` tokens: WordPress themes say ``single-post``, ``archive``, ``home``."""
+    authors: tuple[Person, ...] = ()
+    """Who wrote the page: JSON-LD ``author``, a visible byline, ``<meta name=author>``."""
+    reviewers: tuple[Person, ...] = ()
+    """Medical reviewers: JSON-LD ``reviewedBy``, a visible "Medically reviewed by" line."""
+    date_reviewed: str | None = None
+    """JSON-LD ``lastReviewed`` or a visible "Reviewed on/Last reviewed" date, as written."""
+    date_updated_text: str | None = None
+    """A visible "Updated July 2026" / "Last updated: 2024-03-01" date, as written."""
+    disclaimer: str | None = None
+    """The medical disclaimer sentence found anywhere on the page (footer included)."""
+    contacts: tuple[str, ...] = ()
+    """How a reader can reach the clinic from this page: ``tel:``/``mailto:`` links,
+    JSON-LD telephone/email/address, a phone number or a link to a contact page."""
 
     @property
     def text(self) -> str:
@@ -170,6 +197,21 @@ class Readability:
     sentences: int = 0
     syllables: int = 0
     reading_time_s: float = 0.0
+    sections: tuple[SectionReadability, ...] = ()
+    """Grade of each article section (``readability.measure_sections``), in page order."""
+    medical_syllables: bool = False
+    """True when syllables of words missing from the dictionary came from the medical
+    lexicon and estimator rather than pyphen (``[health] medical_syllables``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SectionReadability:
+    """The reading grade of one section; ``grade`` is ``None`` when it is too short to grade."""
+
+    heading: str
+    level: int
+    words: int
+    grade: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +223,8 @@ class Finding:
     message: str
     evidence: str | None = None
     url: str | None = None
+    target: str | None = None
+    """The other URL a cross-page finding is about (a teaser's href, the duplicate page)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,3 +285,63 @@ class FetchResult:
     def ok(self) -> bool:
         """True when the row carries a page to audit (an HTML 2xx body)."""
         return self.html is not None
+
+
+@dataclass(frozen=True, slots=True)
+class UrlState:
+    """What the crawl learned about one URL, as the cross-page checks need it.
+
+    Built from the URL's ``FetchResult`` (``site.url_state``): a few fields instead of the
+    whole row, so the inventory of a 100k-page site fits in the parent process.
+    """
+
+    status: int | None
+    final_url: str
+    hops: int = 0
+    error: str | None = None
+    in_sitemap: bool = False
+    chain: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TeaserDigest:
+    """A teaser as the cross-page checks need it: normalised target and the excerpt shown.
+
+    ``words`` is the excerpt as normalised tokens (``site.normalize_words``), computed in
+    the worker so the parent only compares.
+    """
+
+    href: str
+    excerpt: str
+    truncated: bool = False
+    position: int = 0
+    words: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PageDigest:
+    """A compact summary of one audited page, made in the worker right after ``audit_page``.
+
+    The parent keeps one per page until the crawl ends, so it holds what the cross-page
+    checks read and nothing else: the opening words of the article (stale teasers), the
+    teasers and recent posts, the internal link targets (orphans), a bounded term-count
+    vector (topic similarity, ``terms``/``counts`` packed as uint32/uint8 arrays) and a
+    one-permutation MinHash ``sketch`` (near-duplicates, uint32 array).  ``post`` marks a
+    blog post by its markup, whatever its topic (off-topic guest posts are not articles).
+    """
+
+    url: str
+    kind: Kind
+    title: str = ""
+    h1: str = ""
+    meta_description: str | None = None
+    opening: str = ""
+    words: int = 0
+    post: bool = False
+    teasers: tuple[TeaserDigest, ...] = ()
+    recent_posts: tuple[RecentPost, ...] = ()
+    links: tuple[str, ...] = ()
+    terms: bytes = b""
+    counts: bytes = b""
+    top_terms: tuple[str, ...] = ()
+    sketch: bytes = b""

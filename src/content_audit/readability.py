@@ -19,6 +19,14 @@ table and the rebinding are per process by nature (textstat's lookup is a module
 so they are the one process-wide state of this module: made once, under a lock, lazily so
 that importing this module stays cheap (textstat itself is imported only then).
 
+Medical syllables (``medical=True``): words missing from the dictionary are looked up in
+a shipped lexicon of medical terms, then counted by ``syllables.estimate_syllables``
+instead of pyphen, whose print-hyphenation points undercount Greek and Latin terms
+("tendinopathy" 2 instead of 5).  That mode reads a second table view through a second
+textstat instance whose language is ``"en"`` instead of ``"en_US"``: textstat keys every
+cache on (text, language), so the two modes can never see each other's cached counts,
+and the default mode stays exactly textstat's numbers.
+
 Memory: every textstat function is an ``lru_cache(maxsize=128)`` keyed on its arguments,
 whole texts included.  That is bounded, and per-word calls evict most text entries, but
 what stays scales with page size (measured: 1.5 MB retained after 300 pages of 600 words,
@@ -35,19 +43,25 @@ from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
-from .model import Readability
+from .model import Readability, Section, SectionReadability
 
 __all__ = [
+    "MedicalSyllables",
     "SyllableTable",
     "count_syllables",
     "load_syllable_table",
     "measure_readability",
+    "measure_sections",
     "punctuate_lines",
     "syllable_table_loads",
 ]
 
 SYLLABLE_TABLE_RESOURCE = "syllables.txt.gz"
 LANG = "en_US"
+# The language textstat is told in medical mode: same English rules, separate caches.
+MEDICAL_LANG = "en"
+# Sections shorter than this get no grade: a formula on two sentences is noise.
+SECTION_MIN_WORDS = 40
 ROUND_DIGITS = 2
 
 # textstat caches that hold loaded resources, not texts: clearing them would reload them.
@@ -75,14 +89,21 @@ class _Engine:
     copied, and building a dataclass costs a millisecond of every ``check``'s import.
     """
 
-    __slots__ = ("table", "text_caches", "textstat")
+    __slots__ = ("medical", "medical_textstat", "table", "text_caches", "textstat")
 
     def __init__(
-        self, table: SyllableTable, textstat: Any, text_caches: tuple[Callable[[], None], ...]
+        self,
+        table: SyllableTable,
+        textstat: Any,
+        text_caches: tuple[Callable[[], None], ...],
+        medical: MedicalSyllables | None = None,
+        medical_textstat: Any = None,
     ) -> None:
         self.table = table
         self.textstat = textstat
         self.text_caches = text_caches
+        self.medical = medical
+        self.medical_textstat = medical_textstat
 
     def clear_text_caches(self) -> None:
         for clear in self.text_caches:
@@ -158,6 +179,39 @@ class SyllableTable(dict):
         return self
 
 
+class MedicalSyllables:
+    """The table as textstat reads it in medical mode: dictionary, lexicon, estimator.
+
+    ``view[word]`` never raises for a string: a word the CMU table lacks is answered from
+    the medical lexicon, else by ``estimate_syllables``, so textstat never falls back to
+    pyphen.  Nothing is cached here (the table caches its buckets; the rest is a dict
+    lookup or a few regex scans), so memory does not grow with the words of a crawl.
+    """
+
+    __slots__ = ("_estimate", "_lexicon", "_table")
+
+    def __init__(
+        self, table: SyllableTable, lexicon: dict[str, int], estimate: Callable[[str], int]
+    ) -> None:
+        self._table = table
+        self._lexicon = lexicon
+        self._estimate = estimate
+
+    def __getitem__(self, word: str) -> Pronunciations:
+        try:
+            return self._table[word]
+        except KeyError:
+            pass
+        count = self._lexicon.get(word)
+        if count is None:
+            count = self._estimate(word)
+        return _PRONUNCIATIONS[min(count, len(_PRONUNCIATIONS) - 1)]
+
+    def count(self, word: str) -> int:
+        """Syllables of one lower-case word by dictionary, lexicon, then estimator."""
+        return len(self[word][0])
+
+
 def load_syllable_table() -> SyllableTable:
     """Index the shipped table (``data/syllables.txt.gz``); buckets fill at first lookup.
 
@@ -216,7 +270,13 @@ def _install() -> None:
         )
     from textstat.backend.utils import get_lang_root
 
-    def shipped_cmudict(lang: str) -> SyllableTable | None:
+    from .syllables import estimate_syllables, load_medical_lexicon
+
+    medical = MedicalSyllables(table, load_medical_lexicon(), estimate_syllables)
+
+    def shipped_cmudict(lang: str) -> SyllableTable | MedicalSyllables | None:
+        if lang == MEDICAL_LANG:
+            return medical
         return table if get_lang_root(lang) == "en" else original(lang)
 
     counter_module.get_cmudict = shipped_cmudict
@@ -226,6 +286,9 @@ def _install() -> None:
     stats = textstatistics()
     stats.set_lang(LANG)
     stats.set_rounding_points(None)
+    medical_stats = textstatistics()
+    medical_stats.set_lang(MEDICAL_LANG)
+    medical_stats.set_rounding_points(None)
 
     caches: dict[int, Callable[[], None]] = {}
     for name, module in list(sys.modules.items()):
@@ -235,24 +298,33 @@ def _install() -> None:
             clear = getattr(value, "cache_clear", None)
             if callable(clear) and attr not in _RESOURCE_CACHES:
                 caches[id(value)] = clear
-    _engine = _Engine(table=table, textstat=stats, text_caches=tuple(caches.values()))
+    _engine = _Engine(
+        table=table,
+        textstat=stats,
+        text_caches=tuple(caches.values()),
+        medical=medical,
+        medical_textstat=medical_stats,
+    )
 
 
 def _round(value: float) -> float:
     return round(float(value), ROUND_DIGITS)
 
 
-def measure_readability(text: str) -> Readability:
+def measure_readability(text: str, *, medical: bool = False) -> Readability:
     """Score article text (one paragraph a line, headings excluded) with textstat.
 
-    Never raises on odd text: empty text, text without words, or any textstat failure
-    gives a ``Readability`` of zeros, so one strange page cannot stop a crawl.
+    ``medical`` counts the syllables of words missing from the dictionary with the
+    medical lexicon and estimator instead of pyphen (module docstring); off, the numbers
+    are textstat's own.  Never raises on odd text: empty text, text without words, or
+    any textstat failure gives a ``Readability`` of zeros, so one strange page cannot
+    stop a crawl.
     """
     prepared = punctuate_lines(text)
     if not prepared:
         return Readability()
     engine = _get_engine()
-    stats = engine.textstat
+    stats = engine.medical_textstat if medical else engine.textstat
     try:
         words = int(stats.lexicon_count(prepared))
         if words == 0:
@@ -274,12 +346,13 @@ def measure_readability(text: str) -> Readability:
         engine.clear_text_caches()
 
 
-def count_syllables(word: str) -> int:
+def count_syllables(word: str, *, medical: bool = False) -> int:
     """Syllables of ``word`` as textstat counts them: our table, else pyphen.
 
-    A plain lowercase word is answered from the table directly; anything else (capitals
-    with an apostrophe, punctuation, several words) goes through textstat's own counter,
-    which strips punctuation first and sums over words.  Never raises; ``""`` gives 0.
+    With ``medical``, the medical lexicon and estimator replace pyphen.  A plain
+    lowercase word is answered from the table directly; anything else (capitals with an
+    apostrophe, punctuation, several words) goes through textstat's own counter, which
+    strips punctuation first and sums over words.  Never raises; ``""`` gives 0.
     """
     engine = _get_engine()
     key = word.strip()
@@ -289,7 +362,29 @@ def count_syllables(word: str) -> int:
         return len(engine.table[key][0])
     except KeyError:
         pass
+    stats = engine.medical_textstat if medical else engine.textstat
     try:
-        return int(engine.textstat.syllable_count(word))
+        return int(stats.syllable_count(word))
     except Exception:  # as in measure_readability: odd input is not worth a crash
         return 0
+
+
+def measure_sections(
+    sections: tuple[Section, ...], *, medical: bool = False, min_words: int = SECTION_MIN_WORDS
+) -> tuple[SectionReadability, ...]:
+    """Grade each section of the article, so an editor sees *where* the text is hard.
+
+    Sections under ``min_words`` words are listed with ``grade`` ``None``: a formula on
+    one or two sentences says nothing.  Text is prepared exactly as for the page.
+    """
+    out: list[SectionReadability] = []
+    for section in sections:
+        words = section.words
+        if not words:
+            continue
+        grade = None
+        if words >= min_words:
+            r = measure_readability(section.text, medical=medical)
+            grade = r.flesch_kincaid_grade if r.words else None
+        out.append(SectionReadability(section.heading, section.level, words, grade))
+    return tuple(out)
