@@ -207,3 +207,12 @@ def test_usage_error_exits_2() -> None:
     code, _, err = run("check")
     assert code == 2
     assert "Missing argument" in err
+
+
+def test_json_has_per_section_grades() -> None:
+    _, out, _ = run("check", str(SEED), "--format", "json")
+    sections = json.loads(out)["readability"]["sections"]
+    headings = [s["heading"] for s in sections]
+    assert "How Does It Work?" in headings
+    graded = [s for s in sections if s["grade"] is not None]
+    assert graded and all(isinstance(s["grade"], float) for s in graded)

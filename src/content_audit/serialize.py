@@ -45,6 +45,10 @@ def audit_to_dict(audit: PageAudit, target: str | None = None) -> dict[str, Any]
             "sentences": r.sentences,
             "syllables": r.syllables,
             "reading_time_s": r.reading_time_s,
+            "sections": [
+                {"heading": s.heading, "level": s.level, "words": s.words, "grade": s.grade}
+                for s in r.sections
+            ],
         },
         "sections": [
             {"heading": s.heading, "level": s.level, "words": s.words, "pseudo": s.pseudo}
