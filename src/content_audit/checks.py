@@ -61,6 +61,12 @@ _SPECS = (
     ),
     FindingSpec("lang_missing", INFO, "page", "The `<html>` element has no lang attribute."),
     FindingSpec("noindex", INFO, "page", "Page asks search engines not to index it."),
+    FindingSpec(
+        "audit_failed",
+        ERR,
+        "page",
+        "The page was fetched but could not be audited (please report it).",
+    ),
     FindingSpec("teaser_dead", ERR, "site", "A teaser links to a page answering 4xx/5xx or gone."),
     FindingSpec(
         "teaser_redirect", WARN, "site", "A teaser links to a URL that redirects (hops counted)."

@@ -14,7 +14,9 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -106,7 +108,7 @@ def check(
     config = build_config(config_path, {"grade_target": grade_target})
     try:
         document = load_target(target, config.crawl)
-        audit = audit_page(document.html, document.url, config)
+        audit = audit_page(document.html, document.url, config, today=date.today())
     except ContentAuditError as exc:
         raise CliError(str(exc)) from None
     if audit.page.words == 0 and not audit.page.title and not audit.page.h1:
@@ -132,6 +134,249 @@ def exit_code_for(audit: PageAudit, fail_under: int | None) -> int:
 
 
 # --- site commands ---
+
+
+def site_options(func: F) -> F:
+    """Flags shared by the site commands (crawl, demo), spelled once."""
+    options = [
+        click.option(
+            "--workers",
+            type=click.IntRange(0),
+            default=None,
+            help="Audit processes (default: one per core; 0 audits in the main process).",
+        ),
+        click.option(
+            "--no-prefect",
+            is_flag=True,
+            help="Run the plain library path: no Prefect flow, no API server.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@cli.command()
+@click.argument("start")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Report folder (default: reports/<host>/<UTC timestamp>/, with reports/<host>/latest).",
+)
+@click.option("--max-pages", type=click.IntRange(1), default=None, help="Fetch at most N pages.")
+@config_option
+@click.option(
+    "--concurrency", type=click.IntRange(1), default=None, help="Requests in flight to the site."
+)
+@click.option(
+    "--dask-address",
+    default=None,
+    help="Run the audit batches on this Dask scheduler (tcp://host:8786).",
+)
+@site_options
+def crawl(
+    start: str,
+    out: Path | None,
+    max_pages: int | None,
+    config_path: Path | None,
+    concurrency: int | None,
+    dask_address: str | None,
+    workers: int | None,
+    no_prefect: bool,
+) -> None:
+    """Crawl a site (or a sitemap URL), audit every HTML page, write CSV reports.
+
+    Runs the Prefect flow "audit-site" and prints the report folder.
+    """
+    overrides = {"crawl.max_pages": max_pages, "crawl.concurrency": concurrency}
+    config = build_config(config_path, overrides)
+    summary = run_site_audit(
+        start,
+        config,
+        config_path,
+        overrides,
+        out=out,
+        workers=workers,
+        dask_address=dask_address,
+        no_prefect=no_prefect,
+    )
+    _require_pages(start, summary)
+    click.echo(str(summary.out_dir))
+
+
+@cli.command()
+@click.option(
+    "--reports",
+    "reports_root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Reports go to <this>/demo/<UTC timestamp>/ (and <this>/demo/latest).",
+)
+@site_options
+def demo(reports_root: Path, workers: int | None, no_prefect: bool) -> None:
+    """Serve the bundled demo clinic site on 127.0.0.1 and audit it."""
+    from .demo.server import serve_demo
+
+    config = build_config(None)
+    with serve_demo() as server:
+        click.echo(f"Serving the demo clinic site on {server.base_url}/", err=True)
+        summary = run_site_audit(
+            server.base_url + "/",
+            config,
+            None,
+            {},
+            workers=workers,
+            no_prefect=no_prefect,
+            reports_root=reports_root,
+            site_name="demo",
+        )
+    click.echo(
+        f"Audited {summary.audited} pages ({summary.urls} URLs) of the demo site "
+        f"in {summary.elapsed_s:.1f} s.",
+        err=True,
+    )
+    click.echo(f"Reports: {summary.out_dir} (also {summary.out_dir.parent / 'latest'})")
+
+
+@cli.command()
+@click.argument("start")
+@click.option("--cron", required=True, help='Schedule, e.g. "0 6 * * 1" (Mondays 06:00).')
+@click.option("--name", default=None, help="Deployment name (default: audit-<host>).")
+@click.option("--max-pages", type=click.IntRange(1), default=None, help="Fetch at most N pages.")
+@config_option
+def serve(
+    start: str, cron: str, name: str | None, max_pages: int | None, config_path: Path | None
+) -> None:
+    """Serve a scheduled deployment of the audit-site flow (needs a Prefect server).
+
+    Blocks, running each scheduled audit, until interrupted.
+    """
+    import os
+
+    overrides = {"crawl.max_pages": max_pages}
+    build_config(config_path, overrides)  # fail fast on a bad config
+    _prefect_env()
+    if not os.environ.get("PREFECT_API_URL"):
+        click.echo(
+            "Warning: PREFECT_API_URL is not set, so the schedule lives in a temporary server "
+            "and stops with this process. Run `prefect server start` and set PREFECT_API_URL.",
+            err=True,
+        )
+    from flows.audit_site import serve_audit_site
+
+    try:
+        serve_audit_site(
+            start,
+            cron,
+            name=name,
+            overrides=overrides,
+            config_path=str(config_path.resolve()) if config_path else None,
+        )
+    except (ContentAuditError, ValueError) as exc:
+        raise CliError(str(exc)) from None
+
+
+def _prefect_env() -> None:
+    """Prefect settings that must be in the environment before Prefect is imported."""
+    from flows import set_prefect_env_defaults
+
+    set_prefect_env_defaults()
+
+
+def run_site_audit(
+    start: str,
+    config: AuditConfig,
+    config_path: Path | None,
+    overrides: dict[str, Any],
+    *,
+    out: Path | None = None,
+    workers: int | None = None,
+    dask_address: str | None = None,
+    no_prefect: bool = False,
+    reports_root: Path = Path("reports"),
+    site_name: str | None = None,
+) -> Any:
+    """Run the site audit (the flow, or the library path), with a progress bar on a tty."""
+    from .pipeline import audit_site, progress_hook
+
+    with _progress_bar() as progress:
+        try:
+            if no_prefect:
+                return audit_site(
+                    start,
+                    config,
+                    out,
+                    progress=progress,
+                    workers=workers,
+                    reports_root=reports_root,
+                    site_name=site_name,
+                )
+            _prefect_env()
+            from flows.audit_site import run_audit_site
+
+            token = progress_hook.set(progress)
+            try:
+                return run_audit_site(
+                    start,
+                    out_dir=out,
+                    config_path=config_path,
+                    overrides={k: v for k, v in overrides.items() if v is not None},
+                    workers=workers,
+                    dask_address=dask_address,
+                    reports_root=reports_root,
+                    site_name=site_name,
+                )
+            finally:
+                progress_hook.reset(token)
+        except ContentAuditError as exc:
+            raise CliError(str(exc)) from None
+
+
+def _require_pages(start: str, summary: Any) -> None:
+    """A crawl that audited nothing had unusable input: say why, exit 2."""
+    if summary.audited == 0:
+        why = ", ".join(f"{code}: {n}" for code, n in summary.errors) or "no HTML page found"
+        raise CliError(f"{start}: no page could be audited ({why}); see {summary.out_dir}")
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[Any, int], None] | None]:
+    """A rich progress bar on stderr when it is a terminal; ``None`` otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("crawling", total=None)
+
+        def update(tally: Any, pending: int) -> None:
+            bar.update(
+                task,
+                completed=tally.urls,
+                total=tally.urls + pending,
+                description=f"{tally.audited} pages audited",
+            )
+
+        yield update
 
 
 def main() -> None:

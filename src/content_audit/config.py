@@ -112,6 +112,15 @@ class HealthConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportConfig:
+    """Where the run history lives (``report/history.py``)."""
+
+    history: str = ""
+    """A path or ``sqlite:///`` URL; empty means ``history.sqlite`` in the reports root."""
+    record_history: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class AuditConfig:
     """Everything an audit needs to know, loaded once and passed down."""
 
@@ -127,6 +136,7 @@ class AuditConfig:
     crawl: CrawlConfig = field(default_factory=CrawlConfig)
     site: SiteConfig = field(default_factory=SiteConfig)
     health: HealthConfig = field(default_factory=HealthConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
 
     def rule(self, name: str) -> ElementRule:
         for rule in self.elements:
@@ -248,9 +258,16 @@ def _build(data: dict[str, Any], source: str) -> AuditConfig:
     crawl = _record(CrawlConfig, data.pop("crawl", {}), "crawl", source)
     site = _record(SiteConfig, data.pop("site", {}), "site", source)
     health = _record(HealthConfig, data.pop("health", {}), "health", source)
+    report = _record(ReportConfig, data.pop("report", {}), "report", source)
     top = _record(AuditConfig, data, "", source)
     config = replace(
-        top, elements=tuple(rules), weights=weights, crawl=crawl, site=site, health=health
+        top,
+        elements=tuple(rules),
+        weights=weights,
+        crawl=crawl,
+        site=site,
+        health=health,
+        report=report,
     )
     if config.grade_target <= 0:
         raise ConfigError(f"{source}: grade_target must be positive")
@@ -263,7 +280,7 @@ def _record(cls: type, data: Mapping[str, Any], prefix: str, source: str) -> Any
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
         name = f"{prefix}.{key}" if prefix else key
-        if key not in known or key in {"elements", "weights", "crawl", "site", "health"}:
+        if key not in known or key in {"elements", "weights", "crawl", "site", "health", "report"}:
             raise ConfigError(f"{source}: unknown key {name}")
         default = getattr(cls(), key)
         if isinstance(default, bool):

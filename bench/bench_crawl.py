@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""Throughput and memory of a whole-site audit: the library path vs the Prefect flow.
+
+Generates a sitegen site (1,000 pages by default, seed 7) for a free loopback port, serves
+it with sitegen's own stdlib server in a separate process, then audits it in a fresh
+process per mode:
+
+- ``library``: ``content_audit.pipeline.audit_site`` (no Prefect);
+- ``flow``: the ``audit-site`` Prefect flow (``flows.audit_site.run_audit_site``), on a
+  temporary (ephemeral) API server unless PREFECT_API_URL points at a running one.
+
+For each it prints pages/s (audited HTML pages / wall time of the audit), the wall time,
+and peak RSS: of the audit process itself (``resource.getrusage``), and the peak of the
+summed RSS of its whole process tree (the audit workers and, for the flow, the temporary
+API server), sampled from /proc every 0.2 s.  The Prefect
+overhead ratio is flow time / library time, both for the flow body alone and for the
+whole flow run including the temporary server's start-up.
+
+    .venv/bin/python bench/bench_crawl.py [--pages 1000] [--modes library,flow] [--runs 1]
+    .venv/bin/python bench/bench_crawl.py --pages 10000 --modes library   # flat memory?
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SITEGEN = ROOT.parent / "shared" / "sitegen" / "sitegen.py"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, timeout_s: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def peak_rss_mb() -> float:
+    """Peak RSS in MB of this process (``ru_maxrss`` is in KB on Linux)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+class TreeSampler(threading.Thread):
+    """Samples the summed RSS of this process and all its descendants every 0.2 s.
+
+    ``RUSAGE_CHILDREN`` misses the audit workers: they are children of the multiprocessing
+    forkserver, which is still alive when the audit returns.  /proc sees them all.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_kb = 0
+        self.peak_workers = 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.wait(0.2):
+            self.sample()
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+        self.sample()
+
+    def sample(self) -> None:
+        parents: dict[int, int] = {}
+        rss: dict[int, int] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            fields = dict(
+                line.split(":", 1) for line in status.splitlines() if ":" in line
+            )
+            pid = int(entry.name)
+            parents[pid] = int(fields.get("PPid", "0").strip() or 0)
+            rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0])
+        me = os.getpid()
+        tree = {me}
+        changed = True
+        while changed:
+            changed = False
+            for pid, ppid in parents.items():
+                if ppid in tree and pid not in tree:
+                    tree.add(pid)
+                    changed = True
+        self.peak_kb = max(self.peak_kb, sum(rss.get(pid, 0) for pid in tree))
+        self.peak_workers = max(self.peak_workers, len(tree) - 1)
+
+
+def run_mode(mode: str, url: str, out: Path, workers: int | None) -> dict[str, object]:
+    """One audit in this (fresh) process; returns its figures."""
+    sampler = TreeSampler()
+    sampler.start()
+    began = time.perf_counter()
+    if mode == "library":
+        from content_audit.config import load_config
+        from content_audit.pipeline import audit_site
+
+        summary = audit_site(url, load_config(), out, workers=workers)
+    else:
+        from flows import set_prefect_env_defaults
+
+        set_prefect_env_defaults()
+        from flows.audit_site import run_audit_site
+
+        summary = run_audit_site(url, out_dir=out, workers=workers)
+    wall_s = time.perf_counter() - began
+    sampler.stop()
+    return {
+        "mode": mode,
+        "pages": summary.audited,
+        "urls": summary.urls,
+        "wall_s": round(wall_s, 2),
+        "body_s": summary.elapsed_s,
+        "pages_per_s": round(summary.audited / summary.elapsed_s, 1),
+        "peak_rss_mb": peak_rss_mb(),
+        "peak_tree_rss_mb": round(sampler.peak_kb / 1024, 1),
+        "processes": sampler.peak_workers + 1,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--modes", default="library,flow")
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=None, help="audit processes")
+    parser.add_argument("--run", nargs=3, metavar=("MODE", "URL", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run:
+        mode, url, out = args.run
+        print(json.dumps(run_mode(mode, url, Path(out), args.workers)))
+        return 0
+    if not SITEGEN.is_file():
+        sys.exit(f"sitegen not found at {SITEGEN}")
+    with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        site = Path(tmp) / "site"
+        subprocess.run(
+            [sys.executable, str(SITEGEN), "-n", str(args.pages), "-s", str(args.seed),
+             "-o", str(site), "--base-url", base, "-q"],
+            check=True,
+        )
+        server = subprocess.Popen(
+            [sys.executable, str(SITEGEN), "--serve", str(site), "--port", str(port), "-q"],
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_until_up(base + "/robots.txt")
+            results: list[dict[str, object]] = []
+            for run in range(args.runs):
+                for mode in args.modes.split(","):
+                    out = Path(tmp) / f"report-{mode}-{run}"
+                    cmd = [sys.executable, __file__, "--run", mode, base + "/", str(out)]
+                    if args.workers is not None:
+                        cmd += ["--workers", str(args.workers)]
+                    done = subprocess.run(
+                        cmd, capture_output=True, text=True,
+                        env={**os.environ, "PYTHONPATH": str(ROOT)},
+                    )
+                    if done.returncode != 0:
+                        sys.stderr.write(done.stderr[-4000:])
+                        raise SystemExit(f"{mode} run failed (exit {done.returncode})")
+                    figures = json.loads(done.stdout.strip().splitlines()[-1])
+                    results.append(figures)
+                    print(
+                        f"{mode:8s} {figures['pages']:6d} pages  "
+                        f"{figures['pages_per_s']:7.1f} pages/s  audit {figures['body_s']:6.2f} s  "
+                        f"process {figures['wall_s']:6.2f} s  peak RSS {figures['peak_rss_mb']} MB"
+                        f" (all {figures['processes']} processes: "
+                        f"{figures['peak_tree_rss_mb']} MB)"
+                    )
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    by_mode = {r["mode"]: r for r in results}
+    if "library" in by_mode and "flow" in by_mode:
+        lib, flo = by_mode["library"], by_mode["flow"]
+        print(
+            f"Prefect overhead: flow body / library = "
+            f"{float(flo['body_s']) / float(lib['body_s']):.2f}x; whole flow run (with the "
+            f"temporary API server) / library = {float(flo['wall_s']) / float(lib['wall_s']):.2f}x"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,266 @@
+"""The four CSV files of a site audit, streamed row by row and committed atomically.
+
+Columns are fixed here, in one place, and documented in ``COLUMNS``; reports from two runs
+can be diffed because the columns and finding codes do not move.
+
+Why streaming: a 10k-page site must not hold 10k ``PageAudit`` records in memory, so each
+batch's rows go straight to disk as the batch completes.  Why atomic: a crash half-way
+must not leave an ``inventory.csv`` that looks complete.  Rows go to hidden temporary files
+in the output folder and ``os.replace`` moves all four into place only on ``commit``;
+``abort`` (or leaving the ``with`` block on an exception) deletes them.
+
+Crawled text (titles, excerpts, messages) is untrusted: a cell that starts with ``=``,
+``+``, ``-``, ``@``, tab or carriage return gets a leading apostrophe so a spreadsheet shows
+it as text instead of running it as a formula (OWASP "CSV injection").  Numbers are written
+as numbers and never guarded, so a negative reading ease stays a number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from ..model import ELEMENT_NAMES, Finding, PageAudit, Severity
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from ..model import FetchResult
+
+INVENTORY_CSV = "inventory.csv"
+PAGES_CSV = "pages.csv"
+FINDINGS_CSV = "findings.csv"
+TEASERS_CSV = "teasers.csv"
+
+INVENTORY_COLUMNS: tuple[str, ...] = (
+    "url",
+    "source",
+    "depth",
+    "status",
+    "final_url",
+    "redirect_hops",
+    "content_type",
+    "bytes",
+    "elapsed_s",
+    "error",
+    "kind",
+    "audited",
+)
+PAGES_COLUMNS: tuple[str, ...] = (
+    "url",
+    "title",
+    "kind",
+    "score",
+    *ELEMENT_NAMES,
+    "flesch_kincaid_grade",
+    "flesch_reading_ease",
+    "words",
+    "errors",
+    "warnings",
+)
+FINDINGS_COLUMNS: tuple[str, ...] = ("url", "code", "severity", "message", "evidence")
+TEASERS_COLUMNS: tuple[str, ...] = ("page_url", "position", "text", "href", "truncated")
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    INVENTORY_CSV: INVENTORY_COLUMNS,
+    PAGES_CSV: PAGES_COLUMNS,
+    FINDINGS_CSV: FINDINGS_COLUMNS,
+    TEASERS_CSV: TEASERS_COLUMNS,
+}
+"""File name -> its columns, in order.
+
+- ``inventory.csv``: every URL the crawl met, one row each, fetched or not.  ``source`` is
+  how it was found (``start``, ``sitemap``, ``link``, ``redirect``); ``status`` is empty when
+  nothing was fetched; ``error`` is the crawler's reason code (``robots``, ``offsite``,
+  ``max_pages``, ``timeout``, ...) or ``audit_failed``; ``kind`` is the audited page kind;
+  ``audited`` says whether a row exists in pages.csv.
+- ``pages.csv``: one row per audited HTML page; element columns are ``true``/``false``.
+- ``findings.csv``: one row per finding, by stable ``code`` (see the README table).
+- ``teasers.csv``: one row per teaser (related-post excerpt) on a page, ``position`` from 1.
+"""
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+AUDIT_FAILED = "audit_failed"
+"""Finding code and inventory error of an HTML page whose audit raised."""
+
+
+def guard_cell(value: Any) -> Any:
+    """Make a crawled string safe to open in a spreadsheet; other values pass through."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _flag(value)
+    if isinstance(value, float):
+        return round(value, 3)
+    return guard_cell(value)
+
+
+def inventory_row(result: FetchResult, kind: str = "", audited: bool = False) -> tuple[Any, ...]:
+    """The inventory.csv row of one URL the crawl met."""
+    error = result.error or ""
+    return (
+        result.url,
+        result.source,
+        result.depth,
+        result.status,
+        result.final_url,
+        len(result.redirects or ()),
+        result.content_type,
+        result.bytes,
+        result.elapsed_s,
+        error,
+        kind,
+        audited,
+    )
+
+
+def page_row(audit: PageAudit, url: str) -> tuple[Any, ...]:
+    """The pages.csv row of one audited page."""
+    read = audit.readability
+    return (
+        url,
+        audit.page.title,
+        str(audit.kind),
+        audit.score,
+        *(audit.element(name).present for name in ELEMENT_NAMES),
+        read.flesch_kincaid_grade,
+        read.flesch_reading_ease,
+        read.words,
+        audit.count(Severity.ERROR),
+        audit.count(Severity.WARNING),
+    )
+
+
+def finding_rows(findings: Iterable[Finding], url: str) -> Iterator[tuple[Any, ...]]:
+    """findings.csv rows; a finding without its own URL belongs to the page."""
+    for f in findings:
+        yield (f.url or url, f.code, str(f.severity), f.message, f.evidence)
+
+
+def teaser_rows(audit: PageAudit, url: str) -> Iterator[tuple[Any, ...]]:
+    """teasers.csv rows, numbered from 1 in page order when extraction gave no position."""
+    for index, teaser in enumerate(audit.page.teasers, start=1):
+        yield (url, teaser.position or index, teaser.text, teaser.href, teaser.truncated)
+
+
+class ReportWriter:
+    """Streams rows to the four CSV files of one run, committed together at the end.
+
+    Use as a context manager: leaving the block normally commits (moves the temporary
+    files into place), leaving it on an exception aborts (deletes them).  Nothing named
+    ``inventory.csv`` exists in the folder until ``commit`` succeeds.
+    """
+
+    def __init__(self, out_dir: str | Path) -> None:
+        self.out_dir = Path(out_dir)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.rows: dict[str, int] = dict.fromkeys(COLUMNS, 0)
+        self._temps: dict[str, Path] = {}
+        self._files: dict[str, io.TextIOWrapper] = {}
+        self._writers: dict[str, Any] = {}
+        self._closed = False
+        try:
+            for name, columns in COLUMNS.items():
+                temp = self.out_dir / f".{name}.{os.getpid()}.tmp"
+                handle = open(temp, "w", encoding="utf-8", newline="")  # noqa: SIM115
+                self._temps[name] = temp
+                self._files[name] = handle
+                writer = csv.writer(handle)
+                writer.writerow(columns)
+                self._writers[name] = writer
+        except BaseException:
+            self.abort()
+            raise
+
+    def write(self, name: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Append rows (tuples in the file's column order) to one of the files."""
+        writer = self._writers[name]
+        width = len(COLUMNS[name])
+        for row in rows:
+            if len(row) != width:
+                raise ValueError(f"{name}: row has {len(row)} cells, expected {width}")
+            writer.writerow([_cell(v) for v in row])
+            self.rows[name] += 1
+
+    def write_fetch(self, result: FetchResult, audit: PageAudit | None = None) -> None:
+        """The inventory row of a URL, and its page, findings and teaser rows when audited."""
+        if audit is None:
+            self.write(INVENTORY_CSV, [inventory_row(result)])
+            return
+        url = result.final_url or result.url
+        self.write(INVENTORY_CSV, [inventory_row(result, str(audit.kind), True)])
+        self.write(PAGES_CSV, [page_row(audit, url)])
+        self.write(FINDINGS_CSV, finding_rows(audit.findings, url))
+        self.write(TEASERS_CSV, teaser_rows(audit, url))
+
+    def write_failed(self, result: FetchResult, message: str) -> None:
+        """An HTML page whose audit raised: an inventory row and an error finding."""
+        url = result.final_url or result.url
+        row = list(inventory_row(result))
+        row[INVENTORY_COLUMNS.index("error")] = AUDIT_FAILED
+        self.write(INVENTORY_CSV, [row])
+        finding = Finding(
+            code=AUDIT_FAILED,
+            severity=Severity.ERROR,
+            message=f"{url}: the page could not be audited",
+            evidence=message,
+            url=url,
+        )
+        self.write(FINDINGS_CSV, finding_rows([finding], url))
+
+    def flush(self) -> None:
+        for handle in self._files.values():
+            handle.flush()
+
+    def commit(self) -> dict[str, Path]:
+        """Close the files and move them into place; returns name -> final path."""
+        if self._closed:
+            raise RuntimeError("report already closed")
+        for handle in self._files.values():
+            handle.flush()
+            os.fsync(handle.fileno())
+            handle.close()
+        self._closed = True
+        final = {}
+        for name, temp in self._temps.items():
+            target = self.out_dir / name
+            os.replace(temp, target)
+            final[name] = target
+        return final
+
+    def abort(self) -> None:
+        """Close and delete the temporary files; the folder keeps no partial report."""
+        for handle in self._files.values():
+            if not handle.closed:
+                handle.close()
+        self._closed = True
+        for temp in self._temps.values():
+            temp.unlink(missing_ok=True)
+
+    def __enter__(self) -> ReportWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None and not self._closed:
+            self.commit()
+        elif not self._closed:
+            self.abort()

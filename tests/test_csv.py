@@ -1,0 +1,92 @@
+"""report/csv.py: fixed columns, formula guarding, atomic commit."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from content_audit.model import FetchResult
+from content_audit.report.csv import (
+    COLUMNS,
+    FINDINGS_CSV,
+    INVENTORY_COLUMNS,
+    INVENTORY_CSV,
+    PAGES_CSV,
+    ReportWriter,
+    guard_cell,
+)
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=HYPERLINK(\"http://evil\")", "'=HYPERLINK(\"http://evil\")"),
+        ("+1+2", "'+1+2"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("What Is Prolotherapy?", "What Is Prolotherapy?"),
+        ("a=b", "a=b"),
+        (-4.5, -4.5),
+        (3, 3),
+    ],
+)
+def test_guard_cell(value: object, expected: object) -> None:
+    assert guard_cell(value) == expected
+
+
+def _result(url: str, **kw: object) -> FetchResult:
+    base = dict(source="link", depth=1, status=200, final_url=url, content_type="text/html")
+    base.update(kw)
+    return FetchResult(url, **base)  # type: ignore[arg-type]
+
+
+def test_commit_writes_headers_rows_and_guards(tmp_path: Path) -> None:
+    with ReportWriter(tmp_path) as writer:
+        writer.write_fetch(_result("http://x.test/a/", redirects=(("http://x.test/b", 301),)))
+        writer.write_fetch(_result("http://x.test/pdf", status=None, error="robots"))
+        writer.write_failed(_result("http://x.test/c/"), "=ValueError: boom")
+    for name, columns in COLUMNS.items():
+        with open(tmp_path / name, encoding="utf-8", newline="") as handle:
+            assert tuple(next(csv.reader(handle))) == columns
+    rows = _read(tmp_path / INVENTORY_CSV)
+    assert [r["url"] for r in rows] == ["http://x.test/a/", "http://x.test/pdf", "http://x.test/c/"]
+    assert rows[0]["redirect_hops"] == "1" and rows[0]["audited"] == "false"
+    assert rows[1]["status"] == "" and rows[1]["error"] == "robots"
+    assert rows[2]["error"] == "audit_failed"
+    findings = _read(tmp_path / FINDINGS_CSV)
+    assert findings[0]["code"] == "audit_failed" and findings[0]["severity"] == "error"
+    assert findings[0]["evidence"] == "'=ValueError: boom"
+    assert _read(tmp_path / PAGES_CSV) == []
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_exception_leaves_no_complete_looking_file(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError), ReportWriter(tmp_path) as writer:
+        writer.write_fetch(_result("http://x.test/a/"))
+        writer.flush()
+        raise RuntimeError("crash mid-run")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_previous_report_survives_a_failed_rewrite(tmp_path: Path) -> None:
+    with ReportWriter(tmp_path) as writer:
+        writer.write_fetch(_result("http://x.test/old/"))
+    with pytest.raises(KeyboardInterrupt), ReportWriter(tmp_path) as writer:
+        writer.write_fetch(_result("http://x.test/new/"))
+        raise KeyboardInterrupt
+    assert [r["url"] for r in _read(tmp_path / INVENTORY_CSV)] == ["http://x.test/old/"]
+
+
+def test_row_width_is_checked(tmp_path: Path) -> None:
+    with ReportWriter(tmp_path) as writer, pytest.raises(ValueError, match="expected"):
+        writer.write(INVENTORY_CSV, [("too", "short")])
+    assert len(INVENTORY_COLUMNS) == 12

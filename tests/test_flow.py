@@ -1,0 +1,149 @@
+"""flows/audit_site.py: the Prefect flow under prefect_test_harness, on Dask, and scheduled."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.test_pipeline import (
+    SITEGEN,
+    ServedSite,
+    by_url,
+    read_csv,
+    serve_sitegen,
+    teaser_pairs,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.skipif(not SITEGEN.is_file(), reason="needs ../shared/sitegen")
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One temporary Prefect API (SQLite) for every flow test of the session."""
+    from flows import set_prefect_env_defaults
+
+    set_prefect_env_defaults()
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=90):
+        yield
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    yield from serve_sitegen(tmp_path_factory.mktemp("flowsite"), 60, seed=3)
+
+
+def _check_reports(out: Path, site: ServedSite) -> None:
+    truth = site.truth()
+    inventory = by_url(read_csv(out / "inventory.csv"))
+    pages = by_url(read_csv(out / "pages.csv"))
+    for row in truth:
+        assert row["url"] in inventory
+        if row["robots_disallowed"] == "1":
+            assert inventory[row["url"]]["error"] == "robots"
+            assert row["url"] not in pages
+        else:
+            assert inventory[row["url"]]["status"] == "200"
+            assert row["url"] in pages
+    assert site.teasers() <= teaser_pairs(out)
+    findings = read_csv(out / "findings.csv")
+    for row in truth:
+        if row["robots_disallowed"] == "0" and row["has_meta_description"] == "0":
+            codes = {f["code"] for f in findings if f["url"] == row["url"]}
+            assert "meta_description_missing" in codes, row["url"]
+
+
+@pytest.mark.slow
+def test_flow_writes_the_four_csvs_and_artifacts(
+    prefect_harness: None, site: ServedSite, tmp_path: Path
+) -> None:
+    from prefect.client.orchestration import get_client
+
+    from flows.audit_site import run_audit_site
+
+    summary = run_audit_site(
+        site.base_url + "/", reports_root=tmp_path, overrides={"crawl.batch_size": 25}
+    )
+    out = summary.out_dir
+    assert out.parent.parent == tmp_path
+    assert (out.parent / "latest").resolve() == out.resolve()
+    _check_reports(out, site)
+    assert summary.audited == sum(1 for r in site.truth() if r["robots_disallowed"] == "0")
+
+    async def artifact_keys() -> set[str]:
+        async with get_client() as client:
+            return {a.key for a in await client.read_artifacts() if a.key}
+
+    import asyncio
+
+    assert {"site-audit-summary", "worst-pages", "report-folder"} <= asyncio.run(artifact_keys())
+
+
+@pytest.mark.slow
+def test_flow_runs_its_audit_batches_on_dask(
+    prefect_harness: None, site: ServedSite, tmp_path: Path
+) -> None:
+    from distributed import Client, LocalCluster
+
+    from flows.audit_site import run_audit_site
+
+    with LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster, Client(cluster) as client:
+        summary = run_audit_site(
+            site.base_url + "/",
+            out_dir=tmp_path,
+            dask_address=cluster.scheduler_address,
+            overrides={"crawl.batch_size": 20},
+        )
+        prefixes = client.run_on_scheduler(
+            lambda dask_scheduler: sorted(map(str, dask_scheduler.task_prefixes))
+        )
+    # The audit batches ran on the cluster; fetching stayed next to the crawler.
+    assert prefixes == ["audit_batch_task"]
+    _check_reports(tmp_path, site)
+    assert summary.failed_audits == 0
+
+
+@pytest.mark.slow
+def test_demo_command_runs_the_flow(prefect_harness: None, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from content_audit.cli import cli
+    from tests.test_demo import check_demo_reports
+
+    result = CliRunner().invoke(cli, ["demo", "--reports", str(tmp_path)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    check_demo_reports(tmp_path / "demo" / "latest")
+
+
+def test_served_deployment_has_the_cron_schedule() -> None:
+    from flows.audit_site import FLOW_NAME, audit_site_flow, deployment_kwargs
+
+    kwargs = deployment_kwargs("https://clinic.example/", "0 6 * * 1", overrides={"x": None})
+    deployment = audit_site_flow.to_deployment(**kwargs)
+    assert deployment.name == "audit-clinic.example"
+    assert deployment.flow_name == FLOW_NAME
+    assert deployment.parameters == {"start": "https://clinic.example/"}
+    [schedule] = deployment.schedules
+    assert schedule.schedule.cron == "0 6 * * 1"
+
+
+def test_prefect_yaml_defines_the_same_scheduled_deployment() -> None:
+    import yaml
+
+    from flows.audit_site import FLOW_NAME, audit_site_flow
+
+    spec = yaml.safe_load((REPO / "prefect.yaml").read_text(encoding="utf-8"))
+    [deployment] = spec["deployments"]
+    module, _, name = deployment["entrypoint"].partition(":")
+    assert (REPO / module).is_file() and name == audit_site_flow.fn.__name__
+    assert audit_site_flow.name == FLOW_NAME
+    assert [s["cron"] for s in deployment["schedules"]] == ["0 6 * * 1"]
+    assert "start" in deployment["parameters"]
+    assert set(deployment["parameters"]) <= set(audit_site_flow.parameters.properties)

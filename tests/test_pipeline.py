@@ -1,0 +1,202 @@
+"""pipeline.py, the library path (no Prefect): a sitegen site crawled on loopback.
+
+The site is generated after the server has bound its port, so its sitemap and canonical
+URLs carry the real origin; truth.csv and redirects.tsv say what must be found.
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from content_audit.config import load_config
+from content_audit.demo.server import SiteServer, read_redirects
+from content_audit.pipeline import SiteRunSummary, audit_site, link_latest, report_dir
+
+SITEGEN = Path(__file__).resolve().parents[2] / "shared" / "sitegen" / "sitegen.py"
+
+pytestmark = pytest.mark.skipif(not SITEGEN.is_file(), reason="needs ../shared/sitegen")
+
+
+@dataclass(frozen=True)
+class ServedSite:
+    base_url: str
+    folder: Path
+
+    def truth(self) -> list[dict[str, str]]:
+        return read_csv(self.folder / "truth.csv")
+
+    def redirects(self) -> list[dict[str, str]]:
+        return read_csv(self.folder / "redirects.tsv", delimiter="\t")
+
+    def teasers(self) -> set[tuple[str, str]]:
+        """(page URL, absolute href) of every teaser truth_links.csv lists."""
+        return {
+            (self.base_url + row["source_path"], self.base_url + row["href"])
+            for row in read_csv(self.folder / "truth_links.csv")
+            if row["role"] == "teaser"
+        }
+
+
+def teaser_pairs(out: Path) -> set[tuple[str, str]]:
+    return {(row["page_url"], row["href"]) for row in read_csv(out / "teasers.csv")}
+
+
+def read_csv(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter=delimiter))
+
+
+def by_url(rows: list[dict[str, str]], key: str = "url") -> dict[str, dict[str, str]]:
+    return {row[key]: row for row in rows}
+
+
+def serve_sitegen(folder: Path, pages: int, seed: int = 7) -> Iterator[ServedSite]:
+    """Bind a loopback port, generate a sitegen site for that origin, serve it."""
+    (folder / "www").mkdir(parents=True, exist_ok=True)
+    server = SiteServer(folder / "www")
+    subprocess.run(
+        [sys.executable, str(SITEGEN), "--pages", str(pages), "--seed", str(seed),
+         "--out", str(folder), "--base-url", server.base_url, "-q"],
+        check=True,
+    )
+    server.redirects = read_redirects(folder / "redirects.tsv")
+    with server:
+        yield ServedSite(server.base_url, folder)
+
+
+@pytest.fixture(scope="module")
+def site300(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    yield from serve_sitegen(tmp_path_factory.mktemp("site300"), 300)
+
+
+@pytest.fixture(scope="module")
+def run300(site300: ServedSite, tmp_path_factory: pytest.TempPathFactory) -> SiteRunSummary:
+    out = tmp_path_factory.mktemp("report300")
+    config = load_config(overrides={"crawl.concurrency": 4})
+    return audit_site(site300.base_url + "/", config, out, workers=2)
+
+
+@pytest.mark.slow
+def test_every_truth_url_is_in_the_inventory(site300: ServedSite, run300: SiteRunSummary) -> None:
+    inventory = by_url(read_csv(run300.out_dir / "inventory.csv"))
+    assert len(inventory) == run300.urls
+    for row in site300.truth():
+        found = inventory[row["url"]]
+        if row["robots_disallowed"] == "1":
+            assert found["status"] == "" and found["error"] == "robots"
+            assert found["audited"] == "false"
+        else:
+            assert found["status"] == row["status"] == "200"
+            assert found["final_url"] == row["url"]
+            assert found["audited"] == "true", row["url"]
+    for hop in site300.redirects():
+        found = inventory[site300.base_url + hop["source"]]
+        assert found["final_url"] == site300.base_url + hop["final"]
+        assert int(found["redirect_hops"]) == int(hop["hops_to_final"])
+    assert all(url.startswith(site300.base_url) for url in inventory)
+
+
+@pytest.mark.slow
+def test_pages_csv_elements_and_kinds_agree_with_truth(
+    site300: ServedSite, run300: SiteRunSummary
+) -> None:
+    pages = by_url(read_csv(run300.out_dir / "pages.csv"))
+    truth = [r for r in site300.truth() if r["robots_disallowed"] == "0"]
+    assert set(pages) == {r["url"] for r in truth}
+    kind_of = {"complete": "article", "incomplete": "article", "listing": "listing"}
+    kinds_ok = sum(pages[r["url"]]["kind"] == kind_of.get(r["kind"], "other") for r in truth)
+    assert kinds_ok / len(truth) >= 0.95
+    articles = [r for r in truth if r["kind"] in ("complete", "incomplete")]
+    agree = 0
+    for row in articles:
+        page = pages[row["url"]]
+        agree += all(
+            (page[name] == "true") == (row[name] != "absent")
+            for name in ("definition", "uses", "mechanism", "consult")
+        )
+    assert agree / len(articles) >= 0.98
+
+
+@pytest.mark.slow
+def test_teasers_and_findings_are_streamed(site300: ServedSite, run300: SiteRunSummary) -> None:
+    teasers = read_csv(run300.out_dir / "teasers.csv")
+    assert site300.teasers() <= teaser_pairs(run300.out_dir)
+    assert all(t["truncated"] in ("true", "false") for t in teasers)
+    findings = read_csv(run300.out_dir / "findings.csv")
+    pages = by_url(read_csv(run300.out_dir / "pages.csv"))
+    for url, page in pages.items():
+        errors = sum(1 for f in findings if f["url"] == url and f["severity"] == "error")
+        assert errors == int(page["errors"])
+    assert run300.audited == len(pages) and run300.failed_audits == 0
+    assert [w.score for w in run300.worst] == sorted(w.score for w in run300.worst)
+
+
+@pytest.fixture(scope="module")
+def site60(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    yield from serve_sitegen(tmp_path_factory.mktemp("site60"), 60)
+
+
+def test_a_crash_while_writing_leaves_no_report(
+    site60: ServedSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from content_audit.report import csv as report_csv
+
+    calls = {"n": 0}
+    original = report_csv.ReportWriter.write_fetch
+
+    def failing(self, result, audit=None):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 30:
+            raise OSError("disk full")
+        return original(self, result, audit)
+
+    monkeypatch.setattr(report_csv.ReportWriter, "write_fetch", failing)
+    with pytest.raises(OSError, match="disk full"):
+        audit_site(site60.base_url + "/", load_config(), tmp_path / "out", workers=0)
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_page_that_fails_to_audit_is_a_row(
+    site60: ServedSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import content_audit.audit as audit_module
+
+    broken = site60.truth()[5]["url"]
+    real = audit_module.audit_page
+
+    def audit_page(html, url=None, config=None):  # type: ignore[no-untyped-def]
+        if url == broken:
+            raise ValueError("parser exploded")
+        return real(html, url, config)
+
+    monkeypatch.setattr(audit_module, "audit_page", audit_page)
+    summary = audit_site(site60.base_url + "/", load_config(), tmp_path, workers=0)
+    inventory = by_url(read_csv(tmp_path / "inventory.csv"))
+    assert inventory[broken]["error"] == "audit_failed"
+    assert inventory[broken]["audited"] == "false"
+    failed = [f for f in read_csv(tmp_path / "findings.csv") if f["code"] == "audit_failed"]
+    assert [f["url"] for f in failed] == [broken]
+    assert "parser exploded" in failed[0]["evidence"]
+    assert summary.failed_audits == 1
+    assert broken not in by_url(read_csv(tmp_path / "pages.csv"))
+
+
+def test_default_report_dir_and_latest_link(tmp_path: Path) -> None:
+    when = datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)
+    first = report_dir("https://Clinic.example:8443/blog/", tmp_path, now=when)
+    assert first == tmp_path / "clinic.example_8443" / "20250304T050607Z"
+    assert report_dir("http://x.test/", tmp_path, site_name="demo").parent == tmp_path / "demo"
+    first.mkdir(parents=True)
+    latest = link_latest(first)
+    assert latest.resolve() == first.resolve()
+    second = first.parent / "20250305T000000Z"
+    second.mkdir()
+    assert link_latest(second).resolve() == second.resolve()
