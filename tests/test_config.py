@@ -61,3 +61,12 @@ def test_bad_config_names_file_and_key(tmp_path: Path, text: str, needle: str) -
 def test_missing_config_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found"):
         load_config(tmp_path / "nope.toml")
+
+
+def test_every_shipped_pattern_compiles() -> None:
+    """load_config skips validating the shipped patterns for speed, so check them here."""
+    import re
+
+    for rule in load_config().elements:
+        for pattern in (*rule.headings, *rule.body, *rule.negative):
+            re.compile(pattern.replace("{subject}", "prolotherapy"))
