@@ -1,0 +1,745 @@
+"""Cross-page checks: teasers against their targets, recent posts, orphans, duplicates.
+
+Pure: no I/O, no logging, no Prefect.  The checks need every page of the site at once, but a
+10k-100k page site must not be held in memory, so they run on ``PageDigest`` records instead
+of ``PageAudit``: ``digest_page`` is called in the audit worker right after ``audit_page``
+and keeps a few hundred bytes per page; ``SiteIndex`` folds the digests as they arrive (the
+internal links of a page are merged into one set of link targets and dropped); the checks run
+once, after the crawl, over the index and the crawl's URL inventory (``url_state`` per
+``FetchResult``).
+
+The checks, and why they are built the way they are:
+
+* Teasers (``teaser_*``): the teaser's href is normalised like the crawler's URLs
+  (``urls.UrlNormalizer``) so it finds its row in the inventory; that row says whether the
+  target is dead, redirected (the hop chain) or blocked by robots.txt.  A teaser is
+  ``teaser_self`` when its href *or the end of its redirect chain* is the page itself.
+* Stale teasers: the excerpt and the opening words of the target's article text are both
+  reduced to tokens (entities decoded, Unicode folded, case and punctuation dropped), so
+  whitespace and markup differences do not count.  Only truncated excerpts ("[...]",
+  "…") are compared: WordPress cuts *automatic* excerpts that way, and those are the ones
+  that go stale when the article is edited; a hand-written summary is shown whole and was
+  never the article's opening.  The excerpt passes when it is a prefix of
+  the opening (its last token may be cut mid-word: teasers are truncated with "[...]"), when
+  it occurs within the opening window, or when its token similarity to the opening's start
+  is at least ``site.stale_min_ratio`` (a light edit is not a stale teaser).
+* Topic (``teaser_offtopic``, ``article_offtopic``): each page's most frequent content
+  words are kept as a hashed term-count vector; the site's article centroid is the mean of
+  the articles' L2-normalised TF-IDF vectors (smooth IDF over the site's posts); a post's
+  cosine to the centroid *of the other articles* below ``site.offtopic_threshold`` is off
+  topic.  Short posts (under ``site.offtopic_min_words``) are not judged: a two-line clinic
+  news item has too few words for a topic.
+* Near-duplicates: a one-permutation MinHash over word 5-shingles (one hash per shingle,
+  64 bins, the minimum per bin), candidate pairs by LSH banding (8 bands of 8 bins), the
+  estimated Jaccard similarity checked against ``site.near_duplicate_threshold``.  Linear
+  in the number of pages, not quadratic.
+* Orphans: posts (articles, and off-topic posts) listed in the sitemap that no *other*
+  crawled page links to (directly or through a redirect); only meaningful when the crawl saw
+  every page, so with ``crawl_complete=False`` one ``orphans_not_checked`` note replaces them.
+"""
+
+from __future__ import annotations
+
+import heapq
+import html
+import math
+import re
+import sys
+import unicodedata
+import zlib
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
+from difflib import SequenceMatcher
+from operator import mul
+from urllib.parse import urlsplit
+
+from .checks import finding
+from .config import AuditConfig
+from .model import (
+    FetchResult,
+    Finding,
+    Kind,
+    PageAudit,
+    PageDigest,
+    RecentPost,
+    TeaserDigest,
+    UrlState,
+)
+from .urls import UrlNormalizer
+
+__all__ = [
+    "SITE_CODES",
+    "SiteIndex",
+    "check_site",
+    "crawl_was_complete",
+    "digest_page",
+    "normalize_words",
+    "teaser_matches",
+    "top_terms_of",
+    "topic_scores",
+    "url_state",
+]
+
+SITE_CODES: tuple[str, ...] = (
+    "teaser_dead",
+    "teaser_redirect",
+    "teaser_robots",
+    "teaser_self",
+    "teaser_duplicate",
+    "teaser_stale",
+    "teaser_offtopic",
+    "recent_post_title_mismatch",
+    "article_orphan",
+    "orphans_not_checked",
+    "title_duplicate",
+    "meta_description_duplicate",
+    "article_offtopic",
+    "near_duplicate",
+)
+"""The codes ``check_site`` emits (all registered in ``checks.FINDINGS``)."""
+
+OPENING_WORDS = 64
+"""Tokens of a page's article opening kept for stale-teaser checks (WordPress excerpts are
+55 words at most, so a 55-word excerpt can still be compared in full)."""
+TOP_TERMS = 256
+"""Distinct content words kept per page for the topic vector (about all of a 600-word
+article's): fewer made a real article and a templated off-topic post too alike on a small
+site (64 terms: cosine 0.082 vs 0.077 on the demo; 256: 0.127 vs 0.073).  1.25 KB a page."""
+EXPLAIN_TERMS = 6
+SHINGLE_WORDS = 5
+SKETCH_BINS = 64
+BANDS = 8
+EMPTY_BIN = 0xFFFFFFFF
+MAX_BUCKET = 500
+"""LSH buckets larger than this hold boilerplate shared by hundreds of pages; they are
+skipped (a true near-duplicate pair shares several other bands)."""
+DEAD_ERRORS = frozenset(
+    {"connection", "timeout", "http_error", "redirect_loop", "too_many_redirects", "bad_url"}
+)
+"""Inventory errors meaning the target cannot be read by a visitor either."""
+INCOMPLETE_ERRORS = frozenset(
+    {"max_pages", "max_depth", "query_variants", "timeout", "connection", "internal", "too_large"}
+)
+"""Inventory errors meaning some page (and so some of its links) may have been missed."""
+POST_JSONLD = frozenset(
+    {"article", "blogposting", "newsarticle", "medicalwebpage", "medicalscholarlyarticle", "report"}
+)
+
+_WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+_TERM_RE = re.compile(r"[a-z][a-z'-]{2,}")
+_MORE_RE = re.compile(
+    r"(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…|\bread\s+more\b|\bcontinue\s+reading\b)", re.IGNORECASE
+)
+_STOPWORDS_TEXT = """
+    about above after again against all also among and any are aren't around because been
+    before being below between both but can can't cannot could couldn't did didn't does doesn't
+    doing don't down during each either even ever every few for from further get gets getting
+    had hadn't has hasn't have haven't having her here hers herself him himself his how however
+    i'm i've into isn't it's its itself just let's like make makes many may might more most
+    much must mustn't myself near need needs never not now off often once one only onto other
+    others our ours ourselves out over own per rather really same shall she should shouldn't
+    since some still such than that that's the their theirs them themselves then there there's
+    these they they're this those though through thus too toward under until upon very via was
+    wasn't way we're well were weren't what what's when where whether which while who whom
+    whose why will with within without won't would wouldn't yet you you're your yours yourself
+    yourselves also new two three first second use used using within can may"""
+_STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+
+# ---------------------------------------------------------------------------- text
+
+
+def normalize_words(text: str) -> list[str]:
+    """Tokens for comparing excerpts with article text: markup and typography do not count.
+
+    Entities are decoded (twice: a double-escaped ``&amp;amp;`` is common in excerpts),
+    Unicode is NFKC-folded and casefolded, "[...]"/"Read more" and every punctuation
+    character are dropped; what remains is the sequence of words.
+    """
+    if "&" in text:
+        text = html.unescape(html.unescape(text))
+    text = unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
+    text = _MORE_RE.sub(" ", text)
+    return _WORD_RE.findall(text.replace("'", ""))
+
+
+def _norm_key(text: str | None) -> str:
+    """Grouping key for titles and meta descriptions: case, spacing and punctuation folded."""
+    return " ".join(normalize_words(text or ""))
+
+
+def teaser_matches(excerpt: list[str], opening: list[str], min_ratio: float) -> tuple[bool, float]:
+    """Whether an excerpt (tokens) still matches the start of its target's text, and how well.
+
+    Returns ``(ok, similarity)``.  Passes when the excerpt is a prefix of the opening (its
+    last token may be a word cut short), occurs within the opening window, or has a token
+    similarity of at least ``min_ratio`` to the opening's first words.
+    """
+    n = len(excerpt)
+    if n == 0 or not opening:
+        return True, 1.0
+    head = opening[:n]
+    if excerpt[:-1] == head[:-1] and len(head) == n and head[-1].startswith(excerpt[-1]):
+        return True, 1.0
+    if n <= len(opening) and _contains(opening, excerpt):
+        return True, 1.0
+    ratio = SequenceMatcher(None, excerpt, head, autojunk=False).ratio()
+    return ratio >= min_ratio, ratio
+
+
+def _contains(haystack: list[str], needle: list[str]) -> bool:
+    first, n = needle[0], len(needle)
+    for i, token in enumerate(haystack[: len(haystack) - n + 1]):
+        if (
+            token == first
+            and haystack[i : i + n - 1] == needle[:-1]
+            and (haystack[i + n - 1].startswith(needle[-1]))
+        ):
+            return True
+    return False
+
+
+def _stable_hash(text: str) -> int:
+    """A 32-bit hash equal in every process (``hash()`` is salted per interpreter)."""
+    return (zlib.crc32(text.encode("utf-8")) * 0x9E3779B1) & 0xFFFFFFFF
+
+
+def _content_terms(text: str) -> Counter[str]:
+    words = _TERM_RE.findall(unicodedata.normalize("NFKC", text).casefold().replace("’", "'"))
+    return Counter(w for w in (w.strip("'-") for w in words) if len(w) > 2 and w not in _STOPWORDS)
+
+
+def _sketch(words: list[str]) -> bytes:
+    """One-permutation MinHash of the word 5-shingles: the smallest hash in each of 64 bins."""
+    mins = [EMPTY_BIN] * SKETCH_BINS
+    mask = SKETCH_BINS - 1
+    for i in range(len(words) - SHINGLE_WORDS + 1):
+        h = _stable_hash(" ".join(words[i : i + SHINGLE_WORDS]))
+        b = h & mask
+        if h < mins[b]:
+            mins[b] = h
+    return array("I", mins).tobytes()
+
+
+# ---------------------------------------------------------------------------- digests
+
+
+def _is_post(audit: PageAudit) -> bool:
+    """A blog post by its markup (og:type, JSON-LD, WordPress body class), or an article."""
+    page = audit.page
+    if audit.kind is Kind.ARTICLE:
+        return True
+    if audit.kind is Kind.LISTING:
+        return False
+    if (page.og_type or "").lower() == "article" or "single-post" in page.body_classes:
+        return True
+    return any(t.lower() in POST_JSONLD for t in page.jsonld_types)
+
+
+def digest_page(
+    audit: PageAudit,
+    config: AuditConfig | None = None,
+    *,
+    normalize: UrlNormalizer | None = None,
+) -> PageDigest:
+    """The compact record of one page that the cross-page checks need.
+
+    Call it where the page was audited (the worker process), so only the digest travels to
+    the parent.  ``normalize`` (built from ``config.crawl.strip_params`` when omitted) makes
+    hrefs match the crawler's inventory keys; pass one in to reuse its compiled patterns.
+    """
+    if normalize is None:
+        strip = config.crawl.strip_params if config is not None else ()
+        normalize = UrlNormalizer(strip)
+    page = audit.page
+    url = _safe_norm(normalize, audit.url or page.url or "") or (audit.url or "")
+    teasers = tuple(
+        TeaserDigest(
+            href=_safe_norm(normalize, t.href),
+            excerpt=t.text,
+            words=" ".join(normalize_words(t.text)),
+            truncated=t.truncated,
+            position=t.position,
+        )
+        for t in page.teasers
+    )
+    recent = tuple(
+        RecentPost(title=r.title, href=_safe_norm(normalize, r.href)) for r in page.recent_posts
+    )
+    links = sorted(
+        {n for link in page.links if link.internal and (n := _safe_norm(normalize, link.href))}
+        - {url}
+    )
+    text = page.text
+    words = normalize_words(text) if text else []
+    post = _is_post(audit)
+    terms = counts = sketch = b""
+    top: tuple[str, ...] = ()
+    if post and words:
+        counted = _content_terms(text)
+        common = sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TERMS]
+        terms = array("I", (_stable_hash(w) for w, _ in common)).tobytes()
+        counts = array("B", (min(c, 0xFF) for _, c in common)).tobytes()
+        top = tuple(w for w, _ in common[:EXPLAIN_TERMS])
+        sketch = _sketch(words)
+    return PageDigest(
+        url=url,
+        kind=audit.kind,
+        title=page.title,
+        h1=page.h1[0] if page.h1 else "",
+        meta_description=page.meta_description,
+        opening=" ".join(words[:OPENING_WORDS]),
+        words=len(words),
+        post=post,
+        teasers=teasers,
+        recent_posts=recent,
+        links=tuple(links),
+        terms=terms,
+        counts=counts,
+        top_terms=top,
+        sketch=sketch,
+    )
+
+
+def _safe_norm(normalize: UrlNormalizer, href: str) -> str:
+    if not href:
+        return ""
+    try:
+        return normalize(href)
+    except ValueError:
+        return ""
+
+
+def url_state(result: FetchResult) -> UrlState:
+    """The inventory entry of one crawled URL (what ``check_site`` reads of it)."""
+    return UrlState(
+        status=result.status,
+        final_url=result.final_url,
+        hops=len(result.redirects),
+        error=result.error,
+        in_sitemap=result.source == "sitemap",
+        chain=result.redirects,
+    )
+
+
+def crawl_was_complete(inventory: Mapping[str, UrlState]) -> bool:
+    """False when a limit or a failure may have kept pages (and their links) out of the crawl."""
+    return not any(
+        s.error in INCOMPLETE_ERRORS or (s.status is not None and s.status >= 500)
+        for s in inventory.values()
+    )
+
+
+# ---------------------------------------------------------------------------- the index
+
+
+class SiteIndex:
+    """The digests of one run, folded as they arrive; ``check`` runs the cross-page checks.
+
+    ``add`` merges a page's internal links into one set of link targets and keeps the
+    digest without them, so memory grows with the site's pages, not with its links.
+    """
+
+    def __init__(self) -> None:
+        self.digests: dict[str, PageDigest] = {}
+        self.linked: set[str] = set()
+        self._recent_cache: dict[tuple[RecentPost, ...], tuple[RecentPost, ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self.digests)
+
+    def add(self, digest: PageDigest) -> None:
+        self.linked.update(sys.intern(link) for link in digest.links)
+        # Recent-post lists are the same sidebar on every page: keep one copy (digests
+        # arrive unpickled, sharing nothing).
+        recent = self._recent_cache.setdefault(digest.recent_posts, digest.recent_posts)
+        self.digests[digest.url] = replace(digest, links=(), recent_posts=recent)
+
+    def check(
+        self,
+        inventory: Mapping[str, UrlState],
+        config: AuditConfig,
+        *,
+        crawl_complete: bool,
+    ) -> tuple[Finding, ...]:
+        """Every cross-page finding, each on the page it concerns, minus disabled codes."""
+        scores = topic_scores(self.digests.values(), config)
+        subject = ", ".join(
+            top_terms_of(d for d in self.digests.values() if d.kind is Kind.ARTICLE)
+        )
+        found: list[Finding] = []
+        found += _teaser_findings(self.digests, inventory, scores, subject, config)
+        found += _recent_findings(self.digests, inventory)
+        found += _orphan_findings(self.digests, inventory, self.linked, crawl_complete)
+        found += _duplicate_findings(self.digests.values(), "title_duplicate")
+        found += _duplicate_findings(self.digests.values(), "meta_description_duplicate")
+        found += _offtopic_findings(self.digests, scores, subject, config)
+        found += _near_duplicate_findings(self.digests, config)
+        return tuple(f for f in found if config.enabled(f.code))
+
+
+def check_site(
+    digests: Iterable[PageDigest],
+    inventory: Mapping[str, UrlState],
+    config: AuditConfig,
+    *,
+    crawl_complete: bool,
+) -> tuple[Finding, ...]:
+    """Cross-page findings of a run: teasers, recent posts, orphans, duplicates, topic.
+
+    ``inventory`` maps each normalised URL the crawl met to its ``UrlState``; a URL missing
+    from it was never met, and its teasers are not judged.  Orphans are only reported when
+    ``crawl_complete``.
+    """
+    index = SiteIndex()
+    for digest in digests:
+        index.add(digest)
+    return index.check(inventory, config, crawl_complete=crawl_complete)
+
+
+# ---------------------------------------------------------------------------- teasers
+
+
+def _finding(code: str, message: str, evidence: str | None, url: str, target: str) -> Finding:
+    """A registered finding on ``url`` about ``target`` (the other URL involved)."""
+    f = finding(code, message, evidence, url)
+    return Finding(f.code, f.severity, f.message, f.evidence, f.url, target)
+
+
+def _quote(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return f'"{text if len(text) <= limit else text[: limit - 1] + "…"}"'
+
+
+def _chain(state: UrlState) -> str:
+    hops = [f"{url} ({status})" for url, status in state.chain]
+    return " -> ".join([*hops, f"{state.final_url} ({state.status})"])
+
+
+def _teaser_findings(
+    digests: Mapping[str, PageDigest],
+    inventory: Mapping[str, UrlState],
+    scores: Mapping[str, float],
+    subject: str,
+    config: AuditConfig,
+) -> Iterator[Finding]:
+    threshold = config.site.offtopic_threshold
+    for page in digests.values():
+        seen: dict[str, int] = {}
+        for t in page.teasers:
+            if not t.href:
+                continue
+            label = f"teaser {t.position}"
+            state = inventory.get(t.href)
+            final = state.final_url if state is not None and state.final_url else t.href
+
+            def make(code: str, message: str, evidence: str | None) -> Finding:
+                return _finding(code, message, evidence, page.url, t.href)  # noqa: B023
+
+            first = seen.setdefault(final, t.position)
+            if first != t.position:
+                yield make(
+                    "teaser_duplicate",
+                    f"{page.url}: {label} links to {final}, as teaser {first} does",
+                    _quote(t.excerpt),
+                )
+            if state is not None:
+                if state.error == "robots":
+                    yield make(
+                        "teaser_robots",
+                        f"{page.url}: {label} links to {t.href}, which robots.txt blocks",
+                        _quote(t.excerpt),
+                    )
+                    continue
+                if (state.status is not None and state.status >= 400) or (
+                    state.status is None and state.error in DEAD_ERRORS
+                ):
+                    answer = state.status if state.status is not None else state.error
+                    yield make(
+                        "teaser_dead",
+                        f"{page.url}: {label} links to {t.href}, which answers {answer}",
+                        _chain(state) if state.hops else _quote(t.excerpt),
+                    )
+                    continue
+                if state.hops:
+                    yield make(
+                        "teaser_redirect",
+                        f"{page.url}: {label} links to {t.href}, which redirects "
+                        f"{state.hops} time(s) to {state.final_url}",
+                        _chain(state),
+                    )
+            if t.href == page.url or final == page.url:
+                how = "" if t.href == page.url else f" (through {t.href})"
+                yield make(
+                    "teaser_self",
+                    f"{page.url}: {label} links to the page itself{how}",
+                    _quote(t.excerpt),
+                )
+                continue
+            target = digests.get(final)
+            if target is None:
+                continue
+            excerpt = t.words.split()
+            opening = target.opening.split()
+            ok, ratio = teaser_matches(excerpt, opening, config.site.stale_min_ratio)
+            if t.truncated and not ok:
+                shown = " ".join(opening[: max(len(excerpt), 10)])
+                yield make(
+                    "teaser_stale",
+                    f"{page.url}: {label} no longer matches the start of {final} "
+                    f"(similarity {ratio:.2f}, under {config.site.stale_min_ratio:g})",
+                    f"excerpt {_quote(t.excerpt)}; the target now opens {_quote(shown)}",
+                )
+            score = scores.get(final)
+            if score is not None and score < threshold:
+                yield make(
+                    "teaser_offtopic",
+                    f"{page.url}: {label} links to an off-topic post, {final}: topic "
+                    f"similarity {score:.3f} to the site's articles (under {threshold:g})",
+                    _topic_evidence(target, score, subject),
+                )
+
+
+# ---------------------------------------------------------------------------- recent posts
+
+
+def _recent_findings(
+    digests: Mapping[str, PageDigest], inventory: Mapping[str, UrlState]
+) -> Iterator[Finding]:
+    """One finding per (target, shown title) pair, on the target page: sidebars repeat."""
+    shown_on: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for page in digests.values():
+        for r in page.recent_posts:
+            if r.href and r.title:
+                shown_on[(r.href, r.title)].append(page.url)
+    for (href, title), pages in shown_on.items():
+        state = inventory.get(href)
+        final = state.final_url if state is not None and state.final_url else href
+        target = digests.get(final)
+        if target is None:
+            continue
+        key = _norm_key(title)
+        if not key or key in _norm_key(target.h1) or key in _norm_key(target.title):
+            continue
+        f = finding(
+            "recent_post_title_mismatch",
+            f"{final}: listed in Recent Posts as {_quote(title)}, but its H1 is "
+            f"{_quote(target.h1)} and its title {_quote(target.title)}",
+            f"shown on {len(pages)} page(s), e.g. {pages[0]}",
+            final,
+        )
+        yield Finding(f.code, f.severity, f.message, f.evidence, f.url, pages[0])
+
+
+# ---------------------------------------------------------------------------- orphans
+
+
+def _orphan_findings(
+    digests: Mapping[str, PageDigest],
+    inventory: Mapping[str, UrlState],
+    linked: set[str],
+    crawl_complete: bool,
+) -> Iterator[Finding]:
+    if not crawl_complete:
+        if digests:
+            any_url = next(iter(digests))
+            parts = urlsplit(any_url)
+            root = f"{parts.scheme}://{parts.netloc}/"
+            yield finding(
+                "orphans_not_checked",
+                "orphan articles were not checked: the crawl was incomplete (a page limit, "
+                "depth limit or failed fetch may have hidden the pages that link to them)",
+                url=root,
+            )
+        return
+    # A URL linked to reaches its final page through redirects.
+    reached = set(linked)
+    for url in linked:
+        state = inventory.get(url)
+        if state is not None and state.final_url:
+            reached.add(state.final_url)
+    for url, state in inventory.items():
+        if not state.in_sitemap:
+            continue
+        final = state.final_url or url
+        digest = digests.get(final)
+        if digest is None or not digest.post:
+            continue
+        if url in reached or final in reached:
+            continue
+        yield finding(
+            "article_orphan",
+            f"{final}: in the sitemap, but no crawled page links to it",
+            f"sitemap URL {url}",
+            final,
+        )
+
+
+# ---------------------------------------------------------------------------- duplicates
+
+
+def _duplicate_findings(digests: Iterable[PageDigest], code: str) -> Iterator[Finding]:
+    field_name = "title" if code == "title_duplicate" else "meta_description"
+    label = "title" if code == "title_duplicate" else "meta description"
+    groups: dict[str, list[PageDigest]] = defaultdict(list)
+    for d in digests:
+        key = _norm_key(getattr(d, field_name))
+        if key:
+            groups[key].append(d)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        for d in members:
+            others = [m.url for m in members if m is not d]
+            more = f" (+{len(others) - 5} more)" if len(others) > 5 else ""
+            f = finding(
+                code,
+                f"{d.url}: {len(others)} other page(s) have the same {label}",
+                f"{_quote(getattr(d, field_name) or '')} also on " + ", ".join(others[:5]) + more,
+                d.url,
+            )
+            yield Finding(f.code, f.severity, f.message, f.evidence, f.url, others[0])
+
+
+def _near_duplicate_findings(
+    digests: Mapping[str, PageDigest], config: AuditConfig
+) -> Iterator[Finding]:
+    threshold = config.site.near_duplicate_threshold
+    sketches: list[tuple[str, bytes]] = [
+        (d.url, d.sketch)
+        for d in digests.values()
+        if d.sketch and d.words >= config.site.near_duplicate_min_words
+    ]
+    rows = SKETCH_BINS // BANDS * 4  # bytes per band
+    buckets: dict[bytes, list[int]] = defaultdict(list)
+    for i, (_, sketch) in enumerate(sketches):
+        for b in range(BANDS):
+            buckets[bytes([b]) + sketch[b * rows : (b + 1) * rows]].append(i)
+    pairs: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        if 1 < len(members) <= MAX_BUCKET:
+            for x in range(len(members)):
+                for y in range(x + 1, len(members)):
+                    pairs.add((members[x], members[y]))
+    best: dict[int, tuple[float, int]] = {}
+    for i, j in pairs:
+        sim = _jaccard(sketches[i][1], sketches[j][1])
+        if sim >= threshold:
+            for a, b in ((i, j), (j, i)):
+                if a not in best or sim > best[a][0]:
+                    best[a] = (sim, b)
+    for i in sorted(best):
+        sim, j = best[i]
+        url, other = sketches[i][0], sketches[j][0]
+        f = finding(
+            "near_duplicate",
+            f"{url}: nearly the same text as {other} (estimated Jaccard similarity {sim:.2f} "
+            f"of 5-word shingles, threshold {threshold:g})",
+            f"{_quote(digests[url].opening, 100)} / {_quote(digests[other].opening, 100)}",
+            url,
+        )
+        yield Finding(f.code, f.severity, f.message, f.evidence, f.url, other)
+
+
+def _jaccard(a: bytes, b: bytes) -> float:
+    """Estimated Jaccard similarity: the share of bins (not empty in both) with equal minima."""
+    x, y = array("I"), array("I")
+    x.frombytes(a)
+    y.frombytes(b)
+    same = total = 0
+    for u, v in zip(x, y, strict=True):
+        if u == EMPTY_BIN and v == EMPTY_BIN:
+            continue
+        total += 1
+        same += u == v
+    return same / total if total else 0.0
+
+
+# ---------------------------------------------------------------------------- topic
+
+
+_TF = [0.0] + [1.0 + math.log(c) for c in range(1, 256)]
+"""Sublinear term frequency, 1 + ln(count), for the uint8 counts a digest keeps."""
+
+
+def topic_scores(digests: Iterable[PageDigest], config: AuditConfig) -> dict[str, float]:
+    """Cosine of each judged post's TF-IDF vector to the centroid of the *other* articles.
+
+    Judged: posts with at least ``offtopic_min_words`` words.  The centroid is the sum of
+    the articles' unit vectors; a page's own vector is taken out of it before comparing, so
+    a small site's off-topic article cannot vouch for itself.  The inner loops are ``map``
+    over C functions: this runs over ~256 terms of every post of a 100k-page site.
+    """
+    min_words = config.site.offtopic_min_words
+    docs: list[tuple[PageDigest, array[int], array[int]]] = []
+    for d in digests:
+        if d.post and d.terms and d.words >= min_words:
+            keys, counts = array("I"), array("B")
+            keys.frombytes(d.terms)
+            counts.frombytes(d.counts)
+            docs.append((d, keys, counts))
+    df: Counter[int] = Counter()
+    for _, keys, _ in docs:
+        df.update(keys)
+    log_n = math.log(1 + len(docs))
+    idf = {k: log_n - math.log(1 + c) + 1.0 for k, c in df.items()}
+    centroid: dict[int, float] = dict.fromkeys(idf, 0.0)
+    units: list[list[float]] = []
+    members = 0
+    for d, keys, counts in docs:
+        weights = list(map(mul, map(_TF.__getitem__, counts), map(idf.__getitem__, keys)))
+        scale = 1.0 / (math.hypot(*weights) or 1.0)
+        unit = [w * scale for w in weights]
+        units.append(unit)
+        if d.kind is Kind.ARTICLE:
+            members += 1
+            for k, w in zip(keys, unit, strict=True):
+                centroid[k] += w
+    if members < 2:
+        return {}
+    c_norm2 = sum(map(mul, centroid.values(), centroid.values()))
+    scores: dict[str, float] = {}
+    for (d, keys, _), unit in zip(docs, units, strict=True):
+        dot = sum(map(mul, unit, map(centroid.__getitem__, keys)))
+        norm2 = c_norm2
+        if d.kind is Kind.ARTICLE:  # leave the page out: C' = C - u, |u| = 1
+            norm2 = max(c_norm2 - 2.0 * dot + 1.0, 0.0)
+            dot -= 1.0
+        scores[d.url] = dot / math.sqrt(norm2) if norm2 > 0 else 0.0
+    return scores
+
+
+def _topic_evidence(d: PageDigest, score: float, subject: str) -> str:
+    terms = ", ".join(d.top_terms) or "no content words"
+    return (
+        f"cosine {score:.3f} between its TF-IDF word vector and the mean of the site's "
+        f"articles; its most frequent words: {terms}; the articles' most common: {subject}"
+    )
+
+
+def _offtopic_findings(
+    digests: Mapping[str, PageDigest],
+    scores: Mapping[str, float],
+    subject: str,
+    config: AuditConfig,
+) -> Iterator[Finding]:
+    threshold = config.site.offtopic_threshold
+    for url, score in scores.items():
+        if score < threshold:
+            yield finding(
+                "article_offtopic",
+                f"{url}: post is far from the site's subject: topic similarity {score:.3f} "
+                f"to the site's articles (under {threshold:g})",
+                _topic_evidence(digests[url], score, subject),
+                url,
+            )
+
+
+def top_terms_of(digests: Iterable[PageDigest], n: int = EXPLAIN_TERMS) -> list[str]:
+    """The words most often among the pages' top terms (the site's subject, for reports)."""
+    counted: Counter[str] = Counter()
+    for d in digests:
+        counted.update(d.top_terms)
+    return [w for w, _ in heapq.nlargest(n, counted.items(), key=lambda kv: kv[1])]
