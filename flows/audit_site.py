@@ -21,6 +21,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from concurrent.futures import Executor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -55,9 +56,17 @@ from content_audit.pipeline import (  # noqa: E402
     record_skipped,
     report_dir,
     run_batches,
+    site_key,
     summarize,
 )
 from content_audit.report.csv import ReportWriter  # noqa: E402
+from content_audit.report.history import RunRecorder  # noqa: E402
+from content_audit.report.outputs import (  # noqa: E402
+    ReportResult,
+    RunOutputs,
+    finish_reports,
+    open_recorder,
+)
 
 FLOW_NAME = "audit-site"
 TASK_WORKERS = 4
@@ -94,6 +103,23 @@ def write_outputs_task(writer: ReportWriter, link: bool) -> list[str]:
     return [str(path) for path in files.values()]
 
 
+@task(name="write-reports", cache_policy=NO_CACHE)
+def write_reports_task(
+    out_dir: Path,
+    config: AuditConfig,
+    recorder: RunRecorder | None,
+    site: str,
+    start: str,
+    tally: Tally,
+    elapsed_s: float,
+) -> ReportResult:
+    """Complete the run in the history, write changes.csv and report.html."""
+    return finish_reports(
+        out_dir, config, recorder, site=site, start=start, urls=tally.urls,
+        failed_audits=tally.failed, elapsed_s=elapsed_s,
+    )
+
+
 @task(name="publish-artifacts", cache_policy=NO_CACHE)
 def publish_artifacts_task(summary: SiteRunSummary) -> None:
     """A markdown summary, a table of the worst pages, and a link to the report folder."""
@@ -116,6 +142,13 @@ def publish_artifacts_task(summary: SiteRunSummary) -> None:
         link_text=str(summary.out_dir),
         description="The CSV reports of this run",
     )
+    if summary.report is not None:
+        create_link_artifact(
+            key="html-report",
+            link=summary.report.resolve().as_uri(),
+            link_text=summary.report.name,
+            description="The HTML report of this run",
+        )
 
 
 def summary_markdown(summary: SiteRunSummary) -> str:
@@ -136,6 +169,8 @@ def summary_markdown(summary: SiteRunSummary) -> str:
         f"| time | {summary.elapsed_s:.1f} s ({summary.pages_per_s:.1f} pages/s) |",
         f"| reports | `{summary.out_dir}` |",
     ]
+    if summary.changes_markdown:
+        lines += ["", summary.changes_markdown.rstrip("\n")]
     return "\n".join(lines) + "\n"
 
 
@@ -172,8 +207,13 @@ def audit_site_flow(
         workers = config.crawl.audit_workers or None
     crawler = open_crawler(start, config)
     executor = None if on_dask or workers == 0 else make_executor(workers)
-    writer = ReportWriter(target)
+    site = site_key(start, site_name)
+    writer: RunOutputs | None = None
     try:
+        recorder = open_recorder(
+            config, site, start, target, target.parent if out_dir else reports_root
+        )
+        writer = RunOutputs(target, recorder)
         pre = Tally()
         record_skipped(writer, pre, discover_task(crawler))
         logger.info("crawling %s into %s", start, target)
@@ -200,15 +240,19 @@ def audit_site_flow(
         tally.errors.update(pre.errors)
         files = write_outputs_task(writer, link=not out_dir)
     except BaseException:
-        writer.abort()
+        if writer is not None:
+            writer.abort()
         raise
     finally:
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
         crawler.close()
+    elapsed = time.perf_counter() - began
+    reports = write_reports_task(target, config, recorder, site, start, tally, elapsed)
     summary = summarize(
-        start, target, tally, time.perf_counter() - began, crawler.stats, map(Path, files)
+        start, target, tally, elapsed, crawler.stats, [*map(Path, files), *reports.files]
     )
+    summary = replace(summary, report=reports.report, changes_markdown=reports.markdown)
     publish_artifacts_task(summary)
     logger.info(
         "%d pages audited (%d URLs met) in %.1f s; reports in %s",

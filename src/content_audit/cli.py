@@ -81,10 +81,10 @@ def cli(verbose: int, quiet: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "html"]),
     default="text",
     show_default=True,
-    help="Scorecard for people, or the JSON contract for tools.",
+    help="Scorecard for people, the JSON contract for tools, or a standalone HTML page.",
 )
 @config_option
 @click.option(
@@ -117,6 +117,14 @@ def check(
         from .serialize import audit_to_dict
 
         click.echo(json.dumps(audit_to_dict(audit, target), indent=2, ensure_ascii=False))
+    elif fmt == "html":
+        from .report.html import render_page_html
+        from .serialize import audit_to_dict
+
+        click.echo(
+            render_page_html(audit_to_dict(audit, target), grade_target=config.grade_target),
+            nl=False,
+        )
     else:
         from .scorecard import print_scorecard
 
@@ -276,6 +284,72 @@ def serve(
         )
     except (ContentAuditError, ValueError) as exc:
         raise CliError(str(exc)) from None
+
+
+# --- history commands ---
+
+
+def history_option(func: F) -> F:
+    """``--db``: the history database, shared by ``history`` and ``diff``."""
+    return click.option(
+        "--db",
+        default=None,
+        help="History database: a path or sqlite:/// URL "
+        "(default: report.history of the config, else reports/history.sqlite).",
+    )(func)
+
+
+@cli.command()
+@click.argument("site")
+@history_option
+@config_option
+def history(site: str, db: str | None, config_path: Path | None) -> None:
+    """List the recorded runs of SITE (its host, or "demo"), newest first."""
+    from .report.history import format_runs, open_history
+
+    config = build_config(config_path)
+    try:
+        with open_history(db, config) as conn:
+            from .store import list_runs
+
+            runs = list_runs(conn, site)
+    except ContentAuditError as exc:
+        raise CliError(str(exc)) from None
+    if not runs:
+        raise CliError(f"no recorded runs of {site}")
+    click.echo(format_runs(runs))
+
+
+@cli.command()
+@click.argument("run_a", type=int)
+@click.argument("run_b", type=int)
+@history_option
+@config_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "csv"]),
+    default="text",
+    show_default=True,
+    help="A summary for people, or changes.csv rows.",
+)
+def diff(run_a: int, run_b: int, db: str | None, config_path: Path | None, fmt: str) -> None:
+    """What changed from run RUN_A to run RUN_B (ids from `content-audit history`)."""
+    from .report.history import format_changes, open_history, write_changes
+
+    config = build_config(config_path)
+    try:
+        with open_history(db, config) as conn:
+            from .store import diff_runs, get_run
+
+            before, after = get_run(conn, run_a), get_run(conn, run_b)
+            changes = diff_runs(conn, run_a, run_b)
+    except ContentAuditError as exc:
+        raise CliError(str(exc)) from None
+    if fmt == "csv":
+        write_changes(sys.stdout, changes)
+    else:
+        click.echo(format_changes(before, after, changes))
 
 
 def _prefect_env() -> None:

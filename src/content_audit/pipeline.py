@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -39,6 +39,8 @@ from typing import Any, Protocol
 from .config import AuditConfig
 from .model import FetchResult, Kind, PageAudit
 from .report.csv import ReportWriter
+from .report.details import PAGES_JSONL
+from .report.outputs import RunOutputs, finish_reports, open_recorder
 from .urls import host_of
 
 log = logging.getLogger(__name__)
@@ -94,6 +96,10 @@ class SiteRunSummary:
     worst: tuple[WorstPage, ...] = ()
     mean_score: float | None = None
     files: tuple[Path, ...] = ()
+    report: Path | None = None
+    """``report.html`` of the run."""
+    changes_markdown: str = ""
+    """What changed since the previous run, as Markdown (``report.history``)."""
 
     @property
     def pages_per_s(self) -> float:
@@ -443,12 +449,16 @@ def audit_site(
         if out_dir is not None
         else report_dir(start, reports_root, site_name=site_name)
     )
+    site = site_key(start, site_name)
     crawler = open_crawler(start, config)
     if workers is None:
         workers = config.crawl.audit_workers or default_workers()
     executor = make_executor(workers) if workers > 0 else None
     try:
-        with ReportWriter(target) as writer:
+        recorder = open_recorder(
+            config, site, start, target, reports_root if default_dir else target.parent
+        )
+        with RunOutputs(target, recorder) as writer:
             tally_pre = Tally()
             record_skipped(writer, tally_pre, crawler.discover() or ())
             tally = run_batches(
@@ -465,9 +475,21 @@ def audit_site(
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
         crawler.close()
+    elapsed = time.perf_counter() - began
+    reports = finish_reports(
+        target, config, recorder, site=site, start=start, urls=tally.urls,
+        failed_audits=tally.failed, elapsed_s=elapsed,
+    )
     if default_dir:
         link_latest(target)
-    return summarize(start, target, tally, time.perf_counter() - began, crawler.stats, files)
+    files = (*files, target / PAGES_JSONL, *reports.files)
+    summary = summarize(start, target, tally, elapsed, crawler.stats, files)
+    return replace(summary, report=reports.report, changes_markdown=reports.markdown)
+
+
+def site_key(start: str, site_name: str | None = None) -> str:
+    """The name a site's runs are recorded under in the history: ``site_name`` or the host."""
+    return site_name or host_of(start) or "site"
 
 
 def _merge_tally(into: Tally, other: Tally) -> None:

@@ -1,0 +1,159 @@
+"""Everything one site audit writes: the CSVs, ``pages.jsonl``, the history, ``report.html``.
+
+The pipeline and the flow stream each audited page through ``RunOutputs`` (a
+``ReportWriter`` that also writes the page's JSON line and queues it for the history), and
+call ``finish_reports`` once the CSV files are committed: it completes the run in the
+history, writes ``changes.csv`` and renders ``report.html`` from the files on disk.  Both
+paths share these two calls, so a site is reported the same way with or without Prefect.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..config import AuditConfig
+from ..model import PageAudit
+from .csv import FINDINGS_CSV, ReportWriter
+from .details import PAGES_JSONL, DetailWriter
+from .history import RunComparison, RunRecorder, changes_markdown, history_location
+from .html import RunMeta, read_site_findings, render_site_report
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from ..model import FetchResult
+
+log = logging.getLogger(__name__)
+
+
+class RunOutputs(ReportWriter):
+    """The four CSV files plus ``pages.jsonl``, and each batch's pages in the history.
+
+    Audits are queued as rows are written and stored in the history on ``flush`` (the
+    pipeline flushes after every batch), so the database sees one transaction per batch
+    and memory holds at most one batch of audits.
+    """
+
+    def __init__(self, out_dir: str | Path, recorder: RunRecorder | None = None) -> None:
+        self.details: DetailWriter | None = None
+        self.recorder = recorder
+        self._queued: list[PageAudit] = []
+        super().__init__(out_dir)
+        try:
+            self.details = DetailWriter(out_dir)
+        except BaseException:
+            super().abort()
+            raise
+
+    def write_fetch(self, result: FetchResult, audit: PageAudit | None = None) -> None:
+        super().write_fetch(result, audit)
+        if audit is not None and self.details is not None:
+            self.details.write(audit, result.final_url or result.url)
+            if self.recorder is not None:
+                self._queued.append(audit)
+
+    def flush(self) -> None:
+        super().flush()
+        if self.details is not None:
+            self.details.flush()
+        if self.recorder is not None and self._queued:
+            self.recorder.record(self._queued)
+        self._queued = []
+
+    def commit(self) -> dict[str, Path]:
+        self.flush()
+        files = super().commit()
+        if self.details is not None:
+            files[PAGES_JSONL] = self.details.commit()
+        return files
+
+    def abort(self) -> None:
+        super().abort()
+        if self.details is not None:
+            self.details.abort()
+        if self.recorder is not None:
+            try:
+                self.recorder.fail()
+            except Exception as exc:  # the original error matters more
+                log.warning("could not mark the run failed in the history: %s", exc)
+            self.recorder.close()
+            self.recorder = None
+
+
+def open_recorder(
+    config: AuditConfig, site: str, start: str, out_dir: Path, reports_root: str | Path
+) -> RunRecorder | None:
+    """Start recording the run, or ``None`` when the history is turned off.
+
+    Without ``report.history`` the database is ``history.sqlite`` in ``reports_root``: the
+    pipeline passes the reports root, or the parent of an explicit ``--out`` folder, so the
+    history always sits next to the run folders it describes.
+
+    Raises ``StoreError`` when the database cannot be used (the run should not silently
+    lose its history).
+    """
+    if not config.report.record_history:
+        return None
+    return RunRecorder.open(history_location(config, reports_root), site, start, out_dir)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportResult:
+    """What ``finish_reports`` wrote."""
+
+    report: Path
+    comparison: RunComparison | None
+    markdown: str
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        extra = (self.comparison.changes_csv,) if self.comparison else ()
+        return (self.report, *(p for p in extra if p is not None))
+
+
+def finish_reports(
+    out_dir: str | Path,
+    config: AuditConfig,
+    recorder: RunRecorder | None,
+    *,
+    site: str,
+    start: str,
+    urls: int,
+    failed_audits: int = 0,
+    elapsed_s: float | None = None,
+) -> ReportResult:
+    """Complete the run in the history, write ``changes.csv`` and ``report.html``.
+
+    Cross-page findings are read back from the committed ``findings.csv`` (whatever wrote
+    them) so the history records every finding of the run.
+    """
+    out = Path(out_dir)
+    comparison = None
+    if recorder is not None:
+        try:
+            site_findings = read_site_findings(out / FINDINGS_CSV)
+            recorder.record_rows(
+                (url, f["code"], f["severity"], f["message"], f["evidence"])
+                for url, items in site_findings.items()
+                for f in items
+            )
+            comparison = recorder.finish(out, urls=urls)
+        finally:
+            recorder.close()
+    previous = comparison.previous if comparison else None
+    meta = RunMeta(
+        site=site,
+        start=start,
+        generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        grade_target=config.grade_target,
+        run_id=comparison.run_id if comparison else None,
+        previous_run_id=previous.id if previous else None,
+        previous_started_at=previous.started_at if previous else None,
+        urls=urls,
+        failed_audits=failed_audits,
+        elapsed_s=elapsed_s,
+    )
+    report = render_site_report(out, meta, comparison.changes if comparison else ())
+    return ReportResult(report, comparison, changes_markdown(comparison))
