@@ -1,6 +1,7 @@
 """The ``audit-site`` Prefect flow: the steps of ``content_audit.pipeline`` as tasks.
 
-discover -> (fetch a batch -> audit the batch) x N -> write outputs -> artifacts.
+discover -> (fetch a batch -> audit the batch) x N -> site checks -> write outputs ->
+reports -> artifacts.
 
 Design by measurement (Prefect 3.9 on a 2-core machine): a task run costs ~4 ms in the
 client and ~18 ms of API-server CPU, so there is one fetch task and one audit task per
@@ -14,6 +15,13 @@ frontier, robots cache and connection pool) and are the only tasks with retries.
 tasks are submitted, so the next batch is fetched while the previous one is audited.
 Tasks receive and return records and paths, never DataFrames; tasks use ``NO_CACHE`` so
 Prefect never hashes page HTML for a cache key.
+
+The cross-page checks need every page's digest: each audit task returns them with its
+outcomes (computed where the audit ran, in the process pool or on a Dask worker), and the
+flow folds them into one ``SiteCollector`` that never leaves the flow's process.  The
+``site-checks`` task runs after the last batch, in the flow's thread, and writes its
+findings to ``findings.csv`` before ``write-outputs`` commits it, so ``write-reports`` sees
+them (history and report.html read the committed file).
 """
 
 from __future__ import annotations
@@ -47,6 +55,7 @@ from content_audit.pipeline import (  # noqa: E402
     DEFAULT_REPORTS_ROOT,
     AuditOutcome,
     CrawlerPort,
+    SiteCollector,
     SiteRunSummary,
     Tally,
     audit_batch,
@@ -56,6 +65,7 @@ from content_audit.pipeline import (  # noqa: E402
     record_skipped,
     report_dir,
     run_batches,
+    run_site_checks,
     site_key,
     summarize,
 )
@@ -92,6 +102,17 @@ def audit_batch_task(
 ) -> list[AuditOutcome]:
     """Audit a fetched batch: in the process pool locally, in the worker itself on Dask."""
     return audit_batch(results, config, executor)
+
+
+@task(name="site-checks", cache_policy=NO_CACHE)
+def site_checks_task(
+    collected: SiteCollector, config: AuditConfig, writer: ReportWriter
+) -> tuple[tuple[str, int], ...]:
+    """Cross-page checks (teasers, duplicates, orphans, topic) into ``findings.csv``.
+
+    Returns the number of findings per code, not the findings: they are in the file.
+    """
+    return run_site_checks(collected, config, writer)
 
 
 @task(name="write-outputs", cache_policy=NO_CACHE)
@@ -155,6 +176,7 @@ def summary_markdown(summary: SiteRunSummary) -> str:
     """The run summary as Markdown (the flow's markdown artifact)."""
     kinds = ", ".join(f"{n} {k}" for k, n in summary.kinds) or "none"
     errors = ", ".join(f"{k}: {n}" for k, n in summary.errors) or "none"
+    site = ", ".join(f"{k}: {n}" for k, n in summary.site_findings)
     lines = [
         f"# Site audit of {summary.start}",
         "",
@@ -166,6 +188,7 @@ def summary_markdown(summary: SiteRunSummary) -> str:
         f"| failed audits | {summary.failed_audits} |",
         f"| mean score | {summary.mean_score if summary.mean_score is not None else '-'} |",
         f"| not fetched / errors | {errors} |",
+        f"| cross-page findings | {site or 'none'} |",
         f"| time | {summary.elapsed_s:.1f} s ({summary.pages_per_s:.1f} pages/s) |",
         f"| reports | `{summary.out_dir}` |",
     ]
@@ -214,8 +237,9 @@ def audit_site_flow(
             config, site, start, target, target.parent if out_dir else reports_root
         )
         writer = RunOutputs(target, recorder)
+        collected = SiteCollector()
         pre = Tally()
-        record_skipped(writer, pre, discover_task(crawler))
+        record_skipped(writer, pre, discover_task(crawler), collected)
         logger.info("crawling %s into %s", start, target)
 
         def on_batch(number: int, tally: Tally, seconds: float) -> None:
@@ -234,10 +258,13 @@ def audit_site_flow(
             window=4 if on_dask else 2,
             on_batch=on_batch,
             progress=progress,
+            site=collected,
         )
         tally.urls += pre.urls
         tally.fetched += pre.fetched
         tally.errors.update(pre.errors)
+        # quote(): Prefect would otherwise walk the whole inventory looking for futures.
+        site_counts = site_checks_task(quote(collected), config, writer)
         files = write_outputs_task(writer, link=not out_dir)
     except BaseException:
         if writer is not None:
@@ -250,7 +277,8 @@ def audit_site_flow(
     elapsed = time.perf_counter() - began
     reports = write_reports_task(target, config, recorder, site, start, tally, elapsed)
     summary = summarize(
-        start, target, tally, elapsed, crawler.stats, [*map(Path, files), *reports.files]
+        start, target, tally, elapsed, crawler.stats, [*map(Path, files), *reports.files],
+        site_counts,
     )
     summary = replace(summary, report=reports.report, changes_markdown=reports.markdown)
     publish_artifacts_task(summary)

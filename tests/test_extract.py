@@ -402,3 +402,14 @@ def test_other_columns_beside_the_content_stay_out(column: str) -> None:
     texts = " ".join(_texts(page))
     assert "Pipa is good" in texts
     assert "Book now" not in texts and "Mon 9-5" not in texts and "every patient" not in texts
+
+
+def test_medically_reviewed_line_in_a_plain_paragraph_gives_the_review_date() -> None:
+    html = (
+        "<html><body><article><h1>Knee pain</h1>"
+        "<p>Medically reviewed on March 3, 2024 by Dr. Ann Lee, MD</p>"
+        "<p>Knee pain is common. It has many causes and many treatments that help.</p>"
+        "</article></body></html>"
+    )
+    page = extract_page(html, "https://clinic.example/blog/knee/")
+    assert page.date_reviewed == "March 3, 2024"

@@ -8,11 +8,15 @@ from pathlib import Path
 import pytest
 
 from tests.test_pipeline import (
+    SCORED_CODES,
     SITEGEN,
     ServedSite,
+    assert_counts_match_findings,
     by_url,
+    check_demo_site_findings,
     read_csv,
     serve_sitegen,
+    site_findings_vs_truth,
     teaser_pairs,
 )
 
@@ -56,6 +60,13 @@ def _check_reports(out: Path, site: ServedSite) -> None:
         if row["robots_disallowed"] == "0" and row["has_meta_description"] == "0":
             codes = {f["code"] for f in findings if f["url"] == row["url"]}
             assert "meta_description_missing" in codes, row["url"]
+    # The cross-page checks ran in the flow (digests from the audit tasks, wherever those
+    # ran) and their findings reached findings.csv before it was committed.
+    want, got = site_findings_vs_truth(out, site)
+    for code in SCORED_CODES:
+        assert want[code], f"sitegen planted no {code} on this site"
+        assert got[code] == want[code], code
+    assert_counts_match_findings(out)
 
 
 @pytest.mark.slow
@@ -64,7 +75,7 @@ def test_flow_writes_the_four_csvs_and_artifacts(
 ) -> None:
     from prefect.client.orchestration import get_client
 
-    from flows.audit_site import run_audit_site
+    from flows.audit_site import run_audit_site, summary_markdown
 
     summary = run_audit_site(
         site.base_url + "/", reports_root=tmp_path, overrides={"crawl.batch_size": 25}
@@ -74,14 +85,21 @@ def test_flow_writes_the_four_csvs_and_artifacts(
     assert (out.parent / "latest").resolve() == out.resolve()
     _check_reports(out, site)
     assert summary.audited == sum(1 for r in site.truth() if r["robots_disallowed"] == "0")
+    assert dict(summary.site_findings)["teaser_self"] >= 1
 
     async def artifact_keys() -> set[str]:
         async with get_client() as client:
             return {a.key for a in await client.read_artifacts() if a.key}
 
+    async def task_names() -> set[str]:
+        async with get_client() as client:
+            return {t.name.rsplit("-", 1)[0] for t in await client.read_task_runs()}
+
     import asyncio
 
     assert {"site-audit-summary", "worst-pages", "report-folder"} <= asyncio.run(artifact_keys())
+    assert "site-checks" in asyncio.run(task_names())
+    assert "teaser_self: " in summary_markdown(summary)
 
 
 @pytest.mark.slow
@@ -120,6 +138,7 @@ def test_demo_command_runs_the_flow(prefect_harness: None, tmp_path: Path) -> No
     result = CliRunner().invoke(cli, ["demo", "--reports", str(tmp_path)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     check_demo_reports(tmp_path / "demo" / "latest")
+    check_demo_site_findings(tmp_path / "demo" / "latest")
 
 
 def test_served_deployment_has_the_cron_schedule() -> None:

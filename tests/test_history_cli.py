@@ -18,6 +18,7 @@ from content_audit.model import Finding, Severity
 from content_audit.report.history import (
     CHANGES_COLUMNS,
     CHANGES_CSV,
+    RunComparison,
     RunRecorder,
     changes_markdown,
     write_changes_csv,
@@ -276,3 +277,149 @@ def test_history_commands_exit_2_on_a_bad_database(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "no run with id 7" in result.output
     result = runner.invoke(cli, ["diff", "1", "2", "--db", "postgresql://x/y"])
     assert result.exit_code == 2 and "sqlite" in result.output
+
+
+# --------------------------------------------------------------------------- review drift
+
+REVIEW_LINE = '<span class="reviewed-on">Medically reviewed on {}</span>'
+
+
+def _set_review(page: Path, when: str) -> None:
+    """Add (or replace) the "Medically reviewed on" line in the article's entry meta."""
+    html = page.read_text(encoding="utf-8")
+    if 'class="reviewed-on"' in html:
+        start = html.index('<span class="reviewed-on">')
+        end = html.index("</span>", start) + len("</span>")
+        html = html[:start] + REVIEW_LINE.format(when) + html[end:]
+    else:
+        html = html.replace("</div></header>", REVIEW_LINE.format(when) + "</div></header>", 1)
+    page.write_text(html, encoding="utf-8")
+
+
+def _edit_paragraph(page: Path) -> None:
+    """Reword the first paragraph of the article body (an editor's change)."""
+    html = page.read_text(encoding="utf-8")
+    start = html.index("<p>", html.index('<div class="entry-content">')) + len("<p>")
+    page.write_text(html[:start] + "Updated advice: " + html[start:], encoding="utf-8")
+
+
+def _reviewed_seed(edit: str = "") -> str:
+    html = SEED.read_text(encoding="utf-8")
+    html = html.replace(
+        "</span></div>\n</header>",
+        "</span>" + REVIEW_LINE.format("March 3, 2024") + "</div>\n</header>",
+        1,
+    )
+    return html.replace("Musculoskeletal pain is", edit + "Musculoskeletal pain is", 1)
+
+
+def _recorded_run(db: Path, html: str, *, drift: bool = True) -> RunComparison:
+    url = "https://clinic.example/prolotherapy/"
+    recorder = RunRecorder.open(db, "clinic.example", url, None, drift=drift)
+    recorder.record([audit_page(html, url, load_config())])
+    comparison = recorder.finish(None, urls=1)
+    recorder.close()
+    return comparison
+
+
+def test_drift_finding_stays_until_reviewed_and_can_be_turned_off(tmp_path: Path) -> None:
+    db = tmp_path / "history.sqlite"
+    _recorded_run(db, _reviewed_seed())
+    second = _recorded_run(db, _reviewed_seed("Edited. "))
+    third = _recorded_run(db, _reviewed_seed("Edited. "))  # nothing changed since
+
+    assert [c.change for c in second.changes].count("review_drift") == 1
+    assert third.changes == ()  # the finding is carried: no finding_new, no finding_fixed
+    (carried,) = third.drift
+    assert f"changed in run #{second.run_id}" in carried.message
+    markdown = changes_markdown(third)
+    assert "Nothing changed." in markdown
+    assert "1 pages changed after their last medical review" in markdown
+
+    off = _recorded_run(db, _reviewed_seed("Edited again. "), drift=False)
+    assert off.drift == ()
+    assert ("finding_fixed", "review_drift") in {(c.change, c.before) for c in off.changes}
+    assert "review_drift" not in {c.change for c in off.changes}
+    config = load_config(overrides={"health.drift": False})
+    assert config.health.drift is False and load_config().health.drift is True
+
+
+@pytest.mark.skipif(not SITEGEN.is_file(), reason="needs ../shared/sitegen")
+def test_text_edited_after_its_review_is_drift_on_that_page_only(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from content_audit.demo.server import SiteServer, read_redirects
+    from content_audit.pipeline import audit_site
+    from content_audit.report.html import read_page_data
+
+    folder = tmp_path / "site"
+    (folder / "www").mkdir(parents=True)
+    server = SiteServer(folder / "www")
+    subprocess.run(
+        [
+            sys.executable,
+            str(SITEGEN),
+            "--pages",
+            "60",
+            "--seed",
+            "5",
+            "--out",
+            str(folder),
+            "--base-url",
+            server.base_url,
+            "-q",
+        ],
+        check=True,
+    )
+    server.redirects = read_redirects(folder / "redirects.tsv")
+    articles = [r["path"] for r in read_csv(folder / "truth.csv") if r["kind"] == "complete"]
+    drifted, rereviewed, untouched = articles[:3]
+    files = {path: folder / "www" / path.strip("/") / "index.html" for path in articles[:3]}
+    for path in (drifted, rereviewed, untouched):
+        _set_review(files[path], "March 3, 2024")
+    config = load_config(overrides={"report.history": str(tmp_path / "history.sqlite")})
+    with server:
+        first = audit_site(server.base_url + "/", config, tmp_path / "r1", workers=0)
+        _edit_paragraph(files[drifted])  # the review date stays
+        _edit_paragraph(files[rereviewed])
+        _set_review(files[rereviewed], datetime.now(UTC).strftime("%B %d, %Y"))
+        second = audit_site(server.base_url + "/", config, tmp_path / "r2", workers=0)
+
+    url = server.base_url + drifted
+    assert "review_drift" not in {r["change"] for r in read_csv(tmp_path / "r1" / CHANGES_CSV)}
+    rows = read_csv(tmp_path / "r2" / CHANGES_CSV)
+    drift_rows = [r for r in rows if r["change"] == "review_drift"]
+    assert [(r["url"], r["before"], r["after"]) for r in drift_rows] == [
+        (url, "2024-03-03", "2024-03-03")
+    ]
+    assert not any(r["change"] == "finding_new" and r["after"] == "review_drift" for r in rows)
+
+    findings = read_csv(tmp_path / "r2" / "findings.csv")
+    findings = [r for r in findings if r["code"] == "review_drift"]
+    assert [(r["url"], r["severity"]) for r in findings] == [(url, "warning")]
+    assert url in findings[0]["message"] and "2024-03-03" in findings[0]["message"]
+    conn = connect(tmp_path / "history.sqlite")
+    run_ids = [r.id for r in list_runs(conn)]
+    stored = conn.execute("SELECT run_id, url FROM findings WHERE code = 'review_drift'").fetchall()
+    seen = {
+        (row["url"], row["run_id"]): (row["text_sha1"], row["reviewed_on"])
+        for row in conn.execute("SELECT url, run_id, text_sha1, reviewed_on FROM pages")
+    }
+    conn.close()
+    # Both edits were seen; only the page whose review date stayed is drift.
+    (new_run, old_run) = run_ids
+    for path in (drifted, rereviewed):
+        assert seen[(path, old_run)][0] != seen[(path, new_run)][0]
+    assert seen[(rereviewed, new_run)][1] > seen[(rereviewed, old_run)][1] == "2024-03-03"
+    assert seen[(untouched, new_run)] == seen[(untouched, old_run)]
+    assert [(r["run_id"], r["url"]) for r in stored] == [(run_ids[0], drifted)]
+    assert f"run #{run_ids[0]}" in findings[0]["message"]
+    pages = {r["url"]: r for r in read_csv(tmp_path / "r2" / "pages.csv")}
+    before = {r["url"]: r for r in read_csv(tmp_path / "r1" / "pages.csv")}
+    assert int(pages[url]["warnings"]) == int(before[url]["warnings"]) + 1
+    report = (tmp_path / "r2" / "report.html").read_text(encoding="utf-8")
+    page = next(p for p in read_page_data(report) if p["url"] == url)
+    assert "review_drift" in {f["code"] for f in page["findings"]}
+    assert "Text changed after its medical review" in report  # the changes table
+    assert url in second.changes_markdown and "medical review" in second.changes_markdown
+    assert "review_drift" not in first.changes_markdown

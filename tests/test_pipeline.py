@@ -7,18 +7,23 @@ URLs carry the real origin; truth.csv and redirects.tsv say what must be found.
 from __future__ import annotations
 
 import csv
+import re
 import subprocess
 import sys
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from content_audit.config import load_config
-from content_audit.demo.server import SiteServer, read_redirects
+from content_audit.demo import PROLOTHERAPY_PATH
+from content_audit.demo.server import SiteServer, read_redirects, serve_demo
 from content_audit.pipeline import SiteRunSummary, audit_site, link_latest, report_dir
+from content_audit.report.html import read_page_data
 
 SITEGEN = Path(__file__).resolve().parents[2] / "shared" / "sitegen" / "sitegen.py"
 
@@ -47,6 +52,60 @@ class ServedSite:
 
 def teaser_pairs(out: Path) -> set[tuple[str, str]]:
     return {(row["page_url"], row["href"]) for row in read_csv(out / "teasers.csv")}
+
+
+TEASER_FLAGS = {
+    "404": "teaser_dead",
+    "redirect": "teaser_redirect",
+    "stale": "teaser_stale",
+    "self": "teaser_self",
+    "offtopic": "teaser_offtopic",
+}
+"""truth_links.csv flag -> the cross-page finding code it must produce."""
+SCORED_CODES = (*TEASER_FLAGS.values(), "title_duplicate")
+_TEASER_LABEL = re.compile(r": teaser (\d+) ")
+
+
+def site_findings_vs_truth(
+    out: Path, site: ServedSite
+) -> tuple[dict[str, set[object]], dict[str, set[object]]]:
+    """(truth, found) per scored code, from sitegen's truth and the run's CSV files.
+
+    Teasers are (page URL, href): a finding names its page in ``url`` and its teaser by
+    position in the message, and teasers.csv gives that teaser's href.  Titles are page URLs.
+    Only pages the crawl could audit (200, not robots-blocked) are expected to have any.
+    """
+    truth = site.truth()
+    audited = {r["url"] for r in truth if r["status"] == "200" and r["robots_disallowed"] == "0"}
+    want: dict[str, set[object]] = defaultdict(set)
+    for row in read_csv(site.folder / "truth_links.csv"):
+        page = site.base_url + row["source_path"]
+        if row["role"] != "teaser" or page not in audited:
+            continue
+        for flag in row["flags"].split(";"):
+            if flag in TEASER_FLAGS:
+                want[TEASER_FLAGS[flag]].add((page, site.base_url + row["href"]))
+    for row in truth:
+        if row["url"] in audited and row["duplicate_title_group"] not in ("", "0"):
+            want["title_duplicate"].add(row["url"])
+    href_of = {(t["page_url"], t["position"]): t["href"] for t in read_csv(out / "teasers.csv")}
+    got: dict[str, set[object]] = defaultdict(set)
+    for f in read_csv(out / "findings.csv"):
+        if f["code"] in TEASER_FLAGS.values():
+            label = _TEASER_LABEL.search(f["message"])
+            assert label is not None, f
+            got[f["code"]].add((f["url"], href_of[(f["url"], label.group(1))]))
+        elif f["code"] == "title_duplicate":
+            got[f["code"]].add(f["url"])
+    return want, got
+
+
+def assert_counts_match_findings(out: Path) -> None:
+    """pages.csv errors/warnings = the page's rows in findings.csv, cross-page ones included."""
+    counted = Counter((f["url"], f["severity"]) for f in read_csv(out / "findings.csv"))
+    for page in read_csv(out / "pages.csv"):
+        assert int(page["errors"]) == counted[(page["url"], "error")], page["url"]
+        assert int(page["warnings"]) == counted[(page["url"], "warning")], page["url"]
 
 
 def read_csv(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
@@ -140,6 +199,80 @@ def test_teasers_and_findings_are_streamed(site300: ServedSite, run300: SiteRunS
 
 
 @pytest.fixture(scope="module")
+def site150(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    yield from serve_sitegen(tmp_path_factory.mktemp("site150"), 150)
+
+
+@pytest.fixture(scope="module")
+def run150(site150: ServedSite, tmp_path_factory: pytest.TempPathFactory) -> SiteRunSummary:
+    out = tmp_path_factory.mktemp("report150")
+    config = load_config(overrides={"crawl.concurrency": 4})
+    return audit_site(site150.base_url + "/", config, out, workers=2)
+
+
+def test_cross_page_findings_match_the_truth(site150: ServedSite, run150: SiteRunSummary) -> None:
+    want, got = site_findings_vs_truth(run150.out_dir, site150)
+    for code in SCORED_CODES:
+        assert want[code], f"sitegen planted no {code} on this site"
+        assert got[code] - want[code] == set(), f"{code}: false positives"
+        assert want[code] - got[code] == set(), f"{code}: missed"
+    counts = dict(run150.site_findings)
+    assert all(counts[code] >= len(want[code]) for code in SCORED_CODES)
+
+
+def test_pages_count_cross_page_findings_like_the_report(run150: SiteRunSummary) -> None:
+    out = run150.out_dir
+    assert_counts_match_findings(out)
+    soup = BeautifulSoup((out / "report.html").read_text(encoding="utf-8"), "lxml")
+    pages = by_url(read_csv(out / "pages.csv"))
+    site_urls = {f["url"] for f in read_csv(out / "findings.csv") if f["code"] in SCORED_CODES}
+    assert site_urls
+    for row in soup.select("#pages tbody tr"):
+        url = row.select_one(".url").get_text()
+        badges = row.select("td")[5].get_text(" ", strip=True)
+        shown = {sev: n for n, sev in re.findall(r"(\d+) ([EW])", badges)}
+        assert int(shown.get("E", 0)) == int(pages[url]["errors"]), url
+        assert int(shown.get("W", 0)) == int(pages[url]["warnings"]), url
+
+
+CLUB_PATH = "/blog/joining-the-oakland-country-club/"
+
+
+def check_demo_site_findings(out: Path) -> None:
+    """The model article's first teaser is itself, its second the off-topic club post:
+    both findings on the article's URL in findings.csv, and in report.html's page detail."""
+    pages = read_csv(out / "pages.csv")
+    [prolo] = [p["url"] for p in pages if p["url"].endswith(PROLOTHERAPY_PATH)]
+    teasers = read_csv(out / "teasers.csv")
+    hrefs = {t["position"]: t["href"] for t in teasers if t["page_url"] == prolo}
+    found = {
+        (f["code"], _TEASER_LABEL.search(f["message"]).group(1))  # type: ignore[union-attr]
+        for f in read_csv(out / "findings.csv")
+        if f["url"] == prolo and f["code"].startswith("teaser_")
+    }
+    assert ("teaser_self", "1") in found and hrefs["1"] == prolo
+    assert ("teaser_offtopic", "2") in found and hrefs["2"].endswith(CLUB_PATH)
+    on_first_two = {code for code, position in found if position in ("1", "2")}
+    assert on_first_two == {"teaser_self", "teaser_offtopic"}
+    data = read_page_data((out / "report.html").read_text(encoding="utf-8"))
+    [page] = [p for p in data if p["url"] == prolo]
+    messages = {f["code"]: f["message"] for f in page["findings"]}
+    assert "teaser 1 links to the page itself" in messages["teaser_self"]
+    assert "joining-the-oakland-country-club" in messages["teaser_offtopic"]
+    assert_counts_match_findings(out)
+
+
+def test_demo_article_teasers_are_checked_across_pages(tmp_path: Path) -> None:
+    with serve_demo() as server:
+        summary = audit_site(
+            server.base_url + "/", load_config(), workers=2, reports_root=tmp_path,
+            site_name="demo",
+        )
+    assert summary.out_dir.parent == tmp_path / "demo"
+    check_demo_site_findings(summary.out_dir)
+
+
+@pytest.fixture(scope="module")
 def site60(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
     yield from serve_sitegen(tmp_path_factory.mktemp("site60"), 60)
 
@@ -187,6 +320,20 @@ def test_a_page_that_fails_to_audit_is_a_row(
     assert "parser exploded" in failed[0]["evidence"]
     assert summary.failed_audits == 1
     assert broken not in by_url(read_csv(tmp_path / "pages.csv"))
+
+
+def test_the_worker_returns_each_pages_digest_with_its_audit(fixtures_dir: Path) -> None:
+    from content_audit.pipeline import audit_pages
+
+    url = "https://clinic.example/blog/prolotherapy/?utm_source=x"
+    html = (fixtures_dir / "seed_prolotherapy.html").read_text(encoding="utf-8")
+    [outcome] = audit_pages([(url, html)], load_config())
+    assert outcome.audit is not None and outcome.error is None
+    digest = outcome.digest
+    assert digest is not None
+    assert digest.url == "https://clinic.example/blog/prolotherapy/"  # crawler's normal form
+    assert len(digest.teasers) == len(outcome.audit.page.teasers) > 0
+    assert digest.words > 300 and digest.sketch and digest.post
 
 
 def test_default_report_dir_and_latest_link(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from content_audit.model import (
     Page,
     PageAudit,
     Readability,
+    Section,
     Severity,
 )
 
@@ -28,6 +29,8 @@ def make_audit(
     consult: bool = True,
     codes: tuple[str, ...] = (),
     title: str = "T",
+    text: str = "",
+    reviewed: str | None = None,
 ) -> PageAudit:
     elements = tuple(
         ElementResult(name, name != "consult" or consult)
@@ -36,7 +39,12 @@ def make_audit(
     findings = tuple(Finding(code, Severity.WARNING, f"{url}: {code}", None, url) for code in codes)
     return PageAudit(
         url=url,
-        page=Page(url=url, title=title),
+        page=Page(
+            url=url,
+            title=title,
+            sections=(Section("", 0, tuple(text.split("\n\n"))),) if text else (),
+            date_reviewed=reviewed,
+        ),
         kind=Kind.ARTICLE,
         readability=Readability(flesch_kincaid_grade=grade, words=500, sentences=30),
         elements=elements,
@@ -125,3 +133,173 @@ def test_bad_locations(tmp_path: Path) -> None:
         store.connect(garbage)
     with pytest.raises(StoreError, match="no run"):
         store.get_run(store.connect(":memory:"), 42)
+
+
+# --------------------------------------------------------------------------- schema v1 -> v2
+
+V1_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, site TEXT NOT NULL, start_url TEXT NOT NULL,
+    started_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL DEFAULT 'running',
+    out_dir TEXT, pages INTEGER NOT NULL DEFAULT 0, urls INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX runs_site ON runs (site, id);
+CREATE TABLE pages (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE, url TEXT NOT NULL,
+    title TEXT NOT NULL, kind TEXT NOT NULL, score INTEGER NOT NULL,
+    definition INTEGER NOT NULL, uses INTEGER NOT NULL, mechanism INTEGER NOT NULL,
+    consult INTEGER NOT NULL, flesch_kincaid_grade REAL NOT NULL, words INTEGER NOT NULL,
+    errors INTEGER NOT NULL, warnings INTEGER NOT NULL, PRIMARY KEY (run_id, url)
+);
+CREATE TABLE findings (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE, url TEXT NOT NULL,
+    code TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL, evidence TEXT
+);
+CREATE INDEX findings_run ON findings (run_id, url, code);
+INSERT INTO meta VALUES ('schema_version', '1');
+INSERT INTO runs (site, start_url, started_at, finished_at, status, pages, urls)
+    VALUES ('s', 'https://s/', '2025-01-10T00:00:00+00:00', '2025-01-10T00:01:00+00:00',
+            'complete', 1, 1);
+INSERT INTO pages VALUES (1, '/a/', 'A', 'article', 90, 1, 1, 1, 1, 7.0, 500, 0, 0);
+INSERT INTO findings VALUES (1, '/a/', 'title_too_long', 'warning', 'long', NULL);
+"""
+
+
+def test_a_version_1_database_upgrades_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript(V1_SCHEMA)
+    old.close()
+
+    conn = store.connect(path)
+    assert store.schema_version(conn) == store.SCHEMA_VERSION == 2
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(pages)")}
+    assert {"text_sha1", "reviewed_on"} <= columns
+    (kept,) = conn.execute("SELECT * FROM pages WHERE run_id = 1").fetchall()
+    assert (kept["url"], kept["score"], kept["text_sha1"], kept["reviewed_on"]) == (
+        "/a/",
+        90,
+        None,
+        None,
+    )
+    # The old run is still a baseline; its page has no fingerprint, so no drift.
+    run = store.start_run(conn, "s", "https://s/", None)
+    store.record_pages(conn, run, [make_audit("/a/", text="New text.", reviewed="2024-03-03")])
+    store.finish_run(conn, run, urls=1)
+    assert store.previous_run(conn, run).id == 1  # type: ignore[union-attr]
+    changes = {(c.url, c.change) for c in store.diff_runs(conn, 1, run)}
+    assert changes == {("/a/", "finding_fixed")}
+    assert store.find_drift(conn, run) == []
+    conn.close()
+
+    again = store.connect(path)  # a second open finds version 2: nothing to do
+    assert store.schema_version(again) == 2
+    assert again.execute("SELECT count(*) FROM pages").fetchone()[0] == 2
+    again.close()
+
+
+# --------------------------------------------------------------------------- review drift
+
+REVIEWED = "March 3, 2024"
+TEXT = "Prolotherapy is an injection.\n\nIt may help tendons heal."
+
+
+def _two_runs(
+    conn: sqlite3.Connection, before: list[PageAudit], after: list[PageAudit]
+) -> tuple[int, int]:
+    """Record two complete runs of site ``s``, the first on 2025-01-10."""
+    first = store.start_run(conn, "s", "https://s/", None)
+    store.record_pages(conn, first, before)
+    store.finish_run(conn, first, urls=len(before))
+    with conn:
+        conn.execute(
+            "UPDATE runs SET started_at = '2025-01-10T09:00:00+00:00' WHERE id = ?", (first,)
+        )
+    second = store.start_run(conn, "s", "https://s/", None)
+    store.record_pages(conn, second, after)
+    store.finish_run(conn, second, urls=len(after))
+    return first, second
+
+
+def _drift(conn: sqlite3.Connection, first: int, second: int) -> set[tuple[str, str, str]]:
+    return {
+        (c.url, c.before, c.after)
+        for c in store.diff_runs(conn, first, second)
+        if c.change == "review_drift"
+    }
+
+
+def test_text_changed_and_review_date_stayed_is_drift(conn: sqlite3.Connection) -> None:
+    first, second = _two_runs(
+        conn,
+        [make_audit("/a/", text=TEXT, reviewed=REVIEWED)],
+        [make_audit("/a/", text=TEXT.replace("may help", "helps"), reviewed=REVIEWED)],
+    )
+    assert _drift(conn, first, second) == {("/a/", "2024-03-03", "2024-03-03")}
+    (drift,) = store.find_drift(conn, second)
+    assert (drift.url, drift.reviewed_on, drift.changed_in, drift.since) == (
+        "/a/",
+        "2024-03-03",
+        second,
+        first,
+    )
+    switched_off = store.diff_runs(conn, first, second, drift=False)
+    assert "review_drift" not in {c.change for c in switched_off}
+
+
+def test_review_date_moved_after_the_change_is_not_drift(conn: sqlite3.Connection) -> None:
+    edited = TEXT.replace("may help", "helps")
+    first, second = _two_runs(
+        conn,
+        [
+            make_audit("/reviewed/", text=TEXT, reviewed=REVIEWED),
+            make_audit("/backdated/", text=TEXT, reviewed="2023-01-01"),
+        ],
+        [
+            # reviewed again after the first run saw the old text
+            make_audit("/reviewed/", text=edited, reviewed="2025-01-12"),
+            # the date moved, but to a day before the first run: it never saw the new text
+            make_audit("/backdated/", text=edited, reviewed=REVIEWED),
+        ],
+    )
+    assert _drift(conn, first, second) == {("/backdated/", "2023-01-01", "2024-03-03")}
+    assert [d.url for d in store.find_drift(conn, second)] == ["/backdated/"]
+
+
+def test_unchanged_text_is_not_drift(conn: sqlite3.Connection) -> None:
+    rewrapped = "  Prolotherapy is an\ninjection.\n\nIt may   help tendons heal. "
+    first, second = _two_runs(
+        conn,
+        [
+            make_audit("/same/", text=TEXT, reviewed=REVIEWED),
+            make_audit("/unreviewed/", text=TEXT),
+        ],
+        [
+            make_audit("/same/", text=rewrapped, reviewed=REVIEWED),  # only whitespace moved
+            make_audit("/unreviewed/", text="Something else entirely."),  # no review claimed
+        ],
+    )
+    assert store.text_sha1(rewrapped) == store.text_sha1(TEXT.replace("\n\n", "\n"))
+    assert _drift(conn, first, second) == set()
+    assert store.find_drift(conn, second) == []
+
+
+def test_drift_stays_until_the_page_is_reviewed(conn: sqlite3.Connection) -> None:
+    edited = TEXT.replace("may help", "helps")
+    first, second = _two_runs(
+        conn,
+        [make_audit("/a/", text=TEXT, reviewed=REVIEWED)],
+        [make_audit("/a/", text=edited, reviewed=REVIEWED)],
+    )
+    third = store.start_run(conn, "s", "https://s/", None)
+    store.record_pages(conn, third, [make_audit("/a/", text=edited, reviewed=REVIEWED)])
+    store.finish_run(conn, third, urls=1)
+    assert _drift(conn, second, third) == set()  # nothing changed between these two runs...
+    (drift,) = store.find_drift(conn, third)  # ...but the edit of run 2 is still unreviewed
+    assert (drift.changed_in, drift.since) == (second, first)
+
+    fourth = store.start_run(conn, "s", "https://s/", None)
+    store.record_pages(conn, fourth, [make_audit("/a/", text=edited, reviewed="2025-02-01")])
+    store.finish_run(conn, fourth, urls=1)
+    assert store.find_drift(conn, fourth) == []

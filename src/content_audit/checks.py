@@ -138,6 +138,13 @@ _SPECS = (
         "Last review (else update) is older than `health.review_max_age_months`.",
     ),
     FindingSpec(
+        "review_drift",
+        WARN,
+        "history",
+        "The article text changed since a previous run but its medical review date did not "
+        "move (`health.drift`).",
+    ),
+    FindingSpec(
         "references_missing",
         INFO,
         "page",

@@ -101,6 +101,9 @@ class HealthConfig:
     plain_language: bool = True
     medical_syllables: bool = True
     review_max_age_months: int = 24
+    drift: bool = True
+    """Compare runs in the history: ``review_drift`` when the text changed but the medical
+    review date did not move (needs ``report.record_history``)."""
     long_sentence_words: int = 20
     long_sentence_max_share: float = 0.25
     paragraph_max_words: int = 150

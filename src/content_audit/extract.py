@@ -1317,7 +1317,9 @@ _BYLINE_START = re.compile(
 )
 _REVIEW_START = re.compile(r"^\W*(?:medically\s+|clinically\s+|expertly\s+)?reviewed\b", re.I)
 _DATE_LABEL_START = re.compile(
-    r"^\W*(?:(?:last\s+)?(?:updated|modified|reviewed|revised)|published|posted)\b", re.I
+    r"^\W*(?:(?:medically|clinically|expertly)\s+)?"
+    r"(?:(?:last\s+)?(?:updated|modified|reviewed|revised)|published|posted)\b",
+    re.I,
 )
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"

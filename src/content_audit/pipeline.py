@@ -15,6 +15,11 @@ Why this shape (measured on the 2-core machine this was built on, see the bench)
 - Memory stays flat with the size of the site: at most ``window`` batches of HTML are held
   at once, rows are streamed to the CSV files as each batch completes, and only a bounded
   list of the worst pages is kept for the summary.
+- Cross-page checks (``site.py``) need every page at once, so each worker also returns the
+  page's ``PageDigest`` (a few hundred bytes, computed next to ``audit_page``); the parent
+  folds digests and one ``UrlState`` per URL into a ``SiteCollector`` and runs the checks
+  once after the crawl, writing their findings to ``findings.csv`` before it is committed
+  (``finish_reports`` reads them back from there for the history and ``report.html``).
 
 This module does I/O (files, processes) and imports no Prefect.
 """
@@ -37,11 +42,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .config import AuditConfig
-from .model import FetchResult, Kind, PageAudit
+from .model import FetchResult, Finding, Kind, PageAudit, PageDigest, UrlState
 from .report.csv import ReportWriter
 from .report.details import PAGES_JSONL
 from .report.outputs import RunOutputs, finish_reports, open_recorder
-from .urls import host_of
+from .site import SiteIndex, crawl_was_complete, digest_page, url_state
+from .urls import UrlNormalizer, host_of
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +69,17 @@ def default_workers() -> int:
 
 @dataclass(frozen=True, slots=True)
 class AuditOutcome:
-    """The audit of one fetched page: a PageAudit, or the error that stopped it."""
+    """The audit of one fetched page: a PageAudit, or the error that stopped it.
+
+    ``digest`` is the page's ``PageDigest`` for the cross-page checks, made in the process
+    that audited the page; ``None`` when the audit failed, or (with ``error`` set and
+    ``audit`` kept) when only the digest failed.
+    """
 
     url: str
     audit: PageAudit | None
     error: str | None = None
+    digest: PageDigest | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +108,8 @@ class SiteRunSummary:
     worst: tuple[WorstPage, ...] = ()
     mean_score: float | None = None
     files: tuple[Path, ...] = ()
+    site_findings: tuple[tuple[str, int], ...] = ()
+    """Cross-page findings of the run by code (``site.py``), sorted by code."""
     report: Path | None = None
     """``report.html`` of the run."""
     changes_markdown: str = ""
@@ -131,6 +145,41 @@ class Tally:
 
     def worst(self) -> tuple[WorstPage, ...]:
         return tuple(p for _, _, p in sorted(self._worst, key=lambda i: (-i[0], -i[1])))
+
+
+@dataclass(slots=True)
+class SiteCollector:
+    """What the cross-page checks need of a run, gathered batch by batch in this process.
+
+    One small ``UrlState`` per URL the crawl met (the inventory, keyed by the crawler's
+    normalised URL) and the ``SiteIndex`` of the audited pages' digests; never a
+    ``PageAudit``, so memory grows by a few hundred bytes per page.  It stays in the process
+    that drives the crawl (the flow's process under Prefect): only digests travel to it.
+    """
+
+    index: SiteIndex = field(default_factory=SiteIndex)
+    inventory: dict[str, UrlState] = field(default_factory=dict)
+    missing_digests: int = 0
+    """HTML pages with no digest (their audit failed): their links are unknown."""
+
+    def add_result(self, result: FetchResult) -> None:
+        self.inventory[result.url] = url_state(result)
+
+    def add_digest(self, digest: PageDigest | None) -> None:
+        if digest is None:
+            self.missing_digests += 1
+        else:
+            self.index.add(digest)
+
+    @property
+    def crawl_complete(self) -> bool:
+        """Whether orphans can be judged: no URL lost to a limit or failure, no page's links
+        lost to a failed audit."""
+        return self.missing_digests == 0 and crawl_was_complete(self.inventory)
+
+    def check(self, config: AuditConfig) -> tuple[Finding, ...]:
+        """The cross-page findings of the run (``SiteIndex.check``)."""
+        return self.index.check(self.inventory, config, crawl_complete=self.crawl_complete)
 
 
 # --------------------------------------------------------------------------- crawler port
@@ -201,15 +250,27 @@ def audit_pages(pages: Sequence[tuple[str, str]], config: AuditConfig) -> list[A
 
     This is what runs in each worker process (and in a Dask worker); it catches every
     exception of one page so one bad page never loses the others of its chunk.
+    Each page's ``PageDigest`` is made here too, right after its audit, so the parent gets
+    what the cross-page checks need without re-reading the ``PageAudit``; a digest that
+    raises keeps the audit (``error`` says why the digest is missing).
     """
     from .audit import audit_page
 
+    normalize = UrlNormalizer(config.crawl.strip_params)
     outcomes = []
     for url, html in pages:
         try:
-            outcomes.append(AuditOutcome(url, audit_page(html, url, config)))
+            audit = audit_page(html, url, config)
         except Exception as exc:  # any failure is reported, not raised
             outcomes.append(AuditOutcome(url, None, f"{type(exc).__name__}: {exc}"))
+            continue
+        try:
+            digest = digest_page(audit, config, normalize=normalize)
+        except Exception as exc:  # the page's own audit still counts
+            error = f"digest failed: {type(exc).__name__}: {exc}"
+            outcomes.append(AuditOutcome(url, audit, error))
+            continue
+        outcomes.append(AuditOutcome(url, audit, digest=digest))
     return outcomes
 
 
@@ -288,10 +349,17 @@ def record_batch(
     tally: Tally,
     results: Sequence[FetchResult],
     outcomes: Sequence[AuditOutcome],
+    site: SiteCollector | None = None,
 ) -> None:
-    """Feed each page's links back to the crawler and stream the batch's rows to the CSVs."""
+    """Feed each page's links back to the crawler and stream the batch's rows to the CSVs.
+
+    With ``site``, every URL's state and every audited page's digest are collected for the
+    cross-page checks.
+    """
     by_url = {o.url: o for o in outcomes}
     for result in results:
+        if site is not None:
+            site.add_result(result)
         tally.urls += 1
         if result.status is not None:
             tally.fetched += 1
@@ -305,8 +373,16 @@ def record_batch(
             tally.failed += 1
             tally.errors["audit_failed"] += 1
             writer.write_failed(result, outcome.error or "unknown error")
+            if site is not None:
+                site.add_digest(None)
             continue
         audit = outcome.audit
+        if site is not None:
+            if outcome.digest is None:
+                tally.errors["digest_failed"] += 1
+                log.warning("%s: no digest for the cross-page checks: %s", outcome.url,
+                            outcome.error)
+            site.add_digest(outcome.digest)
         extra = crawler.add_links(result, follow_links(audit))
         writer.write_fetch(result, audit)
         tally.audited += 1
@@ -323,12 +399,19 @@ def record_batch(
                 )
             )
         if extra:
-            record_skipped(writer, tally, extra)
+            record_skipped(writer, tally, extra, site)
 
 
-def record_skipped(writer: ReportWriter, tally: Tally, results: Iterable[FetchResult]) -> None:
+def record_skipped(
+    writer: ReportWriter,
+    tally: Tally,
+    results: Iterable[FetchResult],
+    site: SiteCollector | None = None,
+) -> None:
     """Inventory rows of URLs the crawler met but did not fetch (robots, off-site, ...)."""
     for result in results:
+        if site is not None:
+            site.add_result(result)
         tally.urls += 1
         if result.status is not None:
             tally.fetched += 1
@@ -359,13 +442,15 @@ def run_batches(
     window: int = 2,
     progress: Progress | None = None,
     on_batch: Callable[[int, Tally, float], None] | None = None,
+    site: SiteCollector | None = None,
 ) -> Tally:
     """The crawl loop: pop a batch, fetch it, submit its audit, record finished batches.
 
     Up to ``window`` batches are in flight, so the next batch is fetched while the previous
     one is audited.  When the frontier is empty, the oldest batch is waited for: its links
     may refill the frontier.  ``fetch`` and ``submit_audit`` are the seams the Prefect flow
-    wraps in tasks; the library path passes plain functions.
+    wraps in tasks; the library path passes plain functions.  ``site`` collects what the
+    cross-page checks need (``run_site_checks`` runs them once this returns).
     """
     tally = Tally()
     inflight: deque[tuple[list[FetchResult], Any, float]] = deque()
@@ -381,7 +466,7 @@ def run_batches(
         if not inflight:
             break
         results, future, started = inflight.popleft()
-        record_batch(crawler, writer, tally, results, future.result())
+        record_batch(crawler, writer, tally, results, future.result(), site)
         writer.flush()
         number += 1
         if on_batch is not None:
@@ -389,6 +474,24 @@ def run_batches(
         if progress is not None:
             progress(tally, _pending(crawler))
     return tally
+
+
+def run_site_checks(
+    site: SiteCollector, config: AuditConfig, writer: ReportWriter
+) -> tuple[tuple[str, int], ...]:
+    """Run the cross-page checks and write their findings to ``findings.csv``.
+
+    Call it after ``run_batches`` and before ``writer.commit()``: ``finish_reports`` reads
+    the cross-page findings back from the committed ``findings.csv``.  Returns the number
+    of findings per code (small enough for a Prefect task result).
+    """
+    findings = site.check(config)
+    writer.write_site_findings(findings)
+    log.info(
+        "cross-page checks: %d findings on %d pages (crawl complete: %s)",
+        len(findings), len(site.index), site.crawl_complete,
+    )
+    return tuple(sorted(Counter(f.code for f in findings).items()))
 
 
 def _pending(crawler: CrawlerPort) -> int:
@@ -403,6 +506,7 @@ def summarize(
     elapsed_s: float,
     crawl_stats: Counter[str] | None = None,
     files: Iterable[Path] = (),
+    site_findings: Iterable[tuple[str, int]] = (),
 ) -> SiteRunSummary:
     return SiteRunSummary(
         start=start,
@@ -418,6 +522,7 @@ def summarize(
         worst=tally.worst(),
         mean_score=round(tally.score_sum / tally.audited, 1) if tally.audited else None,
         files=tuple(files),
+        site_findings=tuple(site_findings),
     )
 
 
@@ -458,9 +563,10 @@ def audit_site(
         recorder = open_recorder(
             config, site, start, target, reports_root if default_dir else target.parent
         )
+        collected = SiteCollector()
         with RunOutputs(target, recorder) as writer:
             tally_pre = Tally()
-            record_skipped(writer, tally_pre, crawler.discover() or ())
+            record_skipped(writer, tally_pre, crawler.discover() or (), collected)
             tally = run_batches(
                 crawler,
                 writer,
@@ -468,8 +574,10 @@ def audit_site(
                 fetch=crawler.fetch_batch,
                 submit_audit=lambda results: PendingAudit(results, config, executor),
                 progress=progress,
+                site=collected,
             )
             _merge_tally(tally, tally_pre)
+            site_counts = run_site_checks(collected, config, writer)
         files = tuple(target / name for name in writer.rows)
     finally:
         if executor is not None:
@@ -483,7 +591,7 @@ def audit_site(
     if default_dir:
         link_latest(target)
     files = (*files, target / PAGES_JSONL, *reports.files)
-    summary = summarize(start, target, tally, elapsed, crawler.stats, files)
+    summary = summarize(start, target, tally, elapsed, crawler.stats, files, site_counts)
     return replace(summary, report=reports.report, changes_markdown=reports.markdown)
 
 

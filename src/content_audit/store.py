@@ -2,12 +2,15 @@
 
 Every site audit is recorded so the next one can say what changed: new and fixed findings,
 pages added and removed, score and grade moves, and an element that disappeared (a consult
-prompt removed by an edit).  The module owns the schema and its version; all SQL is
-parameterised; functions take a connection so tests can use ``:memory:``.
+prompt removed by an edit), and review drift (an article whose text changed while its
+medical review date stayed).  The module owns the schema and its version (``migrate``
+upgrades an older database in place); all SQL is parameterised; functions take a
+connection so tests can use ``:memory:``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -15,9 +18,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import StoreError
-from .model import ELEMENT_NAMES, PageAudit, Severity
+from .health import parse_date
+from .model import ELEMENT_NAMES, Page, PageAudit, Severity
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""1: runs, pages, findings.  2: pages.text_sha1 and pages.reviewed_on (review drift)."""
+DRIFT_CODE = "review_drift"
+"""The change type (``diff_runs``) and the finding code (``checks.py``) of review drift."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -47,8 +54,11 @@ CREATE TABLE IF NOT EXISTS pages (
     words INTEGER NOT NULL,
     errors INTEGER NOT NULL,
     warnings INTEGER NOT NULL,
+    text_sha1 TEXT,
+    reviewed_on TEXT,
     PRIMARY KEY (run_id, url)
 );
+CREATE INDEX IF NOT EXISTS pages_url ON pages (url, run_id);
 CREATE TABLE IF NOT EXISTS findings (
     run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
     url TEXT NOT NULL,
@@ -59,6 +69,31 @@ CREATE TABLE IF NOT EXISTS findings (
 );
 CREATE INDEX IF NOT EXISTS findings_run ON findings (run_id, url, code);
 """
+
+_MIGRATIONS: dict[int, tuple[tuple[str, str, str], ...]] = {
+    1: (("pages", "text_sha1", "TEXT"), ("pages", "reviewed_on", "TEXT")),
+}
+"""Version N -> the columns (table, column, type) version N + 1 adds to a version N database.
+
+Columns are only ever added (``ALTER TABLE ... ADD COLUMN``, NULL in the old rows), so an old
+database upgrades in place and its runs stay comparable; pages recorded before version 2 have
+no text hash and are never reported as drift.
+"""
+
+PAGE_COLUMNS: tuple[str, ...] = (
+    "run_id",
+    "url",
+    "title",
+    "kind",
+    "score",
+    *ELEMENT_NAMES,
+    "flesch_kincaid_grade",
+    "words",
+    "errors",
+    "warnings",
+    "text_sha1",
+    "reviewed_on",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +116,8 @@ class Change:
     """One difference between two runs, on one page.
 
     ``change`` is one of: page_added, page_removed, finding_new, finding_fixed,
-    score_changed, grade_changed, element_lost, element_gained, kind_changed.
+    score_changed, grade_changed, element_lost, element_gained, kind_changed, review_drift
+    (``before``/``after``: the medical review date in each run).
     """
 
     url: str
@@ -113,9 +149,16 @@ def connect(location: str | Path) -> sqlite3.Connection:
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    """Create the schema, or refuse a database written by a newer content-audit."""
+    """Create the schema, upgrade an older one in place, or refuse a newer one.
+
+    The upgrade runs in one ``BEGIN IMMEDIATE`` transaction that re-reads the version, so
+    two processes opening the same old database cannot both alter it, and a failure leaves
+    the old schema intact.
+    """
     with conn:
         conn.executescript(_SCHEMA)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
         row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if row is None:
             conn.execute(
@@ -126,6 +169,47 @@ def migrate(conn: sqlite3.Connection) -> None:
                 f"history database has schema {row[0]}, newer than this content-audit "
                 f"({SCHEMA_VERSION}); upgrade content-audit"
             )
+        elif int(row[0]) < SCHEMA_VERSION:
+            for version in range(int(row[0]), SCHEMA_VERSION):
+                for table, column, kind in _MIGRATIONS.get(version, ()):
+                    present = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+                    if column not in present:
+                        conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+            conn.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
+            )
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The schema version recorded in the database."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def text_sha1(text: str) -> str | None:
+    """The fingerprint of an article text: sha1 of its words joined by single spaces.
+
+    Whitespace is normalised so a re-wrapped paragraph or a changed indent in the theme is
+    not an edit; ``None`` for a page without article text (nothing to drift).
+    """
+    words = " ".join(text.split())
+    return hashlib.sha1(words.encode("utf-8")).hexdigest() if words else None
+
+
+def reviewed_on(page: Page) -> str | None:
+    """The page's medical review date (JSON-LD ``lastReviewed``, "Medically reviewed on"),
+    as an ISO date, or ``None``.
+
+    Only a review counts, not an update or publication date: WordPress moves
+    ``dateModified`` on every save, so a page whose text was edited would always look
+    freshly "reviewed" and its drift would never show.
+    """
+    parsed = parse_date(page.date_reviewed)
+    return parsed.isoformat() if parsed else None
 
 
 def start_run(conn: sqlite3.Connection, site: str, start_url: str, out_dir: str | None) -> int:
@@ -157,17 +241,23 @@ def record_pages(conn: sqlite3.Connection, run_id: int, audits: Iterable[PageAud
                 audit.readability.words,
                 audit.count(Severity.ERROR),
                 audit.count(Severity.WARNING),
+                text_sha1(audit.page.text),
+                reviewed_on(audit.page),
             )
         )
         finding_rows.extend(
             (run_id, url, f.code, f.severity.value, f.message, f.evidence) for f in audit.findings
         )
     with conn:
-        conn.executemany(
-            "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", page_rows
-        )
+        conn.executemany(_INSERT_PAGE, page_rows)
         conn.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?)", finding_rows)
     return len(page_rows)
+
+
+_INSERT_PAGE = (
+    f"INSERT OR REPLACE INTO pages ({', '.join(PAGE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in PAGE_COLUMNS)})"
+)
 
 
 def record_findings(
@@ -217,26 +307,149 @@ def previous_run(conn: sqlite3.Connection, run_id: int) -> RunInfo | None:
     return RunInfo(**dict(row)) if row else None
 
 
-def diff_runs(conn: sqlite3.Connection, before: int, after: int) -> list[Change]:
-    """Everything that changed from run ``before`` to run ``after``, page by page."""
+def diff_runs(
+    conn: sqlite3.Connection, before: int, after: int, *, drift: bool = True
+) -> list[Change]:
+    """Everything that changed from run ``before`` to run ``after``, page by page.
+
+    With ``drift``, a page whose text changed while its review date did not move (see
+    ``is_review_drift``) is a ``review_drift`` change; the ``review_drift`` finding the
+    recorder stores for it is then not listed again as ``finding_new``.
+    """
     old = _pages(conn, before)
     new = _pages(conn, after)
+    before_day = get_run(conn, before).started_at[:10]
     changes: list[Change] = []
     for url in sorted(new.keys() - old.keys()):
         changes.append(Change(url, "page_added", f"new page: {new[url]['title']}"))
     for url in sorted(old.keys() - new.keys()):
         changes.append(Change(url, "page_removed", f"page gone: {old[url]['title']}"))
+    drifted: set[str] = set()
     for url in sorted(old.keys() & new.keys()):
         changes.extend(_page_changes(url, old[url], new[url]))
+        if drift and is_review_drift(
+            old[url]["text_sha1"],
+            new[url]["text_sha1"],
+            old[url]["reviewed_on"],
+            new[url]["reviewed_on"],
+            before_day,
+        ):
+            drifted.add(url)
+            changes.append(
+                Change(
+                    url,
+                    "review_drift",
+                    f"text changed after its last medical review ({new[url]['reviewed_on']})",
+                    old[url]["reviewed_on"] or "",
+                    new[url]["reviewed_on"],
+                )
+            )
     old_findings = _findings(conn, before)
     new_findings = _findings(conn, after)
     for url, code in sorted(new_findings.keys() - old_findings.keys()):
+        if code == DRIFT_CODE and url in drifted:
+            continue
         if url in old or url not in new:
             changes.append(Change(url, "finding_new", new_findings[(url, code)], after=code))
     for url, code in sorted(old_findings.keys() - new_findings.keys()):
         if url in new:
             changes.append(Change(url, "finding_fixed", old_findings[(url, code)], before=code))
     return changes
+
+
+def is_review_drift(
+    old_sha1: str | None,
+    new_sha1: str | None,
+    old_review: str | None,
+    new_review: str | None,
+    before_day: str,
+) -> bool:
+    """Whether text that changed between two runs went out without a medical review.
+
+    The text changed (both runs have a fingerprint and they differ) on a page that states
+    a review date, and that date either did not move forward or is older than the day of
+    the earlier run (the last time the old text was seen), so the review cannot have seen
+    the new text.  ISO dates compare as strings.  A page without a review date is not
+    drift: it never claimed a review (``reviewer_missing``/``review_overdue`` cover it).
+    """
+    if not (old_sha1 and new_sha1 and new_review) or old_sha1 == new_sha1:
+        return False
+    moved = old_review is None or new_review > old_review
+    return not moved or new_review < before_day
+
+
+@dataclass(frozen=True, slots=True)
+class Drift:
+    """A page of a run whose current text was never reviewed (``review_drift``).
+
+    ``changed_in`` is the run where the current text first appeared, ``since`` the last
+    run that still had the earlier text (the baseline of the comparison).
+    """
+
+    url: str
+    reviewed_on: str
+    changed_in: int
+    since: int
+    since_started_at: str
+    previous_review: str | None
+
+
+def find_drift(conn: sqlite3.Connection, run_id: int) -> list[Drift]:
+    """The pages of ``run_id`` whose text changed after their last medical review.
+
+    Unlike ``diff_runs`` (two runs), this looks back through the site's history: for each
+    page, the last complete earlier run with a *different* text is the baseline, so drift
+    found in one run stays a finding in the next runs until the review date moves past the
+    edit, and is not reported "fixed" just because the text stayed the same since.
+    """
+    run = get_run(conn, run_id)
+    rows = conn.execute(
+        """
+        WITH cur AS (
+            SELECT url, text_sha1, reviewed_on FROM pages
+            WHERE run_id = :run AND text_sha1 IS NOT NULL AND reviewed_on IS NOT NULL
+        ),
+        base AS (
+            SELECT cur.url AS url, max(p.run_id) AS since
+            FROM cur
+            JOIN pages AS p ON p.url = cur.url
+            JOIN runs AS r ON r.id = p.run_id
+            WHERE r.site = :site AND r.status = 'complete' AND p.run_id < :run
+                AND p.text_sha1 IS NOT NULL AND p.text_sha1 != cur.text_sha1
+            GROUP BY cur.url
+        )
+        SELECT cur.url, cur.text_sha1, cur.reviewed_on, base.since,
+            old.text_sha1 AS old_sha1, old.reviewed_on AS old_review,
+            r.started_at AS since_started_at,
+            (SELECT min(p2.run_id) FROM pages AS p2 JOIN runs AS r2 ON r2.id = p2.run_id
+             WHERE p2.url = cur.url AND p2.run_id > base.since AND r2.site = :site
+                AND (r2.status = 'complete' OR r2.id = :run)) AS changed_in
+        FROM cur
+        JOIN base ON base.url = cur.url
+        JOIN pages AS old ON old.run_id = base.since AND old.url = cur.url
+        JOIN runs AS r ON r.id = base.since
+        ORDER BY cur.url
+        """,
+        {"run": run_id, "site": run.site},
+    ).fetchall()
+    return [
+        Drift(
+            url=row["url"],
+            reviewed_on=row["reviewed_on"],
+            changed_in=int(row["changed_in"] or run_id),
+            since=int(row["since"]),
+            since_started_at=row["since_started_at"],
+            previous_review=row["old_review"],
+        )
+        for row in rows
+        if is_review_drift(
+            row["old_sha1"],
+            row["text_sha1"],
+            row["old_review"],
+            row["reviewed_on"],
+            row["since_started_at"][:10],
+        )
+    ]
 
 
 def _page_changes(url: str, old: sqlite3.Row, new: sqlite3.Row) -> Iterator[Change]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -78,7 +79,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
   ``max_pages``, ``timeout``, ...) or ``audit_failed``; ``kind`` is the audited page kind;
   ``audited`` says whether a row exists in pages.csv.
 - ``pages.csv``: one row per audited HTML page; element columns are ``true``/``false``.
-- ``findings.csv``: one row per finding, by stable ``code`` (see the README table).
+  ``errors`` and ``warnings`` count *every* finding of that severity on the page's URL:
+  its own checks and the cross-page ones (``teaser_*``, ``title_duplicate``, ...) alike,
+  so they equal the page's rows in findings.csv and the badges of report.html.  The site
+  checks run after the crawl, when the page's row is already streamed; the counts are
+  added to those rows on ``commit``.
+- ``findings.csv``: one row per finding, by stable ``code`` (see the README table); the
+  cross-page findings come after every page's own.
 - ``teasers.csv``: one row per teaser (related-post excerpt) on a page, ``position`` from 1.
 """
 
@@ -173,6 +180,7 @@ class ReportWriter:
         self._files: dict[str, io.TextIOWrapper] = {}
         self._writers: dict[str, Any] = {}
         self._closed = False
+        self._site_counts: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
         try:
             for name, columns in COLUMNS.items():
                 temp = self.out_dir / f".{name}.{os.getpid()}.tmp"
@@ -222,6 +230,18 @@ class ReportWriter:
         )
         self.write(FINDINGS_CSV, finding_rows([finding], url))
 
+    def write_site_findings(self, findings: Iterable[Finding]) -> None:
+        """Cross-page findings (``site.py``): findings.csv rows, counted into pages.csv.
+
+        Each finding is on its own URL; its severity is added to that page's
+        ``errors``/``warnings`` when the files are committed (see ``COLUMNS``).
+        """
+        for f in findings:
+            url = f.url or ""
+            self.write(FINDINGS_CSV, finding_rows([f], url))
+            if f.severity in (Severity.ERROR, Severity.WARNING):
+                self._site_counts[guard_cell(url)][f.severity != Severity.ERROR] += 1
+
     def flush(self) -> None:
         for handle in self._files.values():
             handle.flush()
@@ -235,12 +255,44 @@ class ReportWriter:
             os.fsync(handle.fileno())
             handle.close()
         self._closed = True
+        if self._site_counts:
+            try:
+                self._add_site_counts()
+            except BaseException:
+                self.abort()
+                raise
         final = {}
         for name, temp in self._temps.items():
             target = self.out_dir / name
             os.replace(temp, target)
             final[name] = target
         return final
+
+    def _add_site_counts(self) -> None:
+        """Rewrite the (closed) pages.csv temporary file with cross-page findings counted.
+
+        One sequential pass, row by row: the file is as large as the site, memory is not.
+        """
+        source = self._temps[PAGES_CSV]
+        temp = source.with_name(source.name + ".counted")
+        errors, warnings = PAGES_COLUMNS.index("errors"), PAGES_COLUMNS.index("warnings")
+        try:
+            with (
+                open(source, encoding="utf-8", newline="") as reader,
+                open(temp, "w", encoding="utf-8", newline="") as out,
+            ):
+                writer = csv.writer(out)
+                for n, row in enumerate(csv.reader(reader)):
+                    counts = self._site_counts.get(row[0]) if n else None
+                    if counts is not None:
+                        row[errors] = str(int(row[errors]) + counts[0])
+                        row[warnings] = str(int(row[warnings]) + counts[1])
+                    writer.writerow(row)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temp, source)
+        finally:
+            temp.unlink(missing_ok=True)
 
     def abort(self) -> None:
         """Close and delete the temporary files; the folder keeps no partial report."""

@@ -5,6 +5,12 @@
 flat), its cross-page findings at the end, then compares it with the previous complete run
 of the same site and writes ``changes.csv`` (atomic, formula-guarded like the other CSVs).
 ``changes_markdown`` summarises the comparison for the Prefect artifact.
+
+Review drift (``[health] drift``) lives here because only the history can see it: a page
+whose article text changed since an earlier run while its medical review date stayed.  It
+is a ``review_drift`` change in ``changes.csv`` and a ``review_drift`` finding of the run
+(``drift_findings``): ``RunOutputs`` writes the findings to ``findings.csv`` before the
+CSV files are committed, ``finish`` stores them in the history.
 """
 
 from __future__ import annotations
@@ -20,10 +26,11 @@ from typing import TextIO
 from urllib.parse import urlsplit
 
 from .. import store
+from ..checks import finding
 from ..config import AuditConfig
 from ..errors import StoreError
 from ..model import Finding, PageAudit
-from ..store import Change, RunInfo
+from ..store import DRIFT_CODE, Change, Drift, RunInfo
 from .csv import guard_cell
 from .files import atomic_write
 
@@ -33,7 +40,8 @@ CHANGES_COLUMNS: tuple[str, ...] = ("url", "change", "detail", "before", "after"
 
 ``change`` is one of ``page_added``, ``page_removed``, ``finding_new`` (``after`` is the
 code), ``finding_fixed`` (``before`` is the code), ``score_changed``, ``grade_changed``,
-``element_lost``, ``element_gained``, ``kind_changed`` (``before``/``after`` the values).
+``element_lost``, ``element_gained``, ``kind_changed`` (``before``/``after`` the values),
+``review_drift`` (the text changed, ``before``/``after`` the medical review dates).
 """
 HISTORY_FILE = "history.sqlite"
 DEFAULT_REPORTS_ROOT = Path("reports")
@@ -48,6 +56,8 @@ class RunComparison:
     previous: RunInfo | None
     changes: tuple[Change, ...]
     changes_csv: Path | None = None
+    drift: tuple[Finding, ...] = ()
+    """The run's ``review_drift`` findings: new in this run or carried from an earlier one."""
 
     def counts(self) -> list[tuple[str, int]]:
         """(change type, how many), in a stable order."""
@@ -80,13 +90,26 @@ class RunRecorder:
     Pages on the start URL's origin are recorded by path (``/blog/x/``), other URLs in
     full: a site served on another port or scheme (the demo picks a free port each run, a
     clinic moves to https) still compares page by page.  Changes come back as full URLs.
+
+    With ``drift`` (``[health] drift``), pages whose text changed after their last medical
+    review are ``review_drift`` changes and findings (``drift_findings``).
     """
 
-    def __init__(self, conn: sqlite3.Connection, run_id: int, site: str, origin: str = "") -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        run_id: int,
+        site: str,
+        origin: str = "",
+        *,
+        drift: bool = True,
+    ) -> None:
         self.conn = conn
         self.run_id = run_id
         self.site = site
         self.origin = origin
+        self.drift = drift
+        self._drift: tuple[Finding, ...] | None = None
 
     def key(self, url: str) -> str:
         """The history's name of a page: its path when it is on the start URL's origin."""
@@ -100,7 +123,13 @@ class RunRecorder:
 
     @classmethod
     def open(
-        cls, location: str | Path, site: str, start_url: str, out_dir: str | Path | None
+        cls,
+        location: str | Path,
+        site: str,
+        start_url: str,
+        out_dir: str | Path | None,
+        *,
+        drift: bool = True,
     ) -> RunRecorder:
         conn = store.connect(location)
         try:
@@ -110,7 +139,7 @@ class RunRecorder:
             raise StoreError(f"{location}: cannot record the run ({exc})") from None
         parts = urlsplit(start_url)
         origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
-        return cls(conn, run_id, site, origin)
+        return cls(conn, run_id, site, origin, drift=drift)
 
     def record(self, audits: Iterable[PageAudit]) -> int:
         """Store one batch of page audits (and their findings) in one transaction."""
@@ -135,16 +164,40 @@ class RunRecorder:
             self.conn, self.run_id, ((self.key(url), *rest) for url, *rest in rows)
         )
 
+    def drift_findings(self) -> tuple[Finding, ...]:
+        """The ``review_drift`` findings of this run, from the pages recorded so far.
+
+        Call it once every page is recorded (``RunOutputs.commit`` does, to put them in
+        ``findings.csv``); the result is kept, so ``finish`` stores the same findings.
+        """
+        if not self.drift:
+            return ()
+        if self._drift is None:
+            self._drift = tuple(
+                drift_finding(d, self.url(d.url)) for d in store.find_drift(self.conn, self.run_id)
+            )
+        return self._drift
+
     def finish(self, out_dir: str | Path | None, *, urls: int) -> RunComparison:
-        """Complete the run, compare it with the previous one, write ``changes.csv``."""
+        """Complete the run, compare it with the previous one, write ``changes.csv``.
+
+        The run's ``review_drift`` findings are stored in the history first, so the next
+        run sees them (and ``finding_fixed`` once the page is reviewed again).
+        """
+        drift = self.drift_findings()
+        self.record_findings(drift)
         store.finish_run(self.conn, self.run_id, urls=urls)
         previous = store.previous_run(self.conn, self.run_id)
-        diff = store.diff_runs(self.conn, previous.id, self.run_id) if previous else []
+        diff = (
+            store.diff_runs(self.conn, previous.id, self.run_id, drift=self.drift)
+            if previous
+            else []
+        )
         changes = tuple(replace(c, url=self.url(c.url)) for c in diff)
         path = None
         if out_dir is not None:
             path = write_changes_csv(Path(out_dir) / CHANGES_CSV, changes)
-        return RunComparison(self.run_id, self.site, previous, changes, path)
+        return RunComparison(self.run_id, self.site, previous, changes, path, drift)
 
     def fail(self, urls: int = 0) -> None:
         """Mark the run failed so no later run compares itself with it."""
@@ -152,6 +205,20 @@ class RunRecorder:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def drift_finding(drift: Drift, url: str) -> Finding:
+    """The ``review_drift`` finding of one page, named by its full URL."""
+    review = drift.reviewed_on
+    earlier = drift.previous_review or "none"
+    return finding(
+        DRIFT_CODE,
+        f"{url}: the article text changed in run #{drift.changed_in} but its last medical "
+        f"review is dated {review}",
+        f"text differs from run #{drift.since} ({drift.since_started_at[:10]}); review date "
+        f"then {earlier}, now {review}",
+        url,
+    )
 
 
 def write_changes(handle: TextIO, changes: Iterable[Change]) -> None:
@@ -251,7 +318,7 @@ def changes_markdown(comparison: RunComparison | None, limit: int = 10) -> str:
     ]
     if not comparison.changes:
         lines.append("Nothing changed.")
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines + _drift_lines(comparison, limit)) + "\n"
     lines += ["| change | count |", "|---|---|"]
     lines += [f"| {name} | {n} |" for name, n in comparison.counts()]
     worse = comparison.worse()
@@ -262,7 +329,24 @@ def changes_markdown(comparison: RunComparison | None, limit: int = 10) -> str:
             lines.append(f"- {_code(url)}: {_md(notes.get(url, ''))}")
         if len(worse) > limit:
             lines.append(f"- … and {len(worse) - limit} more (see changes.csv)")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _drift_lines(comparison, limit)) + "\n"
+
+
+def _drift_lines(comparison: RunComparison, limit: int) -> list[str]:
+    """The run's ``review_drift`` findings: pages whose text changed after their review."""
+    drift = comparison.drift
+    if not drift:
+        return []
+    lines = [
+        "",
+        f"**{len(drift)} pages changed after their last medical review** (`{DRIFT_CODE}`):",
+        "",
+    ]
+    for f in drift[:limit]:
+        lines.append(f"- {_code(f.url or '')}: {_md(f.message.removeprefix(f'{f.url}: '))}")
+    if len(drift) > limit:
+        lines.append(f"- … and {len(drift) - limit} more (see findings.csv)")
+    return lines
 
 
 def _notes(changes: Sequence[Change]) -> dict[str, str]:

@@ -80,6 +80,7 @@ CHANGE_LABELS: dict[str, str] = {
     "element_lost": "Element lost",
     "element_gained": "Element gained",
     "kind_changed": "Kind changed",
+    "review_drift": "Text changed after its medical review",
 }
 
 

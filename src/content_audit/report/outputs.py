@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..checks import FINDINGS
 from ..config import AuditConfig
 from ..model import PageAudit
 from .csv import FINDINGS_CSV, ReportWriter
@@ -64,6 +65,10 @@ class RunOutputs(ReportWriter):
 
     def commit(self) -> dict[str, Path]:
         self.flush()
+        if self.recorder is not None:
+            # Every page is in the history now: review drift can be judged, and its
+            # findings join findings.csv (and the pages' counts) before the files move.
+            self.write_site_findings(self.recorder.drift_findings())
         files = super().commit()
         if self.details is not None:
             files[PAGES_JSONL] = self.details.commit()
@@ -96,7 +101,10 @@ def open_recorder(
     """
     if not config.report.record_history:
         return None
-    return RunRecorder.open(history_location(config, reports_root), site, start, out_dir)
+    drift = config.health.drift and "review_drift" not in config.disabled_checks
+    return RunRecorder.open(
+        history_location(config, reports_root), site, start, out_dir, drift=drift
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +135,8 @@ def finish_reports(
     """Complete the run in the history, write ``changes.csv`` and ``report.html``.
 
     Cross-page findings are read back from the committed ``findings.csv`` (whatever wrote
-    them) so the history records every finding of the run.
+    them) so the history records every finding of the run; history-scope findings
+    (``review_drift``) are left out there because the recorder stores its own.
     """
     out = Path(out_dir)
     comparison = None
@@ -138,6 +147,7 @@ def finish_reports(
                 (url, f["code"], f["severity"], f["message"], f["evidence"])
                 for url, items in site_findings.items()
                 for f in items
+                if _scope(f["code"]) != "history"
             )
             comparison = recorder.finish(out, urls=urls)
         finally:
@@ -157,3 +167,8 @@ def finish_reports(
     )
     report = render_site_report(out, meta, comparison.changes if comparison else ())
     return ReportResult(report, comparison, changes_markdown(comparison))
+
+
+def _scope(code: str) -> str:
+    spec = FINDINGS.get(code)
+    return spec.scope if spec is not None else ""
