@@ -336,6 +336,17 @@ def test_the_worker_returns_each_pages_digest_with_its_audit(fixtures_dir: Path)
     assert digest.words > 300 and digest.sketch and digest.post
 
 
+def test_the_worker_judges_review_age_against_today(fixtures_dir: Path) -> None:
+    """The core never reads the clock; the pipeline hands it today's date."""
+    from content_audit.pipeline import audit_pages
+
+    html = (fixtures_dir / "health" / "trusted_article.html").read_text(encoding="utf-8")
+    [outcome] = audit_pages([("https://clinic.example/blog/x/", html)], load_config())
+    assert outcome.audit is not None
+    codes = {f.code for f in outcome.audit.findings}
+    assert "review_overdue" in codes  # lastReviewed 2021-03-02 is over 24 months old
+
+
 def test_default_report_dir_and_latest_link(tmp_path: Path) -> None:
     when = datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)
     first = report_dir("https://Clinic.example:8443/blog/", tmp_path, now=when)

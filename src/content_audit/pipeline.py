@@ -37,7 +37,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -257,10 +257,11 @@ def audit_pages(pages: Sequence[tuple[str, str]], config: AuditConfig) -> list[A
     from .audit import audit_page
 
     normalize = UrlNormalizer(config.crawl.strip_params)
+    today = date.today()  # the core never reads the clock; review age is judged against this
     outcomes = []
     for url, html in pages:
         try:
-            audit = audit_page(html, url, config)
+            audit = audit_page(html, url, config, today=today)
         except Exception as exc:  # any failure is reported, not raised
             outcomes.append(AuditOutcome(url, None, f"{type(exc).__name__}: {exc}"))
             continue
