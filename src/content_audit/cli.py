@@ -246,6 +246,8 @@ def demo(reports_root: Path, workers: int | None, no_prefect: bool) -> None:
         err=True,
     )
     click.echo(f"Reports: {summary.out_dir} (also {summary.out_dir.parent / 'latest'})")
+    if summary.report is not None:
+        click.echo(f"Open in a browser: {summary.report}")
 
 
 @cli.command()
