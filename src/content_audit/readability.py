@@ -63,6 +63,8 @@ MEDICAL_LANG = "en"
 # Sections shorter than this get no grade: a formula on two sentences is noise.
 SECTION_MIN_WORDS = 40
 ROUND_DIGITS = 2
+# textstat's default reading speed (``reading_time``'s ``ms_per_char``).
+READING_MS_PER_CHAR = 14.69
 
 # textstat caches that hold loaded resources, not texts: clearing them would reload them.
 _RESOURCE_CACHES = frozenset(
@@ -89,7 +91,7 @@ class _Engine:
     copied, and building a dataclass costs a millisecond of every ``check``'s import.
     """
 
-    __slots__ = ("medical", "medical_textstat", "table", "text_caches", "textstat")
+    __slots__ = ("medical", "medical_textstat", "primitives", "table", "text_caches", "textstat")
 
     def __init__(
         self,
@@ -104,6 +106,7 @@ class _Engine:
         self.text_caches = text_caches
         self.medical = medical
         self.medical_textstat = medical_textstat
+        self.primitives: _Primitives | None = None
 
     def clear_text_caches(self) -> None:
         for clear in self.text_caches:
@@ -298,13 +301,169 @@ def _install() -> None:
             clear = getattr(value, "cache_clear", None)
             if callable(clear) and attr not in _RESOURCE_CACHES:
                 caches[id(value)] = clear
-    _engine = _Engine(
+    engine = _Engine(
         table=table,
         textstat=stats,
         text_caches=tuple(caches.values()),
         medical=medical,
         medical_textstat=medical_stats,
     )
+    engine.primitives = _Primitives(counter_module)
+    _engine = engine
+
+
+class _Primitives:
+    """textstat 0.7.8's own counting functions and resources, looked up once.
+
+    ``_scores`` counts a text once with these and applies textstat's formulas, instead of
+    letting each metric recount (SMOG alone counted the syllables of every word again).
+    """
+
+    __slots__ = (
+        "count_chars",
+        "count_letters",
+        "count_sentences",
+        "count_words",
+        "get_cmudict",
+        "get_lang_cfg",
+        "get_lang_root",
+        "get_pyphen",
+        "list_words",
+        "remove_punctuation",
+    )
+
+    def __init__(self, counter_module: Any) -> None:
+        from textstat.backend import counts, selections, transformations
+        from textstat.backend.utils import get_lang_cfg, get_lang_root
+
+        self.count_chars = counts.count_chars
+        self.count_letters = counts.count_letters
+        self.count_sentences = counts.count_sentences
+        self.count_words = counts.count_words
+        self.list_words = selections.list_words
+        self.remove_punctuation = transformations.remove_punctuation
+        self.get_lang_cfg = get_lang_cfg
+        self.get_lang_root = get_lang_root
+        # Looked up through the module at each call: _install patched get_cmudict there.
+        self.get_cmudict = lambda lang: counter_module.get_cmudict(lang)
+        self.get_pyphen = counter_module.get_pyphen
+
+
+# Syllables per lower-case token, per language: a token's count is a pure function of the
+# token (the table and pyphen never change in a process), so it is kept across texts and
+# pages; cleared when it grows past ``_MEMO_LIMIT`` so memory stays flat over a crawl.
+_MEMO_LIMIT = 50_000
+_syllable_memo: dict[str, dict[str, int]] = {}
+
+
+def _syllable_total(prims: _Primitives, tokens: list[str], lang: str) -> int:
+    """Sum of syllables of lower-case tokens exactly as textstat's ``count_syllables``
+    adds them: dictionary stress digits, else pyphen."""
+    memo = _syllable_memo.get(lang)
+    if memo is None or len(memo) > _MEMO_LIMIT:
+        memo = _syllable_memo[lang] = {}
+    total = 0
+    cmu_dict = pyphen = None
+    for word in tokens:
+        n = memo.get(word)
+        if n is None:
+            if cmu_dict is None:
+                cmu_dict = prims.get_cmudict(lang)
+                pyphen = prims.get_pyphen(lang)
+            try:
+                cmu_phones = cmu_dict[word][0]
+                n = sum(1 for p in cmu_phones if p[-1].isdigit())
+            except (TypeError, IndexError, KeyError):
+                n = len(pyphen.positions(word)) + 1
+            memo[word] = n
+        total += n
+    return total
+
+
+def _scores(prims: _Primitives, text: str, lang: str, full: bool) -> dict[str, float]:
+    """textstat's counts and formulas for ``text``, each count made once.
+
+    Equal to textstat 0.7.8's own functions (``tests/test_readability.py`` compares them
+    with unmodified textstat): the same primitives count words, sentences, letters and
+    characters; syllables are summed per token as ``count_syllables`` does; the formulas
+    are textstat's, term by term in its order, so the floats are bit-identical.  With
+    ``full`` false only the Flesch-Kincaid grade and the counts are computed.
+    """
+    words = prims.count_words(text)
+    sentences = prims.count_sentences(text)
+    syllables = _syllable_total(prims, prims.list_words(text, lowercase=True), lang) if text else 0
+    try:
+        sentence_length = words / sentences
+    except ZeroDivisionError:
+        sentence_length = 0.0
+    try:
+        per_word = syllables / words
+    except ZeroDivisionError:
+        per_word = 0.0
+    if sentence_length == 0 or per_word == 0:
+        fk = fre = 0.0
+    else:
+        fk = (0.39 * sentence_length) + (11.8 * per_word) - 15.59
+        root = prims.get_lang_root(lang)
+        fre = (
+            prims.get_lang_cfg(root, "fre_base")
+            - prims.get_lang_cfg(root, "fre_sentence_length") * sentence_length
+            - prims.get_lang_cfg(root, "fre_syll_per_word") * per_word
+        )
+    out: dict[str, float] = {
+        "words": words,
+        "sentences": sentences,
+        "syllables": syllables,
+        "flesch_kincaid_grade": fk,
+    }
+    if not full:
+        return out
+    out["flesch_reading_ease"] = fre
+    # SMOG: words (punctuation removed, case kept) whose own syllable count is >= 3.
+    poly_memo: dict[str, bool] = {}
+    poly = 0
+    for word in prims.list_words(text):
+        is_poly = poly_memo.get(word)
+        if is_poly is None:
+            # list_words(word, lowercase=True) as count_syllables(word) splits it: the
+            # token holds only word characters and apostrophes, so punctuation removal
+            # can only drop a non-contraction apostrophe.
+            if "'" in word:
+                tokens = prims.remove_punctuation(word, rm_apostrophe=False).lower().split()
+            else:
+                tokens = word.lower().split()
+            is_poly = _syllable_total(prims, tokens, lang) >= 3
+            poly_memo[word] = is_poly
+        poly += is_poly
+    try:
+        out["smog_index"] = (1.043 * (30 * (poly / sentences)) ** 0.5) + 3.1291
+    except ZeroDivisionError:
+        out["smog_index"] = 0.0
+    try:
+        letters_per_word = prims.count_letters(text) / words
+    except ZeroDivisionError:
+        letters_per_word = 0.0
+    try:
+        sentences_per_word = sentences / words
+    except ZeroDivisionError:
+        sentences_per_word = 0.0
+    letters = letters_per_word * 100
+    per_100 = sentences_per_word * 100
+    if letters == 0 or per_100 == 0:
+        out["coleman_liau_index"] = 0.0
+    else:
+        out["coleman_liau_index"] = 0.058 * letters - 0.296 * per_100 - 15.8
+    chars = prims.count_chars(text, ignore_spaces=True)
+    try:
+        chars_per_word = chars / prims.count_words(text, rm_punctuation=False)
+    except ZeroDivisionError:
+        chars_per_word = 0.0
+    if chars_per_word == 0 or sentence_length == 0:
+        out["automated_readability_index"] = 0.0
+    else:
+        out["automated_readability_index"] = 4.71 * chars_per_word + 0.5 * sentence_length - 21.43
+    out["reading_time_s"] = READING_MS_PER_CHAR * chars / 1000
+    return out
 
 
 def _round(value: float) -> float:
@@ -324,21 +483,23 @@ def measure_readability(text: str, *, medical: bool = False) -> Readability:
     if not prepared:
         return Readability()
     engine = _get_engine()
-    stats = engine.medical_textstat if medical else engine.textstat
+    assert engine.primitives is not None
     try:
-        words = int(stats.lexicon_count(prepared))
+        words = int(engine.primitives.count_words(prepared))
         if words == 0:
             return Readability()
+        lang = MEDICAL_LANG if medical else LANG
+        got = _scores(engine.primitives, prepared, lang, full=True)
         return Readability(
-            flesch_kincaid_grade=_round(stats.flesch_kincaid_grade(prepared)),
-            flesch_reading_ease=_round(stats.flesch_reading_ease(prepared)),
-            smog_index=_round(stats.smog_index(prepared)),
-            coleman_liau_index=_round(stats.coleman_liau_index(prepared)),
-            automated_readability_index=_round(stats.automated_readability_index(prepared)),
+            flesch_kincaid_grade=_round(got["flesch_kincaid_grade"]),
+            flesch_reading_ease=_round(got["flesch_reading_ease"]),
+            smog_index=_round(got["smog_index"]),
+            coleman_liau_index=_round(got["coleman_liau_index"]),
+            automated_readability_index=_round(got["automated_readability_index"]),
             words=words,
-            sentences=int(stats.sentence_count(prepared)),
-            syllables=int(stats.syllable_count(prepared)),
-            reading_time_s=_round(stats.reading_time(prepared)),
+            sentences=int(got["sentences"]),
+            syllables=int(got["syllables"]),
+            reading_time_s=_round(got["reading_time_s"]),
         )
     except Exception:  # textstat on input nobody tested it with: zeros, not a crash
         return Readability()
@@ -394,11 +555,14 @@ def _grade(text: str, medical: bool) -> float | None:
     if not prepared:
         return None
     engine = _get_engine()
-    stats = engine.medical_textstat if medical else engine.textstat
+    assert engine.primitives is not None
     try:
-        if not stats.lexicon_count(prepared):
+        if not engine.primitives.count_words(prepared):
             return None
-        return _round(stats.flesch_kincaid_grade(prepared))
+        lang = MEDICAL_LANG if medical else LANG
+        return _round(
+            _scores(engine.primitives, prepared, lang, full=False)["flesch_kincaid_grade"]
+        )
     except Exception:  # as in measure_readability: odd text gives no grade, not a crash
         return None
     finally:
