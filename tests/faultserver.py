@@ -5,17 +5,22 @@ of routes: plain pages, and the ways real servers go wrong (500 then 200, 429 wi
 Retry-After, slow headers, a body that stalls or trickles, a reset connection, redirect
 loops and chains, a 20 MB body, a gzip bomb, a PDF, binary bytes sent as text/html,
 Latin-1 and UTF-16 pages, a robots.txt that fails, sitemaps broken in several ways, an
-infinite calendar).  It logs every request's path with the monotonic time it arrived, so a
-test can check what was fetched and how fast.
+infinite calendar; for the pipeline's fault matrix also a 50 MB body, wrong and bogus charset
+declarations, UTF-16 without a BOM, a broken gzip body, session ids in links, an endless
+path space under ``/archive/`` and a sitemap index nested without end).  It logs every
+request's path with the monotonic time it arrived, so a test can check what was fetched and
+how fast.
 
     with FaultServer() as server:
         server.page("/a", links=["/b", "mailto:x@y"])
         ... crawl(server.url("/")) ...
         assert server.hits("/b") == 1
 
-Routes are matched on the path (query strings go to the handler); ``static``, ``page``,
-``redirect`` and ``route`` add or replace them.  Sleeps inside handlers end early when the
-server stops, so a test never waits on a stalled handler.
+Routes are matched on the path (query strings go to the handler), then on the longest
+``prefix`` route; ``static``, ``page``, ``redirect``, ``route`` and ``prefix`` add or replace
+them.  ``drop_sitemaps`` removes the sitemap routes, so a test's inventory is only its links.
+Sleeps inside handlers end early when the server stops, so a test never waits on a stalled
+handler.
 """
 
 from __future__ import annotations
@@ -34,6 +39,9 @@ Handler = Callable[["_RequestHandler", str], None]
 
 BIG_BYTES = 20 * 1024 * 1024
 BOMB_BYTES = 64 * 1024 * 1024
+HUGE_BYTES = 50 * 1024 * 1024
+SITEMAP_ROUTES = ("/sitemap.xml", "/sitemaps/index-2.xml", "/sitemaps/pages.xml.gz",
+                  "/sitemaps/more.xml", "/sitemaps/bad.xml", "/sitemaps/nest.xml")
 
 
 def html_page(title: str, links: Iterable[str] = (), body: str = "") -> str:
@@ -64,7 +72,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         owner = self.server.owner
         owner._record(self.path)
         parts = urlsplit(self.path)
-        route = owner.routes.get(parts.path)
+        route = owner.routes.get(parts.path) or owner.match_prefix(parts.path)
         if route is None:
             self.reply(404, html_page("Not found"))
             return
@@ -105,6 +113,7 @@ class FaultServer:
 
     def __init__(self, *, robots: str | None = "normal", crawl_delay: float | None = None) -> None:
         self.routes: dict[str, Handler] = {}
+        self.prefixes: dict[str, Callable[[_RequestHandler, str, str], None]] = {}
         self.log: list[tuple[float, str]] = []
         self.counts: Counter[str] = Counter()
         self.stopping = threading.Event()
@@ -162,6 +171,22 @@ class FaultServer:
     def route(self, path: str, handler: Handler) -> None:
         self.routes[path] = handler
 
+    def prefix(self, prefix: str, handler: Callable[[_RequestHandler, str, str], None]) -> None:
+        """Answer every path under ``prefix`` not routed exactly: ``handler(h, path, query)``."""
+        self.prefixes[prefix] = handler
+
+    def match_prefix(self, path: str) -> Handler | None:
+        best = max((p for p in self.prefixes if path.startswith(p)), key=len, default=None)
+        if best is None:
+            return None
+        handler = self.prefixes[best]
+        return lambda h, q: handler(h, path, q)
+
+    def drop_sitemaps(self) -> None:
+        """Remove the sitemap routes (they 404): the crawl then sees only the links."""
+        for path in SITEMAP_ROUTES:
+            self.routes.pop(path, None)
+
     def static(
         self,
         path: str,
@@ -180,8 +205,9 @@ class FaultServer:
         self.routes[path] = lambda h, q: h.reply(status, b"", "", {"Location": target})
 
     def set_robots(self, mode: str | None, *, crawl_delay: float | None = None) -> None:
-        """``normal`` (disallow /private/, Sitemap: line), ``500``, ``404``, ``garbage``,
-        ``huge`` (a Disallow past 500 KiB), or ``None`` (no route: 404)."""
+        """``normal`` (disallow /private/, Sitemap: line), ``plain`` (the same without the
+        Sitemap: line), ``500``, ``404``, ``garbage``, ``huge`` (a Disallow past 500 KiB), or
+        ``None`` (no route: 404)."""
         if mode is None:
             self.routes.pop("/robots.txt", None)
             return
@@ -192,6 +218,9 @@ class FaultServer:
         )
         if mode == "normal":
             self.static("/robots.txt", normal, ctype="text/plain")
+        elif mode == "plain":
+            self.static("/robots.txt", normal.partition("\nSitemap:")[0] + "\n",
+                        ctype="text/plain")
         elif mode == "500":
             self.static("/robots.txt", "oops", status=500, ctype="text/plain")
         elif mode == "404":
@@ -260,23 +289,27 @@ class FaultServer:
                     break
             h.close_connection = True
 
-        def big(h: _RequestHandler, query: str) -> None:
-            chunked = "nolength" in query
-            h.send_response(200)
-            h.send_header("Content-Type", "text/html; charset=utf-8")
-            if chunked:
-                h.send_header("Connection", "close")
-                h.close_connection = True
-            else:
-                h.send_header("Content-Length", str(BIG_BYTES))
-            h.end_headers()
-            block = b"<p>" + b"a" * 65_529 + b"</p>"
-            try:
-                h.wfile.write(b"<html><body>")
-                for _ in range(BIG_BYTES // len(block)):
-                    h.wfile.write(block)
-            except OSError:
-                h.close_connection = True
+        def sized(size: int) -> Handler:
+            def big(h: _RequestHandler, query: str) -> None:
+                chunked = "nolength" in query
+                h.send_response(200)
+                h.send_header("Content-Type", "text/html; charset=utf-8")
+                if chunked:
+                    h.send_header("Connection", "close")
+                    h.close_connection = True
+                else:
+                    h.send_header("Content-Length", str(size))
+                h.end_headers()
+                block = b"<p>" + b"a" * 65_529 + b"</p>"
+                try:
+                    h.wfile.write(b"<html><body>")
+                    for _ in range(size // len(block)):
+                        if self.stopping.is_set():
+                            break
+                        h.wfile.write(block)
+                except OSError:
+                    h.close_connection = True
+            return big
 
         bomb_cache: list[bytes] = []
 
@@ -305,7 +338,8 @@ class FaultServer:
         self.route("/stall", stall)
         self.route("/trickle", trickle)
         self.route("/reset", lambda h, q: h.reset())
-        self.route("/big", big)
+        self.route("/big", sized(BIG_BYTES))
+        self.route("/huge", sized(HUGE_BYTES))
         self.route("/bomb", bomb)
         self.route("/loop-a", loop("a", "/loop-b"))
         self.route("/loop-b", loop("b", "/loop-a"))
@@ -325,6 +359,40 @@ class FaultServer:
         self.static("/latin1-undeclared", cafe.encode("latin-1"), ctype="text/html")
         self.static("/utf16", "\ufeff".encode("utf-16-le") + cafe.encode("utf-16-le"),
                     ctype="text/html")
+        self.static("/utf16-nobom", cafe.encode("utf-16-le"), ctype="text/html")
+        # Declared wrong: UTF-8 bytes sent as Latin-1, an unknown charset, a <meta> saying
+        # UTF-16 on an ASCII-compatible page (browsers ignore that one).
+        self.static("/charset-header-wrong", cafe.encode("utf-8"),
+                    ctype="text/html; charset=iso-8859-1")
+        self.static("/charset-bogus", cafe.encode("utf-8"), ctype="text/html; charset=x-no-such")
+        self.static("/charset-meta-utf16",
+                    cafe.replace("<head>", '<head><meta charset="utf-16">').encode("utf-8"),
+                    ctype="text/html")
+        self.static("/empty", b"")
+        self.static("/bom-only", b"\xef\xbb\xbf")
+        self.static("/gzip-page", gzip.compress(html_page("gzipped").encode()),
+                    headers={"Content-Encoding": "gzip"})
+        self.static("/bad-gzip", b"\x1f\x8b\x08\x00not really gzip at all" * 50,
+                    headers={"Content-Encoding": "gzip"})
+
+        def session(h: _RequestHandler, query: str) -> None:
+            n = int(parse_qs(query).get("sid", ["0"])[0] or 0)
+            h.reply(200, html_page(f"session {n}", [f"/session?sid={n + 1}",
+                                                    f"/session?sessionid=s{n}&sid={n + 2}",
+                                                    f"/session?PHPSESSID=abc{n}"]))
+
+        def archive(h: _RequestHandler, path: str, query: str) -> None:
+            """/archive/<n>/ links to /archive/<n+1>/ and a sibling: an endless path space."""
+            try:
+                n = int(path.strip("/").split("/")[1])
+            except (IndexError, ValueError):
+                h.reply(404, html_page("Not found"))
+                return
+            h.reply(200, html_page(f"archive {n}", [f"/archive/{n + 1}/",
+                                                    f"/archive/{n + 1}/page/2/"]))
+
+        self.route("/session", session)
+        self.prefix("/archive/", archive)
         self.page("/private/secret")
         self.page("/private/other")
         self.page("/redirect-private-target")
@@ -352,5 +420,12 @@ class FaultServer:
         self.static("/sitemaps/more.xml", sitemap_urls("/sm/c"), ctype=xml)
         self.static("/sitemaps/bad.xml", "<?xml version='1.0'?><urlset><url><loc>"
                     f"{self.base}/sm/d</loc></url><url><loc>broken", ctype=xml)
+        def nest(h: _RequestHandler, query: str) -> None:
+            """A sitemap index pointing to the next level, without end."""
+            level = int(parse_qs(query).get("level", ["0"])[0])
+            h.reply(200, sitemap_index(f"/sitemaps/nest.xml?level={level + 1}",
+                                       "/sitemaps/more.xml"), ctype=xml)
+
+        self.route("/sitemaps/nest.xml", nest)
         for path in ("/sm/a", "/sm/b", "/sm/c", "/sm/d"):
             self.page(path)

@@ -27,7 +27,7 @@ _BINARY_SIGNATURES = {
 
 def decode_html(data: bytes, *, http_charset: str | None = None, source: str = "input") -> str:
     """Decode an HTML document, refusing binary and empty input with a message naming ``source``."""
-    if not data.strip():
+    if not _strip_bom(data).strip(b" \t\r\n\f\x00"):
         raise InputError(f"{source}: the document is empty")
     head = data[:1024]
     for signature, what in _BINARY_SIGNATURES.items():
@@ -66,6 +66,14 @@ def ensure_html(text: str, *, source: str = "input") -> str:
     if control > 40:
         raise InputError(f"{source}: not HTML, the content is binary")
     return text
+
+
+def _strip_bom(data: bytes) -> bytes:
+    """The bytes after a byte-order mark: a body that is only a BOM is an empty document."""
+    for bom in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :]
+    return data
 
 
 def _utf16_without_bom(head: bytes) -> str | None:

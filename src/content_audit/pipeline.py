@@ -336,12 +336,13 @@ def audit_batch(
 
 
 def follow_links(audit: PageAudit) -> tuple[str, ...]:
-    """The internal links of an audited page that the crawl should follow (all zones)."""
-    seen: dict[str, None] = {}
-    for link in audit.page.links:
-        if link.internal:
-            seen.setdefault(link.href, None)
-    return tuple(seen)
+    """Every link of an audited page, for the crawler to follow or to account for.
+
+    Off-site links are handed over too: the crawler decides scope (hosts, aliases, ports)
+    and reports each off-site or unparsable URL once in the inventory without fetching it,
+    so every URL the crawl meets has a row.
+    """
+    return tuple(dict.fromkeys(link.href for link in audit.page.links))
 
 
 def record_batch(
