@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -413,3 +414,35 @@ def test_medically_reviewed_line_in_a_plain_paragraph_gives_the_review_date() ->
     )
     page = extract_page(html, "https://clinic.example/blog/knee/")
     assert page.date_reviewed == "March 3, 2024"
+
+
+# --- the first pass's index -----------------------------------------------------------------
+
+INDEX_PAGES = sorted(FIXTURES.rglob("*.html"))
+
+
+@pytest.mark.parametrize("path", INDEX_PAGES, ids=lambda p: p.name)
+def test_index_descendants_and_tokens_match_a_walk(path):
+    """The pass-1 index answers exactly what walking the subtree answers, in order."""
+    from bs4 import BeautifulSoup, Tag
+
+    from content_audit.extract import _descendants, _Measure, _tokens
+
+    html = path.read_text(encoding="utf-8", errors="replace")
+    probe = r"\1<div><svg><a href='/in-svg'>x</a></svg></div>"
+    html = re.sub(r"(<body[^>]*>)", probe, html, count=1)
+    soup = BeautifulSoup(html, "lxml")
+    m = _Measure()
+    m.run(soup.body)
+    indexed = 0
+    queries = (("a",), ("h2", "h3", "h4", "h5"), ("ul", "ol"), ("a", "form", "button", "img"))
+    for tag in [soup.body, *soup.body.descendants]:
+        if not isinstance(tag, Tag):
+            continue
+        assert m.tokens(tag) == _tokens(tag)
+        indexed += id(tag) in m.end
+        for names in queries:
+            assert list(m.descendants(tag, *names)) == list(_descendants(tag, *names))
+    assert indexed > 5
+    svg_div = soup.body.find("div")
+    assert [a["href"] for a in m.descendants(svg_div, "a")] == ["/in-svg"]

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
+from bisect import bisect_left
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
@@ -313,19 +314,25 @@ class _Measure:
 
     It also indexes the tree (tags by name in document order, document position, strings
     cut with an ellipsis, head-like tags) because bs4's ``find_all`` costs far more than
-    the whole of this pass when called a few dozen times per page.
+    the whole of this pass when called a few dozen times per page, and keeps each tag's
+    class/id tokens: the chrome test, the card and recent-post searches and the root pick
+    ask for the same tag's tokens several hundred times a page.
     """
 
     __slots__ = (
         "by_name",
         "chrome",
         "ellipsis",
+        "end",
         "flags",
         "head_tags",
         "order",
+        "positions",
         "score",
+        "skip_pos",
         "text_len",
         "titled",
+        "toks",
     )
 
     def __init__(self) -> None:
@@ -338,6 +345,53 @@ class _Measure:
         self.ellipsis: list[NavigableString] = []
         self.head_tags: list[Tag] = []
         self.titled: list[Tag] = []
+        self.toks: dict[int, list[str]] = {}
+        self.end: dict[int, int] = {}
+        """Per tag: the document position just past its last indexed descendant."""
+        self.skip_pos: list[int] = []
+        """Positions where a skipped subtree (script, svg, ...) sits: not in the index."""
+        self.positions: dict[str, list[int]] = {}
+
+    def descendants(self, node: Tag, *names: str):
+        """``_descendants(node, *names)`` from the index, without walking the subtree.
+
+        Tags inside skipped subtrees are not indexed, so a node holding one (or a node
+        outside the body) is walked as before.
+        """
+        key = id(node)
+        end = self.end.get(key)
+        if end is None:
+            return _descendants(node, *names)
+        start = self.order[key] + 1
+        skip = self.skip_pos
+        i = bisect_left(skip, start)
+        if i < len(skip) and skip[i] <= end:
+            return _descendants(node, *names)
+        found: list[Tag] = []
+        hit = 0
+        for name in names:
+            tags = self.by_name.get(name)
+            if not tags:
+                continue
+            pos = self.positions.get(name)
+            if pos is None or len(pos) != len(tags):
+                pos = self.positions[name] = [self.order[id(t)] for t in tags]
+            lo = bisect_left(pos, start)
+            hi = bisect_left(pos, end, lo)
+            if hi > lo:
+                found.extend(tags[lo:hi])
+                hit += 1
+        if hit > 1:
+            found.sort(key=lambda t: self.order[id(t)])
+        return iter(found)
+
+    def tokens(self, tag: Tag) -> list[str]:
+        """``_tokens(tag)``, built once per tag of the page (callers must not mutate it)."""
+        key = id(tag)
+        found = self.toks.get(key)
+        if found is None:
+            found = self.toks[key] = _tokens(tag)
+        return found
 
     def tags(self, *names: str) -> list[Tag]:
         """Tags with one of ``names`` in document order."""
@@ -371,6 +425,7 @@ class _Measure:
             elif isinstance(child, Tag):
                 name = child.name
                 if name in _SKIP_TAGS:
+                    self.skip_pos.append(len(self.order))
                     if name in _HEAD_TAGS:
                         self.head_tags.append(child)
                     continue
@@ -392,13 +447,14 @@ class _Measure:
         elif name in ("ul", "ol"):
             flags |= 16
         key = id(node)
+        self.end[key] = len(self.order)
         self.text_len[key] = total
         self.flags[key] = flags
         attrs = node.attrs
         if (
             attrs
             and ("class" in attrs or "id" in attrs)
-            and any("title" in t for t in _tokens(node))
+            and any("title" in t for t in self.tokens(node))
         ):
             self.titled.append(node)
         # Broken markup can leave the whole page inside an unclosed <nav> or <header>:
@@ -409,8 +465,7 @@ class _Measure:
         self.score[key] = score
         return total, score, flags
 
-    @staticmethod
-    def _chrome(node: Tag, name: str, total: int, flags: int) -> bool:
+    def _chrome(self, node: Tag, name: str, total: int, flags: int) -> bool:
         if name in ("nav", "aside", "footer", "menu"):
             return True
         if name == "header":
@@ -427,7 +482,7 @@ class _Measure:
             return True
         if _is_hidden(node):
             return True
-        return any(_token_is_chrome(t) for t in _tokens(node))
+        return any(_token_is_chrome(t) for t in self.tokens(node))
 
 
 # ---------------------------------------------------------------------------- cards
@@ -476,7 +531,7 @@ def _find_cards(m: _Measure) -> list[_Card]:
         if href is None:
             continue
         text = normalize_text(a.get_text(" "))
-        tokens = _tokens(a)
+        tokens = m.tokens(a)
         if (
             "more-link" in tokens
             or "read-more" in tokens
@@ -494,21 +549,21 @@ def _find_cards(m: _Measure) -> list[_Card]:
             block = block.parent
         if not isinstance(block, Tag) or m.text_len.get(id(block), 0) > 600:
             continue
-        link = next((a for a in _descendants(block, "a") if _good_href(a)), None)
+        link = next((a for a in m.descendants(block, "a") if _good_href(a)), None)
         if link is not None:
             triggers.append((block, _good_href(link) or "", "ellipsis"))
     for el in m.tags("article", "li", "div", "a"):
         if not m.flags.get(id(el), 0) & 8 or m.text_len.get(id(el), 0) > 1200:
             continue
-        if el.name != "article" and not any(_CARD_CLASS_RE.search(t) for t in _tokens(el)):
+        if el.name != "article" and not any(_CARD_CLASS_RE.search(t) for t in m.tokens(el)):
             continue
-        head = next(_descendants(el, "h2", "h3", "h4", "h5"), None)
+        head = next(m.descendants(el, "h2", "h3", "h4", "h5"), None)
         if head is None:
             continue
         link = (
             el
             if el.name == "a"
-            else next((a for a in _descendants(el, "a") if _good_href(a)), None)
+            else next((a for a in m.descendants(el, "a") if _good_href(a)), None)
         )
         href = _good_href(link) if link is not None else None
         triggers.append((head, href or f"{_NO_LINK}{id(el)}", "title"))
@@ -615,8 +670,8 @@ def _find_recent(m: _Measure) -> list[tuple[list[Tag], list[Tag]]]:
     for el in m.tags("section", "div", "aside", "ul", "ol"):
         if not m.flags.get(id(el), 0) & 16 and el.name not in ("ul", "ol"):
             continue
-        if el.attrs and any(_RECENT_CLASS_RE.search(t) for t in _tokens(el)):
-            lst = el if el.name in ("ul", "ol") else next(_descendants(el, "ul", "ol"), None)
+        if el.attrs and any(_RECENT_CLASS_RE.search(t) for t in m.tokens(el)):
+            lst = el if el.name in ("ul", "ol") else next(m.descendants(el, "ul", "ol"), None)
             if lst is not None:
                 add(el, lst)
     heads = m.tags("h2", "h3", "h4", "h5", "h6") + [
@@ -624,7 +679,7 @@ def _find_recent(m: _Measure) -> list[tuple[list[Tag], list[Tag]]]:
     ]
     for head in heads:
         inner = (
-            next(_descendants(head, "ul", "ol"), None)
+            next(m.descendants(head, "ul", "ol"), None)
             if head.name[0] == "h" and m.flags.get(id(head), 0) & 16
             else None
         )
@@ -638,7 +693,7 @@ def _find_recent(m: _Measure) -> list[tuple[list[Tag], list[Tag]]]:
         sib = head.find_next_sibling()
         while sib is not None and len(run) < 4:
             run.append(sib)
-            lst = sib if sib.name in ("ul", "ol") else next(_descendants(sib, "ul", "ol"), None)
+            lst = sib if sib.name in ("ul", "ol") else next(m.descendants(sib, "ul", "ol"), None)
             if lst is not None:
                 # The heading's wrapper when it holds just this block, else the run itself.
                 parent = head.parent
@@ -749,7 +804,7 @@ def _pick_root(body: Tag, m: _Measure) -> Tag:
     candidates.extend(m.tags("main"))
     candidates.extend(t for t in divs if t.get("role") == "main")
     for cls in _SEMANTIC_CLASSES:
-        candidates.extend(t for t in divs if cls in _tokens(t))
+        candidates.extend(t for t in divs if cls in m.tokens(t))
     for cand in candidates:
         if id(cand) not in m.chrome and m.score.get(id(cand), 0) >= 0.5 * total:
             return cand
@@ -793,9 +848,9 @@ def _figure_columns(root: Tag, m: _Measure, excluded: set[int]) -> list[Tag]:
                 continue
             if m.flags.get(key, 0) & (1 | 2 | 8 | 16):  # h1, nav, h2-h6, lists
                 continue
-            if next(_descendants(sib, "img"), None) is None:
+            if next(m.descendants(sib, "img"), None) is None:
                 continue
-            if next(_descendants(sib, "a", "form", "button", "input", "iframe"), None):
+            if next(m.descendants(sib, "a", "form", "button", "input", "iframe"), None):
                 continue
             out.append(sib)
         node = node.parent if isinstance(node.parent, Tag) else None
@@ -857,7 +912,7 @@ class _Walker:
             level = _HEADINGS.get(name)
             if level is not None:
                 self.heading(_inline_text(child), level)
-                for a in _descendants(child, "a"):
+                for a in self.m.descendants(child, "a"):
                     self.anchors.add(id(a))
                 for block in child.children:
                     if not isinstance(block, Tag) or block.name not in _NESTED_BLOCKS:
@@ -1022,7 +1077,7 @@ def _extract(html: object, url: str | None) -> Page:
     published = published or metas.get("article:published_time")
     modified = modified or metas.get("article:modified_time")
     h1s = tuple(t for t in (normalize_text(h.get_text(" ")) for h in m.tags("h1")) if t)
-    body_classes = tuple(_tokens(body)) if body.name == "body" else ()
+    body_classes = tuple(m.tokens(body)) if body.name == "body" else ()
 
     # Pass 2: cards and lists, then the root ------------------------------------------
     cards = _find_cards(m)
@@ -1038,7 +1093,7 @@ def _extract(html: object, url: str | None) -> Page:
             a = _first_link(li)
             if a is None:
                 continue
-            recent_anchor.update(id(x) for x in _descendants(li, "a"))
+            recent_anchor.update(id(x) for x in m.descendants(li, "a"))
             recent_posts.append(
                 RecentPost(normalize_text(a.get_text(" ")), _resolve(base, a["href"]))
             )
@@ -1080,7 +1135,7 @@ def _extract(html: object, url: str | None) -> Page:
     listing_anchor: set[int] = set()
     for card in cards:
         anchors = [card.el] if card.el.name == "a" else []
-        anchors.extend(_descendants(card.el, "a"))
+        anchors.extend(m.descendants(card.el, "a"))
         if id(card.el) in listing_ids:
             listing_anchor.update(id(a) for a in anchors)
             continue
