@@ -39,6 +39,8 @@ __all__ = ["extract_page", "normalize_text"]
 # ---------------------------------------------------------------------------- text
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A lone surrogate (only a str built in Python can hold one) makes lxml raise on encoding.
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _INVISIBLE_RE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _SPACE_RE = re.compile(r"\s+")
 
@@ -1011,7 +1013,7 @@ def _coerce(html: object) -> str:
         html = html.decode("utf-8", "replace")
     elif not isinstance(html, str):
         html = "" if html is None else str(html)
-    return _CONTROL_RE.sub(" ", html)
+    return _SURROGATE_RE.sub("\ufffd", _CONTROL_RE.sub(" ", html))
 
 
 def _fallback(html: object, url: str | None) -> Page:
