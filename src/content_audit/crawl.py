@@ -196,6 +196,7 @@ class Throttle:
         self._default = max(0.0, interval_s)
         self._intervals: dict[str, float] = {}
         self._next: dict[str, float] = {}
+        self._sent: dict[str, float] = {}
         self._lock = threading.Lock()
         self.requests: Counter[str] = Counter()
 
@@ -208,16 +209,28 @@ class Throttle:
             self._intervals[host] = max(0.0, interval_s)
 
     def wait(self, host: str) -> float:
-        """Block until ``host`` may receive a request; return the seconds waited."""
+        """Block until ``host`` may receive a request; return the seconds waited.
+
+        The reserved slot orders the threads; a thread that wakes late (a busy machine)
+        would then send closer to the next one than the interval, so before going it also
+        checks the actual time of the previous release and sleeps off any shortfall.
+        """
+        began = time.monotonic()
         with self._lock:
-            now = time.monotonic()
-            start = max(now, self._next.get(host, 0.0))
+            start = max(began, self._next.get(host, 0.0))
             self._next[host] = start + self._intervals.get(host, self._default)
             self.requests[host] += 1
-        delay = start - now
-        if delay > 0:
-            time.sleep(delay)
-        return delay
+        while True:
+            now = time.monotonic()
+            if start > now:
+                time.sleep(start - now)
+            with self._lock:
+                now = time.monotonic()
+                earliest = self._sent.get(host, -1e18) + self._intervals.get(host, self._default)
+                if now >= earliest:
+                    self._sent[host] = now
+                    return now - began
+            start = earliest
 
 
 class _ThrottledRetry(Retry):
