@@ -355,10 +355,19 @@ def diff(run_a: int, run_b: int, db: str | None, config_path: Path | None, fmt: 
 
 
 def _prefect_env() -> None:
-    """Prefect settings that must be in the environment before Prefect is imported."""
+    """Prefect settings that must be in the environment before Prefect is imported.
+
+    Prefect's own log level follows -v/-q (WARNING by default: the progress bar and the
+    final summary are what a maintainer reads; -v shows the per-batch flow logs), unless
+    PREFECT_LOGGING_LEVEL is already set.
+    """
+    import os
+
     from flows import set_prefect_env_defaults
 
     set_prefect_env_defaults()
+    level = logging.getLogger().getEffectiveLevel()
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", logging.getLevelName(level))
 
 
 def run_site_audit(
