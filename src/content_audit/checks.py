@@ -8,7 +8,7 @@ belong in ``_SPECS`` too, although ``site.py`` emits them: one table, one place.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .config import AuditConfig
@@ -252,14 +252,22 @@ def check_page(
         found.append(
             finding(
                 "thin_content",
-                f"{_where(page)}: {page.words} words of article text "
+                f"{page_label(page)}: {page.words} words of article text "
                 f"(fewer than {config.thin_words})",
             )
         )
     if not page.lang:
-        found.append(finding("lang_missing", f"{_where(page)}: <html> has no lang attribute"))
+        found.append(finding("lang_missing", f"{page_label(page)}: <html> has no lang attribute"))
     if "noindex" in page.robots_meta.lower():
-        found.append(finding("noindex", f"{_where(page)}: robots meta says noindex"))
+        found.append(finding("noindex", f"{page_label(page)}: robots meta says noindex"))
+    return page_findings(found, page, config)
+
+
+def page_findings(
+    found: Iterable[Finding], page: Page, config: AuditConfig
+) -> tuple[Finding, ...]:
+    """Stamp findings with the page's URL and drop the codes the configuration disables:
+    the last step of every page-level checker (here, ``health``, ``plain``)."""
     return tuple(
         Finding(f.code, f.severity, f.message, f.evidence, page.url)
         for f in found
@@ -267,7 +275,8 @@ def check_page(
     )
 
 
-def _where(page: Page) -> str:
+def page_label(page: Page) -> str:
+    """How a message names the page: its URL, or "page" for a file or stdin."""
     return page.url or "page"
 
 
@@ -286,14 +295,14 @@ def _element_findings(
         if not result.present:
             yield finding(
                 f"missing_{result.name}",
-                f"{_where(page)}: no {result.name} ({labels.get(result.name, result.name)}) "
+                f"{page_label(page)}: no {result.name} ({labels.get(result.name, result.name)}) "
                 "found under a heading or in the text",
             )
         elif result.via in ("text", "pseudo_heading"):
             how = "a bold line" if result.via == "pseudo_heading" else "body text only"
             yield finding(
                 "element_without_heading",
-                f"{_where(page)}: {result.name} is in {how}; give it a heading",
+                f"{page_label(page)}: {result.name} is in {how}; give it a heading",
                 evidence=result.evidence,
             )
 
@@ -315,7 +324,7 @@ def _readability_findings(
 
 
 def _structure_findings(page: Page, config: AuditConfig) -> Iterator[Finding]:
-    where = _where(page)
+    where = page_label(page)
     if not page.h1:
         yield finding("h1_missing", f"{where}: no H1 heading")
     elif len(page.h1) > 1:
@@ -371,6 +380,6 @@ def _image_findings(page: Page) -> Iterator[Finding]:
         shown = ", ".join(missing[:5]) + more
         yield finding(
             "image_alt_missing",
-            f"{_where(page)}: {len(missing)} image(s) without an alt attribute",
+            f"{page_label(page)}: {len(missing)} image(s) without an alt attribute",
             evidence=shown,
         )

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from datetime import date
 from urllib.parse import urlsplit
 
-from .checks import finding
+from .checks import finding, page_findings, page_label
 from .config import AuditConfig
 from .model import Finding, Kind, Page
 
@@ -279,15 +279,7 @@ def check_trust(
     if kind is not Kind.ARTICLE or not config.health.trust:
         return ()
     found = [*_authorship(page), *_currency(page, config, today), *_evidence(page, config)]
-    return tuple(
-        Finding(f.code, f.severity, f.message, f.evidence, page.url)
-        for f in found
-        if config.enabled(f.code)
-    )
-
-
-def _where(page: Page) -> str:
-    return page.url or "page"
+    return page_findings(found, page, config)
 
 
 def _people(people) -> str:
@@ -297,7 +289,7 @@ def _people(people) -> str:
 
 
 def _authorship(page: Page) -> Iterator[Finding]:
-    where = _where(page)
+    where = page_label(page)
     if not page.authors:
         yield finding(
             "author_missing",
@@ -327,7 +319,7 @@ def _authorship(page: Page) -> Iterator[Finding]:
 
 
 def _currency(page: Page, config: AuditConfig, today: date | None) -> Iterator[Finding]:
-    where = _where(page)
+    where = page_label(page)
     latest = last_review(page)
     if latest is None:
         yield finding(
@@ -349,7 +341,7 @@ def _currency(page: Page, config: AuditConfig, today: date | None) -> Iterator[F
 
 
 def _evidence(page: Page, config: AuditConfig) -> Iterator[Finding]:
-    where = _where(page)
+    where = page_label(page)
     content_links = [link for link in page.links if link.zone == "content"]
     reference_links = [link for link in content_links if is_reference_link(link.href)]
     headings = [s.heading for s in page.sections if s.heading]

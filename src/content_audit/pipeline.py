@@ -360,13 +360,7 @@ def record_batch(
     """
     by_url = {o.url: o for o in outcomes}
     for result in results:
-        if site is not None:
-            site.add_result(result)
-        tally.urls += 1
-        if result.status is not None:
-            tally.fetched += 1
-        if result.error:
-            tally.errors[result.error] += 1
+        _account(tally, result, site)
         outcome = by_url.get(result.final_url or result.url) if result.html is not None else None
         if outcome is None:
             writer.write_fetch(result)
@@ -412,14 +406,19 @@ def record_skipped(
 ) -> None:
     """Inventory rows of URLs the crawler met but did not fetch (robots, off-site, ...)."""
     for result in results:
-        if site is not None:
-            site.add_result(result)
-        tally.urls += 1
-        if result.status is not None:
-            tally.fetched += 1
-        if result.error:
-            tally.errors[result.error] += 1
+        _account(tally, result, site)
         writer.write_fetch(result)
+
+
+def _account(tally: Tally, result: FetchResult, site: SiteCollector | None) -> None:
+    """Count one URL the crawl met (every row of the inventory passes here once)."""
+    if site is not None:
+        site.add_result(result)
+    tally.urls += 1
+    if result.status is not None:
+        tally.fetched += 1
+    if result.error:
+        tally.errors[result.error] += 1
 
 
 class AuditFuture(Protocol):

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 
-from .checks import finding
+from .checks import finding, page_findings
 from .config import AuditConfig
 from .health import split_sentences
 from .model import Finding, Kind, Page, Readability
@@ -444,12 +444,7 @@ def check_plain(
     """Plain-language findings for an article; none for listings and other pages."""
     if kind is not Kind.ARTICLE or not config.health.plain_language or not page.words:
         return ()
-    found = list(_plain_findings(page, readability, config))
-    return tuple(
-        Finding(f.code, f.severity, f.message, f.evidence, page.url)
-        for f in found
-        if config.enabled(f.code)
-    )
+    return page_findings(_plain_findings(page, readability, config), page, config)
 
 
 def _short(text: str, limit: int = 160) -> str:
