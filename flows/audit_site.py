@@ -55,16 +55,20 @@ from content_audit.pipeline import (  # noqa: E402
     DEFAULT_REPORTS_ROOT,
     AuditOutcome,
     CrawlerPort,
+    ResumingCrawler,
     SiteCollector,
     SiteRunSummary,
     Tally,
+    adopt_history_run,
     audit_batch,
+    audit_submitter,
     link_latest,
     make_executor,
     open_crawler,
+    open_state,
     record_skipped,
-    report_dir,
     run_batches,
+    run_folder,
     run_site_checks,
     site_key,
     summarize,
@@ -222,13 +226,18 @@ def audit_site_flow(
     logger = get_run_logger()
     began = time.perf_counter()
     config = load_config(config_path, pyproject=Path.cwd() / "pyproject.toml", overrides=overrides)
-    target = Path(out_dir) if out_dir else report_dir(start, reports_root, site_name=site_name)
+    target = (
+        Path(out_dir) if out_dir else run_folder(start, config, reports_root, site_name=site_name)
+    )
     # Through the module: a ContextVar global would make this function unpicklable for Dask.
     progress = pipeline.progress_hook.get()
     on_dask = _on_dask()
     if workers is None:
         workers = config.crawl.audit_workers or None
-    crawler = open_crawler(start, config)
+    state = open_state(target, start, config)
+    crawler: CrawlerPort = open_crawler(start, config)
+    if state is not None:
+        crawler = ResumingCrawler(crawler, state)
     executor = None if on_dask or workers == 0 else make_executor(workers)
     site = site_key(start, site_name)
     writer: RunOutputs | None = None
@@ -236,6 +245,7 @@ def audit_site_flow(
         recorder = open_recorder(
             config, site, start, target, target.parent if out_dir else reports_root
         )
+        adopt_history_run(state, recorder)
         writer = RunOutputs(target, recorder)
         collected = SiteCollector()
         pre = Tally()
@@ -254,7 +264,9 @@ def audit_site_flow(
             config.crawl.batch_size,
             fetch=lambda items: fetch_batch_task(crawler, quote(items)),
             # Not quote()d: Dask would unpack the quote's tuple into its task graph.
-            submit_audit=lambda results: audit_batch_task.submit(results, config, executor),
+            submit_audit=audit_submitter(
+                crawler, lambda results: audit_batch_task.submit(results, config, executor)
+            ),
             window=4 if on_dask else 2,
             on_batch=on_batch,
             progress=progress,
@@ -269,13 +281,22 @@ def audit_site_flow(
     except BaseException:
         if writer is not None:
             writer.abort()
+        if state is not None:
+            state.close()  # kept: started again on this folder, the run resumes
         raise
     finally:
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
         crawler.close()
     elapsed = time.perf_counter() - began
-    reports = write_reports_task(target, config, recorder, site, start, tally, elapsed)
+    try:
+        reports = write_reports_task(target, config, recorder, site, start, tally, elapsed)
+    except BaseException:
+        if state is not None:
+            state.close()
+        raise
+    if state is not None:
+        state.finish()
     summary = summarize(
         start, target, tally, elapsed, crawler.stats, [*map(Path, files), *reports.files],
         site_counts,

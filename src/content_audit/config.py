@@ -77,6 +77,7 @@ class CrawlConfig:
     max_sitemaps: int = 50
     audit_workers: int = 0
     dask_address: str = ""
+    resume: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -1228,15 +1228,25 @@ class Crawler:
         Each item gives one row; URLs first met as redirect hops give rows of their own
         (source ``redirect``) right after it.
         """
+        return self.account(self.fetch_items(items))
+
+    def fetch_items(self, items: Sequence[QueueItem]) -> list[FetchResult]:
+        """The first half of ``fetch_batch``: each item's own result, nothing accounted.
+
+        Kept apart from ``account`` so a resumed run (``resume.py``) can put recorded
+        results in place of fetches and still account for them the same way.
+        """
         if not items:
             return []
         workers = max(1, self.config.concurrency)
         if workers == 1 or len(items) == 1:
-            results = [self._fetch_one(item) for item in items]
-        else:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(workers, thread_name_prefix="content-audit-fetch")
-            results = list(self._pool.map(self._fetch_one, items))
+            return [self._fetch_one(item) for item in items]
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(workers, thread_name_prefix="content-audit-fetch")
+        return list(self._pool.map(self._fetch_one, items))
+
+    def account(self, results: Sequence[FetchResult]) -> list[FetchResult]:
+        """The second half of ``fetch_batch``: count each result and its redirect hops."""
         rows: list[FetchResult] = []
         for result in results:
             rows += self._account_redirects(result)

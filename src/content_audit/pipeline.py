@@ -45,7 +45,9 @@ from .config import AuditConfig
 from .model import FetchResult, Finding, Kind, PageAudit, PageDigest, UrlState
 from .report.csv import ReportWriter
 from .report.details import PAGES_JSONL
+from .report.history import RunRecorder
 from .report.outputs import RunOutputs, finish_reports, open_recorder
+from .resume import CrawlState, discard_state, unfinished_run
 from .site import SiteIndex, crawl_was_complete, digest_page, url_state
 from .urls import UrlNormalizer, host_of
 
@@ -208,6 +210,80 @@ def open_crawler(start: str, config: AuditConfig) -> CrawlerPort:
     from .crawl import Crawler
 
     return Crawler(start, config)
+
+
+class ResumingCrawler:
+    """A crawler whose fetches and audits are journaled, and replayed on a resumed run.
+
+    Wraps ``crawl.Crawler`` with a ``resume.CrawlState``: ``fetch_batch`` takes each item's
+    recorded result when the state has one and fetches the others, then accounts for all
+    of them as the crawler would; ``submit_audit`` takes recorded audits and sends only
+    the other pages to be audited; when a batch's audit completes, its new fetches and
+    audits are committed to the state together.  Failed audits (and the fetches of their
+    pages) are not journaled, so a resumed run tries them again.  ``run_batches`` calls
+    ``fetch_batch`` then ``submit_audit`` for each batch in turn, which pairs them.
+    """
+
+    def __init__(self, crawler: Any, state: CrawlState) -> None:
+        self.crawler = crawler
+        self.state = state
+        self.stats = crawler.stats
+        self.frontier = getattr(crawler, "frontier", None)
+        self._fetched: deque[list[FetchResult]] = deque()
+
+    def discover(self) -> Iterable[FetchResult] | None:
+        return self.crawler.discover()
+
+    def next_batch(self, size: int) -> Sequence[Any]:
+        return self.crawler.next_batch(size)
+
+    def add_links(self, result: FetchResult, hrefs: Iterable[str]) -> Iterable[FetchResult] | None:
+        return self.crawler.add_links(result, hrefs)
+
+    def close(self) -> None:
+        self.crawler.close()
+
+    def fetch_batch(self, items: Sequence[Any]) -> list[FetchResult]:
+        recorded = self.state.recorded_fetches([item.url for item in items])
+        todo = [item for item in items if item.url not in recorded]
+        fresh = self.crawler.fetch_items(todo) if todo else []
+        by_url = {r.url: r for r in fresh}
+        rows = self.crawler.account([recorded.get(item.url) or by_url[item.url] for item in items])
+        self._fetched.append(fresh)  # only once the batch is whole (a fetch task may retry)
+        return rows
+
+    def submit_audit(
+        self, results: list[FetchResult], submit: Callable[[list[FetchResult]], AuditFuture]
+    ) -> AuditFuture:
+        fresh = self._fetched.popleft() if self._fetched else []
+        pages = [r.final_url or r.url for r in results if r.html is not None]
+        recorded = self.state.recorded_outcomes(pages)
+        todo = [r for r in results if r.html is not None and (r.final_url or r.url) not in recorded]
+        return _JournaledAudit(self.state, fresh, list(recorded.values()),
+                               submit(todo) if todo else None)
+
+
+class _JournaledAudit:
+    """The audit of one batch: recorded outcomes plus new ones, journaled on completion."""
+
+    def __init__(
+        self,
+        state: CrawlState,
+        fetched: list[FetchResult],
+        recorded: list[AuditOutcome],
+        future: AuditFuture | None,
+    ) -> None:
+        self.state, self.fetched, self.recorded, self.future = state, fetched, recorded, future
+
+    def result(self) -> list[AuditOutcome]:
+        outcomes = self.future.result() if self.future is not None else []
+        done = {o.url: o for o in outcomes if o.audit is not None}
+        failed = {o.url for o in outcomes if o.audit is None}
+        self.state.save_batch(
+            (r for r in self.fetched if r.html is None or (r.final_url or r.url) not in failed),
+            done,
+        )
+        return [*self.recorded, *outcomes]
 
 
 # --------------------------------------------------------------------------- steps
@@ -543,57 +619,121 @@ def audit_site(
     """Crawl and audit a whole site without Prefect; write the four CSV files.
 
     ``out_dir`` defaults to ``reports/<host>/<UTC timestamp>/`` with a ``latest`` link next
-    to it.  ``workers`` audit processes (default: ``crawl.audit_workers``, whose 0 means one
-    per core; an explicit 0 audits in this process).  As with any multiprocessing code, a
-    script that calls this must keep its top-level code under ``if __name__ == "__main__":``
-    (the worker processes import the main module).
+    to it (or the site's newest unfinished run folder, which then resumes: see
+    ``resume.py``).  ``workers`` audit processes (default: ``crawl.audit_workers``, whose 0
+    means one per core; an explicit 0 audits in this process).  As with any
+    multiprocessing code, a script that calls this must keep its top-level code under
+    ``if __name__ == "__main__":`` (the worker processes import the main module).
     """
     began = time.perf_counter()
     default_dir = out_dir is None
     target = (
         Path(out_dir)
         if out_dir is not None
-        else report_dir(start, reports_root, site_name=site_name)
+        else run_folder(start, config, reports_root, site_name=site_name)
     )
     site = site_key(start, site_name)
-    crawler = open_crawler(start, config)
+    state = open_state(target, start, config)
+    crawler: CrawlerPort = open_crawler(start, config)
+    if state is not None:
+        crawler = ResumingCrawler(crawler, state)
     if workers is None:
         workers = config.crawl.audit_workers or default_workers()
     executor = make_executor(workers) if workers > 0 else None
     try:
-        recorder = open_recorder(
-            config, site, start, target, reports_root if default_dir else target.parent
-        )
-        collected = SiteCollector()
-        with RunOutputs(target, recorder) as writer:
-            tally_pre = Tally()
-            record_skipped(writer, tally_pre, crawler.discover() or (), collected)
-            tally = run_batches(
-                crawler,
-                writer,
-                config.crawl.batch_size,
-                fetch=crawler.fetch_batch,
-                submit_audit=lambda results: PendingAudit(results, config, executor),
-                progress=progress,
-                site=collected,
+        try:
+            recorder = open_recorder(
+                config, site, start, target, reports_root if default_dir else target.parent
             )
-            _merge_tally(tally, tally_pre)
-            site_counts = run_site_checks(collected, config, writer)
-        files = tuple(target / name for name in writer.rows)
-    finally:
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
-        crawler.close()
-    elapsed = time.perf_counter() - began
-    reports = finish_reports(
-        target, config, recorder, site=site, start=start, urls=tally.urls,
-        failed_audits=tally.failed, elapsed_s=elapsed,
-    )
+            adopt_history_run(state, recorder)
+            collected = SiteCollector()
+            with RunOutputs(target, recorder) as writer:
+                tally_pre = Tally()
+                record_skipped(writer, tally_pre, crawler.discover() or (), collected)
+                tally = run_batches(
+                    crawler,
+                    writer,
+                    config.crawl.batch_size,
+                    fetch=crawler.fetch_batch,
+                    submit_audit=audit_submitter(
+                        crawler, lambda results: PendingAudit(results, config, executor)
+                    ),
+                    progress=progress,
+                    site=collected,
+                )
+                _merge_tally(tally, tally_pre)
+                site_counts = run_site_checks(collected, config, writer)
+            files = tuple(target / name for name in writer.rows)
+        finally:
+            if executor is not None:
+                executor.shutdown(wait=True, cancel_futures=True)
+            crawler.close()
+        elapsed = time.perf_counter() - began
+        reports = finish_reports(
+            target, config, recorder, site=site, start=start, urls=tally.urls,
+            failed_audits=tally.failed, elapsed_s=elapsed,
+        )
+    except BaseException:
+        if state is not None:
+            state.close()  # kept: started again on this folder, the run resumes
+        raise
+    if state is not None:
+        state.finish()
     if default_dir:
         link_latest(target)
     files = (*files, target / PAGES_JSONL, *reports.files)
     summary = summarize(start, target, tally, elapsed, crawler.stats, files, site_counts)
     return replace(summary, report=reports.report, changes_markdown=reports.markdown)
+
+
+# --------------------------------------------------------------------------- resume
+
+
+def run_folder(
+    start: str,
+    config: AuditConfig,
+    reports_root: str | Path = DEFAULT_REPORTS_ROOT,
+    *,
+    site_name: str | None = None,
+) -> Path:
+    """The folder of a run without ``--out``: the site's unfinished run, or a new one."""
+    fresh = report_dir(start, reports_root, site_name=site_name)
+    if config.crawl.resume:
+        return unfinished_run(fresh.parent) or fresh
+    return fresh
+
+
+def open_state(target: Path, start: str, config: AuditConfig) -> CrawlState | None:
+    """The crawl state of a run writing to ``target`` (``None`` with ``crawl.resume`` off,
+    which also drops a state left there, so the run starts over)."""
+    if config.crawl.resume:
+        return CrawlState.open(target, start, config)
+    discard_state(target)
+    return None
+
+
+def adopt_history_run(state: CrawlState | None, recorder: RunRecorder | None) -> None:
+    """Tie the run's history record to its crawl state.
+
+    A resumed run records every page again (the replay writes them), so the history run of
+    the killed attempt is marked ``interrupted`` and never compared with.
+    """
+    if state is None or recorder is None:
+        return
+    previous = state.get("history_run")
+    if previous is not None and previous.isdigit() and int(previous) != recorder.run_id:
+        recorder.supersede(int(previous))
+    state.set("history_run", str(recorder.run_id))
+
+
+def audit_submitter(
+    crawler: CrawlerPort, submit: Callable[[list[FetchResult]], AuditFuture]
+) -> Callable[[list[FetchResult]], AuditFuture]:
+    """``submit``, journaled and replayed when the crawler keeps a crawl state."""
+    if isinstance(crawler, ResumingCrawler):
+        resuming = crawler
+        return lambda results: resuming.submit_audit(results, submit)
+    return submit
 
 
 def site_key(start: str, site_name: str | None = None) -> str:

@@ -282,6 +282,15 @@ def finish_run(
         )
 
 
+def supersede_run(conn: sqlite3.Connection, run_id: int) -> None:
+    """Mark an unfinished run ``interrupted``: a resumed run records its pages anew."""
+    with conn:
+        conn.execute(
+            "UPDATE runs SET status = 'interrupted' WHERE id = ? AND status != 'complete'",
+            (run_id,),
+        )
+
+
 def list_runs(conn: sqlite3.Connection, site: str | None = None) -> list[RunInfo]:
     """Runs, newest first, of one site or of all."""
     query = "SELECT * FROM runs" + (" WHERE site = ?" if site else "") + " ORDER BY id DESC"

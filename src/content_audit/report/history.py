@@ -141,6 +141,10 @@ class RunRecorder:
         origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
         return cls(conn, run_id, site, origin, drift=drift)
 
+    def supersede(self, run_id: int) -> None:
+        """Mark an earlier, unfinished attempt of this run ``interrupted`` (``resume.py``)."""
+        store.supersede_run(self.conn, run_id)
+
     def record(self, audits: Iterable[PageAudit]) -> int:
         """Store one batch of page audits (and their findings) in one transaction."""
         return store.record_pages(
