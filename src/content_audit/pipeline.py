@@ -47,7 +47,7 @@ from .report.csv import ReportWriter
 from .report.details import PAGES_JSONL
 from .report.history import RunRecorder
 from .report.outputs import RunOutputs, finish_reports, open_recorder
-from .resume import CrawlState, discard_state, unfinished_run
+from .resume import CrawlState, discard_state, pack, unfinished_run, unpack
 from .site import SiteIndex, crawl_was_complete, digest_page, url_state
 from .urls import UrlNormalizer, host_of
 
@@ -82,6 +82,8 @@ class AuditOutcome:
     audit: PageAudit | None
     error: str | None = None
     digest: PageDigest | None = None
+    packed: bytes | None = field(default=None, repr=False, compare=False)
+    """This outcome as the worker process sent it (``resume.pack``), for the crawl state."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,6 +353,16 @@ def audit_pages(pages: Sequence[tuple[str, str]], config: AuditConfig) -> list[A
     return outcomes
 
 
+def audit_pages_packed(pages: Sequence[tuple[str, str]], config: AuditConfig) -> list[bytes]:
+    """``audit_pages`` for the process pool: each outcome packed (``resume.pack``).
+
+    A worker's result is pickled to cross to the parent anyway; packing it here, per page,
+    lets the parent keep the bytes for the crawl state instead of pickling every audit a
+    second time (about half a millisecond a page of the parent's CPU).
+    """
+    return [pack(outcome) for outcome in audit_pages(pages, config)]
+
+
 def make_executor(workers: int | None = None) -> Executor:
     """The process pool pages are audited in (``workers`` defaults to the core count).
 
@@ -390,7 +402,7 @@ class PendingAudit:
         n = chunks or 2 * getattr(executor, "_max_workers", 2)
         size = max(1, -(-len(pages) // n))
         self.parts = [pages[i : i + size] for i in range(0, len(pages), size)]
-        self.futures = [executor.submit(audit_pages, part, config) for part in self.parts]
+        self.futures = [executor.submit(audit_pages_packed, part, config) for part in self.parts]
 
     def result(self) -> list[AuditOutcome]:
         if not self.futures:
@@ -398,7 +410,7 @@ class PendingAudit:
         outcomes: list[AuditOutcome] = []
         for part, future in zip(self.parts, self.futures, strict=True):
             try:
-                outcomes.extend(future.result())
+                outcomes.extend(replace(unpack(blob), packed=blob) for blob in future.result())
             except BrokenProcessPool as exc:
                 outcomes.extend(AuditOutcome(url, None, f"worker died: {exc}") for url, _ in part)
         return outcomes

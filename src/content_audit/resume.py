@@ -74,11 +74,12 @@ def _neutral(key: str) -> Any:
     return "" if key == "dask_address" else 0
 
 
-def _pack(value: object) -> bytes:
+def pack(value: object) -> bytes:
+    """A record as the state stores it: pickled, then zlib-compressed (fast level)."""
     return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
 
-def _unpack(blob: bytes) -> Any:
+def unpack(blob: bytes) -> Any:
     return pickle.loads(zlib.decompress(blob))
 
 
@@ -174,11 +175,11 @@ class CrawlState:
 
     def recorded_fetches(self, urls: Sequence[str]) -> dict[str, FetchResult]:
         """The journaled raw fetch results of ``urls`` (HTML replaced by a placeholder)."""
-        return {url: _unpack(blob) for url, blob in self._select("fetches", "result", urls)}
+        return {url: unpack(blob) for url, blob in self._select("fetches", "result", urls)}
 
     def recorded_outcomes(self, urls: Sequence[str]) -> dict[str, Any]:
         """The journaled audit outcomes (``pipeline.AuditOutcome``) of pages by URL."""
-        return {url: _unpack(blob) for url, blob in self._select("audits", "outcome", urls)}
+        return {url: unpack(blob) for url, blob in self._select("audits", "outcome", urls)}
 
     def _select(self, table: str, column: str, urls: Sequence[str]) -> list[tuple[str, bytes]]:
         if not urls or not (self.resumed_fetches or self.resumed_audits):
@@ -193,12 +194,19 @@ class CrawlState:
         return found
 
     def save_batch(self, fetches: Iterable[FetchResult], outcomes: Mapping[str, object]) -> None:
-        """Commit one batch: its raw fetch results and its audit outcomes, together."""
+        """Commit one batch: its raw fetch results and its audit outcomes, together.
+
+        An outcome that arrived packed (``pipeline.AuditOutcome.packed``: the worker
+        process pickles it anyway to send it) is stored as it came, not pickled again.
+        """
         rows = [
-            (r.url, _pack(replace(r, html=HTML_PLACEHOLDER) if r.html is not None else r))
+            (r.url, pack(replace(r, html=HTML_PLACEHOLDER) if r.html is not None else r))
             for r in fetches
         ]
-        audits = [(url, _pack(outcome)) for url, outcome in outcomes.items()]
+        audits = [
+            (url, getattr(outcome, "packed", None) or pack(outcome))
+            for url, outcome in outcomes.items()
+        ]
         with self.conn:
             self.conn.executemany("INSERT OR REPLACE INTO fetches VALUES (?, ?)", rows)
             self.conn.executemany("INSERT OR REPLACE INTO audits VALUES (?, ?)", audits)
