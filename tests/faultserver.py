@@ -7,9 +7,11 @@ loops and chains, a 20 MB body, a gzip bomb, a PDF, binary bytes sent as text/ht
 Latin-1 and UTF-16 pages, a robots.txt that fails, sitemaps broken in several ways, an
 infinite calendar; for the pipeline's fault matrix also a 50 MB body, wrong and bogus charset
 declarations, UTF-16 without a BOM, a broken gzip body, session ids in links, an endless
-path space under ``/archive/`` and a sitemap index nested without end).  It logs every
-request's path with the monotonic time it arrived, so a test can check what was fetched and
-how fast.
+path space under ``/archive/``, a sitemap index nested without end, and 500 errors whose body
+is 50 MB, never ends, or trickles without end).  It logs every request's path with the
+monotonic time it arrived, so a test can check what was fetched and how fast, and counts the
+body bytes its large routes managed to send (``sent``), so a test can check what a client
+read.
 
     with FaultServer() as server:
         server.page("/a", links=["/b", "mailto:x@y"])
@@ -40,6 +42,8 @@ Handler = Callable[["_RequestHandler", str], None]
 BIG_BYTES = 20 * 1024 * 1024
 BOMB_BYTES = 64 * 1024 * 1024
 HUGE_BYTES = 50 * 1024 * 1024
+ENDLESS_BYTES = 500 * 1024 * 1024
+"""The "endless" error body stops here, so a client that reads it all still finishes."""
 SITEMAP_ROUTES = ("/sitemap.xml", "/sitemaps/index-2.xml", "/sitemaps/pages.xml.gz",
                   "/sitemaps/more.xml", "/sitemaps/bad.xml", "/sitemaps/nest.xml")
 
@@ -116,6 +120,7 @@ class FaultServer:
         self.prefixes: dict[str, Callable[[_RequestHandler, str, str], None]] = {}
         self.log: list[tuple[float, str]] = []
         self.counts: Counter[str] = Counter()
+        self.sent_bytes: Counter[str] = Counter()
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), _RequestHandler)
@@ -155,6 +160,16 @@ class FaultServer:
         """Requests received for ``path`` (query ignored)."""
         with self._lock:
             return self.counts[path]
+
+    def sent(self, path: str) -> int:
+        """Body bytes the large routes (``/big``, ``/huge``, ``/error-*``) wrote for ``path``:
+        what a client could have read (at most the socket buffers more than it did)."""
+        with self._lock:
+            return self.sent_bytes[path]
+
+    def _count_sent(self, path: str, n: int) -> None:
+        with self._lock:
+            self.sent_bytes[path] += n
 
     def paths(self) -> list[str]:
         """Every request's path and query, in arrival order."""
@@ -289,10 +304,15 @@ class FaultServer:
                     break
             h.close_connection = True
 
-        def sized(size: int) -> Handler:
+        def sized(size: int, status: int = 200, *, endless: bool = False) -> Handler:
+            """A body of ``size`` bytes (without Content-Length when ``nolength`` is in the
+            query or ``endless``); every byte written is counted in ``sent``."""
             def big(h: _RequestHandler, query: str) -> None:
-                chunked = "nolength" in query
-                h.send_response(200)
+                path = urlsplit(h.path).path
+                chunked = endless or "nolength" in query
+                # A small send buffer: what ``sent`` counts is then close to what was read.
+                h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 64 * 1024)
+                h.send_response(status)
                 h.send_header("Content-Type", "text/html; charset=utf-8")
                 if chunked:
                     h.send_header("Connection", "close")
@@ -307,9 +327,24 @@ class FaultServer:
                         if self.stopping.is_set():
                             break
                         h.wfile.write(block)
+                        self._count_sent(path, len(block))
                 except OSError:
                     h.close_connection = True
             return big
+
+        def error_trickle(h: _RequestHandler, query: str) -> None:
+            """A 500 whose body never ends: a byte every 20 ms until the client leaves."""
+            h.send_response(500)
+            h.send_header("Content-Type", "text/html; charset=utf-8")
+            h.send_header("Connection", "close")
+            h.end_headers()
+            h.close_connection = True
+            try:
+                while h.sleep(0.02):
+                    h.wfile.write(b"x")
+                    self._count_sent("/error-trickle", 1)
+            except OSError:
+                pass
 
         bomb_cache: list[bytes] = []
 
@@ -340,6 +375,9 @@ class FaultServer:
         self.route("/reset", lambda h, q: h.reset())
         self.route("/big", sized(BIG_BYTES))
         self.route("/huge", sized(HUGE_BYTES))
+        self.route("/error-huge", sized(HUGE_BYTES, 500))
+        self.route("/error-endless", sized(ENDLESS_BYTES, 500, endless=True))
+        self.route("/error-trickle", error_trickle)
         self.route("/bomb", bomb)
         self.route("/loop-a", loop("a", "/loop-b"))
         self.route("/loop-b", loop("b", "/loop-a"))
