@@ -27,6 +27,7 @@ handler.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import socket
 import struct
@@ -46,6 +47,15 @@ ENDLESS_BYTES = 500 * 1024 * 1024
 """The "endless" error body stops here, so a client that reads it all still finishes."""
 SITEMAP_ROUTES = ("/sitemap.xml", "/sitemaps/index-2.xml", "/sitemaps/pages.xml.gz",
                   "/sitemaps/more.xml", "/sitemaps/bad.xml", "/sitemaps/nest.xml")
+
+
+@functools.cache
+def _gzip_bomb() -> bytes:
+    """~64 KB of gzip that inflate to BOMB_BYTES of NULs: one 1 MiB member repeated (a gzip
+    stream may hold several members).  Compressing 64 MiB in one go took 1.5 s on a busy
+    machine, longer than the tests' timeouts: the first request for it timed out."""
+    member = gzip.compress(b"\0" * (1 << 20), 9)
+    return gzip.compress(b"<html>") + member * (BOMB_BYTES >> 20)
 
 
 def html_page(title: str, links: Iterable[str] = (), body: str = "") -> str:
@@ -346,13 +356,8 @@ class FaultServer:
             except OSError:
                 pass
 
-        bomb_cache: list[bytes] = []
-
         def bomb(h: _RequestHandler, query: str) -> None:
-            with lock:
-                if not bomb_cache:
-                    bomb_cache.append(gzip.compress(b"<html>" + b"\0" * BOMB_BYTES, 9))
-            h.reply(200, bomb_cache[0], headers={"Content-Encoding": "gzip"})
+            h.reply(200, _gzip_bomb(), headers={"Content-Encoding": "gzip"})
 
         def loop(name: str, other: str) -> Handler:
             return lambda h, q: h.reply(302, b"", "", {"Location": other})
