@@ -7,9 +7,11 @@ loops and chains, a 20 MB body, a gzip bomb, a PDF, binary bytes sent as text/ht
 Latin-1 and UTF-16 pages, a robots.txt that fails, sitemaps broken in several ways, an
 infinite calendar; for the pipeline's fault matrix also a 50 MB body, wrong and bogus charset
 declarations, UTF-16 without a BOM, a broken gzip body, session ids in links, an endless
-path space under ``/archive/`` and a sitemap index nested without end).  It logs every
-request's path with the monotonic time it arrived, so a test can check what was fetched and
-how fast.
+path space under ``/archive/``, a sitemap index nested without end, and 500 errors whose body
+is 50 MB, never ends, or trickles without end).  It logs every request's path with the
+monotonic time it arrived, so a test can check what was fetched and how fast, and counts the
+body bytes its large routes managed to send (``sent``), so a test can check what a client
+read.
 
     with FaultServer() as server:
         server.page("/a", links=["/b", "mailto:x@y"])
@@ -25,6 +27,7 @@ handler.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import socket
 import struct
@@ -40,8 +43,19 @@ Handler = Callable[["_RequestHandler", str], None]
 BIG_BYTES = 20 * 1024 * 1024
 BOMB_BYTES = 64 * 1024 * 1024
 HUGE_BYTES = 50 * 1024 * 1024
+ENDLESS_BYTES = 500 * 1024 * 1024
+"""The "endless" error body stops here, so a client that reads it all still finishes."""
 SITEMAP_ROUTES = ("/sitemap.xml", "/sitemaps/index-2.xml", "/sitemaps/pages.xml.gz",
                   "/sitemaps/more.xml", "/sitemaps/bad.xml", "/sitemaps/nest.xml")
+
+
+@functools.cache
+def _gzip_bomb() -> bytes:
+    """~64 KB of gzip that inflate to BOMB_BYTES of NULs: one 1 MiB member repeated (a gzip
+    stream may hold several members).  Compressing 64 MiB in one go took 1.5 s on a busy
+    machine, longer than the tests' timeouts: the first request for it timed out."""
+    member = gzip.compress(b"\0" * (1 << 20), 9)
+    return gzip.compress(b"<html>") + member * (BOMB_BYTES >> 20)
 
 
 def html_page(title: str, links: Iterable[str] = (), body: str = "") -> str:
@@ -116,6 +130,7 @@ class FaultServer:
         self.prefixes: dict[str, Callable[[_RequestHandler, str, str], None]] = {}
         self.log: list[tuple[float, str]] = []
         self.counts: Counter[str] = Counter()
+        self.sent_bytes: Counter[str] = Counter()
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), _RequestHandler)
@@ -155,6 +170,16 @@ class FaultServer:
         """Requests received for ``path`` (query ignored)."""
         with self._lock:
             return self.counts[path]
+
+    def sent(self, path: str) -> int:
+        """Body bytes the large routes (``/big``, ``/huge``, ``/error-*``) wrote for ``path``:
+        what a client could have read (at most the socket buffers more than it did)."""
+        with self._lock:
+            return self.sent_bytes[path]
+
+    def _count_sent(self, path: str, n: int) -> None:
+        with self._lock:
+            self.sent_bytes[path] += n
 
     def paths(self) -> list[str]:
         """Every request's path and query, in arrival order."""
@@ -289,10 +314,15 @@ class FaultServer:
                     break
             h.close_connection = True
 
-        def sized(size: int) -> Handler:
+        def sized(size: int, status: int = 200, *, endless: bool = False) -> Handler:
+            """A body of ``size`` bytes (without Content-Length when ``nolength`` is in the
+            query or ``endless``); every byte written is counted in ``sent``."""
             def big(h: _RequestHandler, query: str) -> None:
-                chunked = "nolength" in query
-                h.send_response(200)
+                path = urlsplit(h.path).path
+                chunked = endless or "nolength" in query
+                # A small send buffer: what ``sent`` counts is then close to what was read.
+                h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 64 * 1024)
+                h.send_response(status)
                 h.send_header("Content-Type", "text/html; charset=utf-8")
                 if chunked:
                     h.send_header("Connection", "close")
@@ -307,17 +337,27 @@ class FaultServer:
                         if self.stopping.is_set():
                             break
                         h.wfile.write(block)
+                        self._count_sent(path, len(block))
                 except OSError:
                     h.close_connection = True
             return big
 
-        bomb_cache: list[bytes] = []
+        def error_trickle(h: _RequestHandler, query: str) -> None:
+            """A 500 whose body never ends: a byte every 20 ms until the client leaves."""
+            h.send_response(500)
+            h.send_header("Content-Type", "text/html; charset=utf-8")
+            h.send_header("Connection", "close")
+            h.end_headers()
+            h.close_connection = True
+            try:
+                while h.sleep(0.02):
+                    h.wfile.write(b"x")
+                    self._count_sent("/error-trickle", 1)
+            except OSError:
+                pass
 
         def bomb(h: _RequestHandler, query: str) -> None:
-            with lock:
-                if not bomb_cache:
-                    bomb_cache.append(gzip.compress(b"<html>" + b"\0" * BOMB_BYTES, 9))
-            h.reply(200, bomb_cache[0], headers={"Content-Encoding": "gzip"})
+            h.reply(200, _gzip_bomb(), headers={"Content-Encoding": "gzip"})
 
         def loop(name: str, other: str) -> Handler:
             return lambda h, q: h.reply(302, b"", "", {"Location": other})
@@ -340,6 +380,9 @@ class FaultServer:
         self.route("/reset", lambda h, q: h.reset())
         self.route("/big", sized(BIG_BYTES))
         self.route("/huge", sized(HUGE_BYTES))
+        self.route("/error-huge", sized(HUGE_BYTES, 500))
+        self.route("/error-endless", sized(ENDLESS_BYTES, 500, endless=True))
+        self.route("/error-trickle", error_trickle)
         self.route("/bomb", bomb)
         self.route("/loop-a", loop("a", "/loop-b"))
         self.route("/loop-b", loop("b", "/loop-a"))

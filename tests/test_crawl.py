@@ -109,6 +109,22 @@ def test_retry_after_is_capped(server: FaultServer) -> None:
     assert server.hits("/ratelimited-long") == 2
 
 
+@pytest.mark.parametrize("path", ["/error-huge", "/error-endless", "/error-trickle"])
+def test_a_500_body_is_not_read_to_the_end_before_the_retry(
+    server: FaultServer, path: str
+) -> None:
+    """urllib3 reads a failed try's whole body before retrying (``drain_conn``): 50 MB,
+    or forever.  The Fetcher's own retries read at most DRAIN_BYTES within DRAIN_S."""
+    started = time.monotonic()
+    row = fetch(server, path, max_bytes=300_000, deadline_s=0.5)
+    took = time.monotonic() - started
+    time.sleep(0.1)  # the server's last writes fail once it sees the connection closed
+    assert (row.status, row.error, row.html) == (500, "http_error", None)
+    assert server.hits(path) == 2  # the try and one retry
+    assert server.sent(path) < 2 * 300_000, server.sent(path)  # max_bytes per try at most
+    assert took < 2 * 0.5 + 0.5, took  # deadline_s per try at most
+
+
 # --------------------------------------------------------------------------- time and size caps
 
 

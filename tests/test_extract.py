@@ -176,6 +176,32 @@ def test_old_table_layout_splits_on_br() -> None:
     assert internal["http://www.dental.example/contact.html"] is True
 
 
+@pytest.mark.parametrize(
+    ("page_url", "href", "internal"),
+    [
+        ("http://127.0.0.1:8081/a", "http://127.0.0.1:8081/b", True),
+        ("http://127.0.0.1:8081/a", "/b", True),
+        ("http://127.0.0.1:8081/a", "http://127.0.0.1:9/b", False),  # another server
+        ("http://127.0.0.1:8081/a", "http://127.0.0.1/b", False),
+        ("http://clinic.example/a", "http://clinic.example:80/b", True),  # the default port
+        ("https://clinic.example/a", "https://www.clinic.example:443/b", True),
+        ("http://clinic.example/a", "https://clinic.example/b", True),  # scheme: same site
+        ("http://clinic.example/a", "http://clinic.example:8080/b", False),
+        ("https://clinic.example/a", "http://clinic.example:443/b", False),  # not http's 80
+        ("http://CLINIC.example:80/a", "http://clinic.example/b", True),
+        ("http://clinic.example/a", "http://[bad-host/b", False),
+    ],
+)
+def test_a_link_is_internal_on_the_same_host_and_port(
+    page_url: str, href: str, internal: bool
+) -> None:
+    """The same scope key as the crawler's (``urls.site_host``): host and port, the scheme's
+    default port left out, ``www.`` ignored."""
+    html = f'<html><body><article><p>Text.</p><a href="{href}">link</a></article></body></html>'
+    [link] = extract_page(html, page_url).links
+    assert link.internal is internal, link
+
+
 def test_markdown_fragment() -> None:
     md = (
         "# Dry Needling\n\nDry needling uses thin needles to release tight muscle bands.\n\n"

@@ -221,6 +221,16 @@ def _big_checks(site: Site) -> None:
     assert rows[site.server.url("/huge?nolength=1")]["bytes"] == str(MAX_BYTES)  # read to cap
 
 
+def _error_body_checks(site: Site) -> None:
+    time.sleep(0.1)  # the server's last writes fail once it sees the connection closed
+    for path in ERROR_BODIES:
+        assert site.server.hits(path) == 2, path  # the try and one retry
+        # At most max_bytes per try reached the socket (urllib3 alone read 50 MB, or on).
+        assert site.server.sent(path) < 2 * MAX_BYTES, (path, site.server.sent(path))
+    # The trickling one costs deadline_s per try, the others next to nothing.
+    assert site.elapsed_s < 2 * 1.0 + 2, site.elapsed_s
+
+
 def _bomb_checks(site: Site) -> None:
     assert site.rows()[site.server.url("/bomb")]["bytes"] == str(MAX_BYTES)
 
@@ -265,6 +275,9 @@ def _cal(n: int) -> str:
 def _chain(n: int) -> str:
     return f"/chain?n={n}"
 
+
+ERROR_BODIES = ("/error-huge", "/error-endless", "/error-trickle")
+"""500 answers whose body is 50 MB (declared), endless, or trickling without end."""
 
 SITEMAP_ROWS: dict[str, Row] = {
     "/sitemap.xml": ("200", "sitemap", False),
@@ -316,6 +329,11 @@ FAULTS: dict[str, Fault] = {
         {**_home(), "/huge": ("200", "too_large", False),
          "/huge?nolength=1": ("200", "too_large", False)},
         extra=_big_checks,
+    ),
+    "5xx_with_endless_body": Fault(
+        ERROR_BODIES,
+        {**_home(), **{path: ("500", "http_error", False) for path in ERROR_BODIES}},
+        extra=_error_body_checks,
     ),
     "gzip_bomb_and_bad_gzip": Fault(
         ("/bomb", "/bad-gzip", "/gzip-page"),

@@ -25,9 +25,15 @@ REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(not SITEGEN.is_file(), reason="needs ../shared/sitegen")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def prefect_harness() -> Iterator[None]:
-    """One temporary Prefect API (SQLite) for every flow test of the session."""
+    """One temporary Prefect API (SQLite) for the flow tests of this module.
+
+    Not for the session: while the API runs, Prefect's events client keeps a websocket to
+    it whose keepalive pings draw from the global ``random`` in a background thread, and
+    Hypothesis (``test_fuzz.py``, which runs next) rightly warns when the global random
+    state changes while it generates an example.  Stopping the API closes the websocket.
+    """
     from flows import set_prefect_env_defaults
 
     set_prefect_env_defaults()

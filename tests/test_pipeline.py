@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -322,6 +323,71 @@ def test_a_page_that_fails_to_audit_is_a_row(
     assert "parser exploded" in failed[0]["evidence"]
     assert summary.failed_audits == 1
     assert broken not in by_url(read_csv(tmp_path / "pages.csv"))
+
+
+SMALL_BATCHES = {"crawl.batch_size": 6, "crawl.max_pages": 30}
+"""Five batches or so of site60: a broken pool in the first would fail all the others."""
+
+
+def _audited_in_order(out: Path) -> list[str]:
+    """pages.csv URLs in the order written: batch by batch, as the crawl audited them."""
+    return [row["url"] for row in read_csv(out / "pages.csv")]
+
+
+@pytest.fixture(scope="module")
+def clean60(site60: ServedSite, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """The pages a run of site60 audits, in order (small batches, in this process)."""
+    out = tmp_path_factory.mktemp("clean60")
+    config = load_config(overrides=SMALL_BATCHES)
+    audit_site(site60.base_url + "/", config, out, workers=0)
+    return _audited_in_order(out)
+
+
+@pytest.mark.slow
+def test_a_page_that_kills_its_worker_costs_only_its_own_row(
+    site60: ServedSite, clean60: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A worker killed by a page (SIGKILL, as by the OOM killer) breaks the process pool and
+    every chunk in flight in it; the pool is replaced, the chunks are audited again, and
+    only the page that kills the worker every time is an ``audit_failed`` row."""
+    from content_audit import pipeline
+
+    from .workerdeath import audit_or_die
+
+    killer = clean60[2]  # in the first batch: every later batch needs the new pool
+    monkeypatch.setattr(pipeline, "audit_pages", partial(audit_or_die, kill=frozenset({killer})))
+    config = load_config(overrides=SMALL_BATCHES)
+    summary = audit_site(site60.base_url + "/", config, tmp_path, workers=2)
+    assert len(clean60) > 3 * 6  # several batches after the one that broke the pool
+    assert _audited_in_order(tmp_path) == [url for url in clean60 if url != killer]
+    failed = [f for f in read_csv(tmp_path / "findings.csv") if f["code"] == "audit_failed"]
+    assert [f["url"] for f in failed] == [killer]
+    assert "worker died" in failed[0]["evidence"]
+    assert by_url(read_csv(tmp_path / "inventory.csv"))[killer]["error"] == "audit_failed"
+    assert summary.failed_audits == 1 and summary.audited == len(clean60) - 1
+    assert "an audit worker died" in caplog.text  # the shared pool really broke
+
+
+@pytest.mark.slow
+def test_a_worker_lost_once_costs_no_row(
+    site60: ServedSite, clean60: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that dies for a reason outside the page (here: the first time any worker
+    meets one of the first batch's pages) loses nothing: its pages are audited again."""
+    from content_audit import pipeline
+
+    from .workerdeath import audit_or_die
+
+    flag = tmp_path / "died"
+    kill = frozenset(clean60[:6])
+    monkeypatch.setattr(pipeline, "audit_pages",
+                        partial(audit_or_die, kill=kill, once=str(flag)))
+    summary = audit_site(site60.base_url + "/", load_config(overrides=SMALL_BATCHES),
+                         tmp_path / "out", workers=2)
+    assert flag.exists()  # a worker did die
+    assert _audited_in_order(tmp_path / "out") == clean60
+    assert summary.failed_audits == 0
 
 
 def test_the_worker_returns_each_pages_digest_with_its_audit(fixtures_dir: Path) -> None:

@@ -455,6 +455,36 @@ def test_digest_matches_crawler_keys_and_stays_small() -> None:
     assert index.digests[digest.url].links == ()
 
 
+def test_the_index_keeps_one_copy_of_what_pages_repeat() -> None:
+    """Digests arrive unpickled, each with its own strings; the index shares the teaser
+    texts, sidebars and topic terms that repeat across pages, and changes no value."""
+    import pickle
+
+    html = (
+        "<html><head><title>Prolotherapy</title></head><body><article><h1>Prolotherapy</h1>"
+        + "".join(f"<p>{t}</p>" for t in CLINIC_TEXTS.values())
+        + '</article><div class="related-posts"><div class="post">'
+        '<p>Acupuncture is a treatment <a class="more-link" href="/blog/acu/">[...]</a></p>'
+        "</div></div></body></html>"
+    )
+    first, second = (
+        pickle.loads(pickle.dumps(digest_page(audit_page(html, f"{SITE}/blog/{name}/", CONFIG),
+                                              CONFIG)))
+        for name in ("a", "b")
+    )
+    assert first.teasers and first.top_terms and first.h1 == first.title
+    assert first.teasers[0].excerpt is not second.teasers[0].excerpt  # as they arrive
+    index = SiteIndex()
+    index.add(first)
+    index.add(second)
+    a, b = index.digests[first.url], index.digests[second.url]
+    assert a == replace(first, links=()) and b == replace(second, links=())
+    for field in ("href", "excerpt", "words"):
+        assert getattr(a.teasers[0], field) is getattr(b.teasers[0], field), field
+    assert all(x is y for x, y in zip(a.top_terms, b.top_terms, strict=True))
+    assert b.h1 is b.title
+
+
 def test_url_state_from_fetch_result() -> None:
     row = FetchResult(
         f"{SITE}/old/",

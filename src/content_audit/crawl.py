@@ -28,9 +28,12 @@ Decisions worth knowing:
   crawl first met it that way), so each page is audited once and every hop has a row a link
   checker can look up.  A chain longer than ``max_redirects`` stops there; its next target
   is queued as a URL of its own, so an endless chain is bounded by ``max_pages``.
-* Retries (urllib3 ``Retry``: 429/500/502/503/504, connect and read errors, Retry-After
-  capped at ``max_retry_after_s``) wait their turn in the Throttle like any request, so the
-  site is never hit faster than ``delay_s`` / Crawl-delay, even by a retry.
+* Retries (429/500/502/503/504, connect and read errors; ``retries`` in all, Retry-After
+  capped at ``max_retry_after_s``) are the Fetcher's own loop, not urllib3's: each try waits
+  its turn in the Throttle like any request, so the site is never hit faster than
+  ``delay_s`` / Crawl-delay, even by a retry; and the body of a failed try is read under the
+  same caps as any body (urllib3 reads it to the end before retrying, which for a 500 with an
+  endless body never ends).
 * Bodies are streamed: ``max_bytes`` caps the decompressed size (a gzip bomb stops at the
   cap), ``timeout_s`` bounds each socket wait and ``deadline_s`` the whole body read.
 * Concurrency: ``concurrency`` worker threads at most, sharing one connection pool of that
@@ -110,6 +113,11 @@ CHUNK_BYTES = 64 * 1024
 DRAIN_BYTES = 64 * 1024
 """Bodies of redirects and error pages are read (and dropped) up to this size so the
 connection can go back to the pool; larger ones are cut by closing the connection."""
+DRAIN_S = 1.0
+"""...and for at most this long (or ``deadline_s`` if shorter): a new connection costs less
+than waiting on an error page that trickles."""
+BACKOFF_MAX_S = 120.0
+"""The longest backoff between two tries (urllib3's default cap)."""
 
 SOURCES = ("start", "sitemap", "link", "redirect")
 REFUSAL_CODES = frozenset({"offsite", "robots", "excluded", "bad_url"})
@@ -126,16 +134,6 @@ def user_agent_for(config: CrawlConfig) -> str:
 
 def _crawl_config(config: CrawlConfig | AuditConfig) -> CrawlConfig:
     return config.crawl if isinstance(config, AuditConfig) else config
-
-
-def _host_key(scheme: str, host: str, port: int | None) -> str:
-    """Same spelling as ``urls.host_of`` (the Throttle's key), from a pool's parts."""
-    host = host.lower()
-    if ":" in host and not host.startswith("["):
-        host = f"[{host}]"
-    if port is None or port == {"http": 80, "https": 443}.get(scheme):
-        return host
-    return f"{host}:{port}"
 
 
 # --------------------------------------------------------------------------- records
@@ -233,35 +231,6 @@ class Throttle:
             start = earliest
 
 
-class _ThrottledRetry(Retry):
-    """urllib3 ``Retry`` whose retries also wait for their slot in the Throttle.
-
-    urllib3 retries inside ``urlopen``, below requests and below our Fetcher; without this
-    hook a 500 followed by an immediate retry would hit the server faster than allowed.
-    """
-
-    throttle: Throttle | None = None
-    host_key: str | None = None
-
-    def new(self, **kw: Any) -> _ThrottledRetry:
-        retry = super().new(**kw)
-        retry.throttle = self.throttle
-        retry.host_key = self.host_key
-        return retry
-
-    def increment(self, method=None, url=None, response=None, error=None, _pool=None,
-                  _stacktrace=None):  # type: ignore[no-untyped-def]
-        retry = super().increment(method, url, response, error, _pool, _stacktrace)
-        if _pool is not None:
-            retry.host_key = _host_key(_pool.scheme, _pool.host or "", _pool.port)
-        return retry
-
-    def sleep(self, response=None) -> None:  # type: ignore[no-untyped-def]
-        super().sleep(response)
-        if self.throttle is not None and self.host_key is not None:
-            self.throttle.wait(self.host_key)
-
-
 # --------------------------------------------------------------------------- fetcher
 
 
@@ -303,23 +272,10 @@ class Fetcher:
 
     def _make_session(self) -> requests.Session:
         c = self.config
-        retry = _ThrottledRetry(
-            total=c.retries,
-            connect=c.retries,
-            read=c.retries,
-            status=c.retries,
-            other=0,
-            redirect=0,
-            backoff_factor=c.backoff_s,
-            status_forcelist=RETRY_STATUSES,
-            allowed_methods=frozenset({"GET", "HEAD"}),
-            raise_on_status=False,
-            respect_retry_after_header=True,
-            retry_after_max=c.max_retry_after_s,
-        )
-        retry.throttle = self.throttle
         size = max(1, c.concurrency)
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=size, max_retries=retry)
+        # No retries inside urllib3: it would read a failed try's whole body (drain_conn)
+        # and wait outside the Throttle.  ``_send`` retries instead.
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=size, max_retries=0)
         session = requests.Session()
         # requests re-reads the proxy environment on every request (a tenth of the crawl's
         # CPU); read it once for the site instead: the crawl never leaves it.
@@ -344,11 +300,56 @@ class Fetcher:
     # -- one request -------------------------------------------------------------------
 
     def _send(self, url: str) -> tuple[requests.Response, float]:
-        waited = self.throttle.wait(host_of(url))
-        response = self.session.get(
-            url, stream=True, allow_redirects=False, timeout=self._timeout
-        )
-        return response, waited
+        """GET ``url`` (streaming), retrying connect/read errors and 429/5xx answers up to
+        ``retries`` times; return the last answer and the seconds spent waiting.
+
+        Every try waits for its slot in the Throttle.  The body of a failed try goes
+        through ``_discard`` (at most ``DRAIN_BYTES`` within ``DRAIN_S``, else the
+        connection is closed), so an error page of any size or speed costs little.
+        Between tries: the answer's Retry-After (capped at ``max_retry_after_s``), else an
+        exponential backoff (none before the first retry, then ``backoff_s`` * 2**n), as
+        urllib3's ``Retry`` does.
+        """
+        c = self.config
+        host = host_of(url)
+        waited = 0.0
+        for attempt in range(c.retries + 1):
+            last = attempt == c.retries
+            waited += self.throttle.wait(host)
+            try:
+                response = self.session.get(
+                    url, stream=True, allow_redirects=False, timeout=self._timeout
+                )
+            except requests.exceptions.RequestException as exc:
+                if last or not _retryable(exc):
+                    raise
+                pause = self._backoff(attempt)
+            else:
+                if last or response.status_code not in RETRY_STATUSES:
+                    return response, waited
+                pause = self._retry_after(response)
+                if pause is None:
+                    pause = self._backoff(attempt)
+                self._discard(response)
+            if pause > 0:
+                time.sleep(pause)
+                waited += pause
+        raise AssertionError("unreachable")  # the last try returns or raises
+
+    def _backoff(self, attempt: int) -> float:
+        if attempt == 0:
+            return 0.0
+        return min(BACKOFF_MAX_S, self.config.backoff_s * 2**attempt)
+
+    def _retry_after(self, response: requests.Response) -> float | None:
+        value = response.headers.get("Retry-After")
+        if not value:
+            return None
+        try:
+            seconds = _RETRY_AFTER.parse_retry_after(value)
+        except urllib3.exceptions.InvalidHeader:
+            return None
+        return min(seconds, self.config.max_retry_after_s)
 
     @staticmethod
     def _request_error(exc: Exception) -> tuple[str, str]:
@@ -413,7 +414,7 @@ class Fetcher:
     # -- bodies ------------------------------------------------------------------------
 
     def _read(
-        self, response: requests.Response, limit: int
+        self, response: requests.Response, limit: int, deadline_s: float | None = None
     ) -> tuple[bytes, str | None, str | None]:
         """Stream the (decompressed) body up to ``limit`` bytes within ``deadline_s``.
 
@@ -422,14 +423,16 @@ class Fetcher:
         asked, so a gzip bomb is cut at ``limit`` decompressed bytes.
         """
         raw = response.raw
-        deadline = time.monotonic() + self.config.deadline_s
+        if deadline_s is None:
+            deadline_s = self.config.deadline_s
+        deadline = time.monotonic() + deadline_s
         buf = bytearray()
         complete = False
         error: tuple[str, str] | None = None
         try:
             while True:
                 if time.monotonic() > deadline:
-                    error = ("timeout", f"body not complete after {self.config.deadline_s:g} s")
+                    error = ("timeout", f"body not complete after {deadline_s:g} s")
                     break
                 chunk = raw.read1(CHUNK_BYTES, decode_content=True)
                 if not chunk:
@@ -461,7 +464,7 @@ class Fetcher:
         if length is not None and length > DRAIN_BYTES:
             response.close()
             return 0
-        body, _, _ = self._read(response, DRAIN_BYTES)
+        body, _, _ = self._read(response, DRAIN_BYTES, min(DRAIN_S, self.config.deadline_s))
         return len(body)
 
     # -- public ------------------------------------------------------------------------
@@ -562,6 +565,18 @@ class Fetcher:
             error=None if error == "too_large" else error,
             detail=detail,
         )
+
+
+_RETRY_AFTER = Retry(0, retry_after_max=float("inf"))
+"""Only for its Retry-After parser (seconds or an HTTP date); the cap is ours."""
+
+
+def _retryable(exc: requests.exceptions.RequestException) -> bool:
+    """Connect and read errors are worth another try (as urllib3's ``connect`` and ``read``
+    retries); a bad URL, TLS or proxy failure is not."""
+    if isinstance(exc, requests.exceptions.SSLError | requests.exceptions.ProxyError):
+        return False
+    return isinstance(exc, requests.exceptions.ConnectionError | requests.exceptions.Timeout)
 
 
 def _charset(content_type: str, body: bytes) -> str | None:

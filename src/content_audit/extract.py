@@ -27,12 +27,13 @@ import json
 import re
 import warnings
 from bisect import bisect_left
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
 
 from .model import Image, Link, Page, Person, RecentPost, Section, Teaser
+from .urls import site_host
 
 __all__ = ["extract_page", "normalize_text"]
 
@@ -770,13 +771,14 @@ def _jsonld(head_tags: list[Tag]) -> tuple[list[str], str | None, str | None, li
 
 
 def _host(url: str | None) -> str:
+    """The crawler's scope key (``urls.site_host``): ``host[:port]`` without ``www.``, the
+    scheme's default port left out; a link to another port is another server."""
     if not url:
         return ""
     try:
-        host = (urlsplit(url).hostname or "").lower()
+        return site_host(url)
     except ValueError:
         return ""
-    return host[4:] if host.startswith("www.") else host
 
 
 def _resolve(base: str | None, href: str) -> str:

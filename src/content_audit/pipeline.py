@@ -30,10 +30,11 @@ import heapq
 import logging
 import multiprocessing
 import os
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
@@ -353,38 +354,94 @@ def audit_pages(pages: Sequence[tuple[str, str]], config: AuditConfig) -> list[A
     return outcomes
 
 
-def audit_pages_packed(pages: Sequence[tuple[str, str]], config: AuditConfig) -> list[bytes]:
+def audit_pages_packed(
+    pages: Sequence[tuple[str, str]],
+    config: AuditConfig,
+    audit: Callable[[Sequence[tuple[str, str]], AuditConfig], list[AuditOutcome]] = audit_pages,
+) -> list[bytes]:
     """``audit_pages`` for the process pool: each outcome packed (``resume.pack``).
 
     A worker's result is pickled to cross to the parent anyway; packing it here, per page,
     lets the parent keep the bytes for the crawl state instead of pickling every audit a
     second time (about half a millisecond a page of the parent's CPU).
     """
-    return [pack(outcome) for outcome in audit_pages(pages, config)]
+    return [pack(outcome) for outcome in audit(pages, config)]
 
 
-def make_executor(workers: int | None = None) -> Executor:
-    """The process pool pages are audited in (``workers`` defaults to the core count).
+def _unpacked(blobs: Iterable[bytes]) -> list[AuditOutcome]:
+    """Outcomes from a worker, each keeping the bytes it came as (for the crawl state)."""
+    return [replace(unpack(blob), packed=blob) for blob in blobs]
 
-    Workers start from a ``forkserver`` that has imported the core: forking the crawling
-    process itself (which runs fetch threads, and Prefect's threads inside a flow) could
-    hand a child a lock held by another thread, and spawning each worker from scratch
-    would re-import bs4, lxml and textstat for every one.
+
+def _process_pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool whose workers start from a ``forkserver`` that has imported the core.
+
+    Forking the crawling process itself (which runs fetch threads, and Prefect's threads
+    inside a flow) could hand a child a lock held by another thread, and spawning each
+    worker from scratch would re-import bs4, lxml and textstat for every one.
     """
     context = None
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["content_audit.audit"])
-    return ProcessPoolExecutor(max_workers=workers or default_workers(), mp_context=context)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+class AuditPool(Executor):
+    """The process pool pages are audited in, replaced when one of its workers dies.
+
+    A ``ProcessPoolExecutor`` whose worker is killed (the OOM killer, a crash in a C
+    extension on a hostile page) is broken for good: every future of it fails, and so does
+    every later ``submit``.  This one starts a fresh pool on the first ``submit`` after a
+    break, so one dead worker costs the batches in flight at that moment (which
+    ``PendingAudit`` retries), not the rest of the run.  Thread-safe: the flow submits
+    from its task runner's threads.
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        self._max_workers = workers or default_workers()  # the name ProcessPoolExecutor uses
+        self._lock = threading.Lock()
+        self._pool = _process_pool(self._max_workers)
+        self.restarts = 0
+        """How many times a broken pool was replaced."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        with self._lock:
+            try:
+                return self._pool.submit(fn, *args, **kwargs)
+            except BrokenProcessPool:
+                broken, self._pool = self._pool, _process_pool(self._max_workers)
+                self.restarts += 1
+                log.warning("an audit worker died: started a new process pool (%d so far)",
+                            self.restarts)
+            broken.shutdown(wait=False, cancel_futures=True)
+            return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        with self._lock:
+            pool = self._pool
+        pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def make_executor(workers: int | None = None) -> Executor:
+    """The process pool pages are audited in (``workers`` defaults to the core count): an
+    ``AuditPool``, which survives the death of a worker."""
+    return AuditPool(workers)
 
 
 class PendingAudit:
     """The audit of one fetched batch, submitted to ``executor`` without waiting.
 
     The batch is cut into a few chunks per worker so both cores stay busy and the config is
-    pickled once per chunk, not once per page.  If a worker process dies, its pages are
-    reported as failed audits rather than lost.  Without an executor the pages are audited
+    pickled once per chunk, not once per page.  Without an executor the pages are audited
     in this process when ``result()`` is called.
+
+    When a worker process dies, every chunk in flight in its pool fails, not only its own;
+    so a failed chunk is audited again (``_retry``): once in the executor (an ``AuditPool``
+    has replaced its broken pool by then), and if that fails too, page by page in a
+    one-worker pool of its own, where a death can only be that page's.  Only a page that
+    kills the worker every time becomes a failed audit ("worker died"); the others of its
+    batch, and every later batch, are audited.
     """
 
     def __init__(
@@ -395,6 +452,7 @@ class PendingAudit:
         chunks: int | None = None,
     ) -> None:
         self.config = config
+        self.executor = executor
         pages = [(r.final_url or r.url, r.html) for r in results if r.html is not None]
         if executor is None or not pages:
             self.parts, self.futures = [pages], []
@@ -402,7 +460,7 @@ class PendingAudit:
         n = chunks or 2 * getattr(executor, "_max_workers", 2)
         size = max(1, -(-len(pages) // n))
         self.parts = [pages[i : i + size] for i in range(0, len(pages), size)]
-        self.futures = [executor.submit(audit_pages_packed, part, config) for part in self.parts]
+        self.futures = [_submit(executor, part, config) for part in self.parts]
 
     def result(self) -> list[AuditOutcome]:
         if not self.futures:
@@ -410,10 +468,50 @@ class PendingAudit:
         outcomes: list[AuditOutcome] = []
         for part, future in zip(self.parts, self.futures, strict=True):
             try:
-                outcomes.extend(replace(unpack(blob), packed=blob) for blob in future.result())
-            except BrokenProcessPool as exc:
-                outcomes.extend(AuditOutcome(url, None, f"worker died: {exc}") for url, _ in part)
+                outcomes.extend(_unpacked(future.result()))
+            except BrokenProcessPool:
+                outcomes.extend(self._retry(part))
         return outcomes
+
+    def _retry(self, part: list[tuple[str, str]]) -> list[AuditOutcome]:
+        assert self.executor is not None
+        try:
+            return _unpacked(_submit(self.executor, part, self.config).result())
+        except BrokenProcessPool:
+            pass
+        outcomes: list[AuditOutcome] = []
+        pool: ProcessPoolExecutor | None = None
+        try:
+            for page in part:
+                pool = pool or _process_pool(1)
+                try:
+                    outcomes.extend(pool.submit(audit_pages, [page], self.config).result())
+                except BrokenProcessPool as exc:
+                    log.warning("%s: the audit worker died on this page", page[0])
+                    outcomes.append(AuditOutcome(page[0], None, f"worker died: {exc}"))
+                    pool.shutdown(wait=False)
+                    pool = None
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True)
+        return outcomes
+
+
+def _submit(
+    executor: Executor, part: list[tuple[str, str]], config: AuditConfig
+) -> Future[list[bytes]]:
+    """``executor.submit(audit_pages_packed, ...)``; a pool already broken gives a failed
+    future (``PendingAudit`` retries it) rather than an exception that would end the run.
+
+    ``audit_pages`` is passed along as looked up here, so what runs in the worker is this
+    module's current ``audit_pages`` (tests swap in one that kills its worker).
+    """
+    try:
+        return executor.submit(audit_pages_packed, part, config, audit_pages)
+    except BrokenProcessPool as exc:
+        failed: Future[list[bytes]] = Future()
+        failed.set_exception(exc)
+        return failed
 
 
 def audit_batch(

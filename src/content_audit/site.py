@@ -53,6 +53,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from difflib import SequenceMatcher
 from operator import mul
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from .checks import finding
@@ -68,6 +69,8 @@ from .model import (
     UrlState,
 )
 from .urls import UrlNormalizer
+
+_T = TypeVar("_T")
 
 __all__ = [
     "SITE_CODES",
@@ -340,22 +343,42 @@ class SiteIndex:
 
     ``add`` merges a page's internal links into one set of link targets and keeps the
     digest without them, so memory grows with the site's pages, not with its links.
+
+    Digests arrive unpickled, sharing nothing, yet much of them repeats from page to page:
+    the same teaser (target, excerpt) on every listing and tag page that shows the article,
+    the same recent-posts sidebar, the same topic terms, an h1 equal to the title.  ``add``
+    keeps one copy of each such value (``_share``).
     """
 
     def __init__(self) -> None:
         self.digests: dict[str, PageDigest] = {}
         self.linked: set[str] = set()
-        self._recent_cache: dict[tuple[RecentPost, ...], tuple[RecentPost, ...]] = {}
+        self._shared: dict[object, object] = {}
 
     def __len__(self) -> int:
         return len(self.digests)
 
+    def _share(self, value: _T) -> _T:
+        """The first equal value this index has seen (``value`` itself the first time)."""
+        return self._shared.setdefault(value, value)  # type: ignore[return-value]
+
     def add(self, digest: PageDigest) -> None:
         self.linked.update(sys.intern(link) for link in digest.links)
-        # Recent-post lists are the same sidebar on every page: keep one copy (digests
-        # arrive unpickled, sharing nothing).
-        recent = self._recent_cache.setdefault(digest.recent_posts, digest.recent_posts)
-        self.digests[digest.url] = replace(digest, links=(), recent_posts=recent)
+        share = self._share
+        teasers = tuple(
+            replace(t, href=share(t.href), excerpt=share(t.excerpt), words=share(t.words))
+            for t in digest.teasers
+        )
+        # Values mostly unique to their page (title, opening...) are not looked up: an entry
+        # in ``_shared`` would cost more than the rare copy it saves.
+        self.digests[digest.url] = replace(
+            digest,
+            links=(),
+            h1=digest.title if digest.h1 == digest.title else digest.h1,
+            teasers=teasers,
+            recent_posts=share(digest.recent_posts),
+            top_terms=tuple(share(term) for term in digest.top_terms),
+        )
 
     def check(
         self,
