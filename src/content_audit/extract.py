@@ -42,13 +42,20 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A lone surrogate (only a str built in Python can hold one) makes lxml raise on encoding.
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _INVISIBLE_RE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
-_SPACE_RE = re.compile(r"\s+")
+_ODD_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+"""A control or invisible character: the only text ``normalize_text`` must rewrite first."""
 
 
 def normalize_text(text: str) -> str:
-    """Collapse whitespace (NBSP included) and drop zero-width and control characters."""
-    text = _INVISIBLE_RE.sub("", _CONTROL_RE.sub(" ", text))
-    return _SPACE_RE.sub(" ", text.replace("\xa0", " ")).strip()
+    """Collapse whitespace (NBSP included) and drop zero-width and control characters.
+
+    ``str.split()`` splits on the same characters as ``\\s`` (NBSP included), so splitting
+    and joining collapses runs and strips the ends in one C call: this runs hundreds of
+    times a page.
+    """
+    if _ODD_RE.search(text):
+        text = _INVISIBLE_RE.sub("", _CONTROL_RE.sub(" ", text))
+    return " ".join(text.split())
 
 
 # ---------------------------------------------------------------------------- tag sets
@@ -1029,7 +1036,9 @@ def _extract(html: object, url: str | None) -> Page:
     with warnings.catch_warnings():
         # "looks like XML / a URL / a filename": the caller judges odd input, not bs4.
         warnings.simplefilter("ignore")
-        soup = BeautifulSoup(html, "lxml")
+        # Attribute values stay strings: splitting class/rel into lists for every tag is a
+        # sixth of the parse, and the few readers split them themselves (``_tokens``).
+        soup = BeautifulSoup(html, "lxml", multi_valued_attributes=None)
     body = soup.body
     if body is None:
         body = next((c for c in soup.children if isinstance(c, Tag)), None)
@@ -1626,8 +1635,7 @@ def _trust_signals(
         )
         by_class = False
         classes = tag.attrs.get("class")
-        if isinstance(classes, list):
-            classes = " ".join(classes)
+        classes = " ".join(classes.split() if isinstance(classes, str) else classes or ())
         if not by_text and classes and _BYLINE_CLASS_HINT.search(classes.lower()):
             for token in _tokens(tag):
                 parts = set(_TOKEN_SPLIT.split(token))
