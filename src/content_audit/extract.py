@@ -27,6 +27,7 @@ import json
 import re
 import warnings
 from bisect import bisect_left
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
@@ -340,6 +341,7 @@ class _Measure:
         "score",
         "skip_pos",
         "text_len",
+        "texts",
         "titled",
         "toks",
     )
@@ -354,6 +356,7 @@ class _Measure:
         self.ellipsis: list[NavigableString] = []
         self.head_tags: list[Tag] = []
         self.titled: list[Tag] = []
+        self.texts: dict[int, str] = {}
         self.toks: dict[int, list[str]] = {}
         self.end: dict[int, int] = {}
         """Per tag: the document position just past its last indexed descendant."""
@@ -393,6 +396,15 @@ class _Measure:
         if hit > 1:
             found.sort(key=lambda t: self.order[id(t)])
         return iter(found)
+
+    def text(self, tag: Tag) -> str:
+        """``normalize_text(tag.get_text(" "))``, once per tag (the tree is never changed):
+        anchors are read by the card search, the teasers and the link list."""
+        key = id(tag)
+        found = self.texts.get(key)
+        if found is None:
+            found = self.texts[key] = normalize_text(tag.get_text(" "))
+        return found
 
     def tokens(self, tag: Tag) -> list[str]:
         """``_tokens(tag)``, built once per tag of the page (callers must not mutate it)."""
@@ -539,7 +551,7 @@ def _find_cards(m: _Measure) -> list[_Card]:
         href = _good_href(a)
         if href is None:
             continue
-        text = normalize_text(a.get_text(" "))
+        text = m.text(a)
         tokens = m.tokens(a)
         if (
             "more-link" in tokens
@@ -666,9 +678,9 @@ def _find_recent(m: _Measure) -> list[tuple[list[Tag], list[Tag]]]:
         # Title lists only: each item is (mostly) one link.
         linky = 0
         for li in items:
-            text = normalize_text(li.get_text(" "))
+            text = m.text(li)
             a = _first_link(li)
-            link_text = normalize_text(a.get_text(" ")) if a is not None else ""
+            link_text = m.text(a) if a is not None else ""
             if text and len(link_text) >= 0.5 * len(text):
                 linky += 1
         if linky < max(1, len(items) * 0.7):
@@ -776,6 +788,7 @@ def _jsonld(head_tags: list[Tag]) -> tuple[list[str], str | None, str | None, li
     return types, published, modified, nodes_seen
 
 
+@lru_cache(maxsize=4096)
 def _host(url: str | None) -> str:
     if not url:
         return ""
@@ -786,7 +799,9 @@ def _host(url: str | None) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+@lru_cache(maxsize=4096)
 def _resolve(base: str | None, href: str) -> str:
+    """``href`` made absolute against ``base`` (cached: a site's pages share their menus)."""
     href = href.strip()
     if not base:
         return href
@@ -1087,7 +1102,7 @@ def _extract(html: object, url: str | None) -> Page:
     types, published, modified, ld_nodes = _jsonld(head_tags)
     published = published or metas.get("article:published_time")
     modified = modified or metas.get("article:modified_time")
-    h1s = tuple(t for t in (normalize_text(h.get_text(" ")) for h in m.tags("h1")) if t)
+    h1s = tuple(t for t in (m.text(h) for h in m.tags("h1")) if t)
     body_classes = tuple(m.tokens(body)) if body.name == "body" else ()
 
     # Pass 2: cards and lists, then the root ------------------------------------------
@@ -1105,9 +1120,7 @@ def _extract(html: object, url: str | None) -> Page:
             if a is None:
                 continue
             recent_anchor.update(id(x) for x in m.descendants(li, "a"))
-            recent_posts.append(
-                RecentPost(normalize_text(a.get_text(" ")), _resolve(base, a["href"]))
-            )
+            recent_posts.append(RecentPost(m.text(a), _resolve(base, a["href"])))
 
     root_ancestors = {id(a) for a in _ancestors(root)} | {id(root)}
     in_root = []
@@ -1191,7 +1204,7 @@ def _extract(html: object, url: str | None) -> Page:
         links.append(
             Link(
                 href=absolute,
-                text=normalize_text(a.get_text(" ")),
+                text=m.text(a),
                 internal=internal,
                 zone=zone,
                 nofollow="nofollow" in [r.lower() for r in rel],
