@@ -799,12 +799,36 @@ def _host(url: str | None) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-@lru_cache(maxsize=4096)
 def _resolve(base: str | None, href: str) -> str:
-    """``href`` made absolute against ``base`` (cached: a site's pages share their menus)."""
+    """``href`` made absolute against ``base``.
+
+    Cached: a site's pages share their menus.  A root-relative ``/path`` takes nothing from
+    ``base`` but its scheme and host (``urljoin`` reads the base path only for relative
+    paths), so it is joined to the site root and the cache serves every page of the site.
+    """
     href = href.strip()
     if not base:
         return href
+    if href[:1] == "/" and href[1:2] != "/":
+        root = _site_root(base)
+        if root is not None:
+            base = root
+    return _join(base, href)
+
+
+@lru_cache(maxsize=1024)
+def _site_root(base: str) -> str | None:
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return None
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}/"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _join(base: str, href: str) -> str:
     try:
         return urljoin(base, href)
     except ValueError:
