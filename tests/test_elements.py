@@ -516,3 +516,88 @@ def test_pointer_to_another_article_is_not_uses(config: AuditConfig) -> None:
     sentence = "You may also want to read How Acupuncture Can Relieve Back Pain in 2025."
     page = Page(url=None, title="Acupuncture", sections=(Section("", 0, (sentence,)),))
     assert not by_name(find_elements(page, config))["uses"].present
+
+
+# --- {subject} patterns: compiled once with a slot, same answers as filling the subject in
+
+
+def test_slot_safe_accepts_plain_contexts_and_refuses_the_rest() -> None:
+    from content_audit.elements import _slot_safe
+
+    assert _slot_safe(r"\b(?:{subject}|it|this)\s+(?:treats|helps)\b")
+    assert _slot_safe(r"^\W*about\s+(?:the\s+)?{subject}\W*$")
+    assert _slot_safe(r"(?:the\s+)?({subject})?\s+is")  # optional group: at most one capture
+    assert not _slot_safe(r"\b(?!{subject})\w+")  # negative lookahead: widening loses matches
+    assert not _slot_safe(r"(?<!{subject})x")
+    assert not _slot_safe(r"(?>{subject})x")  # atomic
+    assert not _slot_safe(r"(?:{subject}\s+)+x")  # repeated: only the last capture is seen
+    assert not _slot_safe(r"({subject})\s+\1")  # back-reference: numbering would shift
+    assert not _slot_safe(r"[{subject}]")
+    assert not _slot_safe(r"{subject} and {subject}")
+    assert not _slot_safe(r"(?i:{subject})")  # scoped flags
+    assert not _slot_safe(r"no placeholder")
+
+
+SLOT_SENTENCES = [
+    "Prolotherapy is a regenerative injection treatment.",
+    "Prolotherapies are injections.",
+    "The prolotherapy (PRP) is an injection of dextrose.",
+    "It treats chronic pain in the knee.",
+    "Massage helps relieve back pain and stiffness.",
+    "Dry needling is a technique used by physical therapists.",
+    "Dry-needling works by releasing trigger points.",
+    "Needling helps with sciatica.",
+    "We use dry needling for neck pain.",
+    "About Dry Needling",
+    "Dry Needling?",
+    "Cupping therapy helps relieve muscle tension by drawing blood to the area.",
+    "Cupping, also known as cup therapy, is an ancient practice.",
+    "PRP is a concentrate of platelets.",
+    "Platelet-rich plasma (PRP) injections help heal tendons by stimulating repair.",
+    "Our knee braces reduce pain; the brace is a support of the joint.",
+    "Shockwave treatments involve sound waves.",
+    "Treatment involves a series of sessions.",
+]
+SLOT_TOPICS = [
+    "What Is Prolotherapy?",
+    "Dry Needling for Neck Pain | Clinic",
+    "Cupping Therapy",
+    "Platelet-Rich Plasma (PRP) Injections",
+    "Knee Braces",
+    "Shockwave",
+]
+
+
+def test_subject_patterns_answer_as_if_compiled_per_subject(config: AuditConfig) -> None:
+    """Every default {subject} pattern, on sentences and headings that do and do not name
+    the subject: the once-compiled slot form agrees with the pattern compiled per subject."""
+    import re
+
+    from content_audit import elements
+
+    sources = {
+        p
+        for rule in config.elements
+        for p in (*rule.headings, *rule.body, *rule.negative)
+        if elements.SUBJECT_PLACEHOLDER in p
+    }
+    assert sources
+    checked = 0
+    for topic in SLOT_TOPICS:
+        subject = elements._page_subject(topic)
+        for source in sorted(sources):
+            pattern = elements._subject_pattern(source, subject.words)
+            exact = re.compile(
+                source.replace(elements.SUBJECT_PLACEHOLDER, subject.regex),
+                re.IGNORECASE | re.MULTILINE,
+            )
+            for text in SLOT_SENTENCES:
+                want = exact.search(text) is not None
+                got = (
+                    pattern.search(text, subject)
+                    if subject.compiled.search(text)
+                    else (pattern.never.search(text) is not None)
+                )
+                assert got == want, (topic, source[:60], text)
+                checked += want
+    assert checked > 10  # the sentences do exercise matches, not only misses

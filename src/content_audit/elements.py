@@ -14,8 +14,10 @@ Every wording lives in ``data/default.toml`` (users add their own with ``add_hea
 page subject and pronouns.  ``Page.sections`` holds article text only, so teasers, recent
 posts and chrome can never be taken as evidence.
 
-Patterns are compiled once per rule (``lru_cache`` keyed on the frozen ``ElementRule``);
-the few that mention ``{subject}`` are compiled once per (rule, subject) pair.
+Patterns are compiled once per rule (``lru_cache`` keyed on the frozen ``ElementRule``).
+The few that mention ``{subject}`` are compiled once too, with a slot in place of the
+subject that each match is checked against (see ``_SubjectPattern``): compiling them again
+for every page's subject used to cost more than the whole search.
 """
 
 from __future__ import annotations
@@ -145,6 +147,14 @@ def _subject_regex(title: str) -> str:
     return "(?:" + "|".join(variants) + ")"
 
 
+@lru_cache(maxsize=1024)
+def _page_subject(topic: str) -> _Subject:
+    """The page subject of a title-like ``topic``, compiled (the same topic, the same object)."""
+    regex = _subject_regex(topic)
+    words = len(re.findall(r"[\w’']+", derive_subject(topic)))
+    return _Subject(regex, re.compile(regex, re.IGNORECASE), words)
+
+
 # --- compiled rules -------------------------------------------------------------------------
 
 
@@ -163,36 +173,193 @@ class _Patterns:
         return min(starts) if starts else -1
 
 
+_FLAGS = re.IGNORECASE | re.MULTILINE
+"""MULTILINE: sentences hold no newline, so ``^``/``$`` still mean the sentence's ends, and
+the same pattern can scan a whole page joined with _JOIN in one call."""
+
+
 def _combine(patterns: tuple[str, ...]) -> _Patterns:
     if not patterns:
         return _Patterns()
-    # MULTILINE: sentences hold no newline, so ``^``/``$`` still mean the sentence's ends,
-    # and the same pattern can scan a whole page joined with _JOIN in one call.
-    flags = re.IGNORECASE | re.MULTILINE
     try:
-        return _Patterns((re.compile("|".join(f"(?:{p})" for p in patterns), flags),))
+        return _Patterns((re.compile("|".join(f"(?:{p})" for p in patterns), _FLAGS),))
     except re.error:
         # A user pattern with global inline flags cannot sit inside an alternation.
-        return _Patterns(tuple(re.compile(p, flags) for p in patterns))
+        return _Patterns(tuple(re.compile(p, _FLAGS) for p in patterns))
+
+
+# A pattern naming the page subject would have to be compiled again for every page (each
+# page has its own subject, and compiling the big body patterns costs milliseconds, more
+# than the rest of the element search).  Instead each such pattern is compiled once with
+# the subject replaced by a *slot*: a named group matching any short phrase (a superset of
+# every wording of every subject with at most N words).  On one sentence:
+#
+# - no wording of the subject anywhere in it: the pattern behaves exactly as if the
+#   subject matched nothing, so the copy with ``_NEVER`` in its place decides;
+# - the slotted pattern finds nothing: the real pattern cannot match either (the slot only
+#   widens what the pattern accepts, which holds because the slot is only ever in a
+#   "positive" place, checked once by ``_slot_safe``);
+# - it matches and the slot holds a wording of the subject (or was not used): the real
+#   pattern has the very same match;
+# - otherwise the regex engine may have stopped at a path the real pattern would not take:
+#   only then is the pattern compiled with the subject filled in (cached per subject).
+# Every case gives exactly the answer of the pattern with the subject filled in.
+
+_SLOT = "_subject_slot_"
+_TOKEN = r"[\w’'&-]+"
+r"""One word of a subject wording: words are ``[\w’']+`` (any case), acronyms add & and -."""
+
+
+def _slot_safe(pattern: str) -> bool:
+    """Whether ``{subject}`` in ``pattern`` may be widened to a slot without changing answers.
+
+    A small scan of the regex syntax (escapes, classes, groups).  True when the pattern holds
+    the placeholder exactly once, outside any class, inside groups that are plain, capturing,
+    named or positive lookaheads and not repeated (``?`` is allowed), and the pattern has no
+    back-reference, conditional, flag group, atomic group or possessive quantifier (a
+    negative or atomic context would make a wider slot *lose* matches; an extra group would
+    renumber back-references).  Anything unusual answers False: the pattern is then compiled
+    per subject, as before.
+    """
+    if pattern.count(SUBJECT_PLACEHOLDER) != 1 or f"(?P<{_SLOT}>" in pattern:
+        return False
+    stack: list[tuple[str, bool]] = []  # (kind, holds the placeholder)
+    i, n = 0, len(pattern)
+    found = False
+    while i < n:
+        if pattern.startswith(SUBJECT_PLACEHOLDER, i):
+            if any(kind not in ("(?:", "(", "(?P<", "(?=") for kind, _ in stack):
+                return False
+            stack = [(kind, True) for kind, _ in stack]
+            found = True
+            i += len(SUBJECT_PLACEHOLDER)
+            continue
+        c = pattern[i]
+        if c == "\\":
+            if i + 1 < n and pattern[i + 1] in "123456789":
+                return False
+            i += 2
+        elif c == "[":
+            j = i + 1
+            if j < n and pattern[j] == "^":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            if SUBJECT_PLACEHOLDER in pattern[i:j]:
+                return False
+            i = j + 1
+        elif c == "(":
+            if pattern.startswith("(?:", i) or pattern.startswith("(?=", i):
+                kind = pattern[i : i + 3]
+            elif pattern.startswith("(?P<", i):
+                kind = "(?P<"
+            elif pattern.startswith("(?", i):
+                return False  # negative/behind lookaround, atomic, conditional, flags, comment
+            else:
+                kind = "("
+            stack.append((kind, False))
+            i += len(kind)
+        elif c == ")":
+            if not stack:
+                return False
+            _, holds = stack.pop()
+            i += 1
+            if holds and i < n and pattern[i] in "*+{":
+                return False
+        elif c in "*+?}" and i + 1 < n and pattern[i + 1] == "+":
+            return False  # possessive
+        else:
+            i += 1
+    return found and not stack
 
 
 @dataclass(frozen=True, slots=True)
-class _Matcher:
-    headings: tuple[_Patterns, ...]
-    body: tuple[_Patterns, ...]
-    negative: tuple[_Patterns, ...]
+class _SubjectPattern:
+    """One pattern naming ``{subject}``, compiled once for every page (see above)."""
 
-    def heading(self, text: str) -> bool:
-        return any(p.search(text) for p in self.headings)
+    source: str
+    never: re.Pattern[str]
+    slotted: re.Pattern[str] | None
+    """The pattern with a slot of up to ``words`` words, or None when not ``_slot_safe``."""
 
-    def sentence(self, text: str) -> bool:
-        return any(p.search(text) for p in self.body) and not any(
-            p.search(text) for p in self.negative
-        )
+    def search(self, text: str, subject: _Subject) -> bool:
+        if self.slotted is None:
+            return _filled(self.source, subject.regex).search(text) is not None
+        match = self.slotted.search(text)
+        if match is None:
+            return False
+        slot = match.group(_SLOT)
+        if slot is None or subject.compiled.fullmatch(slot):
+            return True
+        if self.never.search(text):
+            return True
+        return _filled(self.source, subject.regex).search(text) is not None
 
-    def first_body(self, text: str) -> int:
-        """Offset of the leftmost body match in ``text`` (a whole page), or -1."""
-        starts = [i for i in (p.first(text) for p in self.body) if i >= 0]
+
+@lru_cache(maxsize=256)
+def _filled(source: str, subject: str) -> re.Pattern[str]:
+    """``source`` with one page subject filled in: the exact (and slow to compile) form."""
+    return re.compile(source.replace(SUBJECT_PLACEHOLDER, subject), _FLAGS)
+
+
+@lru_cache(maxsize=256)
+def _subject_pattern(source: str, words: int) -> _SubjectPattern:
+    never = re.compile(source.replace(SUBJECT_PLACEHOLDER, _NEVER), _FLAGS)
+    slotted = None
+    if _slot_safe(source):
+        slot = f"(?P<{_SLOT}>{_TOKEN}(?:[\\s-]+{_TOKEN}){{0,{max(0, words - 1)}}}?)"
+        try:
+            slotted = re.compile(source.replace(SUBJECT_PLACEHOLDER, slot), _FLAGS)
+        except re.error:  # e.g. the placeholder sits in a fixed-width lookbehind
+            slotted = None
+    return _SubjectPattern(source, never, slotted)
+
+
+@dataclass(frozen=True, slots=True)
+class _Subject:
+    """The page subject: its regex (``_subject_regex``), compiled, and its word count."""
+
+    regex: str
+    compiled: re.Pattern[str]
+    words: int
+
+    @property
+    def never(self) -> bool:
+        return self.regex == _NEVER
+
+
+@dataclass(frozen=True, slots=True)
+class _SubjectPatterns:
+    """The ``{subject}`` patterns of one list; one alternation of their ``_NEVER`` forms."""
+
+    patterns: tuple[str, ...]
+    never: _Patterns
+
+    def search(self, text: str, subject: _Subject) -> bool:
+        if not self.patterns:
+            return False
+        if subject.never or subject.compiled.search(text) is None:
+            # No wording of the subject in the text: the subject part cannot match.
+            return self.never.search(text)
+        return any(_subject_pattern(p, subject.words).search(text, subject) for p in self.patterns)
+
+    def first(self, text: str, subject: _Subject) -> int:
+        """A lower bound of the leftmost match in ``text`` (a whole page), or -1 for none.
+
+        A sentence can only match through the subject if it holds a wording of the
+        subject, so the first wording bounds those matches; the rest is the ``_NEVER``
+        form's own leftmost match.
+        """
+        if not self.patterns:
+            return -1
+        starts = [self.never.first(text)]
+        if not subject.never:
+            found = subject.compiled.search(text)
+            if found is not None:
+                starts.append(found.start())
+        starts = [s for s in starts if s >= 0]
         return min(starts) if starts else -1
 
 
@@ -202,35 +369,54 @@ def _split(patterns: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]
     return fixed, with_subject
 
 
+def _subject_part(patterns: tuple[str, ...]) -> _SubjectPatterns:
+    with_subject = _split(patterns)[1]
+    never = _combine(tuple(p.replace(SUBJECT_PLACEHOLDER, _NEVER) for p in with_subject))
+    return _SubjectPatterns(with_subject, never)
+
+
+@dataclass(frozen=True, slots=True)
+class _Matcher:
+    """The compiled patterns of one rule, the same for every page (``_rule_matcher``)."""
+
+    headings: _Patterns
+    body: _Patterns
+    negative: _Patterns
+    subject_headings: _SubjectPatterns
+    subject_body: _SubjectPatterns
+    subject_negative: _SubjectPatterns
+
+    def heading(self, text: str, subject: _Subject) -> bool:
+        return self.headings.search(text) or self.subject_headings.search(text, subject)
+
+    def sentence(self, text: str, subject: _Subject) -> bool:
+        body = self.body.search(text) or self.subject_body.search(text, subject)
+        return body and not (
+            self.negative.search(text) or self.subject_negative.search(text, subject)
+        )
+
+    def first_body(self, text: str, subject: _Subject) -> int:
+        """A lower bound of the leftmost body match in ``text`` (a whole page), or -1.
+
+        Only used to skip sentences that cannot match, so a bound is as good as the
+        exact offset.
+        """
+        starts = [
+            i for i in (self.body.first(text), self.subject_body.first(text, subject)) if i >= 0
+        ]
+        return min(starts) if starts else -1
+
+
 @lru_cache(maxsize=64)
-def _fixed_patterns(rule: ElementRule) -> tuple[_Patterns, _Patterns, _Patterns]:
-    """The subject-free patterns of a rule: compiled once per rule for the whole crawl."""
-    return (
-        _combine(_split(rule.headings)[0]),
-        _combine(_split(rule.body)[0]),
-        _combine(_split(rule.negative)[0]),
-    )
-
-
-@lru_cache(maxsize=1024)
-def _subject_patterns(rule: ElementRule, subject: str) -> tuple[_Patterns, _Patterns, _Patterns]:
-    """The ``{subject}`` patterns of a rule with one page subject filled in."""
-
-    def fill(patterns: tuple[str, ...]) -> _Patterns:
-        return _combine(tuple(p.replace(SUBJECT_PLACEHOLDER, subject) for p in patterns))
-
-    return (
-        fill(_split(rule.headings)[1]),
-        fill(_split(rule.body)[1]),
-        fill(_split(rule.negative)[1]),
-    )
-
-
-def _matcher(rule: ElementRule, subject: str) -> _Matcher:
-    fixed = _fixed_patterns(rule)
-    filled = _subject_patterns(rule, subject)
+def _rule_matcher(rule: ElementRule) -> _Matcher:
+    """A rule's patterns compiled once for the whole crawl, whatever the page subject."""
     return _Matcher(
-        headings=(fixed[0], filled[0]), body=(fixed[1], filled[1]), negative=(fixed[2], filled[2])
+        headings=_combine(_split(rule.headings)[0]),
+        body=_combine(_split(rule.body)[0]),
+        negative=_combine(_split(rule.negative)[0]),
+        subject_headings=_subject_part(rule.headings),
+        subject_body=_subject_part(rule.body),
+        subject_negative=_subject_part(rule.negative),
     )
 
 
@@ -248,8 +434,7 @@ class _PageText:
     sentences: tuple[tuple[str, ...], ...]
     subtree_end: tuple[int, ...]
     title_keys: frozenset[str]
-    subject: str
-    subject_re: re.Pattern[str]
+    subject: _Subject
     joined: str
     """Every sentence of the page, in order, joined with _JOIN: one regex call per element
     rules out a page, instead of one per sentence (the body patterns are the hot loop)."""
@@ -307,7 +492,7 @@ def _prepare(page: Page) -> _PageText:
         ends.append(end)
     topic = _topic(page)
     titles = frozenset(_key(t) for t in (topic, page.subject, page.title) if t.strip())
-    subject = _subject_regex(topic)
+    subject = _page_subject(topic)
     flat = tuple((i, s) for i, group in enumerate(sentences) for s in group)
     offsets = []
     pos = 0
@@ -321,7 +506,6 @@ def _prepare(page: Page) -> _PageText:
         subtree_end=tuple(ends),
         title_keys=titles,
         subject=subject,
-        subject_re=re.compile(subject, re.IGNORECASE),
         joined=_JOIN.join(s for _, s in flat),
         flat=flat,
         ends=tuple(offsets),
@@ -332,12 +516,16 @@ def _find(name: str, matcher: _Matcher, text: _PageText) -> ElementResult:
     pseudo_hit: ElementResult | None = None
     for i, section in enumerate(text.sections):
         heading = section.heading.strip()
-        if not heading or _key(heading) in text.title_keys or not matcher.heading(heading):
+        if (
+            not heading
+            or _key(heading) in text.title_keys
+            or not matcher.heading(heading, text.subject)
+        ):
             continue
         under = [s for j in range(i, text.subtree_end[i]) for s in text.sentences[j]]
         if sum(len(s.split()) for s in under) < _MIN_SECTION_WORDS:
             continue
-        evidence = next((s for s in under if matcher.sentence(s)), under[0])
+        evidence = next((s for s in under if matcher.sentence(s, text.subject)), under[0])
         via = "pseudo_heading" if section.pseudo else "heading"
         hit = ElementResult(name, True, heading=heading, evidence=evidence, via=via)
         if via == "heading":
@@ -345,12 +533,12 @@ def _find(name: str, matcher: _Matcher, text: _PageText) -> ElementResult:
         pseudo_hit = pseudo_hit or hit
     if pseudo_hit is not None:
         return pseudo_hit
-    start = matcher.first_body(text.joined)
+    start = matcher.first_body(text.joined, text.subject)
     if start < 0:
         return ElementResult(name, False)
     # Sentences before the leftmost page-wide match cannot match on their own.
     for i, sentence in text.flat[bisect_right(text.ends, start) :]:
-        if not matcher.sentence(sentence):
+        if not matcher.sentence(sentence, text.subject):
             continue
         section = text.sections[i]
         heading = section.heading.strip()
@@ -358,7 +546,7 @@ def _find(name: str, matcher: _Matcher, text: _PageText) -> ElementResult:
             about_subject = (
                 section.level <= 1
                 or _key(heading) in text.title_keys
-                or bool(text.subject_re.search(heading))
+                or bool(text.subject.compiled.search(heading))
             )
             if not about_subject:
                 continue
@@ -380,5 +568,5 @@ def find_elements(page: Page, config: AuditConfig) -> tuple[ElementResult, ...]:
         if rule is None:
             results.append(ElementResult(name, False))
             continue
-        results.append(_find(name, _matcher(rule, text.subject), text))
+        results.append(_find(name, _rule_matcher(rule), text))
     return tuple(results)

@@ -27,7 +27,8 @@ import json
 import re
 import warnings
 from bisect import bisect_left
-from urllib.parse import urljoin
+from functools import lru_cache
+from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
@@ -43,13 +44,20 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A lone surrogate (only a str built in Python can hold one) makes lxml raise on encoding.
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _INVISIBLE_RE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
-_SPACE_RE = re.compile(r"\s+")
+_ODD_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+"""A control or invisible character: the only text ``normalize_text`` must rewrite first."""
 
 
 def normalize_text(text: str) -> str:
-    """Collapse whitespace (NBSP included) and drop zero-width and control characters."""
-    text = _INVISIBLE_RE.sub("", _CONTROL_RE.sub(" ", text))
-    return _SPACE_RE.sub(" ", text.replace("\xa0", " ")).strip()
+    """Collapse whitespace (NBSP included) and drop zero-width and control characters.
+
+    ``str.split()`` splits on the same characters as ``\\s`` (NBSP included), so splitting
+    and joining collapses runs and strips the ends in one C call: this runs hundreds of
+    times a page.
+    """
+    if _ODD_RE.search(text):
+        text = _INVISIBLE_RE.sub("", _CONTROL_RE.sub(" ", text))
+    return " ".join(text.split())
 
 
 # ---------------------------------------------------------------------------- tag sets
@@ -334,6 +342,7 @@ class _Measure:
         "score",
         "skip_pos",
         "text_len",
+        "texts",
         "titled",
         "toks",
     )
@@ -348,6 +357,7 @@ class _Measure:
         self.ellipsis: list[NavigableString] = []
         self.head_tags: list[Tag] = []
         self.titled: list[Tag] = []
+        self.texts: dict[int, str] = {}
         self.toks: dict[int, list[str]] = {}
         self.end: dict[int, int] = {}
         """Per tag: the document position just past its last indexed descendant."""
@@ -387,6 +397,15 @@ class _Measure:
         if hit > 1:
             found.sort(key=lambda t: self.order[id(t)])
         return iter(found)
+
+    def text(self, tag: Tag) -> str:
+        """``normalize_text(tag.get_text(" "))``, once per tag (the tree is never changed):
+        anchors are read by the card search, the teasers and the link list."""
+        key = id(tag)
+        found = self.texts.get(key)
+        if found is None:
+            found = self.texts[key] = normalize_text(tag.get_text(" "))
+        return found
 
     def tokens(self, tag: Tag) -> list[str]:
         """``_tokens(tag)``, built once per tag of the page (callers must not mutate it)."""
@@ -533,7 +552,7 @@ def _find_cards(m: _Measure) -> list[_Card]:
         href = _good_href(a)
         if href is None:
             continue
-        text = normalize_text(a.get_text(" "))
+        text = m.text(a)
         tokens = m.tokens(a)
         if (
             "more-link" in tokens
@@ -660,9 +679,9 @@ def _find_recent(m: _Measure) -> list[tuple[list[Tag], list[Tag]]]:
         # Title lists only: each item is (mostly) one link.
         linky = 0
         for li in items:
-            text = normalize_text(li.get_text(" "))
+            text = m.text(li)
             a = _first_link(li)
-            link_text = normalize_text(a.get_text(" ")) if a is not None else ""
+            link_text = m.text(a) if a is not None else ""
             if text and len(link_text) >= 0.5 * len(text):
                 linky += 1
         if linky < max(1, len(items) * 0.7):
@@ -770,6 +789,7 @@ def _jsonld(head_tags: list[Tag]) -> tuple[list[str], str | None, str | None, li
     return types, published, modified, nodes_seen
 
 
+@lru_cache(maxsize=4096)
 def _host(url: str | None) -> str:
     """The crawler's scope key (``urls.site_host``): ``host[:port]`` without ``www.``, the
     scheme's default port left out; a link to another port is another server."""
@@ -782,9 +802,35 @@ def _host(url: str | None) -> str:
 
 
 def _resolve(base: str | None, href: str) -> str:
+    """``href`` made absolute against ``base``.
+
+    Cached: a site's pages share their menus.  A root-relative ``/path`` takes nothing from
+    ``base`` but its scheme and host (``urljoin`` reads the base path only for relative
+    paths), so it is joined to the site root and the cache serves every page of the site.
+    """
     href = href.strip()
     if not base:
         return href
+    if href[:1] == "/" and href[1:2] != "/":
+        root = _site_root(base)
+        if root is not None:
+            base = root
+    return _join(base, href)
+
+
+@lru_cache(maxsize=1024)
+def _site_root(base: str) -> str | None:
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return None
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}/"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _join(base: str, href: str) -> str:
     try:
         return urljoin(base, href)
     except ValueError:
@@ -1031,7 +1077,9 @@ def _extract(html: object, url: str | None) -> Page:
     with warnings.catch_warnings():
         # "looks like XML / a URL / a filename": the caller judges odd input, not bs4.
         warnings.simplefilter("ignore")
-        soup = BeautifulSoup(html, "lxml")
+        # Attribute values stay strings: splitting class/rel into lists for every tag is a
+        # sixth of the parse, and the few readers split them themselves (``_tokens``).
+        soup = BeautifulSoup(html, "lxml", multi_valued_attributes=None)
     body = soup.body
     if body is None:
         body = next((c for c in soup.children if isinstance(c, Tag)), None)
@@ -1080,7 +1128,7 @@ def _extract(html: object, url: str | None) -> Page:
     types, published, modified, ld_nodes = _jsonld(head_tags)
     published = published or metas.get("article:published_time")
     modified = modified or metas.get("article:modified_time")
-    h1s = tuple(t for t in (normalize_text(h.get_text(" ")) for h in m.tags("h1")) if t)
+    h1s = tuple(t for t in (m.text(h) for h in m.tags("h1")) if t)
     body_classes = tuple(m.tokens(body)) if body.name == "body" else ()
 
     # Pass 2: cards and lists, then the root ------------------------------------------
@@ -1098,9 +1146,7 @@ def _extract(html: object, url: str | None) -> Page:
             if a is None:
                 continue
             recent_anchor.update(id(x) for x in m.descendants(li, "a"))
-            recent_posts.append(
-                RecentPost(normalize_text(a.get_text(" ")), _resolve(base, a["href"]))
-            )
+            recent_posts.append(RecentPost(m.text(a), _resolve(base, a["href"])))
 
     root_ancestors = {id(a) for a in _ancestors(root)} | {id(root)}
     in_root = []
@@ -1184,7 +1230,7 @@ def _extract(html: object, url: str | None) -> Page:
         links.append(
             Link(
                 href=absolute,
-                text=normalize_text(a.get_text(" ")),
+                text=m.text(a),
                 internal=internal,
                 zone=zone,
                 nofollow="nofollow" in [r.lower() for r in rel],
@@ -1628,8 +1674,7 @@ def _trust_signals(
         )
         by_class = False
         classes = tag.attrs.get("class")
-        if isinstance(classes, list):
-            classes = " ".join(classes)
+        classes = " ".join(classes.split() if isinstance(classes, str) else classes or ())
         if not by_text and classes and _BYLINE_CLASS_HINT.search(classes.lower()):
             for token in _tokens(tag):
                 parts = set(_TOKEN_SPLIT.split(token))

@@ -8,8 +8,36 @@ single-page check and the crawl workers both import this module first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
+from operator import attrgetter
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
+
+
+def _pickled_by_fields(cls: type[_T]) -> type[_T]:
+    """Pickle instances as ``(cls, field values)``, rebuilt by one ``cls(*values)`` call.
+
+    A frozen slotted dataclass otherwise pickles its state as a list that a Python-level
+    ``__setstate__`` sets back field by field; a site audit unpickles every page's audit in
+    the crawling process (a page holds ~100 of these records), and this halves that cost.
+    Every field is an ``__init__`` argument, in order, so the round trip is exact.
+    """
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    get = attrgetter(*names)
+
+    if len(names) == 1:
+
+        def reduce(self: Any) -> tuple[type, tuple[Any, ...]]:
+            return type(self), (get(self),)
+    else:
+
+        def reduce(self: Any) -> tuple[type, tuple[Any, ...]]:
+            return type(self), get(self)
+
+    cls.__reduce__ = reduce  # type: ignore[method-assign,assignment]
+    return cls
 
 
 class Severity(StrEnum):
@@ -32,6 +60,7 @@ ELEMENT_NAMES: tuple[str, ...] = ("definition", "uses", "mechanism", "consult")
 """The four required elements of a patient-education article, in report order."""
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Link:
     """An ``<a href>`` found on the page, resolved against the page URL.
@@ -48,6 +77,7 @@ class Link:
     nofollow: bool = False
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Image:
     """An ``<img>``; ``alt`` is ``None`` when the attribute is absent (``""`` is decorative)."""
@@ -57,6 +87,7 @@ class Image:
     in_content: bool = True
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Section:
     """A heading and the article text under it, up to the next heading of any level.
@@ -80,6 +111,7 @@ class Section:
         return sum(len(p.split()) for p in self.paragraphs)
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Teaser:
     """An excerpt of another post linking to it, usually cut with "[...]" or "Read more"."""
@@ -91,6 +123,7 @@ class Teaser:
     position: int = 0
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class RecentPost:
     """An entry of a "Recent Posts" style list: a title linking to a post."""
@@ -99,6 +132,7 @@ class RecentPost:
     href: str
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Person:
     """An author or reviewer as the page names them, with credentials when stated.
@@ -113,6 +147,7 @@ class Person:
     source: str = "byline"
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Page:
     """What extraction found on one HTML page; the input of every scorer.
@@ -169,6 +204,7 @@ class Page:
         return self.h1[0] if self.h1 else self.title
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ElementResult:
     """Whether one required element is present, and the proof.
@@ -184,6 +220,7 @@ class ElementResult:
     via: str | None = None
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Readability:
     """Readability of the article text, measured once per page with textstat."""
@@ -204,6 +241,7 @@ class Readability:
     lexicon and estimator rather than pyphen (``[health] medical_syllables``)."""
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class SectionReadability:
     """The reading grade of one section; ``grade`` is ``None`` when it is too short to grade."""
@@ -214,6 +252,7 @@ class SectionReadability:
     grade: float | None = None
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One problem (or note) about a page, under a stable ``code`` listed in checks.py."""
@@ -227,6 +266,7 @@ class Finding:
     """The other URL a cross-page finding is about (a teaser's href, the duplicate page)."""
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class PageAudit:
     """The result of auditing one page: the single output of ``audit_page``."""
@@ -249,6 +289,7 @@ class PageAudit:
         return sum(1 for f in self.findings if f.severity == severity)
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class FetchResult:
     """What the crawler did with one URL it met: fetched it, or why not.
@@ -287,6 +328,7 @@ class FetchResult:
         return self.html is not None
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class UrlState:
     """What the crawl learned about one URL, as the cross-page checks need it.
@@ -303,6 +345,7 @@ class UrlState:
     chain: tuple[tuple[str, int], ...] = ()
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class TeaserDigest:
     """A teaser as the cross-page checks need it: normalised target and the excerpt shown.
@@ -318,6 +361,7 @@ class TeaserDigest:
     words: str = ""
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class PageDigest:
     """A compact summary of one audited page, made in the worker right after ``audit_page``.

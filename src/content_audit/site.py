@@ -52,6 +52,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from difflib import SequenceMatcher
+from functools import lru_cache
 from operator import mul
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -306,7 +307,13 @@ def digest_page(
     )
 
 
+@lru_cache(maxsize=8192)
 def _safe_norm(normalize: UrlNormalizer, href: str) -> str:
+    """``normalize(href)``, or "" when it is not a page URL.
+
+    Cached (per normalizer, which hashes by identity): the pages of a site share their
+    menus, so most of a page's ~70 links were normalised for an earlier page.
+    """
     if not href:
         return ""
     try:
