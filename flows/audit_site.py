@@ -254,8 +254,11 @@ def audit_site_flow(
             writer,
             config.crawl.batch_size,
             fetch=lambda items: fetch_batch_task(crawler, quote(items)),
-            # Not quote()d: Dask would unpack the quote's tuple into its task graph.
-            submit_audit=lambda results: audit_batch_task.submit(results, config, executor),
+            # quote(): the pages' HTML is not walked for futures (twice per task); not on
+            # Dask, which would unpack the quote's tuple into its task graph.
+            submit_audit=lambda results: audit_batch_task.submit(
+                results if on_dask else quote(results), config, executor
+            ),
             window=4 if on_dask else 2,
             on_batch=on_batch,
             progress=progress,

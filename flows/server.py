@@ -40,6 +40,9 @@ def temporary_api_server(timeout_s: float | None = None) -> Iterator[str | None]
     if settings.api.url or not settings.server.ephemeral.enabled:
         yield settings.api.url
         return
+    # Prefect's log and event workers are process-wide and keep the API they started with:
+    # any left from an earlier server would carry this run's task runs there.
+    _drain_workers()
     timeout = timeout_s or settings.server.ephemeral.startup_timeout_seconds
     env = {**os.environ, **settings.to_environment_variables(exclude_unset=True)}
     process, api_url = _start(env, timeout)
@@ -117,7 +120,8 @@ def _free_port() -> int:
 
 
 def _drain_workers() -> None:
-    """Send the run's last logs and events before the server goes away."""
+    """Send the pending logs and events, and stop the workers that send them (the next
+    log or event starts new ones, bound to the API of the moment)."""
     from prefect.events.worker import EventsWorker
     from prefect.logging.handlers import APILogWorker
     from prefect.utilities.asyncutils import run_coro_as_sync
