@@ -121,18 +121,16 @@ def _free_port() -> int:
 
 def _drain_workers() -> None:
     """Send the pending logs and events, and stop the workers that send them (the next
-    log or event starts new ones, bound to the API of the moment)."""
+    log or event starts new ones, bound to the API of the moment).
+
+    ``drain_all`` drains every Prefect queue service that exists (the log workers share
+    the registry of the event workers) and, unlike ``APILogWorker.instance()``, never
+    starts one: a new one would start Prefect's own temporary server.
+    """
     from prefect.events.worker import EventsWorker
-    from prefect.logging.handlers import APILogWorker
     from prefect.utilities.asyncutils import run_coro_as_sync
 
     async def drain() -> None:
-        try:
-            result = APILogWorker.instance().drain()
-            if inspect.isawaitable(result):
-                await result
-        except RuntimeError:  # the worker never started
-            pass
         result = EventsWorker.drain_all()
         if inspect.isawaitable(result):
             await result
