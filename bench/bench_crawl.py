@@ -18,6 +18,11 @@ whole flow run including the temporary server's start-up.
 
     .venv/bin/python bench/bench_crawl.py [--pages 1000] [--modes library,flow] [--runs 1]
     .venv/bin/python bench/bench_crawl.py --pages 10000 --modes library   # flat memory?
+    .venv/bin/python bench/bench_crawl.py --url http://127.0.0.1:8080/ --runs 3  # nginx
+
+``parent CPU`` is the CPU time of the audit process itself (its threads, not the audit
+workers nor the API server): what the crawl, the recording and Prefect's client cost.
+With ``--runs N`` the modes are interleaved and the ratios are of the medians.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import json
 import os
 import resource
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -73,11 +79,14 @@ class TreeSampler(threading.Thread):
         super().__init__(daemon=True)
         self.peak_kb = 0
         self.peak_workers = 0
+        self.cpu_s = 0.0
+        """CPU time of this thread, taken off the audit process's CPU time."""
         self._stop_event = threading.Event()
 
     def run(self) -> None:
         while not self._stop_event.wait(0.2):
             self.sample()
+        self.cpu_s = time.thread_time()
 
     def stop(self) -> None:
         self._stop_event.set()
@@ -113,11 +122,17 @@ class TreeSampler(threading.Thread):
         self.peak_workers = max(self.peak_workers, len(tree) - 1)
 
 
+def cpu_s(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_mode(mode: str, url: str, out: Path, workers: int | None) -> dict[str, object]:
     """One audit in this (fresh) process; returns its figures."""
     sampler = TreeSampler()
     sampler.start()
     began = time.perf_counter()
+    cpu_began = cpu_s(resource.RUSAGE_SELF)
     if mode == "library":
         from content_audit.config import load_config
         from content_audit.pipeline import audit_site
@@ -132,6 +147,7 @@ def run_mode(mode: str, url: str, out: Path, workers: int | None) -> dict[str, o
         summary = run_audit_site(url, out_dir=out, workers=workers)
     wall_s = time.perf_counter() - began
     sampler.stop()
+    parent_cpu_s = cpu_s(resource.RUSAGE_SELF) - cpu_began - sampler.cpu_s
     return {
         "mode": mode,
         "pages": summary.audited,
@@ -142,6 +158,8 @@ def run_mode(mode: str, url: str, out: Path, workers: int | None) -> dict[str, o
         "peak_rss_mb": peak_rss_mb(),
         "peak_tree_rss_mb": round(sampler.peak_kb / 1024, 1),
         "processes": sampler.peak_workers + 1,
+        "parent_cpu_s": round(parent_cpu_s, 2),
+        "parent_cpu_s_per_1k": round(1000 * parent_cpu_s / max(1, summary.audited), 2),
     }
 
 
@@ -152,64 +170,100 @@ def main() -> int:
     parser.add_argument("--modes", default="library,flow")
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--workers", type=int, default=None, help="audit processes")
+    parser.add_argument(
+        "--url", help="audit a site already served here (e.g. by nginx) instead of generating one"
+    )
     parser.add_argument("--run", nargs=3, metavar=("MODE", "URL", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
         mode, url, out = args.run
         print(json.dumps(run_mode(mode, url, Path(out), args.workers)))
         return 0
+    with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
+        tmp_dir = Path(tmp)
+        results = run_all(args, args.url, tmp_dir) if args.url else serve_and_run(args, tmp_dir)
+    report(results)
+    return 0
+
+
+def serve_and_run(args: argparse.Namespace, tmp: Path) -> list[dict[str, object]]:
+    """Generate the site, serve it with sitegen's stdlib server, run every mode."""
     if not SITEGEN.is_file():
         sys.exit(f"sitegen not found at {SITEGEN}")
-    with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        site = Path(tmp) / "site"
-        subprocess.run(
-            [sys.executable, str(SITEGEN), "-n", str(args.pages), "-s", str(args.seed),
-             "-o", str(site), "--base-url", base, "-q"],
-            check=True,
-        )
-        server = subprocess.Popen(
-            [sys.executable, str(SITEGEN), "--serve", str(site), "--port", str(port), "-q"],
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            wait_until_up(base + "/robots.txt")
-            results: list[dict[str, object]] = []
-            for run in range(args.runs):
-                for mode in args.modes.split(","):
-                    out = Path(tmp) / f"report-{mode}-{run}"
-                    cmd = [sys.executable, __file__, "--run", mode, base + "/", str(out)]
-                    if args.workers is not None:
-                        cmd += ["--workers", str(args.workers)]
-                    done = subprocess.run(
-                        cmd, capture_output=True, text=True,
-                        env={**os.environ, "PYTHONPATH": str(ROOT)},
-                    )
-                    if done.returncode != 0:
-                        sys.stderr.write(done.stderr[-4000:])
-                        raise SystemExit(f"{mode} run failed (exit {done.returncode})")
-                    figures = json.loads(done.stdout.strip().splitlines()[-1])
-                    results.append(figures)
-                    print(
-                        f"{mode:8s} {figures['pages']:6d} pages  "
-                        f"{figures['pages_per_s']:7.1f} pages/s  audit {figures['body_s']:6.2f} s  "
-                        f"process {figures['wall_s']:6.2f} s  peak RSS {figures['peak_rss_mb']} MB"
-                        f" (all {figures['processes']} processes: "
-                        f"{figures['peak_tree_rss_mb']} MB)"
-                    )
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
-    by_mode = {r["mode"]: r for r in results}
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    site = tmp / "site"
+    subprocess.run(
+        [sys.executable, str(SITEGEN), "-n", str(args.pages), "-s", str(args.seed),
+         "-o", str(site), "--base-url", base, "-q"],
+        check=True,
+    )
+    server = subprocess.Popen(
+        [sys.executable, str(SITEGEN), "--serve", str(site), "--port", str(port), "-q"],
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_up(base + "/robots.txt")
+        return run_all(args, base + "/", tmp)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def run_all(args: argparse.Namespace, url: str, tmp: Path) -> list[dict[str, object]]:
+    """Each mode ``--runs`` times, interleaved, each in a fresh process."""
+    results: list[dict[str, object]] = []
+    # This tree's sources first, whatever the venv has installed.
+    pythonpath = os.pathsep.join([str(ROOT / "src"), str(ROOT)])
+    for run in range(args.runs):
+        for mode in args.modes.split(","):
+            out = tmp / f"report-{mode}-{run}"
+            cmd = [sys.executable, __file__, "--run", mode, url, str(out)]
+            if args.workers is not None:
+                cmd += ["--workers", str(args.workers)]
+            done = subprocess.run(
+                cmd, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": pythonpath}
+            )
+            if done.returncode != 0:
+                sys.stderr.write(done.stderr[-4000:])
+                raise SystemExit(f"{mode} run failed (exit {done.returncode})")
+            figures = json.loads(done.stdout.strip().splitlines()[-1])
+            results.append(figures)
+            print(
+                f"{mode:8s} {figures['pages']:6d} pages  "
+                f"{figures['pages_per_s']:7.1f} pages/s  audit {figures['body_s']:6.2f} s  "
+                f"process {figures['wall_s']:6.2f} s  parent CPU {figures['parent_cpu_s']:6.2f} s "
+                f"({figures['parent_cpu_s_per_1k']:.2f} s/1k pages)  "
+                f"peak RSS {figures['peak_rss_mb']} MB"
+                f" (all {figures['processes']} processes: {figures['peak_tree_rss_mb']} MB)",
+                flush=True,
+            )
+    return results
+
+
+def report(results: list[dict[str, object]]) -> None:
+    """Medians per mode, and the flow / library ratios of the medians."""
+    by_mode: dict[str, list[dict[str, object]]] = {}
+    for r in results:
+        by_mode.setdefault(str(r["mode"]), []).append(r)
+
+    def median(mode: str, key: str) -> float:
+        return statistics.median(float(r[key]) for r in by_mode[mode])  # type: ignore[arg-type]
+
+    if len(results) > len(by_mode):
+        for mode in by_mode:
+            print(
+                f"median {mode:8s} audit {median(mode, 'body_s'):6.2f} s  "
+                f"process {median(mode, 'wall_s'):6.2f} s  "
+                f"parent CPU {median(mode, 'parent_cpu_s_per_1k'):.2f} s/1k pages"
+            )
     if "library" in by_mode and "flow" in by_mode:
-        lib, flo = by_mode["library"], by_mode["flow"]
         print(
             f"Prefect overhead: flow body / library = "
-            f"{float(flo['body_s']) / float(lib['body_s']):.2f}x; whole flow run (with the "
-            f"temporary API server) / library = {float(flo['wall_s']) / float(lib['wall_s']):.2f}x"
+            f"{median('flow', 'body_s') / median('library', 'body_s'):.2f}x; whole flow run "
+            f"(with API server start-up, unless PREFECT_API_URL is set) / library = "
+            f"{median('flow', 'wall_s') / median('library', 'wall_s'):.2f}x"
         )
-    return 0
 
 
 if __name__ == "__main__":

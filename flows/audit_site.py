@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from flows import set_prefect_env_defaults
+from flows.server import temporary_api_server
 
 set_prefect_env_defaults()
 
@@ -263,9 +264,13 @@ def audit_site_flow(
             writer,
             config.crawl.batch_size,
             fetch=lambda items: fetch_batch_task(crawler, quote(items)),
-            # Not quote()d: Dask would unpack the quote's tuple into its task graph.
+            # quote(): the pages' HTML is not walked for futures (twice per task); not on
+            # Dask, which would unpack the quote's tuple into its task graph.
             submit_audit=audit_submitter(
-                crawler, lambda results: audit_batch_task.submit(results, config, executor)
+                crawler,
+                lambda results: audit_batch_task.submit(
+                    results if on_dask else quote(results), config, executor
+                ),
             ),
             window=4 if on_dask else 2,
             on_batch=on_batch,
@@ -331,7 +336,10 @@ def run_audit_site(
     site_name: str | None = None,
 ) -> SiteRunSummary:
     """Run the flow once; on an existing Dask cluster when ``dask_address`` (or the config's
-    ``crawl.dask_address``) is given.  Raises the flow's exception when it fails."""
+    ``crawl.dask_address``) is given.  Raises the flow's exception when it fails.
+
+    Without a configured API (``PREFECT_API_URL``) the run gets a temporary API server of
+    its own (``flows.server``), stopped when the run is over."""
     the_flow = audit_site_flow
     if dask_address is None:
         pyproject = Path.cwd() / "pyproject.toml"
@@ -341,15 +349,16 @@ def run_audit_site(
         from prefect_dask import DaskTaskRunner
 
         the_flow = audit_site_flow.with_options(task_runner=DaskTaskRunner(address=dask_address))
-    return the_flow(
-        start=start,
-        out_dir=str(out_dir) if out_dir is not None else None,
-        config_path=str(config_path) if config_path is not None else None,
-        overrides=overrides,
-        workers=workers,
-        reports_root=str(reports_root),
-        site_name=site_name,
-    )
+    with temporary_api_server():
+        return the_flow(
+            start=start,
+            out_dir=str(out_dir) if out_dir is not None else None,
+            config_path=str(config_path) if config_path is not None else None,
+            overrides=overrides,
+            workers=workers,
+            reports_root=str(reports_root),
+            site_name=site_name,
+        )
 
 
 def serve_audit_site(

@@ -641,3 +641,30 @@ def test_fetch_result_rows_without_html_are_cheap_to_print() -> None:
     row = FetchResult("http://x.org/", "start", 0, 200, "http://x.org/", html="<p>" * 1000)
     assert "<p>" not in repr(row) and row.ok
     assert not replace(row, html=None).ok
+
+
+def test_cached_href_normalisation_matches_the_uncached_one() -> None:
+    """Hrefs starting with "/" are cached by the base's scheme and authority only: every
+    answer equals a fresh ``normalize_url`` whatever the order pages are met in."""
+    from content_audit.urls import normalize_url
+
+    strip = load_config().crawl.strip_params
+    bases = [
+        "http://127.0.0.1:9/blog/a/",
+        "http://127.0.0.1:9/blog/a/b/?page=2",
+        "http://127.0.0.1:10/blog/a/",
+        "https://127.0.0.1:9/x",
+        "http://user@127.0.0.1:9/",
+        "http://127.0.0.1:9?q=1",
+    ]
+    hrefs = [
+        "/blog/x/", "/blog/../x/?b=2&a=1&utm_source=z#frag", "//other.example/p", "/./a/%2f",
+        "/", "/?", "x/", "../y", "?page=3", "HTTP://127.0.0.1:9/Z", "/\t/tab",
+    ]
+    with Crawler("http://127.0.0.1:9/", load_config()) as crawler:
+        for base, href in itertools.chain(
+            itertools.product(bases, hrefs), itertools.product(reversed(bases), hrefs)
+        ):
+            assert crawler._normalize_href(href, base) == normalize_url(
+                href, strip, base=base
+            ), (href, base)

@@ -1064,15 +1064,27 @@ class Crawler:
         return self._emit(row) if row is not None else None
 
     def _normalize_href(self, href: str, base: str) -> str:
-        if scheme_of(href):  # absolute: the same href recurs on every page (menus, sidebars)
-            cached = self._href_cache.get(href)
-            if cached is None:
-                cached = self.normalize(href)
-                if len(self._href_cache) > 200_000:
-                    self._href_cache.clear()
-                self._href_cache[href] = cached
-            return cached
-        return self.normalize(href, base)
+        # The same hrefs recur on every page (menus, sidebars, related posts), so the
+        # normalised URL is cached when it does not depend on the page's path: for an
+        # absolute href, and for one starting with "/" (RFC 3986 5.2.2: it takes only the
+        # base's scheme and authority, so those are part of the key).
+        # (The authority ends at the first "/", "?" or "#": one prefix, one authority.)
+        if href[:1] == "/":
+            scheme, sep, rest = base.partition("://")
+            if not sep:
+                return self.normalize(href, base)
+            key, relative_to = f"{scheme}://{rest.partition('/')[0]} {href}", base
+        elif scheme_of(href):
+            key, relative_to = href, None
+        else:
+            return self.normalize(href, base)
+        cached = self._href_cache.get(key)
+        if cached is None:
+            cached = self.normalize(href, relative_to)
+            if len(self._href_cache) > 200_000:
+                self._href_cache.clear()
+            self._href_cache[key] = cached
+        return cached
 
     # -- seeds -------------------------------------------------------------------------
 
@@ -1195,7 +1207,7 @@ class Crawler:
         if not href or href.startswith("#"):
             self._count("skipped_fragment")
             return []
-        scheme = scheme_of(href)
+        scheme = "" if href[:1] == "/" else scheme_of(href)
         if scheme and scheme not in CRAWLABLE_SCHEMES:
             known = {"mailto", "tel", "javascript", "data", "file", "ftp", "sms"}
             self._count(f"skipped_scheme_{scheme if scheme in known else 'other'}")

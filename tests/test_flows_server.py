@@ -1,0 +1,65 @@
+"""flows/server.py: the temporary API server a flow run gets when none is configured."""
+
+from __future__ import annotations
+
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from flows import set_prefect_env_defaults
+
+set_prefect_env_defaults()
+
+from prefect import flow, task  # noqa: E402
+from prefect.settings import (  # noqa: E402
+    PREFECT_API_URL,
+    PREFECT_SERVER_DATABASE_CONNECTION_URL,
+    temporary_settings,
+)
+
+from flows.server import temporary_api_server  # noqa: E402
+
+
+@task
+def double(x: int) -> int:
+    return 2 * x
+
+
+@flow(name="server-probe")
+def probe_flow() -> int:
+    return sum(double(i) for i in range(3))
+
+
+def test_a_configured_api_is_used_and_no_server_started() -> None:
+    url = "http://127.0.0.1:9/api"
+    with temporary_settings(updates={PREFECT_API_URL: url}), temporary_api_server() as got:
+        assert got == url
+
+
+@pytest.mark.slow
+def test_the_temporary_server_records_the_run_and_stops(tmp_path: Path) -> None:
+    database = f"sqlite+aiosqlite:///{tmp_path / 'prefect.db'}"
+    with temporary_settings(
+        updates={PREFECT_SERVER_DATABASE_CONNECTION_URL: database},
+        restore_defaults={PREFECT_API_URL},
+    ):
+        modules_before = "prefect.server.api.server" in sys.modules
+        with temporary_api_server(timeout_s=120) as api_url:
+            assert api_url and api_url.startswith("http://127.0.0.1:")
+            assert PREFECT_API_URL.value() == api_url
+            assert probe_flow() == 6
+            from prefect.client.orchestration import get_client
+
+            with get_client(sync_client=True) as client:
+                runs = client.read_flow_runs()
+                assert [r.state_name for r in runs] == ["Completed"]
+                assert len(client.read_task_runs()) == 3
+        # The flow's process never imported Prefect's server to get one.
+        assert ("prefect.server.api.server" in sys.modules) == modules_before
+        assert PREFECT_API_URL.value() is None
+    with pytest.raises((urllib.error.URLError, OSError)):
+        urllib.request.urlopen(f"{api_url}/health", timeout=2)
+    assert (tmp_path / "prefect.db").is_file()
