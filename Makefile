@@ -5,35 +5,38 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PIP_FLAGS ?= --disable-pip-version-check -q
 
-.PHONY: install demo test test-fast lint bench clean
+.PHONY: install compile demo test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install $(PIP_FLAGS) -e '.[dev]'
-	# An editable install leaves our modules uncompiled; where PYTHONDONTWRITEBYTECODE is
-	# set, every `content-audit check` would compile them again (~0.3 s).
-	$(BIN)/python -m compileall -q src flows > /dev/null
 	touch $(STAMP)
 
-install: $(STAMP)
+# An editable install leaves our modules uncompiled; where PYTHONDONTWRITEBYTECODE is set,
+# every `content-audit check` would compile them again (~0.3 s).  Run on every make, so an
+# edited module is compiled too (compileall skips what is up to date).
+compile: $(STAMP)
+	@$(BIN)/python -m compileall -q src flows > /dev/null
+
+install: $(STAMP) compile
 
 ## Serve the bundled demo clinic site on 127.0.0.1, audit it, write reports/demo/.
-demo: $(STAMP)
+demo: install
 	$(BIN)/content-audit demo
 
 ## The whole test suite (what CI runs).
-test: $(STAMP)
+test: install
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 ## Skip the slow tests (sites of hundreds of pages, flows).
-test-fast: $(STAMP)
+test-fast: install
 	$(BIN)/python -m pytest -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-bench: $(STAMP)
+bench: install
 	$(BIN)/python bench/bench_check.py
 
 clean:
