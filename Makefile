@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PIP_FLAGS ?= --disable-pip-version-check -q
 
-.PHONY: install compile demo test test-fast lint bench clean
+.PHONY: install compile demo test test-fast lint bench bench-run clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,16 @@ lint: $(STAMP)
 
 bench: install
 	$(BIN)/python bench/bench_check.py
+
+## content-audit against advertools on a 1,000-page sitegen site served by nginx (issue #6).
+## Needs nginx; installs the bench extra (advertools).  More: bench/run --help.
+BENCH_STAMP := $(VENV)/.bench-stamp
+$(BENCH_STAMP): pyproject.toml | $(STAMP)
+	$(BIN)/pip install $(PIP_FLAGS) -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+bench-run: install $(BENCH_STAMP)
+	$(BIN)/python bench/run --pages 1000
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache

@@ -7,7 +7,10 @@ process per mode:
 
 - ``library``: ``content_audit.pipeline.audit_site`` (no Prefect);
 - ``flow``: the ``audit-site`` Prefect flow (``flows.audit_site.run_audit_site``), on a
-  temporary (ephemeral) API server unless PREFECT_API_URL points at a running one.
+  temporary (ephemeral) API server unless PREFECT_API_URL points at a running one;
+- ``disk`` (needs ``--site OUT``, the sitegen folder): the library path with the pages read
+  from ``OUT/www`` instead of HTTP (``disk_site.py``);
+- ``advertools`` (``bench/run`` only): ``advertools.crawl`` of the site, for comparison.
 
 For each it prints pages/s (audited HTML pages / wall time of the audit), the wall time,
 and peak RSS: of the audit process itself (``resource.getrusage``), and the peak of the
@@ -78,7 +81,12 @@ class TreeSampler(threading.Thread):
     def __init__(self) -> None:
         super().__init__(daemon=True)
         self.peak_kb = 0
+        self.peak_one_kb = 0
+        """The largest single process seen (what ``/usr/bin/time -v`` reports, as the
+        sitegen peer bench does; it is not the tree's sum)."""
         self.peak_workers = 0
+        self._ticks: dict[int, int] = {}
+        """utime + stime of each descendant at its last sample (clock ticks)."""
         self.cpu_s = 0.0
         """CPU time of this thread, taken off the audit process's CPU time."""
         self._stop_event = threading.Event()
@@ -87,6 +95,12 @@ class TreeSampler(threading.Thread):
         while not self._stop_event.wait(0.2):
             self.sample()
         self.cpu_s = time.thread_time()
+
+    @property
+    def children_cpu_s(self) -> float:
+        """CPU time of the descendants (audit workers, API server, Scrapy), as sampled: a
+        process's last 0.2 s at most is missed."""
+        return sum(self._ticks.values()) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self._stop_event.set()
@@ -119,6 +133,14 @@ class TreeSampler(threading.Thread):
                     tree.add(pid)
                     changed = True
         self.peak_kb = max(self.peak_kb, sum(rss.get(pid, 0) for pid in tree))
+        for pid in tree - {me}:
+            try:
+                fields = (Path("/proc") / str(pid) / "stat").read_text().rpartition(")")[2]
+            except OSError:
+                continue
+            utime, stime = fields.split()[11:13]
+            self._ticks[pid] = int(utime) + int(stime)
+        self.peak_one_kb = max(self.peak_one_kb, *(rss.get(pid, 0) for pid in tree))
         self.peak_workers = max(self.peak_workers, len(tree) - 1)
 
 
@@ -127,24 +149,37 @@ def cpu_s(who: int) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_mode(mode: str, url: str, out: Path, workers: int | None) -> dict[str, object]:
+def run_mode(
+    mode: str, url: str, out: Path, workers: int | None, site: Path | None = None
+) -> dict[str, object]:
     """One audit in this (fresh) process; returns its figures."""
+    if mode == "advertools":
+        return run_advertools(url, out)
+    if mode == "disk":
+        if site is None:
+            raise SystemExit("disk mode needs --site (the sitegen output folder)")
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from disk_site import use_disk_site
+
+        use_disk_site(site)
     sampler = TreeSampler()
     sampler.start()
     began = time.perf_counter()
     cpu_began = cpu_s(resource.RUSAGE_SELF)
-    if mode == "library":
+    if mode in ("library", "disk"):
         from content_audit.config import load_config
         from content_audit.pipeline import audit_site
 
         summary = audit_site(url, load_config(), out, workers=workers)
-    else:
+    elif mode == "flow":
         from flows import set_prefect_env_defaults
 
         set_prefect_env_defaults()
         from flows.audit_site import run_audit_site
 
         summary = run_audit_site(url, out_dir=out, workers=workers)
+    else:
+        raise SystemExit(f"unknown mode {mode!r}")
     wall_s = time.perf_counter() - began
     sampler.stop()
     parent_cpu_s = cpu_s(resource.RUSAGE_SELF) - cpu_began - sampler.cpu_s
@@ -157,9 +192,67 @@ def run_mode(mode: str, url: str, out: Path, workers: int | None) -> dict[str, o
         "pages_per_s": round(summary.audited / summary.elapsed_s, 1),
         "peak_rss_mb": peak_rss_mb(),
         "peak_tree_rss_mb": round(sampler.peak_kb / 1024, 1),
+        "peak_one_rss_mb": round(sampler.peak_one_kb / 1024, 1),
         "processes": sampler.peak_workers + 1,
         "parent_cpu_s": round(parent_cpu_s, 2),
+        "tree_cpu_s": round(parent_cpu_s + sampler.children_cpu_s, 2),
         "parent_cpu_s_per_1k": round(1000 * parent_cpu_s / max(1, summary.audited), 2),
+    }
+
+
+def run_advertools(url: str, out: Path) -> dict[str, object]:
+    """``advertools.crawl`` of the site in this (fresh) process, measured like ``run_mode``.
+
+    advertools runs Scrapy in a ``scrapy runspider`` subprocess (found on PATH), which the
+    tree sampler includes.  ``pages`` counts the rows of its output with status 200 and an
+    HTML content type; ``body_s`` is Scrapy's own ``elapsed_time_seconds`` (from the first
+    request to the end, without the subprocess's start-up), as content-audit's ``body_s``
+    is the audit without the process start-up.
+    """
+    import advertools as adv
+
+    out.mkdir(parents=True, exist_ok=True)
+    output, log_file = out / "crawl.jl", out / "scrapy.log"
+    sampler = TreeSampler()
+    sampler.start()
+    began = time.perf_counter()
+    cpu_began = cpu_s(resource.RUSAGE_SELF)
+    adv.crawl(url, str(output), follow_links=True, allowed_domains=["127.0.0.1"],
+              custom_settings={"LOG_FILE": str(log_file)})
+    wall_s = time.perf_counter() - began
+    sampler.stop()
+    parent_cpu_s = cpu_s(resource.RUSAGE_SELF) - cpu_began - sampler.cpu_s
+    rows = pages = 0
+    if output.is_file():
+        with output.open(encoding="utf-8") as lines:
+            for line in lines:
+                if not line.strip():
+                    continue
+                row = json.loads(line)
+                rows += 1
+                content_type = str(row.get("resp_headers_Content-Type") or "")
+                if row.get("status") == 200 and "html" in content_type.lower():
+                    pages += 1
+    elapsed = None
+    if log_file.is_file():
+        for line in log_file.read_text(encoding="utf-8", errors="replace").splitlines():
+            if "'elapsed_time_seconds':" in line:
+                elapsed = float(line.split(":", 1)[1].strip().rstrip(",}"))
+    body_s = elapsed if elapsed else wall_s
+    return {
+        "mode": "advertools",
+        "pages": pages,
+        "urls": rows,
+        "wall_s": round(wall_s, 2),
+        "body_s": round(body_s, 3),
+        "pages_per_s": round(pages / body_s, 1) if body_s else 0.0,
+        "peak_rss_mb": peak_rss_mb(),
+        "peak_tree_rss_mb": round(sampler.peak_kb / 1024, 1),
+        "peak_one_rss_mb": round(sampler.peak_one_kb / 1024, 1),
+        "processes": sampler.peak_workers + 1,
+        "parent_cpu_s": round(parent_cpu_s, 2),
+        "tree_cpu_s": round(parent_cpu_s + sampler.children_cpu_s, 2),
+        "parent_cpu_s_per_1k": round(1000 * parent_cpu_s / max(1, pages), 2),
     }
 
 
@@ -173,11 +266,12 @@ def main() -> int:
     parser.add_argument(
         "--url", help="audit a site already served here (e.g. by nginx) instead of generating one"
     )
+    parser.add_argument("--site", type=Path, help="sitegen output folder (disk mode)")
     parser.add_argument("--run", nargs=3, metavar=("MODE", "URL", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
         mode, url, out = args.run
-        print(json.dumps(run_mode(mode, url, Path(out), args.workers)))
+        print(json.dumps(run_mode(mode, url, Path(out), args.workers, args.site)))
         return 0
     with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
         tmp_dir = Path(tmp)
