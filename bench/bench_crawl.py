@@ -81,6 +81,12 @@ class TreeSampler(threading.Thread):
     def __init__(self) -> None:
         super().__init__(daemon=True)
         self.peak_kb = 0
+        self.peak_pss_kb = 0
+        """Peak of the tree's summed PSS: shared pages (the audit workers share what their
+        forkserver imported) counted once, split among the processes that share them."""
+        self.peak_own_kb = 0
+        """Peak summed RSS without a Prefect API server the run started: infrastructure,
+        like nginx, and absent when the flow runs against a long-lived server."""
         self.peak_one_kb = 0
         """The largest single process seen (what ``/usr/bin/time -v`` reports, as the
         sitegen peer bench does; it is not the tree's sum)."""
@@ -133,6 +139,9 @@ class TreeSampler(threading.Thread):
                     tree.add(pid)
                     changed = True
         self.peak_kb = max(self.peak_kb, sum(rss.get(pid, 0) for pid in tree))
+        servers = {pid for pid in tree if _is_api_server(pid)}
+        self.peak_own_kb = max(self.peak_own_kb, sum(rss.get(pid, 0) for pid in tree - servers))
+        self.peak_pss_kb = max(self.peak_pss_kb, sum(_pss_kb(pid) for pid in tree))
         for pid in tree - {me}:
             try:
                 fields = (Path("/proc") / str(pid) / "stat").read_text().rpartition(")")[2]
@@ -142,6 +151,27 @@ class TreeSampler(threading.Thread):
             self._ticks[pid] = int(utime) + int(stime)
         self.peak_one_kb = max(self.peak_one_kb, *(rss.get(pid, 0) for pid in tree))
         self.peak_workers = max(self.peak_workers, len(tree) - 1)
+
+
+def _pss_kb(pid: int) -> int:
+    """Proportional set size of a process (0 once it is gone)."""
+    try:
+        rollup = (Path("/proc") / str(pid) / "smaps_rollup").read_text()
+    except OSError:
+        return 0
+    for line in rollup.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _is_api_server(pid: int) -> bool:
+    """A Prefect API server (uvicorn serving ``prefect.server``) started by the flow."""
+    try:
+        cmdline = (Path("/proc") / str(pid) / "cmdline").read_bytes()
+    except OSError:
+        return False
+    return b"uvicorn" in cmdline and b"prefect.server" in cmdline
 
 
 def cpu_s(who: int) -> float:
@@ -193,6 +223,8 @@ def run_mode(
         "peak_rss_mb": peak_rss_mb(),
         "peak_tree_rss_mb": round(sampler.peak_kb / 1024, 1),
         "peak_one_rss_mb": round(sampler.peak_one_kb / 1024, 1),
+        "peak_tree_pss_mb": round(sampler.peak_pss_kb / 1024, 1),
+        "peak_own_rss_mb": round(sampler.peak_own_kb / 1024, 1),
         "processes": sampler.peak_workers + 1,
         "parent_cpu_s": round(parent_cpu_s, 2),
         "tree_cpu_s": round(parent_cpu_s + sampler.children_cpu_s, 2),
@@ -249,6 +281,8 @@ def run_advertools(url: str, out: Path) -> dict[str, object]:
         "peak_rss_mb": peak_rss_mb(),
         "peak_tree_rss_mb": round(sampler.peak_kb / 1024, 1),
         "peak_one_rss_mb": round(sampler.peak_one_kb / 1024, 1),
+        "peak_tree_pss_mb": round(sampler.peak_pss_kb / 1024, 1),
+        "peak_own_rss_mb": round(sampler.peak_own_kb / 1024, 1),
         "processes": sampler.peak_workers + 1,
         "parent_cpu_s": round(parent_cpu_s, 2),
         "tree_cpu_s": round(parent_cpu_s + sampler.children_cpu_s, 2),
