@@ -1667,33 +1667,37 @@ def _trust_signals(
 
     updated = None
     candidates = (t for name in _BYLINE_TAGS for t in m.by_name.get(name, ()))
+    text_len = m.text_len
     for tag in candidates:
-        length = m.text_len.get(id(tag), 0)
+        length = text_len.get(id(tag), 0)
         if not length or length > _BYLINE_MAX_CHARS:
             continue
-        first = next(
-            (
-                c
-                for c in tag.children
-                if not (isinstance(c, NavigableString) and not c.strip())
-                and not isinstance(c, _SKIP_STRINGS)
-            ),
-            None,
-        )
+        # The first child that is a tag or a string with text (not a comment & co.).
+        # A plain loop: this runs for every short p/div/span/li/a... of the page.
+        first = None
+        for c in tag.contents:
+            if isinstance(c, NavigableString) and (isinstance(c, _SKIP_STRINGS) or not c.strip()):
+                continue
+            first = c
+            break
         by_text = isinstance(first, NavigableString) and (
             _BYLINE_START.match(first) or _DATE_LABEL_START.match(first)
         )
         by_class = False
-        classes = tag.attrs.get("class")
-        classes = " ".join(classes.split() if isinstance(classes, str) else classes or ())
-        if not by_text and classes and _BYLINE_CLASS_HINT.search(classes.lower()):
-            for token in _tokens(tag):
-                parts = set(_TOKEN_SPLIT.split(token))
-                if parts & _BYLINE_CLASS_PARTS and not parts & _BYLINE_CLASS_VETO:
-                    by_class = True
-                    break
-        if not (by_text or by_class):
-            continue
+        if not by_text:
+            classes = tag.attrs.get("class")
+            if classes:
+                # The hint has no whitespace: searching the attribute as written finds
+                # what searching it with its whitespace collapsed would.
+                classes = classes if isinstance(classes, str) else " ".join(classes)
+                if _BYLINE_CLASS_HINT.search(classes.lower()):
+                    for token in m.tokens(tag):
+                        parts = set(_TOKEN_SPLIT.split(token))
+                        if parts & _BYLINE_CLASS_PARTS and not parts & _BYLINE_CLASS_VETO:
+                            by_class = True
+                            break
+            if not by_class:
+                continue
         text = normalize_text(tag.get_text(" "))
         for match in _LABELLED_DATE.finditer(text):
             label = match["label"].lower()
@@ -1715,7 +1719,7 @@ def _trust_signals(
         if person is None or not person.name[:1].isupper():
             continue
         is_review = (lead is not None and _REVIEW_START.match(text)) or (
-            by_class and any("review" in t for t in _tokens(tag))
+            by_class and any("review" in t for t in m.tokens(tag))
         )
         (reviewers if is_review else authors).append(person)
 
