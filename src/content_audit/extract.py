@@ -62,6 +62,24 @@ def normalize_text(text: str) -> str:
     return " ".join(text.split())
 
 
+def _joined_text(tag: Tag) -> str:
+    """``tag.get_text(" ")``; a tag holding one plain string skips bs4's two generators.
+
+    Most tags whose text is read (links, headings, bylines) hold exactly one string, and
+    ``get_text`` walks ``descendants`` and filters them by type to join a single item.
+    The shortcut applies only where ``get_text`` would keep that string: a plain
+    ``NavigableString`` in a tag reading the main content types (not script/style).
+    """
+    contents = tag.contents
+    if (
+        len(contents) == 1
+        and type(contents[0]) is NavigableString
+        and tag.interesting_string_types is Tag.MAIN_CONTENT_STRING_TYPES
+    ):
+        return str(contents[0])
+    return tag.get_text(" ")
+
+
 # ---------------------------------------------------------------------------- tag sets
 
 _SKIP_TAGS = frozenset(
@@ -401,12 +419,12 @@ class _Measure:
         return iter(found)
 
     def text(self, tag: Tag) -> str:
-        """``normalize_text(tag.get_text(" "))``, once per tag (the tree is never changed):
+        """``normalize_text(_joined_text(tag))``, once per tag (the tree is never changed):
         anchors are read by the card search, the teasers and the link list."""
         key = id(tag)
         found = self.texts.get(key)
         if found is None:
-            found = self.texts[key] = normalize_text(tag.get_text(" "))
+            found = self.texts[key] = normalize_text(_joined_text(tag))
         return found
 
     def tokens(self, tag: Tag) -> list[str]:
@@ -999,7 +1017,7 @@ class _Walker:
 def _inline_text(el: Tag) -> str:
     """Text of ``el`` without nested block children (a heading the parser over-extended)."""
     if next(_descendants(el, *_NESTED_BLOCKS), None) is None:
-        return normalize_text(el.get_text(" "))
+        return normalize_text(_joined_text(el))
     parts = []
     for child in el.children:
         if isinstance(child, NavigableString):
@@ -1030,7 +1048,7 @@ def _pseudo_heading(p: Tag) -> str | None:
             strong = child
     if strong is None:
         return None
-    text = normalize_text(strong.get_text(" "))
+    text = normalize_text(_joined_text(strong))
     if not text or len(text) > 100 or len(text.split()) > 14:
         return None
     if text.endswith(".") and len(text.split()) > 4:
@@ -1115,7 +1133,7 @@ def _extract(html: object, url: str | None) -> Page:
 
     # Metadata ---------------------------------------------------------------------
     title_tag = next((t for t in head_tags if t.name == "title"), None)
-    title = normalize_text(title_tag.get_text(" ")) if title_tag is not None else ""
+    title = normalize_text(_joined_text(title_tag)) if title_tag is not None else ""
     base = url
     base_tag = next((t for t in head_tags if t.name == "base" and t.get("href")), None)
     if base_tag is not None and isinstance(base_tag.get("href"), str):
@@ -1294,21 +1312,21 @@ def _extract(html: object, url: str | None) -> Page:
 def _teaser(card: _Card, base: str | None, position: int) -> Teaser:
     el = card.el
     head = next(_descendants(el, "h2", "h3", "h4", "h5", "h6"), None)
-    title = normalize_text(head.get_text(" ")) if head is not None else ""
+    title = normalize_text(_joined_text(head)) if head is not None else ""
     if not title:
         for a in _descendants(el, "a"):
-            text = normalize_text(a.get_text(" "))
+            text = normalize_text(_joined_text(a))
             if text and not _MORE_TEXT_RE.match(text) and len(text) < 150:
-                if normalize_text(el.get_text(" ")) != text:
+                if normalize_text(_joined_text(el)) != text:
                     title = text
                 break
     parts: list[str] = []
     for p in _descendants(el, "p", "div"):
         if next(_descendants(p, "p", "div"), None) is None:
-            text = normalize_text(p.get_text(" "))
+            text = normalize_text(_joined_text(p))
             if text and text != title and not _MORE_TEXT_RE.match(text):
                 parts.append(text)
-    text = " ".join(parts) if parts else normalize_text(el.get_text(" "))
+    text = " ".join(parts) if parts else normalize_text(_joined_text(el))
     if title and text.startswith(title) and text != title:
         text = text[len(title) :].strip()
     truncated = False
@@ -1320,7 +1338,7 @@ def _teaser(card: _Card, base: str | None, position: int) -> Teaser:
             truncated = True
         text = stripped
     if card.kind in ("more", "ellipsis") and not truncated:
-        truncated = bool(_ELLIPSIS_END_RE.search(normalize_text(el.get_text(" "))))
+        truncated = bool(_ELLIPSIS_END_RE.search(normalize_text(_joined_text(el))))
     return Teaser(
         text=text,
         href=_resolve(base, card.href) if not card.href.startswith(_NO_LINK) else "",
@@ -1698,7 +1716,7 @@ def _trust_signals(
                             break
             if not by_class:
                 continue
-        text = normalize_text(tag.get_text(" "))
+        text = normalize_text(_joined_text(tag))
         for match in _LABELLED_DATE.finditer(text):
             label = match["label"].lower()
             if "review" in label:
