@@ -1063,18 +1063,19 @@ class Crawler:
         row = self.frontier.enqueue(QueueItem(url, source, depth, referrer))
         return self._emit(row) if row is not None else None
 
-    def _normalize_href(self, href: str, base: str) -> str:
+    def _normalize_href(self, href: str, base: str, scheme: str | None = None) -> str:
         # The same hrefs recur on every page (menus, sidebars, related posts), so the
         # normalised URL is cached when it does not depend on the page's path: for an
         # absolute href, and for one starting with "/" (RFC 3986 5.2.2: it takes only the
         # base's scheme and authority, so those are part of the key).
         # (The authority ends at the first "/", "?" or "#": one prefix, one authority.)
+        # ``scheme`` is ``scheme_of(href)`` when the caller has taken it already.
         if href[:1] == "/":
-            scheme, sep, rest = base.partition("://")
+            base_scheme, sep, rest = base.partition("://")
             if not sep:
                 return self.normalize(href, base)
-            key, relative_to = f"{scheme}://{rest.partition('/')[0]} {href}", base
-        elif scheme_of(href):
+            key, relative_to = f"{base_scheme}://{rest.partition('/')[0]} {href}", base
+        elif scheme_of(href) if scheme is None else scheme:
             key, relative_to = href, None
         else:
             return self.normalize(href, base)
@@ -1213,7 +1214,7 @@ class Crawler:
             self._count(f"skipped_scheme_{scheme if scheme in known else 'other'}")
             return []
         try:
-            url = self._normalize_href(href, base)
+            url = self._normalize_href(href, base, scheme)
         except ValueError as exc:
             if not self.frontier.claim(href):
                 return []

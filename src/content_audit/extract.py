@@ -31,7 +31,7 @@ from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
-from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
+from bs4.element import AttributeDict, CData, Declaration, Doctype, ProcessingInstruction
 
 from .model import Image, Link, Page, Person, RecentPost, Section, Teaser
 from .urls import site_host
@@ -46,6 +46,8 @@ _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _INVISIBLE_RE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _ODD_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 """A control or invisible character: the only text ``normalize_text`` must rewrite first."""
+_COERCE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+"""A control character or a lone surrogate: the only characters ``_coerce`` must rewrite."""
 
 
 def normalize_text(text: str) -> str:
@@ -58,6 +60,24 @@ def normalize_text(text: str) -> str:
     if _ODD_RE.search(text):
         text = _INVISIBLE_RE.sub("", _CONTROL_RE.sub(" ", text))
     return " ".join(text.split())
+
+
+def _joined_text(tag: Tag) -> str:
+    """``tag.get_text(" ")``; a tag holding one plain string skips bs4's two generators.
+
+    Most tags whose text is read (links, headings, bylines) hold exactly one string, and
+    ``get_text`` walks ``descendants`` and filters them by type to join a single item.
+    The shortcut applies only where ``get_text`` would keep that string: a plain
+    ``NavigableString`` in a tag reading the main content types (not script/style).
+    """
+    contents = tag.contents
+    if (
+        len(contents) == 1
+        and type(contents[0]) is NavigableString
+        and tag.interesting_string_types is Tag.MAIN_CONTENT_STRING_TYPES
+    ):
+        return str(contents[0])
+    return tag.get_text(" ")
 
 
 # ---------------------------------------------------------------------------- tag sets
@@ -284,11 +304,13 @@ _SEMANTIC_CLASSES = (
 
 
 def _tokens(tag: Tag) -> list[str]:
-    classes = tag.get("class") or []
-    if isinstance(classes, str):
-        classes = classes.split()
-    ident = tag.get("id")
-    out = [c.lower() for c in classes]
+    attrs = tag.attrs
+    classes = attrs.get("class") or []
+    # Lower-casing the attribute then splitting it gives the same tokens as splitting
+    # then lower-casing each (no character lower-cases to or from whitespace, and
+    # whitespace bounds the final-sigma context), in one call instead of one per class.
+    out = classes.lower().split() if isinstance(classes, str) else [c.lower() for c in classes]
+    ident = attrs.get("id")
     if isinstance(ident, str) and ident:
         out.append(ident.lower())
     return out
@@ -399,12 +421,12 @@ class _Measure:
         return iter(found)
 
     def text(self, tag: Tag) -> str:
-        """``normalize_text(tag.get_text(" "))``, once per tag (the tree is never changed):
+        """``normalize_text(_joined_text(tag))``, once per tag (the tree is never changed):
         anchors are read by the card search, the teasers and the link list."""
         key = id(tag)
         found = self.texts.get(key)
         if found is None:
-            found = self.texts[key] = normalize_text(tag.get_text(" "))
+            found = self.texts[key] = normalize_text(_joined_text(tag))
         return found
 
     def tokens(self, tag: Tag) -> list[str]:
@@ -997,7 +1019,7 @@ class _Walker:
 def _inline_text(el: Tag) -> str:
     """Text of ``el`` without nested block children (a heading the parser over-extended)."""
     if next(_descendants(el, *_NESTED_BLOCKS), None) is None:
-        return normalize_text(el.get_text(" "))
+        return normalize_text(_joined_text(el))
     parts = []
     for child in el.children:
         if isinstance(child, NavigableString):
@@ -1028,7 +1050,7 @@ def _pseudo_heading(p: Tag) -> str | None:
             strong = child
     if strong is None:
         return None
-    text = normalize_text(strong.get_text(" "))
+    text = normalize_text(_joined_text(strong))
     if not text or len(text) > 100 or len(text.split()) > 14:
         return None
     if text.endswith(".") and len(text.split()) > 4:
@@ -1061,6 +1083,10 @@ def _coerce(html: object) -> str:
         html = html.decode("utf-8", "replace")
     elif not isinstance(html, str):
         html = "" if html is None else str(html)
+    # One scan of the page finds nothing to rewrite on nearly every page: half the cost of
+    # the two substitutions, each of which copies the whole document.
+    if _COERCE_RE.search(html) is None:
+        return html
     return _SURROGATE_RE.sub("\ufffd", _CONTROL_RE.sub(" ", html))
 
 
@@ -1079,7 +1105,12 @@ def _extract(html: object, url: str | None) -> Page:
         warnings.simplefilter("ignore")
         # Attribute values stay strings: splitting class/rel into lists for every tag is a
         # sixth of the parse, and the few readers split them themselves (``_tokens``).
-        soup = BeautifulSoup(html, "lxml", multi_valued_attributes=None)
+        # A plain ``AttributeDict``: the lxml builder's default (``XMLAttributeDict``) runs a
+        # Python ``__setitem__`` per attribute, twice, only to coerce None/bool/int values,
+        # and lxml hands over str values only (about a tenth of the parse).
+        soup = BeautifulSoup(
+            html, "lxml", multi_valued_attributes=None, attribute_dict_class=AttributeDict
+        )
     body = soup.body
     if body is None:
         body = next((c for c in soup.children if isinstance(c, Tag)), None)
@@ -1104,7 +1135,7 @@ def _extract(html: object, url: str | None) -> Page:
 
     # Metadata ---------------------------------------------------------------------
     title_tag = next((t for t in head_tags if t.name == "title"), None)
-    title = normalize_text(title_tag.get_text(" ")) if title_tag is not None else ""
+    title = normalize_text(_joined_text(title_tag)) if title_tag is not None else ""
     base = url
     base_tag = next((t for t in head_tags if t.name == "base" and t.get("href")), None)
     if base_tag is not None and isinstance(base_tag.get("href"), str):
@@ -1283,21 +1314,21 @@ def _extract(html: object, url: str | None) -> Page:
 def _teaser(card: _Card, base: str | None, position: int) -> Teaser:
     el = card.el
     head = next(_descendants(el, "h2", "h3", "h4", "h5", "h6"), None)
-    title = normalize_text(head.get_text(" ")) if head is not None else ""
+    title = normalize_text(_joined_text(head)) if head is not None else ""
     if not title:
         for a in _descendants(el, "a"):
-            text = normalize_text(a.get_text(" "))
+            text = normalize_text(_joined_text(a))
             if text and not _MORE_TEXT_RE.match(text) and len(text) < 150:
-                if normalize_text(el.get_text(" ")) != text:
+                if normalize_text(_joined_text(el)) != text:
                     title = text
                 break
     parts: list[str] = []
     for p in _descendants(el, "p", "div"):
         if next(_descendants(p, "p", "div"), None) is None:
-            text = normalize_text(p.get_text(" "))
+            text = normalize_text(_joined_text(p))
             if text and text != title and not _MORE_TEXT_RE.match(text):
                 parts.append(text)
-    text = " ".join(parts) if parts else normalize_text(el.get_text(" "))
+    text = " ".join(parts) if parts else normalize_text(_joined_text(el))
     if title and text.startswith(title) and text != title:
         text = text[len(title) :].strip()
     truncated = False
@@ -1309,7 +1340,7 @@ def _teaser(card: _Card, base: str | None, position: int) -> Teaser:
             truncated = True
         text = stripped
     if card.kind in ("more", "ellipsis") and not truncated:
-        truncated = bool(_ELLIPSIS_END_RE.search(normalize_text(el.get_text(" "))))
+        truncated = bool(_ELLIPSIS_END_RE.search(normalize_text(_joined_text(el))))
     return Teaser(
         text=text,
         href=_resolve(base, card.href) if not card.href.startswith(_NO_LINK) else "",
@@ -1656,34 +1687,38 @@ def _trust_signals(
 
     updated = None
     candidates = (t for name in _BYLINE_TAGS for t in m.by_name.get(name, ()))
+    text_len = m.text_len
     for tag in candidates:
-        length = m.text_len.get(id(tag), 0)
+        length = text_len.get(id(tag), 0)
         if not length or length > _BYLINE_MAX_CHARS:
             continue
-        first = next(
-            (
-                c
-                for c in tag.children
-                if not (isinstance(c, NavigableString) and not c.strip())
-                and not isinstance(c, _SKIP_STRINGS)
-            ),
-            None,
-        )
+        # The first child that is a tag or a string with text (not a comment & co.).
+        # A plain loop: this runs for every short p/div/span/li/a... of the page.
+        first = None
+        for c in tag.contents:
+            if isinstance(c, NavigableString) and (isinstance(c, _SKIP_STRINGS) or not c.strip()):
+                continue
+            first = c
+            break
         by_text = isinstance(first, NavigableString) and (
             _BYLINE_START.match(first) or _DATE_LABEL_START.match(first)
         )
         by_class = False
-        classes = tag.attrs.get("class")
-        classes = " ".join(classes.split() if isinstance(classes, str) else classes or ())
-        if not by_text and classes and _BYLINE_CLASS_HINT.search(classes.lower()):
-            for token in _tokens(tag):
-                parts = set(_TOKEN_SPLIT.split(token))
-                if parts & _BYLINE_CLASS_PARTS and not parts & _BYLINE_CLASS_VETO:
-                    by_class = True
-                    break
-        if not (by_text or by_class):
-            continue
-        text = normalize_text(tag.get_text(" "))
+        if not by_text:
+            classes = tag.attrs.get("class")
+            if classes:
+                # The hint has no whitespace: searching the attribute as written finds
+                # what searching it with its whitespace collapsed would.
+                classes = classes if isinstance(classes, str) else " ".join(classes)
+                if _BYLINE_CLASS_HINT.search(classes.lower()):
+                    for token in m.tokens(tag):
+                        parts = set(_TOKEN_SPLIT.split(token))
+                        if parts & _BYLINE_CLASS_PARTS and not parts & _BYLINE_CLASS_VETO:
+                            by_class = True
+                            break
+            if not by_class:
+                continue
+        text = normalize_text(_joined_text(tag))
         for match in _LABELLED_DATE.finditer(text):
             label = match["label"].lower()
             if "review" in label:
@@ -1704,7 +1739,7 @@ def _trust_signals(
         if person is None or not person.name[:1].isupper():
             continue
         is_review = (lead is not None and _REVIEW_START.match(text)) or (
-            by_class and any("review" in t for t in _tokens(tag))
+            by_class and any("review" in t for t in m.tokens(tag))
         )
         (reviewers if is_review else authors).append(person)
 
