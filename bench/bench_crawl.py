@@ -211,6 +211,9 @@ def run_mode(
         from flows import set_prefect_env_defaults
 
         set_prefect_env_defaults()
+        # As `content-audit crawl` runs it: Prefect's own logs at WARNING (-v shows the
+        # per-batch INFO lines, which the API server then stores too).
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         from flows.audit_site import run_audit_site
 
         summary = run_audit_site(url, out_dir=out, workers=workers, overrides=WHOLE_SITE)
