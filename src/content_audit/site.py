@@ -701,37 +701,31 @@ def topic_scores(digests: Iterable[PageDigest], config: AuditConfig) -> dict[str
     the articles' unit vectors; a page's own vector is taken out of it before comparing, so
     a small site's off-topic article cannot vouch for itself.  The inner loops are ``map``
     over C functions: this runs over ~256 terms of every post of a 100k-page site.
+    Each unit vector is computed twice (for the centroid, then for the score) rather than
+    kept: kept as lists of floats they were ~8 KB a post, the largest peak of a 10k-page
+    run's parent process (the same arithmetic both times, so the same scores).
     """
     min_words = config.site.offtopic_min_words
-    docs: list[tuple[PageDigest, array[int], array[int]]] = []
-    for d in digests:
-        if d.post and d.terms and d.words >= min_words:
-            keys, counts = array("I"), array("B")
-            keys.frombytes(d.terms)
-            counts.frombytes(d.counts)
-            docs.append((d, keys, counts))
+    docs = [d for d in digests if d.post and d.terms and d.words >= min_words]
     df: Counter[int] = Counter()
-    for _, keys, _ in docs:
-        df.update(keys)
+    for d in docs:
+        df.update(_term_keys(d))
     log_n = math.log(1 + len(docs))
     idf = {k: log_n - math.log(1 + c) + 1.0 for k, c in df.items()}
     centroid: dict[int, float] = dict.fromkeys(idf, 0.0)
-    units: list[list[float]] = []
     members = 0
-    for d, keys, counts in docs:
-        weights = list(map(mul, map(_TF.__getitem__, counts), map(idf.__getitem__, keys)))
-        scale = 1.0 / (math.hypot(*weights) or 1.0)
-        unit = [w * scale for w in weights]
-        units.append(unit)
+    for d in docs:
         if d.kind is Kind.ARTICLE:
             members += 1
+            keys, unit = _unit_vector(d, idf)
             for k, w in zip(keys, unit, strict=True):
                 centroid[k] += w
     if members < 2:
         return {}
     c_norm2 = sum(map(mul, centroid.values(), centroid.values()))
     scores: dict[str, float] = {}
-    for (d, keys, _), unit in zip(docs, units, strict=True):
+    for d in docs:
+        keys, unit = _unit_vector(d, idf)
         dot = sum(map(mul, unit, map(centroid.__getitem__, keys)))
         norm2 = c_norm2
         if d.kind is Kind.ARTICLE:  # leave the page out: C' = C - u, |u| = 1
@@ -739,6 +733,21 @@ def topic_scores(digests: Iterable[PageDigest], config: AuditConfig) -> dict[str
             dot -= 1.0
         scores[d.url] = dot / math.sqrt(norm2) if norm2 > 0 else 0.0
     return scores
+
+
+def _term_keys(d: PageDigest) -> array[int]:
+    keys = array("I")
+    keys.frombytes(d.terms)
+    return keys
+
+
+def _unit_vector(d: PageDigest, idf: Mapping[int, float]) -> tuple[array[int], list[float]]:
+    """A post's term ids and its TF-IDF vector scaled to length 1."""
+    keys, counts = _term_keys(d), array("B")
+    counts.frombytes(d.counts)
+    weights = list(map(mul, map(_TF.__getitem__, counts), map(idf.__getitem__, keys)))
+    scale = 1.0 / (math.hypot(*weights) or 1.0)
+    return keys, [w * scale for w in weights]
 
 
 def _topic_evidence(d: PageDigest, score: float, subject: str) -> str:
