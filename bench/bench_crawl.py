@@ -229,6 +229,13 @@ def run_mode(
         "wall_s": round(wall_s, 2),
         "body_s": summary.elapsed_s,
         "pages_per_s": round(summary.audited / summary.elapsed_s, 1),
+        **process_figures(sampler, parent_cpu_s, summary.audited),
+    }
+
+
+def process_figures(sampler: TreeSampler, parent_cpu_s: float, pages: int) -> dict[str, object]:
+    """Memory and CPU of one measured run: this process and its whole tree."""
+    return {
         "peak_rss_mb": peak_rss_mb(),
         "peak_tree_rss_mb": round(sampler.peak_kb / 1024, 1),
         "peak_one_rss_mb": round(sampler.peak_one_kb / 1024, 1),
@@ -237,7 +244,7 @@ def run_mode(
         "processes": sampler.peak_workers + 1,
         "parent_cpu_s": round(parent_cpu_s, 2),
         "tree_cpu_s": round(parent_cpu_s + sampler.children_cpu_s, 2),
-        "parent_cpu_s_per_1k": round(1000 * parent_cpu_s / max(1, summary.audited), 2),
+        "parent_cpu_s_per_1k": round(1000 * parent_cpu_s / max(1, pages), 2),
     }
 
 
@@ -287,15 +294,7 @@ def run_advertools(url: str, out: Path) -> dict[str, object]:
         "wall_s": round(wall_s, 2),
         "body_s": round(body_s, 3),
         "pages_per_s": round(pages / body_s, 1) if body_s else 0.0,
-        "peak_rss_mb": peak_rss_mb(),
-        "peak_tree_rss_mb": round(sampler.peak_kb / 1024, 1),
-        "peak_one_rss_mb": round(sampler.peak_one_kb / 1024, 1),
-        "peak_tree_pss_mb": round(sampler.peak_pss_kb / 1024, 1),
-        "peak_own_rss_mb": round(sampler.peak_own_kb / 1024, 1),
-        "processes": sampler.peak_workers + 1,
-        "parent_cpu_s": round(parent_cpu_s, 2),
-        "tree_cpu_s": round(parent_cpu_s + sampler.children_cpu_s, 2),
-        "parent_cpu_s_per_1k": round(1000 * parent_cpu_s / max(1, pages), 2),
+        **process_figures(sampler, parent_cpu_s, pages),
     }
 
 

@@ -182,6 +182,9 @@ def test_report_sorts_filters_and_opens_a_page_detail(browser: Any, report: Path
     page.screenshot(path=str(ARTIFACTS / "report-detail.png"), full_page=False)
     page.keyboard.press("Escape")
     page.wait_for_selector("dialog#detail", state="hidden")
+    # The dialog's "close" event, which drops the #page- fragment, is dispatched as a task
+    # after the dialog is hidden: wait for it (fails after the timeout if it never comes).
+    page.wait_for_function("() => !window.location.hash.startsWith('#page-')", timeout=5000)
     assert "#page-" not in page.url
 
     assert page.evaluate("typeof window.__xss") == "undefined"
