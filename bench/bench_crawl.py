@@ -93,6 +93,8 @@ class TreeSampler(threading.Thread):
         self.peak_workers = 0
         self._ticks: dict[int, int] = {}
         """utime + stime of each descendant at its last sample (clock ticks)."""
+        self._servers: set[int] = set()
+        """Descendants that were a Prefect API server."""
         self.cpu_s = 0.0
         """CPU time of this thread, taken off the audit process's CPU time."""
         self._stop_event = threading.Event()
@@ -107,6 +109,12 @@ class TreeSampler(threading.Thread):
         """CPU time of the descendants (audit workers, API server, Scrapy), as sampled: a
         process's last 0.2 s at most is missed."""
         return sum(self._ticks.values()) / os.sysconf("SC_CLK_TCK")
+
+    @property
+    def server_cpu_s(self) -> float:
+        """CPU time of the Prefect API server(s) the run started, as sampled (start-up too)."""
+        ticks = sum(n for pid, n in self._ticks.items() if pid in self._servers)
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self._stop_event.set()
@@ -140,6 +148,7 @@ class TreeSampler(threading.Thread):
                     changed = True
         self.peak_kb = max(self.peak_kb, sum(rss.get(pid, 0) for pid in tree))
         servers = {pid for pid in tree if _is_api_server(pid)}
+        self._servers |= servers
         self.peak_own_kb = max(self.peak_own_kb, sum(rss.get(pid, 0) for pid in tree - servers))
         self.peak_pss_kb = max(self.peak_pss_kb, sum(_pss_kb(pid) for pid in tree))
         for pid in tree - {me}:
@@ -244,6 +253,8 @@ def process_figures(sampler: TreeSampler, parent_cpu_s: float, pages: int) -> di
         "processes": sampler.peak_workers + 1,
         "parent_cpu_s": round(parent_cpu_s, 2),
         "tree_cpu_s": round(parent_cpu_s + sampler.children_cpu_s, 2),
+        "server_cpu_s": round(sampler.server_cpu_s, 2),
+        "workers_cpu_s": round(sampler.children_cpu_s - sampler.server_cpu_s, 2),
         "parent_cpu_s_per_1k": round(1000 * parent_cpu_s / max(1, pages), 2),
     }
 

@@ -44,6 +44,7 @@ def test_add_wordings_extend_shipped_rules(tmp_path: Path) -> None:
         ("grade_targett = 8\n", "unknown key grade_targett"),
         ("[crawl]\nmax_pages = 'many'\n", "crawl.max_pages must be a number"),
         ("[crawl]\nmax_pages = -1\n", "must not be negative"),
+        ("[crawl]\nmax_batch_size = 0\n", "crawl.max_batch_size must be at least 1"),
         ("[weights]\ndefinition = 90\n", "add up to 100"),
         ('[elements.uses]\nadd_body = ["(unclosed"]\n', "invalid pattern"),
         ("grade_target = \n", "invalid TOML"),

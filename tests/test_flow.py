@@ -104,7 +104,7 @@ def test_flow_writes_the_four_csvs_and_artifacts(
     import asyncio
 
     assert {"site-audit-summary", "worst-pages", "report-folder"} <= asyncio.run(artifact_keys())
-    assert "site-checks" in asyncio.run(task_names())
+    assert {"discover", "audit-batch", "site-checks"} <= asyncio.run(task_names())
     assert "teaser_self: " in summary_markdown(summary)
 
 

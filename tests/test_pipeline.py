@@ -325,8 +325,33 @@ def test_a_page_that_fails_to_audit_is_a_row(
     assert broken not in by_url(read_csv(tmp_path / "pages.csv"))
 
 
-SMALL_BATCHES = {"crawl.batch_size": 6, "crawl.max_pages": 30}
+SMALL_BATCHES = {"crawl.batch_size": 6, "crawl.max_batch_size": 6, "crawl.max_pages": 30}
 """Five batches or so of site60: a broken pool in the first would fail all the others."""
+
+
+def test_batches_double_up_to_the_largest(site60: ServedSite, tmp_path: Path) -> None:
+    """The first batch is small so the workers start early; the next ones double, up to
+    ``max_batch_size``, so a big site costs few batches (Prefect task runs)."""
+    from content_audit.crawl import Crawler
+    from content_audit.pipeline import PendingAudit, run_batches
+    from content_audit.report.csv import ReportWriter
+
+    config = load_config(overrides={"crawl.batch_size": 3, "crawl.max_batch_size": 10})
+    sizes: list[int] = []
+    with Crawler(site60.base_url + "/", config) as crawler, ReportWriter(tmp_path) as writer:
+
+        def fetch(items):  # type: ignore[no-untyped-def]
+            sizes.append(len(items))
+            return crawler.fetch_batch(items)
+
+        crawler.discover()
+        tally = run_batches(
+            crawler, writer, config.crawl.batch_size, max_batch_size=config.crawl.max_batch_size,
+            fetch=fetch, submit_audit=lambda results: PendingAudit(results, config),
+        )
+    assert sizes[:4] == [3, 6, 10, 10]
+    assert max(sizes) == 10
+    assert tally.audited >= 50 and tally.urls >= sum(sizes)
 
 
 def _audited_in_order(out: Path) -> list[str]:

@@ -115,7 +115,9 @@ def test_a_killed_crawl_resumes_and_reports_as_if_never_killed(
     site: LoggedSite, tmp_path: Path
 ) -> None:
     config = tmp_path / "audit.toml"
-    config.write_text("[crawl]\nbatch_size = 20\nconcurrency = 2\ndelay_s = 0.01\n")
+    config.write_text(
+        "[crawl]\nbatch_size = 20\nmax_batch_size = 20\nconcurrency = 2\ndelay_s = 0.01\n"
+    )
     out = tmp_path / "resumed" / "run"
 
     # 1. Start, and kill the whole process group once a few batches are journaled.

@@ -70,6 +70,7 @@ class CrawlConfig:
     strip_params: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     batch_size: int = 100
+    max_batch_size: int = 400
     deadline_s: float = 60.0
     max_retry_after_s: float = 60.0
     max_query_variants: int = 100
@@ -291,6 +292,9 @@ def _build(data: dict[str, Any], source: str, trusted: frozenset[str] = frozense
     )
     if config.grade_target <= 0:
         raise ConfigError(f"{source}: grade_target must be positive")
+    for name in ("batch_size", "max_batch_size"):
+        if getattr(crawl, name) < 1:
+            raise ConfigError(f"{source}: crawl.{name} must be at least 1")
     return config
 
 
