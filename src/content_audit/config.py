@@ -70,7 +70,7 @@ class CrawlConfig:
     strip_params: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     batch_size: int = 100
-    max_batch_size: int = 400
+    max_batch_size: int = 200
     deadline_s: float = 60.0
     max_retry_after_s: float = 60.0
     max_query_variants: int = 100
