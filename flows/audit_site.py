@@ -7,11 +7,12 @@ Design by measurement (Prefect 3.9 on a 2-core machine): a task run costs ~4 ms 
 client and ~20 ms of API-server CPU (its three state events go through the server's task
 run recorder), and on a CPU-bound crawl that CPU is taken from the audit workers.  So
 there is one audit task per *batch*, never one per page, and batches grow from
-``crawl.batch_size`` to ``crawl.max_batch_size`` pages (a 1k-page site takes 6 tasks, 10k
-pages ~50; larger batches cost the library path speed and memory, measured); the default thread task runner has no worker cap, so the flow's runner is
-capped; logging is per batch.  The audit task sends pages to the pipeline's process pool
-(parsing is CPU-bound and GIL-bound), or, with a Dask address, runs on the Dask cluster
-through ``prefect_dask.DaskTaskRunner``.
+``crawl.batch_size`` to ``crawl.max_batch_size`` pages: a 1k-page site takes 5 audit
+tasks, 10k pages ~50 (larger batches cost the library path speed and memory, measured).
+The default thread task runner has no worker cap, so the flow's runner is capped; logging
+is per batch.  The audit task sends pages to the pipeline's process pool (parsing is
+CPU-bound and GIL-bound), or, with a Dask address, runs on the Dask cluster through
+``prefect_dask.DaskTaskRunner``.
 
 Fetching a batch is not a task: it runs in the flow's thread, next to the crawler's
 frontier, robots cache and connection pool, and never raises (each URL's retries,
