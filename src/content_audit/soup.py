@@ -73,22 +73,8 @@ class FastLXMLTreeBuilder(LXMLTreeBuilder):
         fix = parent.next_element is not None
         o = _new_str(cls, text)
         o.hidden = False
-        o.parent = parent
-        prev = soup._most_recent_element
-        o.previous_element = prev
-        if prev is not None:
-            prev.next_element = o
-        o.next_element = None
-        o.next_sibling = None
-        contents = parent.contents
-        if contents:
-            sib = contents[-1]
-            o.previous_sibling = sib
-            sib.next_sibling = o
-        else:
-            o.previous_sibling = None
+        _attach(o, parent, soup._most_recent_element)
         soup._most_recent_element = o
-        contents.append(o)
         if fix:
             soup._linkage_fixer(parent)
 
@@ -120,20 +106,7 @@ class FastLXMLTreeBuilder(LXMLTreeBuilder):
         t.attrs = self.attribute_dict_class(attrib)
         t.known_xml = self.is_xml
         t.contents = []
-        # PageElement.setup(parent, prev)
-        t.parent = parent
-        t.previous_element = prev
-        if prev is not None:
-            prev.next_element = t
-        t.next_element = None
-        t.next_sibling = None
-        contents = parent.contents
-        if contents:
-            sib = contents[-1]
-            t.previous_sibling = sib
-            sib.next_sibling = t
-        else:
-            t.previous_sibling = None
+        _attach(t, parent, prev)  # PageElement.setup(parent, prev), and the append
         t.hidden = False
         if tag == "meta":
             self.set_up_substitutions(t)
@@ -148,7 +121,6 @@ class FastLXMLTreeBuilder(LXMLTreeBuilder):
             t.interesting_string_types = _MAIN_TYPES
         # BeautifulSoup.handle_starttag + pushTag
         soup._most_recent_element = t
-        contents.append(t)
         soup.tagStack.append(t)
         soup.currentTag = t
         if tag != _ROOT:
@@ -187,6 +159,25 @@ class FastLXMLTreeBuilder(LXMLTreeBuilder):
 
     def data(self, data: str) -> None:
         self.soup.current_data.append(data)
+
+
+def _attach(node: Tag | NavigableString, parent: Tag, prev: object) -> None:
+    """``PageElement.setup(parent, prev)`` plus ``parent.contents.append(node)``: link a
+    new last child into the element and sibling chains."""
+    node.parent = parent
+    node.previous_element = prev
+    if prev is not None:
+        prev.next_element = node
+    node.next_element = None
+    node.next_sibling = None
+    contents = parent.contents
+    if contents:
+        sib = contents[-1]
+        node.previous_sibling = sib
+        sib.next_sibling = node
+    else:
+        node.previous_sibling = None
+    contents.append(node)
 
 
 _OK = bs4.__version__ in _CHECKED_VERSIONS
