@@ -697,13 +697,13 @@ def run_batches(
 
     Up to ``window`` batches are in flight, so the next batch is fetched while the previous
     one is audited.  When the frontier is empty, the oldest batch is waited for: its links
-    may refill the frontier.  ``fetch`` and ``submit_audit`` are the seams the Prefect flow
-    wraps in tasks; the library path passes plain functions.  ``site`` collects what the
+    may refill the frontier.  ``submit_audit`` is the seam the Prefect flow wraps in a task
+    (``fetch`` too could be); the library path passes plain functions.  ``site`` collects what the
     cross-page checks need (``run_site_checks`` runs them once this returns).
 
     The first batch has ``batch_size`` URLs, so the audit workers start early; each next
-    one doubles, up to ``max_batch_size``, so a large site needs few batches: every batch
-    costs a Prefect task run (~20 ms of API-server CPU, measured) and a flush of the CSVs.
+    one doubles, up to ``max_batch_size``, so a large site needs few batches: in the flow a
+    batch costs a task run (~20 ms of API-server CPU, measured), everywhere a CSV flush.
     The sizes depend only on the config, so a resumed run cuts the same batches.
     """
     tally = Tally()
