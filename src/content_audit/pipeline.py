@@ -697,9 +697,9 @@ def run_batches(
 
     Up to ``window`` batches are in flight, so the next batch is fetched while the previous
     one is audited.  When the frontier is empty, the oldest batch is waited for: its links
-    may refill the frontier.  ``submit_audit`` is the seam the Prefect flow wraps in a task
-    (``fetch`` too could be); the library path passes plain functions.  ``site`` collects what the
-    cross-page checks need (``run_site_checks`` runs them once this returns).
+    may refill the frontier.  ``submit_audit`` is the seam the Prefect flow wraps in a
+    task; the library path passes plain functions.  ``site`` collects what the cross-page
+    checks need (``run_site_checks`` runs them once this returns).
 
     The first batch has ``batch_size`` URLs, so the audit workers start early; each next
     one doubles, up to ``max_batch_size``, so a large site needs few batches: in the flow a
