@@ -91,6 +91,10 @@ class TreeSampler(threading.Thread):
         """The largest single process seen (what ``/usr/bin/time -v`` reports, as the
         sitegen peer bench does; it is not the tree's sum)."""
         self.peak_workers = 0
+        self.peak_pss_by_role: dict[str, int] = {}
+        """Peak summed PSS (kB) of each kind of process: the audit ``parent``, the
+        multiprocessing ``forkserver``, its ``workers``, the Prefect ``api-server``, and
+        ``other`` (the resource tracker, Scrapy's children)."""
         self._ticks: dict[int, int] = {}
         """utime + stime of each descendant at its last sample (clock ticks)."""
         self._servers: set[int] = set()
@@ -150,7 +154,14 @@ class TreeSampler(threading.Thread):
         servers = {pid for pid in tree if _is_api_server(pid)}
         self._servers |= servers
         self.peak_own_kb = max(self.peak_own_kb, sum(rss.get(pid, 0) for pid in tree - servers))
-        self.peak_pss_kb = max(self.peak_pss_kb, sum(_pss_kb(pid) for pid in tree))
+        pss = {pid: _pss_kb(pid) for pid in tree}
+        self.peak_pss_kb = max(self.peak_pss_kb, sum(pss.values()))
+        by_role: dict[str, int] = {}
+        for pid, kb in pss.items():
+            role = _role(pid, me, parents, servers)
+            by_role[role] = by_role.get(role, 0) + kb
+        for role, kb in by_role.items():
+            self.peak_pss_by_role[role] = max(self.peak_pss_by_role.get(role, 0), kb)
         for pid in tree - {me}:
             try:
                 fields = (Path("/proc") / str(pid) / "stat").read_text().rpartition(")")[2]
@@ -172,6 +183,25 @@ def _pss_kb(pid: int) -> int:
         if line.startswith("Pss:"):
             return int(line.split()[1])
     return 0
+
+
+def _role(pid: int, me: int, parents: dict[int, int], servers: set[int]) -> str:
+    """What a process of the audit's tree is, for the per-role memory figures."""
+    if pid == me:
+        return "parent"
+    if pid in servers:
+        return "api-server"
+    if _is_forkserver(pid):  # its workers are forks of it: the same command line
+        return "workers" if _is_forkserver(parents.get(pid, 0)) else "forkserver"
+    return "other"
+
+
+def _is_forkserver(pid: int) -> bool:
+    try:
+        cmdline = (Path("/proc") / str(pid) / "cmdline").read_bytes()
+    except OSError:
+        return False
+    return b"forkserver" in cmdline
 
 
 def _is_api_server(pid: int) -> bool:
@@ -250,6 +280,9 @@ def process_figures(sampler: TreeSampler, parent_cpu_s: float, pages: int) -> di
         "peak_one_rss_mb": round(sampler.peak_one_kb / 1024, 1),
         "peak_tree_pss_mb": round(sampler.peak_pss_kb / 1024, 1),
         "peak_own_rss_mb": round(sampler.peak_own_kb / 1024, 1),
+        "peak_pss_by_role_mb": {
+            role: round(kb / 1024, 1) for role, kb in sorted(sampler.peak_pss_by_role.items())
+        },
         "processes": sampler.peak_workers + 1,
         "parent_cpu_s": round(parent_cpu_s, 2),
         "tree_cpu_s": round(parent_cpu_s + sampler.children_cpu_s, 2),
