@@ -27,6 +27,15 @@ from contextlib import ExitStack, contextmanager, suppress
 
 PORT_IN_USE_EXIT = 3
 """uvicorn's exit status when it cannot bind its port (Prefect retries on it too)."""
+SERVER_NICENESS = 10
+"""How much lower the server's CPU priority is than the flow's, once it is up.
+
+The flow does not wait for it: task runs are created and their states recorded through
+events that the flow's events worker sends in the background, so the server's work during
+a crawl is bookkeeping.  At the same priority it takes its share of the two cores from the
+audit workers; lower, it runs on the CPU they leave idle (between batches, during the site
+checks and report writing).  The few calls the flow does wait for (the flow run's own
+states, artifacts) take milliseconds of server CPU."""
 
 
 @contextmanager
@@ -87,6 +96,7 @@ def _start(env: dict[str, str], timeout_s: float) -> tuple[subprocess.Popen[byte
         try:
             if _wait_healthy(process, api_url, deadline):
                 _warm_up(api_url)
+                _lower_priority(process.pid)
                 return process, api_url
         except BaseException:
             _stop(process)
@@ -124,6 +134,12 @@ def _warm_up(api_url: str) -> None:
     """
     with suppress(urllib.error.URLError, OSError):  # the 404 is an HTTPError, a URLError
         urllib.request.urlopen(f"{api_url}/content-audit-warm-up", timeout=30).close()
+
+
+def _lower_priority(pid: int) -> None:
+    """Give the server a lower CPU priority than the flow's (see ``SERVER_NICENESS``)."""
+    with suppress(OSError):  # not permitted, or not on this platform: same priority then
+        os.setpriority(os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, 0) + SERVER_NICENESS)
 
 
 def _free_port() -> int:
