@@ -8,9 +8,10 @@ one JSON line:
 - ``check_cpu_s``: CPU time of ``run_site_checks`` (the checks and writing their findings);
 - ``parent_cpu_s``: CPU time of this process for the whole run (workers not included);
 - with ``--trace``: ``traced_mb`` (tracemalloc's current total at the start of the checks),
-  ``traced_peak_mb`` (its peak over the run), ``top`` (the largest allocation sites at the
-  start of the checks).  Tracing slows the parent several times over, so CPU figures of a
-  traced run are not comparable: measure them in a run without ``--trace``.
+  ``crawl_peak_mb`` (its peak until then), ``check_peak_mb`` (its peak during the checks),
+  ``top`` (the largest allocation sites at the start of the checks).  Tracing slows the
+  parent several times over, so CPU figures of a traced run are not comparable: measure
+  them in a run without ``--trace``.
 
     PYTHONPATH=src:. .venv/bin/python bench/probe_site_checks.py bench/.sites/n1000-s7 \
         /tmp/out [--trace] [--workers 2]
@@ -57,8 +58,9 @@ def main() -> None:
 
     def probed(site: Any, config: Any, writer: Any) -> Any:
         if args.trace:
-            current, _ = tracemalloc.get_traced_memory()
+            current, peak = tracemalloc.get_traced_memory()
             figures["traced_mb"] = round(current / 2**20, 2)
+            figures["crawl_peak_mb"] = round(peak / 2**20, 2)
             stats = tracemalloc.take_snapshot().statistics("lineno")[: args.top]
             figures["top"] = [
                 f"{s.size / 2**20:.2f} MB {s.traceback[0].filename.rsplit('/', 2)[-1]}:"
@@ -66,9 +68,13 @@ def main() -> None:
                 for s in stats
             ]
         figures["pages_indexed"] = len(site.index)
+        if args.trace:
+            tracemalloc.reset_peak()
         began = time.process_time()
         result = checks(site, config, writer)
         figures["check_cpu_s"] = round(time.process_time() - began, 3)
+        if args.trace:
+            figures["check_peak_mb"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 2)
         return result
 
     pipeline.run_site_checks = probed  # type: ignore[assignment]
@@ -84,7 +90,6 @@ def main() -> None:
     )
     figures["parent_cpu_s"] = round(cpu_s() - began, 2)
     if args.trace:
-        figures["traced_peak_mb"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 2)
         tracemalloc.stop()
     figures["audited"] = summary.audited
     figures["site_findings"] = sum(n for _, n in summary.site_findings)

@@ -41,7 +41,7 @@ import pickle
 import sqlite3
 import tempfile
 import weakref
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, ItemsView, Iterator, MutableMapping, ValuesView
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -186,35 +186,27 @@ class SpilledMapping(MutableMapping[str, _V], Generic[_V]):
     def __iter__(self) -> Iterator[str]:
         return (url for (url,) in self._rows("url"))
 
-    def values(self) -> _Values[_V]:  # type: ignore[override]
+    def values(self) -> ValuesView[_V]:
         return _Values(self)
 
-    def items(self) -> _Items[_V]:  # type: ignore[override]
+    def items(self) -> ItemsView[str, _V]:
         return _Items(self)
 
 
-class _Values(Generic[_V]):
+class _Values(ValuesView[_V]):
     """``values()`` of a ``SpilledMapping``: re-iterable, one query per iteration."""
 
-    def __init__(self, mapping: SpilledMapping[_V]) -> None:
-        self._mapping = mapping
-
-    def __len__(self) -> int:
-        return len(self._mapping)
+    _mapping: SpilledMapping[_V]
 
     def __iter__(self) -> Iterator[_V]:
         decode = self._mapping._decode
         return (decode(blob) for (blob,) in self._mapping._rows("value"))
 
 
-class _Items(Generic[_V]):
+class _Items(ItemsView[str, _V]):
     """``items()`` of a ``SpilledMapping``: re-iterable, one query per iteration."""
 
-    def __init__(self, mapping: SpilledMapping[_V]) -> None:
-        self._mapping = mapping
-
-    def __len__(self) -> int:
-        return len(self._mapping)
+    _mapping: SpilledMapping[_V]
 
     def __iter__(self) -> Iterator[tuple[str, _V]]:
         decode = self._mapping._decode
@@ -239,7 +231,11 @@ class DigestSpill:
         self.path = Path(name)
         # check_same_thread off: the flow may run its site-checks task in another thread
         # than the one that collected the digests (never both at once).
-        self._conn = sqlite3.connect(self.path, check_same_thread=False)
+        try:
+            self._conn = sqlite3.connect(self.path, check_same_thread=False)
+        except BaseException:
+            self.path.unlink(missing_ok=True)
+            raise
         self._finalizer = weakref.finalize(self, _remove, self._conn, self.path)
         try:
             self._conn.execute("PRAGMA journal_mode = OFF")
