@@ -55,7 +55,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMappin
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache, partial
-from operator import mul
+from operator import itemgetter, mul
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -114,7 +114,7 @@ TOP_TERMS = 256
 article's): fewer made a real article and a templated off-topic post too alike on a small
 site (64 terms: cosine 0.082 vs 0.077 on the demo; 256: 0.127 vs 0.073).  1.25 KB a page."""
 EXPLAIN_TERMS = 6
-LOOKUP_CACHE = 1024
+LOOKUP_CACHE = 256
 """Pages ``SiteIndex.check`` keeps decoded for lookups by URL (pages named in findings)."""
 OPENING_CACHE = 16384
 """Teaser targets whose opening words ``SiteIndex.check`` keeps (~0.6 KB each): every
@@ -440,11 +440,16 @@ class SiteIndex:
         found += _teaser_findings(
             self.teasers, opening, lookup, inventory, scores, subject, config
         )
+        opening.cache_clear()  # what a check no longer needs is freed as it goes
         found += _recent_findings(survey.shown_on, lookup, inventory)
         found += _orphan_findings(survey, inventory, self.linked, crawl_complete)
         shown = _duplicate_values(self.digests.values(), survey)
         found += _duplicate_findings(survey.titles, shown, "title_duplicate")
         found += _duplicate_findings(survey.metas, shown, "meta_description_duplicate")
+        del shown
+        survey.titles.clear()
+        survey.metas.clear()
+        survey.posts.clear()
         found += _offtopic_findings(lookup, scores, subject, config)
         found += _near_duplicate_findings(survey.sketches, lookup, config)
         return tuple(f for f in found if config.enabled(f.code))
@@ -756,16 +761,27 @@ def _near_duplicate_findings(
     """``sketches``: (url, sketch) of the pages of at least ``near_duplicate_min_words``."""
     threshold = config.site.near_duplicate_threshold
     rows = SKETCH_BINS // BANDS * 4  # bytes per band
-    buckets: dict[bytes, list[int]] = defaultdict(list)
-    for i, (_, sketch) in enumerate(sketches):
-        for b in range(BANDS):
-            buckets[bytes([b]) + sketch[b * rows : (b + 1) * rows]].append(i)
+    # One band at a time: the buckets of every page's eight bands at once were the largest
+    # allocation of the checks (~1.4 KB a post, nearly all single-page buckets).  The shared
+    # buckets are then taken in the order of a (page, band) walk, as when all eight were
+    # built together, so the candidate pairs, and the ties among them, come in that order.
+    shared: list[tuple[int, list[int]]] = []
+    for b in range(BANDS):
+        buckets: dict[bytes, list[int]] = defaultdict(list)
+        for i, (_, sketch) in enumerate(sketches):
+            buckets[sketch[b * rows : (b + 1) * rows]].append(i)
+        shared += (
+            (members[0] * BANDS + b, members)
+            for members in buckets.values()
+            if 1 < len(members) <= MAX_BUCKET
+        )
+        del buckets
+    shared.sort(key=itemgetter(0))
     pairs: set[tuple[int, int]] = set()
-    for members in buckets.values():
-        if 1 < len(members) <= MAX_BUCKET:
-            for x in range(len(members)):
-                for y in range(x + 1, len(members)):
-                    pairs.add((members[x], members[y]))
+    for _, members in shared:
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                pairs.add((members[x], members[y]))
     best: dict[int, tuple[float, int]] = {}
     for i, j in pairs:
         sim = _jaccard(sketches[i][1], sketches[j][1])
