@@ -25,7 +25,9 @@ is audited.  Tasks receive and return records and paths, never DataFrames; tasks
 
 The cross-page checks need every page's digest: each audit task returns them with its
 outcomes (computed where the audit ran, in the process pool or on a Dask worker), and the
-flow folds them into one ``SiteCollector`` that never leaves the flow's process.  The
+flow folds them into one ``SiteCollector`` that never leaves the flow's process and keeps
+the digests in a scratch file in the report folder (``spill.DigestSpill``, deleted when the
+flow ends, also when it fails), as the library path does.  The
 ``site-checks`` task runs after the last batch, in the flow's thread, and writes its
 findings to ``findings.csv`` before ``write-outputs`` commits it, so ``write-reports`` sees
 them (history and report.html read the committed file).
@@ -91,6 +93,7 @@ from content_audit.report.outputs import (  # noqa: E402
     finish_reports,
     open_recorder,
 )
+from content_audit.spill import DigestSpill  # noqa: E402
 
 FLOW_NAME = "audit-site"
 TASK_WORKERS = 4
@@ -245,13 +248,15 @@ def audit_site_flow(
     executor = None if on_dask or workers == 0 else make_executor(workers)
     site = site_key(start, site_name)
     writer: RunOutputs | None = None
+    spill: DigestSpill | None = None
     try:
         recorder = open_recorder(
             config, site, start, target, target.parent if out_dir else reports_root
         )
         adopt_history_run(state, recorder)
         writer = RunOutputs(target, recorder)
-        collected = SiteCollector()
+        spill = DigestSpill(target)
+        collected = SiteCollector.spilled(spill)
         pre = Tally()
         record_skipped(writer, pre, discover_task(crawler), collected)
         logger.info("crawling %s into %s", start, target)
@@ -289,6 +294,8 @@ def audit_site_flow(
             state.close()  # kept: started again on this folder, the run resumes
         raise
     finally:
+        if spill is not None:
+            spill.close()
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
         crawler.close()

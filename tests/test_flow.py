@@ -92,6 +92,7 @@ def test_flow_writes_the_four_csvs_and_artifacts(
     _check_reports(out, site)
     assert summary.audited == sum(1 for r in site.truth() if r["robots_disallowed"] == "0")
     assert dict(summary.site_findings)["teaser_self"] >= 1
+    assert not list(out.glob(".site-digests.*"))  # the digests' scratch file is gone
 
     async def artifact_keys() -> set[str]:
         async with get_client() as client:

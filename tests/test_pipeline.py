@@ -12,7 +12,7 @@ import subprocess
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -276,6 +276,38 @@ def test_demo_article_teasers_are_checked_across_pages(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def site60(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
     yield from serve_sitegen(tmp_path_factory.mktemp("site60"), 60)
+
+
+def test_the_digests_wait_for_the_checks_on_disk_not_in_memory(
+    site60: ServedSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parent keeps the digests in a scratch file in the report folder, removed with the
+    run; checked on them, the findings are those of the in-memory index."""
+    from content_audit import pipeline
+    from content_audit.site import SiteIndex
+    from content_audit.spill import SpilledMapping
+
+    seen: dict[str, object] = {}
+    checks = pipeline.run_site_checks
+
+    def probed(site, config, writer):  # type: ignore[no-untyped-def]
+        assert isinstance(site.index.digests, SpilledMapping)
+        seen["files"] = sorted(p.name for p in (tmp_path / "out").glob(".site-digests.*.tmp"))
+        in_memory = SiteIndex()
+        for page in site.index.digests.values():
+            in_memory.add(replace(page, teasers=site.index.teasers[page.url]))
+        in_memory.linked = site.index.linked
+        seen["in_memory"] = in_memory.check(
+            site.inventory, config, crawl_complete=site.crawl_complete
+        )
+        seen["spilled"] = site.check(config)
+        return checks(site, config, writer)
+
+    monkeypatch.setattr(pipeline, "run_site_checks", probed)
+    audit_site(site60.base_url + "/", load_config(), tmp_path / "out", workers=0)
+    assert len(seen["files"]) == 1  # type: ignore[arg-type]
+    assert seen["spilled"] and seen["spilled"] == seen["in_memory"]
+    assert not list((tmp_path / "out").glob(".site-digests.*"))
 
 
 def test_a_crash_while_writing_leaves_no_report(

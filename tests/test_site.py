@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -39,6 +40,7 @@ from content_audit.site import (
     teaser_matches,
     url_state,
 )
+from content_audit.spill import DigestSpill
 from tests.conftest import SITEGEN
 
 SITE = "http://clinic.test"
@@ -146,8 +148,25 @@ def codes(findings: tuple[Finding, ...], code: str) -> list[Finding]:
 
 
 def run(*digests: PageDigest, inventory=None, config=CONFIG, complete=True):  # type: ignore[no-untyped-def]
+    """``check_site`` on the digests; the same checks on a spilled index must agree."""
     inventory = inventory if inventory is not None else inventory_of(*digests)
-    return check_site(digests, inventory, config, crawl_complete=complete)
+    found = check_site(digests, inventory, config, crawl_complete=complete)
+    assert spilled_check(digests, inventory, config, complete) == found
+    return found
+
+
+def spilled_check(
+    digests: Iterable[PageDigest],
+    inventory: dict[str, UrlState],
+    config: AuditConfig,
+    complete: bool,
+) -> tuple[Finding, ...]:
+    """``SiteIndex.check`` with the digests in a ``DigestSpill`` (as a site audit keeps them)."""
+    with DigestSpill(batch=3) as spill:
+        index = SiteIndex(spill.pages, spill.teasers)
+        for digest in digests:
+            index.add(digest)
+        return index.check(inventory, config, crawl_complete=complete)
 
 
 # ------------------------------------------------------------------ registry
@@ -478,9 +497,11 @@ def test_the_index_keeps_one_copy_of_what_pages_repeat() -> None:
     index.add(first)
     index.add(second)
     a, b = index.digests[first.url], index.digests[second.url]
-    assert a == replace(first, links=()) and b == replace(second, links=())
+    assert a == replace(first, links=(), teasers=()) and b == replace(second, links=(), teasers=())
+    ta, tb = index.teasers[first.url], index.teasers[second.url]
+    assert ta == first.teasers and tb == second.teasers
     for field in ("href", "excerpt", "words"):
-        assert getattr(a.teasers[0], field) is getattr(b.teasers[0], field), field
+        assert getattr(ta[0], field) is getattr(tb[0], field), field
     assert all(x is y for x, y in zip(a.top_terms, b.top_terms, strict=True))
     assert b.h1 is b.title
 
@@ -508,7 +529,19 @@ def test_url_state_from_fetch_result() -> None:
 
 def crawl_index(base_url: str, config: AuditConfig) -> tuple[SiteIndex, dict[str, UrlState]]:
     """Crawl + audit + digest in this process, the way the pipeline's workers do."""
-    index, inventory = SiteIndex(), {}
+    digests, inventory = crawl_digests(base_url, config)
+    index = SiteIndex()
+    for digest in digests:
+        index.add(digest)
+    return index, inventory
+
+
+def crawl_digests(
+    base_url: str, config: AuditConfig
+) -> tuple[list[PageDigest], dict[str, UrlState]]:
+    """The digests of a crawl, in the order the crawl made them, and its inventory."""
+    digests: list[PageDigest] = []
+    inventory: dict[str, UrlState] = {}
     with Crawler(base_url + "/", config.crawl) as crawler:
         for row in crawler.discover():
             inventory[row.url] = url_state(row)
@@ -518,11 +551,11 @@ def crawl_index(base_url: str, config: AuditConfig) -> tuple[SiteIndex, dict[str
                 if result.html is None:
                     continue
                 audit = audit_page(result.html, result.final_url, config)
-                index.add(digest_page(audit, config))
+                digests.append(digest_page(audit, config))
                 hrefs = [link.href for link in audit.page.links if link.internal]
                 for row in crawler.add_links(result, hrefs):
                     inventory[row.url] = url_state(row)
-    return index, inventory
+    return digests, inventory
 
 
 def test_seed_like_demo_article_self_and_country_club_teasers() -> None:
@@ -530,9 +563,12 @@ def test_seed_like_demo_article_self_and_country_club_teasers() -> None:
     from content_audit.demo.server import serve_demo
 
     with serve_demo() as server:
-        index, inventory = crawl_index(server.base_url, CONFIG)
+        digests, inventory = crawl_digests(server.base_url, CONFIG)
         prolo = server.base_url + PROLOTHERAPY_PATH
-    found = index.check(inventory, CONFIG, crawl_complete=crawl_was_complete(inventory))
+    complete = crawl_was_complete(inventory)
+    found = check_site(digests, inventory, CONFIG, crawl_complete=complete)
+    # A site audit keeps the digests on disk: the same findings, in the same order.
+    assert spilled_check(digests, inventory, CONFIG, complete) == found
     on_prolo = [f for f in found if f.url == prolo]
     [self_] = codes(tuple(on_prolo), "teaser_self")
     assert "teaser 1" in self_.message
@@ -580,9 +616,10 @@ def test_sitegen_site_teaser_codes_precision_and_recall(tmp_path: Path) -> None:
             check=True,
         )
         server.redirects = read_redirects(out / "redirects.tsv")
-        index, inventory = crawl_index(server.base_url, CONFIG)
+        digests, inventory = crawl_digests(server.base_url, CONFIG)
     assert crawl_was_complete(inventory)
-    found = index.check(inventory, CONFIG, crawl_complete=True)
+    found = check_site(digests, inventory, CONFIG, crawl_complete=True)
+    assert spilled_check(digests, inventory, CONFIG, True) == found
     with open(out / "truth_links.csv", encoding="utf-8", newline="") as handle:
         links = [r for r in csv.DictReader(handle) if r["role"] == "teaser"]
     for code in TEASER_FLAGS.values():

@@ -366,11 +366,12 @@ class TeaserDigest:
 class PageDigest:
     """A compact summary of one audited page, made in the worker right after ``audit_page``.
 
-    The parent keeps one per page until the crawl ends, so it holds what the cross-page
-    checks read and nothing else: the opening words of the article (stale teasers), the
-    teasers and recent posts, the internal link targets (orphans), a bounded term-count
-    vector (topic similarity, ``terms``/``counts`` packed as uint32/uint8 arrays) and a
-    one-permutation MinHash ``sketch`` (near-duplicates, uint32 array).  ``post`` marks a
+    The parent keeps one per page until the crawl ends (in a scratch file in a site audit,
+    ``spill.py``), so it holds what the cross-page checks read and nothing else: the
+    opening words of the article (stale teasers), the teasers and recent posts, the
+    internal link targets (orphans), a bounded term-count vector (topic similarity,
+    ``terms``/``counts`` packed as uint32/uint8 arrays) and a one-permutation MinHash
+    ``sketch`` (near-duplicates, uint32 array).  ``post`` marks a
     blog post by its markup, whatever its topic (off-topic guest posts are not articles).
     """
 

@@ -16,10 +16,12 @@ Why this shape (measured on the 2-core machine this was built on, see the bench)
   at once, rows are streamed to the CSV files as each batch completes, and only a bounded
   list of the worst pages is kept for the summary.
 - Cross-page checks (``site.py``) need every page at once, so each worker also returns the
-  page's ``PageDigest`` (a few hundred bytes, computed next to ``audit_page``); the parent
-  folds digests and one ``UrlState`` per URL into a ``SiteCollector`` and runs the checks
-  once after the crawl, writing their findings to ``findings.csv`` before it is committed
-  (``finish_reports`` reads them back from there for the history and ``report.html``).
+  page's ``PageDigest`` (~2 KB, computed next to ``audit_page``); the parent folds one
+  ``UrlState`` per URL into a ``SiteCollector`` and spills the digests to a scratch SQLite
+  file in the report folder (``spill.py``: held in memory they were ~250 MB at 100k pages),
+  runs the checks once after the crawl, and writes their findings to ``findings.csv``
+  before it is committed (``finish_reports`` reads them back from there for the history and
+  ``report.html``).  The scratch file is deleted when the run ends, also when it fails.
 
 This module does I/O (files, processes) and imports no Prefect.
 """
@@ -52,6 +54,7 @@ from .report.history import RunRecorder
 from .report.outputs import RunOutputs, finish_reports, open_recorder
 from .resume import CrawlState, discard_state, pack, unfinished_run, unpack
 from .site import SiteIndex, crawl_was_complete, digest_page, url_state
+from .spill import DigestSpill
 from .urls import UrlNormalizer, host_of
 
 log = logging.getLogger(__name__)
@@ -160,7 +163,9 @@ class SiteCollector:
 
     One small ``UrlState`` per URL the crawl met (the inventory, keyed by the crawler's
     normalised URL) and the ``SiteIndex`` of the audited pages' digests; never a
-    ``PageAudit``, so memory grows by a few hundred bytes per page.  It stays in the process
+    ``PageAudit``.  A site audit's index keeps its digests in a ``spill.DigestSpill``
+    (``spilled``), so memory grows by the inventory's small row per URL, not by a digest per
+    page; the default, in-memory index is for small runs and tests.  It stays in the process
     that drives the crawl (the flow's process under Prefect): only digests travel to it.
     """
 
@@ -177,6 +182,11 @@ class SiteCollector:
             self.missing_digests += 1
         else:
             self.index.add(digest)
+
+    @classmethod
+    def spilled(cls, spill: DigestSpill) -> SiteCollector:
+        """A collector whose digests are kept in ``spill`` (a scratch file) until the checks."""
+        return cls(index=SiteIndex(spill.pages, spill.teasers))
 
     @property
     def crawl_complete(self) -> bool:
@@ -825,8 +835,8 @@ def audit_site(
                 config, site, start, target, reports_root if default_dir else target.parent
             )
             adopt_history_run(state, recorder)
-            collected = SiteCollector()
-            with RunOutputs(target, recorder) as writer:
+            with DigestSpill(target) as spill, RunOutputs(target, recorder) as writer:
+                collected = SiteCollector.spilled(spill)
                 tally_pre = Tally()
                 record_skipped(writer, tally_pre, crawler.discover() or (), collected)
                 tally = run_batches(

@@ -3,10 +3,12 @@
 Pure: no I/O, no logging, no Prefect.  The checks need every page of the site at once, but a
 10k-100k page site must not be held in memory, so they run on ``PageDigest`` records instead
 of ``PageAudit``: ``digest_page`` is called in the audit worker right after ``audit_page``
-and keeps a few hundred bytes per page; ``SiteIndex`` folds the digests as they arrive (the
-internal links of a page are merged into one set of link targets and dropped); the checks run
-once, after the crawl, over the index and the crawl's URL inventory (``url_state`` per
-``FetchResult``).
+and keeps ~2 KB per page (most of it the topic vector); ``SiteIndex`` folds the digests as
+they arrive (the internal links of a page are merged into one set of link targets and
+dropped) into mappings its caller provides: dicts by default, a scratch file in a site audit
+(``spill.py``), so the crawling process does not hold every page; the checks run once, after
+the crawl, over the index and the crawl's URL inventory (``url_state`` per ``FetchResult``),
+in a few sequential passes.
 
 The checks, and why they are built the way they are:
 
@@ -49,11 +51,11 @@ import unicodedata
 import zlib
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
-from functools import lru_cache
-from operator import mul
+from functools import lru_cache, partial
+from operator import itemgetter, mul
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -112,6 +114,11 @@ TOP_TERMS = 256
 article's): fewer made a real article and a templated off-topic post too alike on a small
 site (64 terms: cosine 0.082 vs 0.077 on the demo; 256: 0.127 vs 0.073).  1.25 KB a page."""
 EXPLAIN_TERMS = 6
+LOOKUP_CACHE = 256
+"""Pages ``SiteIndex.check`` keeps decoded for lookups by URL (pages named in findings)."""
+OPENING_CACHE = 16384
+"""Teaser targets whose opening words ``SiteIndex.check`` keeps (~0.6 KB each): every
+teaser looks its target up, and related-post teasers point all over the site."""
 SHINGLE_WORDS = 5
 SKETCH_BINS = 64
 BANDS = 8
@@ -349,30 +356,57 @@ class SiteIndex:
     """The digests of one run, folded as they arrive; ``check`` runs the cross-page checks.
 
     ``add`` merges a page's internal links into one set of link targets and keeps the
-    digest without them, so memory grows with the site's pages, not with its links.
+    digest without them, so memory grows with the site's pages, not with its links.  Each
+    page's teasers are kept apart from the rest of its digest: ``digests`` maps a URL to
+    its ``PageDigest`` with ``teasers=()``, ``teasers`` maps it to the teasers (every page
+    has an entry, so both keep the same order).  Only the teaser check reads the teasers,
+    and they are most of the cost of reading a digest back from a store that is not a dict.
 
-    Digests arrive unpickled, sharing nothing, yet much of them repeats from page to page:
-    the same teaser (target, excerpt) on every listing and tag page that shows the article,
-    the same recent-posts sidebar, the same topic terms, an h1 equal to the title.  ``add``
-    keeps one copy of each such value (``_share``).
+    Where digests live is the caller's choice: by default two dicts, in memory; a site
+    audit passes the mappings of a ``spill.DigestSpill`` (a scratch SQLite file), so the
+    crawling process does not hold every page.  Any ``MutableMapping`` with a dict's order
+    (a key overwritten keeps its first position) gives the same findings in the same order.
+    ``check`` makes few passes over them (``topic_scores`` three, one for the other
+    page-wide checks, one over the teasers) and looks pages up by URL only for targets and
+    findings, through a bounded cache.
+
+    In memory, digests arrive unpickled, sharing nothing, yet much of them repeats from page
+    to page: the same teaser (target, excerpt) on every listing and tag page that shows the
+    article, the same recent-posts sidebar, the same topic terms, an h1 equal to the title.
+    With its own dicts, ``add`` keeps one copy of each such value (``_share``); a store
+    passed in keeps its own copies, and the digests are stored as they are.
     """
 
-    def __init__(self) -> None:
-        self.digests: dict[str, PageDigest] = {}
+    def __init__(
+        self,
+        digests: MutableMapping[str, PageDigest] | None = None,
+        teasers: MutableMapping[str, tuple[TeaserDigest, ...]] | None = None,
+    ) -> None:
+        self.digests: MutableMapping[str, PageDigest] = {} if digests is None else digests
+        self.teasers: MutableMapping[str, tuple[TeaserDigest, ...]] = (
+            {} if teasers is None else teasers
+        )
         self.linked: set[str] = set()
-        self._shared: dict[object, object] = {}
+        self._shared: dict[object, object] | None = (
+            {} if digests is None and teasers is None else None
+        )
 
     def __len__(self) -> int:
         return len(self.digests)
 
     def _share(self, value: _T) -> _T:
         """The first equal value this index has seen (``value`` itself the first time)."""
+        assert self._shared is not None
         return self._shared.setdefault(value, value)  # type: ignore[return-value]
 
     def add(self, digest: PageDigest) -> None:
         self.linked.update(sys.intern(link) for link in digest.links)
+        if self._shared is None:
+            self.digests[digest.url] = replace(digest, links=(), teasers=())
+            self.teasers[digest.url] = digest.teasers
+            return
         share = self._share
-        teasers = tuple(
+        self.teasers[digest.url] = tuple(
             replace(t, href=share(t.href), excerpt=share(t.excerpt), words=share(t.words))
             for t in digest.teasers
         )
@@ -382,7 +416,7 @@ class SiteIndex:
             digest,
             links=(),
             h1=digest.title if digest.h1 == digest.title else digest.h1,
-            teasers=teasers,
+            teasers=(),
             recent_posts=share(digest.recent_posts),
             top_terms=tuple(share(term) for term in digest.top_terms),
         )
@@ -396,18 +430,78 @@ class SiteIndex:
     ) -> tuple[Finding, ...]:
         """Every cross-page finding, each on the page it concerns, minus disabled codes."""
         scores = topic_scores(self.digests.values(), config)
-        subject = ", ".join(
-            top_terms_of(d for d in self.digests.values() if d.kind is Kind.ARTICLE)
-        )
+        survey = _survey(self.digests.values(), config)
+        subject = ", ".join(_most_common(survey.subject))
+        # Pages looked up by URL (teaser targets, pages named in findings); bounded, so a
+        # spilled store is not read back into memory whole.
+        lookup = lru_cache(maxsize=LOOKUP_CACHE)(self.digests.get)
+        opening = lru_cache(maxsize=OPENING_CACHE)(partial(_opening_of, self.digests))
         found: list[Finding] = []
-        found += _teaser_findings(self.digests, inventory, scores, subject, config)
-        found += _recent_findings(self.digests, inventory)
-        found += _orphan_findings(self.digests, inventory, self.linked, crawl_complete)
-        found += _duplicate_findings(self.digests.values(), "title_duplicate")
-        found += _duplicate_findings(self.digests.values(), "meta_description_duplicate")
-        found += _offtopic_findings(self.digests, scores, subject, config)
-        found += _near_duplicate_findings(self.digests, config)
+        found += _teaser_findings(
+            self.teasers, opening, lookup, inventory, scores, subject, config
+        )
+        opening.cache_clear()  # what a check no longer needs is freed as it goes
+        found += _recent_findings(survey.shown_on, lookup, inventory)
+        found += _orphan_findings(survey, inventory, self.linked, crawl_complete)
+        shown = _duplicate_values(self.digests.values(), survey)
+        found += _duplicate_findings(survey.titles, shown, "title_duplicate")
+        found += _duplicate_findings(survey.metas, shown, "meta_description_duplicate")
+        del shown
+        survey.titles.clear()
+        survey.metas.clear()
+        survey.posts.clear()
+        found += _offtopic_findings(lookup, scores, subject, config)
+        found += _near_duplicate_findings(survey.sketches, lookup, config)
         return tuple(f for f in found if config.enabled(f.code))
+
+
+@dataclass(slots=True)
+class _Survey:
+    """What the page-wide checks need of every page, gathered in one pass (``_survey``).
+
+    Small per page: URLs and grouping keys, the sketches of near-duplicate candidates;
+    never whole digests, which may be in a store on disk.
+    """
+
+    first_url: str | None = None
+    posts: set[str] = field(default_factory=set)
+    """URLs of the posts (orphan candidates)."""
+    subject: Counter[str] = field(default_factory=Counter)
+    """Top terms counted over the articles (``top_terms_of``)."""
+    shown_on: dict[tuple[str, str], list[object]] = field(default_factory=dict)
+    """(href, title) of a Recent Posts entry -> [pages showing it, the first such page]."""
+    titles: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    metas: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    """Grouping key of the title / meta description -> URLs of the pages with it."""
+    sketches: list[tuple[str, bytes]] = field(default_factory=list)
+    """(url, MinHash sketch) of the pages long enough for the near-duplicate check."""
+
+
+def _survey(digests: Iterable[PageDigest], config: AuditConfig) -> _Survey:
+    survey = _Survey()
+    min_words = config.site.near_duplicate_min_words
+    for d in digests:
+        url = d.url
+        if survey.first_url is None:
+            survey.first_url = url
+        if d.post:
+            survey.posts.add(url)
+        if d.kind is Kind.ARTICLE:
+            survey.subject.update(d.top_terms)
+        for r in d.recent_posts:
+            if r.href and r.title:
+                shown = survey.shown_on.get((r.href, r.title))
+                if shown is None:
+                    survey.shown_on[(r.href, r.title)] = [1, url]
+                else:
+                    shown[0] += 1  # type: ignore[operator]
+        if key := _norm_key(d.title):
+            survey.titles[key].append(url)
+        if key := _norm_key(d.meta_description):
+            survey.metas[key].append(url)
+        if d.sketch and d.words >= min_words:
+            survey.sketches.append((url, d.sketch))
+    return survey
 
 
 def check_site(
@@ -448,17 +542,27 @@ def _chain(state: UrlState) -> str:
     return " -> ".join([*hops, f"{state.final_url} ({state.status})"])
 
 
+def _opening_of(digests: Mapping[str, PageDigest], url: str) -> str | None:
+    """The opening words of the page at ``url``; ``None`` when it has no digest."""
+    digest = digests.get(url)
+    return digest.opening if digest is not None else None
+
+
 def _teaser_findings(
-    digests: Mapping[str, PageDigest],
+    teasers: Mapping[str, tuple[TeaserDigest, ...]],
+    opening_of: Callable[[str], str | None],
+    lookup: Callable[[str], PageDigest | None],
     inventory: Mapping[str, UrlState],
     scores: Mapping[str, float],
     subject: str,
     config: AuditConfig,
 ) -> Iterator[Finding]:
     threshold = config.site.offtopic_threshold
-    for page in digests.values():
+    for url, page_teasers in teasers.items():
+        if not page_teasers:
+            continue
         seen: dict[str, int] = {}
-        for t in page.teasers:
+        for t in page_teasers:
             if not t.href:
                 continue
             label = f"teaser {t.position}"
@@ -466,20 +570,20 @@ def _teaser_findings(
             final = state.final_url if state is not None and state.final_url else t.href
 
             def make(code: str, message: str, evidence: str | None) -> Finding:
-                return _finding(code, message, evidence, page.url, t.href)  # noqa: B023
+                return _finding(code, message, evidence, url, t.href)  # noqa: B023
 
             first = seen.setdefault(final, t.position)
             if first != t.position:
                 yield make(
                     "teaser_duplicate",
-                    f"{page.url}: {label} links to {final}, as teaser {first} does",
+                    f"{url}: {label} links to {final}, as teaser {first} does",
                     _quote(t.excerpt),
                 )
             if state is not None:
                 if state.error == "robots":
                     yield make(
                         "teaser_robots",
-                        f"{page.url}: {label} links to {t.href}, which robots.txt blocks",
+                        f"{url}: {label} links to {t.href}, which robots.txt blocks",
                         _quote(t.excerpt),
                     )
                     continue
@@ -489,36 +593,36 @@ def _teaser_findings(
                     answer = state.status if state.status is not None else state.error
                     yield make(
                         "teaser_dead",
-                        f"{page.url}: {label} links to {t.href}, which answers {answer}",
+                        f"{url}: {label} links to {t.href}, which answers {answer}",
                         _chain(state) if state.hops else _quote(t.excerpt),
                     )
                     continue
                 if state.hops:
                     yield make(
                         "teaser_redirect",
-                        f"{page.url}: {label} links to {t.href}, which redirects "
+                        f"{url}: {label} links to {t.href}, which redirects "
                         f"{state.hops} time(s) to {state.final_url}",
                         _chain(state),
                     )
-            if t.href == page.url or final == page.url:
-                how = "" if t.href == page.url else f" (through {t.href})"
+            if t.href == url or final == url:
+                how = "" if t.href == url else f" (through {t.href})"
                 yield make(
                     "teaser_self",
-                    f"{page.url}: {label} links to the page itself{how}",
+                    f"{url}: {label} links to the page itself{how}",
                     _quote(t.excerpt),
                 )
                 continue
-            target = digests.get(final)
-            if target is None:
+            target_opening = opening_of(final)
+            if target_opening is None:
                 continue
             excerpt = t.words.split()
-            opening = target.opening.split()
+            opening = target_opening.split()
             ok, ratio = teaser_matches(excerpt, opening, config.site.stale_min_ratio)
             if t.truncated and not ok:
                 shown = " ".join(opening[: max(len(excerpt), 10)])
                 yield make(
                     "teaser_stale",
-                    f"{page.url}: {label} no longer matches the start of {final} "
+                    f"{url}: {label} no longer matches the start of {final} "
                     f"(similarity {ratio:.2f}, under {config.site.stale_min_ratio:g})",
                     f"excerpt {_quote(t.excerpt)}; the target now opens {_quote(shown)}",
                 )
@@ -526,9 +630,9 @@ def _teaser_findings(
             if score is not None and score < threshold:
                 yield make(
                     "teaser_offtopic",
-                    f"{page.url}: {label} links to an off-topic post, {final}: topic "
+                    f"{url}: {label} links to an off-topic post, {final}: topic "
                     f"similarity {score:.3f} to the site's articles (under {threshold:g})",
-                    _topic_evidence(target, score, subject),
+                    _topic_evidence(_page(lookup, final), score, subject),
                 )
 
 
@@ -536,18 +640,17 @@ def _teaser_findings(
 
 
 def _recent_findings(
-    digests: Mapping[str, PageDigest], inventory: Mapping[str, UrlState]
+    shown_on: Mapping[tuple[str, str], list[object]],
+    lookup: Callable[[str], PageDigest | None],
+    inventory: Mapping[str, UrlState],
 ) -> Iterator[Finding]:
-    """One finding per (target, shown title) pair, on the target page: sidebars repeat."""
-    shown_on: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for page in digests.values():
-        for r in page.recent_posts:
-            if r.href and r.title:
-                shown_on[(r.href, r.title)].append(page.url)
-    for (href, title), pages in shown_on.items():
+    """One finding per (target, shown title) pair, on the target page: sidebars repeat.
+
+    ``shown_on`` maps each pair to [the number of pages showing it, the first of them]."""
+    for (href, title), (count, first) in shown_on.items():
         state = inventory.get(href)
         final = state.final_url if state is not None and state.final_url else href
-        target = digests.get(final)
+        target = lookup(final)
         if target is None:
             continue
         key = _norm_key(title)
@@ -557,25 +660,24 @@ def _recent_findings(
             "recent_post_title_mismatch",
             f"{final}: listed in Recent Posts as {_quote(title)}, but its H1 is "
             f"{_quote(target.h1)} and its title {_quote(target.title)}",
-            f"shown on {len(pages)} page(s), e.g. {pages[0]}",
+            f"shown on {count} page(s), e.g. {first}",
             final,
         )
-        yield Finding(f.code, f.severity, f.message, f.evidence, f.url, pages[0])
+        yield Finding(f.code, f.severity, f.message, f.evidence, f.url, str(first))
 
 
 # ---------------------------------------------------------------------------- orphans
 
 
 def _orphan_findings(
-    digests: Mapping[str, PageDigest],
+    survey: _Survey,
     inventory: Mapping[str, UrlState],
     linked: set[str],
     crawl_complete: bool,
 ) -> Iterator[Finding]:
     if not crawl_complete:
-        if digests:
-            any_url = next(iter(digests))
-            parts = urlsplit(any_url)
+        if survey.first_url is not None:
+            parts = urlsplit(survey.first_url)
             root = f"{parts.scheme}://{parts.netloc}/"
             yield finding(
                 "orphans_not_checked",
@@ -594,8 +696,7 @@ def _orphan_findings(
         if not state.in_sitemap:
             continue
         final = state.final_url or url
-        digest = digests.get(final)
-        if digest is None or not digest.post:
+        if final not in survey.posts:
             continue
         if url in reached or final in reached:
             continue
@@ -610,49 +711,77 @@ def _orphan_findings(
 # ---------------------------------------------------------------------------- duplicates
 
 
-def _duplicate_findings(digests: Iterable[PageDigest], code: str) -> Iterator[Finding]:
-    field_name = "title" if code == "title_duplicate" else "meta_description"
+def _duplicate_values(
+    digests: Iterable[PageDigest], survey: _Survey
+) -> dict[str, tuple[str, str | None]]:
+    """(title, meta description) of the pages that share either with another page.
+
+    One more pass over the pages, rather than a lookup per page: on a clinic site most
+    pages share a templated meta description with some other page.
+    """
+    wanted = {
+        url
+        for groups in (survey.titles, survey.metas)
+        for urls in groups.values()
+        if len(urls) > 1
+        for url in urls
+    }
+    if not wanted:
+        return {}
+    return {d.url: (d.title, d.meta_description) for d in digests if d.url in wanted}
+
+
+def _duplicate_findings(
+    groups: Mapping[str, list[str]], shown: Mapping[str, tuple[str, str | None]], code: str
+) -> Iterator[Finding]:
+    """``groups``: grouping key -> URLs of the pages whose title (or meta description) has
+    it; ``shown``: their (title, meta description) as written (``_duplicate_values``)."""
+    which = 0 if code == "title_duplicate" else 1
     label = "title" if code == "title_duplicate" else "meta description"
-    groups: dict[str, list[PageDigest]] = defaultdict(list)
-    for d in digests:
-        key = _norm_key(getattr(d, field_name))
-        if key:
-            groups[key].append(d)
-    for members in groups.values():
-        if len(members) < 2:
+    for urls in groups.values():
+        if len(urls) < 2:
             continue
-        for d in members:
-            others = [m.url for m in members if m is not d]
+        for i, url in enumerate(urls):
+            others = [u for j, u in enumerate(urls) if j != i]
             more = f" (+{len(others) - 5} more)" if len(others) > 5 else ""
             f = finding(
                 code,
-                f"{d.url}: {len(others)} other page(s) have the same {label}",
-                f"{_quote(getattr(d, field_name) or '')} also on " + ", ".join(others[:5]) + more,
-                d.url,
+                f"{url}: {len(others)} other page(s) have the same {label}",
+                f"{_quote(shown[url][which] or '')} also on " + ", ".join(others[:5]) + more,
+                url,
             )
             yield Finding(f.code, f.severity, f.message, f.evidence, f.url, others[0])
 
 
 def _near_duplicate_findings(
-    digests: Mapping[str, PageDigest], config: AuditConfig
+    sketches: list[tuple[str, bytes]],
+    lookup: Callable[[str], PageDigest | None],
+    config: AuditConfig,
 ) -> Iterator[Finding]:
+    """``sketches``: (url, sketch) of the pages of at least ``near_duplicate_min_words``."""
     threshold = config.site.near_duplicate_threshold
-    sketches: list[tuple[str, bytes]] = [
-        (d.url, d.sketch)
-        for d in digests.values()
-        if d.sketch and d.words >= config.site.near_duplicate_min_words
-    ]
     rows = SKETCH_BINS // BANDS * 4  # bytes per band
-    buckets: dict[bytes, list[int]] = defaultdict(list)
-    for i, (_, sketch) in enumerate(sketches):
-        for b in range(BANDS):
-            buckets[bytes([b]) + sketch[b * rows : (b + 1) * rows]].append(i)
+    # One band at a time: the buckets of every page's eight bands at once were the largest
+    # allocation of the checks (~1.4 KB a post, nearly all single-page buckets).  The shared
+    # buckets are then taken in the order of a (page, band) walk, as when all eight were
+    # built together, so the candidate pairs, and the ties among them, come in that order.
+    shared: list[tuple[int, list[int]]] = []
+    for b in range(BANDS):
+        buckets: dict[bytes, list[int]] = defaultdict(list)
+        for i, (_, sketch) in enumerate(sketches):
+            buckets[sketch[b * rows : (b + 1) * rows]].append(i)
+        shared += (
+            (members[0] * BANDS + b, members)
+            for members in buckets.values()
+            if 1 < len(members) <= MAX_BUCKET
+        )
+        del buckets
+    shared.sort(key=itemgetter(0))
     pairs: set[tuple[int, int]] = set()
-    for members in buckets.values():
-        if 1 < len(members) <= MAX_BUCKET:
-            for x in range(len(members)):
-                for y in range(x + 1, len(members)):
-                    pairs.add((members[x], members[y]))
+    for _, members in shared:
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                pairs.add((members[x], members[y]))
     best: dict[int, tuple[float, int]] = {}
     for i, j in pairs:
         sim = _jaccard(sketches[i][1], sketches[j][1])
@@ -667,10 +796,15 @@ def _near_duplicate_findings(
             "near_duplicate",
             f"{url}: nearly the same text as {other} (estimated Jaccard similarity {sim:.2f} "
             f"of 5-word shingles, threshold {threshold:g})",
-            f"{_quote(digests[url].opening, 100)} / {_quote(digests[other].opening, 100)}",
+            f"{_quote(_opening(lookup, url), 100)} / {_quote(_opening(lookup, other), 100)}",
             url,
         )
         yield Finding(f.code, f.severity, f.message, f.evidence, f.url, other)
+
+
+def _opening(lookup: Callable[[str], PageDigest | None], url: str) -> str:
+    digest = lookup(url)
+    return digest.opening if digest is not None else ""
 
 
 def _jaccard(a: bytes, b: bytes) -> float:
@@ -699,22 +833,31 @@ def topic_scores(digests: Iterable[PageDigest], config: AuditConfig) -> dict[str
 
     Judged: posts with at least ``offtopic_min_words`` words.  The centroid is the sum of
     the articles' unit vectors; a page's own vector is taken out of it before comparing, so
-    a small site's off-topic article cannot vouch for itself.  The inner loops are ``map``
+    a small site's off-topic article cannot vouch for itself.  ``digests`` is read three
+    times (document frequencies, centroid, scores) and never held whole: it may be a
+    mapping's ``values()`` on disk (``spill.py``).  The inner loops are ``map``
     over C functions: this runs over ~256 terms of every post of a 100k-page site.
     Each unit vector is computed twice (for the centroid, then for the score) rather than
     kept: kept as lists of floats they were ~8 KB a post, the largest peak of a 10k-page
     run's parent process (the same arithmetic both times, so the same scores).
     """
     min_words = config.site.offtopic_min_words
-    docs = [d for d in digests if d.post and d.terms and d.words >= min_words]
+    if iter(digests) is digests:  # one pass only: keep them for the three below
+        digests = list(digests)
+
+    def judged() -> Iterator[PageDigest]:
+        return (d for d in digests if d.post and d.terms and d.words >= min_words)
+
     df: Counter[int] = Counter()
-    for d in docs:
+    n_docs = 0
+    for d in judged():
+        n_docs += 1
         df.update(_term_keys(d))
-    log_n = math.log(1 + len(docs))
+    log_n = math.log(1 + n_docs)
     idf = {k: log_n - math.log(1 + c) + 1.0 for k, c in df.items()}
     centroid: dict[int, float] = dict.fromkeys(idf, 0.0)
     members = 0
-    for d in docs:
+    for d in judged():
         if d.kind is Kind.ARTICLE:
             members += 1
             keys, unit = _unit_vector(d, idf)
@@ -724,7 +867,7 @@ def topic_scores(digests: Iterable[PageDigest], config: AuditConfig) -> dict[str
         return {}
     c_norm2 = sum(map(mul, centroid.values(), centroid.values()))
     scores: dict[str, float] = {}
-    for d in docs:
+    for d in judged():
         keys, unit = _unit_vector(d, idf)
         dot = sum(map(mul, unit, map(centroid.__getitem__, keys)))
         norm2 = c_norm2
@@ -759,7 +902,7 @@ def _topic_evidence(d: PageDigest, score: float, subject: str) -> str:
 
 
 def _offtopic_findings(
-    digests: Mapping[str, PageDigest],
+    lookup: Callable[[str], PageDigest | None],
     scores: Mapping[str, float],
     subject: str,
     config: AuditConfig,
@@ -771,7 +914,7 @@ def _offtopic_findings(
                 "article_offtopic",
                 f"{url}: post is far from the site's subject: topic similarity {score:.3f} "
                 f"to the site's articles (under {threshold:g})",
-                _topic_evidence(digests[url], score, subject),
+                _topic_evidence(_page(lookup, url), score, subject),
                 url,
             )
 
@@ -781,4 +924,15 @@ def top_terms_of(digests: Iterable[PageDigest], n: int = EXPLAIN_TERMS) -> list[
     counted: Counter[str] = Counter()
     for d in digests:
         counted.update(d.top_terms)
+    return _most_common(counted, n)
+
+
+def _most_common(counted: Counter[str], n: int = EXPLAIN_TERMS) -> list[str]:
     return [w for w, _ in heapq.nlargest(n, counted.items(), key=lambda kv: kv[1])]
+
+
+def _page(lookup: Callable[[str], PageDigest | None], url: str) -> PageDigest:
+    digest = lookup(url)
+    if digest is None:
+        raise KeyError(url)
+    return digest
