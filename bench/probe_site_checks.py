@@ -7,6 +7,9 @@ one JSON line:
 
 - ``check_cpu_s``: CPU time of ``run_site_checks`` (the checks and writing their findings);
 - ``parent_cpu_s``: CPU time of this process for the whole run (workers not included);
+- ``rss_at_checks_mb``, ``peak_rss_before_checks_mb``: this process's resident set at the
+  start of the checks and its peak until then; ``peak_rss_after_checks_mb``: the peak
+  when the checks are done; ``peak_rss_mb``: the peak over the run (the reports too);
 - with ``--trace``: ``traced_mb`` (tracemalloc's current total at the start of the checks),
   ``crawl_peak_mb`` (its peak until then), ``check_peak_mb`` (its peak during the checks),
   ``top`` (the largest allocation sites at the start of the checks).  Tracing slows the
@@ -68,11 +71,13 @@ def main() -> None:
                 for s in stats
             ]
         figures["pages_indexed"] = len(site.index)
+        figures["rss_at_checks_mb"], figures["peak_rss_before_checks_mb"] = _rss_mb()
         if args.trace:
             tracemalloc.reset_peak()
         began = time.process_time()
         result = checks(site, config, writer)
         figures["check_cpu_s"] = round(time.process_time() - began, 3)
+        figures["peak_rss_after_checks_mb"] = _rss_mb()[1]
         if args.trace:
             figures["check_peak_mb"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 2)
         return result
@@ -95,6 +100,16 @@ def main() -> None:
     figures["site_findings"] = sum(n for _, n in summary.site_findings)
     figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print(json.dumps(figures))
+
+
+def _rss_mb() -> tuple[float, float]:
+    """This process's resident set now and its peak so far (VmRSS, VmHWM), in MB."""
+    fields = dict(
+        line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines()
+    )
+    return tuple(  # type: ignore[return-value]
+        round(int(fields[key].split()[0]) / 1024, 1) for key in ("VmRSS", "VmHWM")
+    )
 
 
 def _start(site: Path) -> str:

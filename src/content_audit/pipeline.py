@@ -196,7 +196,11 @@ class SiteCollector:
 
     def check(self, config: AuditConfig) -> tuple[Finding, ...]:
         """The cross-page findings of the run (``SiteIndex.check``)."""
-        return self.index.check(self.inventory, config, crawl_complete=self.crawl_complete)
+        return tuple(self.findings(config))
+
+    def findings(self, config: AuditConfig) -> Iterator[Finding]:
+        """The same, one at a time as the checks find them (``SiteIndex.findings``)."""
+        return self.index.findings(self.inventory, config, crawl_complete=self.crawl_complete)
 
 
 # --------------------------------------------------------------------------- crawler port
@@ -751,13 +755,20 @@ def run_site_checks(
     the cross-page findings back from the committed ``findings.csv``.  Returns the number
     of findings per code (small enough for a Prefect task result).
     """
-    findings = site.check(config)
-    writer.write_site_findings(findings)
+    counts: Counter[str] = Counter()
+
+    def counted(findings: Iterable[Finding]) -> Iterator[Finding]:
+        for f in findings:
+            counts[f.code] += 1
+            yield f
+
+    # Streamed from the checks to the file: the findings are never all in memory at once.
+    writer.write_site_findings(counted(site.findings(config)))
     log.info(
         "cross-page checks: %d findings on %d pages (crawl complete: %s)",
-        len(findings), len(site.index), site.crawl_complete,
+        counts.total(), len(site.index), site.crawl_complete,
     )
-    return tuple(sorted(Counter(f.code for f in findings).items()))
+    return tuple(sorted(counts.items()))
 
 
 def _pending(crawler: CrawlerPort) -> int:
