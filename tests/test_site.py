@@ -161,12 +161,10 @@ def spilled_check(
     config: AuditConfig,
     complete: bool,
 ) -> tuple[Finding, ...]:
-    """``SiteIndex.check`` with the digests in a ``DigestSpill`` (as a site audit keeps them)."""
+    """``check_site`` with the digests in a ``DigestSpill`` (as a site audit keeps them)."""
     with DigestSpill(batch=3) as spill:
         index = SiteIndex(spill.pages, spill.teasers)
-        for digest in digests:
-            index.add(digest)
-        return index.check(inventory, config, crawl_complete=complete)
+        return check_site(digests, inventory, config, crawl_complete=complete, index=index)
 
 
 # ------------------------------------------------------------------ registry

@@ -528,14 +528,17 @@ def check_site(
     config: AuditConfig,
     *,
     crawl_complete: bool,
+    index: SiteIndex | None = None,
 ) -> tuple[Finding, ...]:
     """Cross-page findings of a run: teasers, recent posts, orphans, duplicates, topic.
 
     ``inventory`` maps each normalised URL the crawl met to its ``UrlState``; a URL missing
     from it was never met, and its teasers are not judged.  Orphans are only reported when
-    ``crawl_complete``.
+    ``crawl_complete``.  ``index`` is the (empty) index to fold the digests into: an
+    in-memory one by default, one whose digests wait in a ``spill.DigestSpill`` as in a site
+    audit.
     """
-    index = SiteIndex()
+    index = SiteIndex() if index is None else index
     for digest in digests:
         index.add(digest)
     return index.check(inventory, config, crawl_complete=crawl_complete)
