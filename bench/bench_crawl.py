@@ -42,6 +42,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -156,10 +157,9 @@ class TreeSampler(threading.Thread):
         self.peak_own_kb = max(self.peak_own_kb, sum(rss.get(pid, 0) for pid in tree - servers))
         pss = {pid: _pss_kb(pid) for pid in tree}
         self.peak_pss_kb = max(self.peak_pss_kb, sum(pss.values()))
-        by_role: dict[str, int] = {}
+        by_role: Counter[str] = Counter()
         for pid, kb in pss.items():
-            role = _role(pid, me, parents, servers)
-            by_role[role] = by_role.get(role, 0) + kb
+            by_role[_role(pid, me, parents, servers)] += kb
         for role, kb in by_role.items():
             self.peak_pss_by_role[role] = max(self.peak_pss_by_role.get(role, 0), kb)
         for pid in tree - {me}:
@@ -196,20 +196,21 @@ def _role(pid: int, me: int, parents: dict[int, int], servers: set[int]) -> str:
     return "other"
 
 
-def _is_forkserver(pid: int) -> bool:
+def _cmdline(pid: int) -> bytes:
+    """A process's command line (empty once it is gone)."""
     try:
-        cmdline = (Path("/proc") / str(pid) / "cmdline").read_bytes()
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes()
     except OSError:
-        return False
-    return b"forkserver" in cmdline
+        return b""
+
+
+def _is_forkserver(pid: int) -> bool:
+    return b"forkserver" in _cmdline(pid)
 
 
 def _is_api_server(pid: int) -> bool:
     """A Prefect API server (uvicorn serving ``prefect.server``) started by the flow."""
-    try:
-        cmdline = (Path("/proc") / str(pid) / "cmdline").read_bytes()
-    except OSError:
-        return False
+    cmdline = _cmdline(pid)
     return b"uvicorn" in cmdline and b"prefect.server" in cmdline
 
 
