@@ -136,9 +136,7 @@ class TreeSampler(threading.Thread):
                 status = (entry / "status").read_text()
             except OSError:
                 continue
-            fields = dict(
-                line.split(":", 1) for line in status.splitlines() if ":" in line
-            )
+            fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
             pid = int(entry.name)
             parents[pid] = int(fields.get("PPid", "0").strip() or 0)
             rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0])
@@ -310,8 +308,13 @@ def run_advertools(url: str, out: Path) -> dict[str, object]:
     sampler.start()
     began = time.perf_counter()
     cpu_began = cpu_s(resource.RUSAGE_SELF)
-    adv.crawl(url, str(output), follow_links=True, allowed_domains=["127.0.0.1"],
-              custom_settings={"LOG_FILE": str(log_file)})
+    adv.crawl(
+        url,
+        str(output),
+        follow_links=True,
+        allowed_domains=["127.0.0.1"],
+        custom_settings={"LOG_FILE": str(log_file)},
+    )
     wall_s = time.perf_counter() - began
     sampler.stop()
     parent_cpu_s = cpu_s(resource.RUSAGE_SELF) - cpu_began - sampler.cpu_s
@@ -375,8 +378,19 @@ def serve_and_run(args: argparse.Namespace, tmp: Path) -> list[dict[str, object]
     base = f"http://127.0.0.1:{port}"
     site = tmp / "site"
     subprocess.run(
-        [sys.executable, str(SITEGEN), "-n", str(args.pages), "-s", str(args.seed),
-         "-o", str(site), "--base-url", base, "-q"],
+        [
+            sys.executable,
+            str(SITEGEN),
+            "-n",
+            str(args.pages),
+            "-s",
+            str(args.seed),
+            "-o",
+            str(site),
+            "--base-url",
+            base,
+            "-q",
+        ],
         check=True,
     )
     server = subprocess.Popen(

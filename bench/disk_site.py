@@ -31,14 +31,31 @@ import requests
 from requests.adapters import BaseAdapter
 from urllib3.response import HTTPResponse
 
-CHARSET_TYPES = frozenset({"text/html", "text/xml", "text/plain", "text/vnd.wap.wml",
-                           "application/javascript", "application/rss+xml"})
+CHARSET_TYPES = frozenset(
+    {
+        "text/html",
+        "text/xml",
+        "text/plain",
+        "text/vnd.wap.wml",
+        "application/javascript",
+        "application/rss+xml",
+    }
+)
 """The types nginx's ``charset utf-8`` labels (the default ``charset_types``)."""
 
-TYPES = {".html": "text/html", ".htm": "text/html", ".css": "text/css",
-         ".js": "application/javascript", ".xml": "application/xml", ".txt": "text/plain",
-         ".tsv": "text/plain", ".png": "image/png", ".ico": "image/x-icon",
-         ".pdf": "application/pdf", ".json": "application/json"}
+TYPES = {
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".css": "text/css",
+    ".js": "application/javascript",
+    ".xml": "application/xml",
+    ".txt": "text/plain",
+    ".tsv": "text/plain",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    ".pdf": "application/pdf",
+    ".json": "application/json",
+}
 """The ``types`` block of sitegen's nginx.conf."""
 
 
@@ -70,15 +87,26 @@ class DiskSiteAdapter(BaseAdapter):
         self.not_found = (self.www / "404.html").read_bytes()
         self.requests = 0
 
-    def send(self, request: requests.PreparedRequest, stream: bool = False,
-             timeout: Any = None, verify: Any = True, cert: Any = None,
-             proxies: Any = None) -> requests.Response:
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: Any = True,
+        cert: Any = None,
+        proxies: Any = None,
+    ) -> requests.Response:
         self.requests += 1
         path = unquote(urlsplit(request.url or "").path) or "/"
         status, headers, body = self.answer(path)
-        raw = HTTPResponse(body=io.BytesIO(body), headers=headers, status=status,
-                           preload_content=False, decode_content=True,
-                           request_url=request.url)
+        raw = HTTPResponse(
+            body=io.BytesIO(body),
+            headers=headers,
+            status=status,
+            preload_content=False,
+            decode_content=True,
+            request_url=request.url,
+        )
         response = requests.Response()
         response.status_code = status
         response.headers = requests.structures.CaseInsensitiveDict(headers)
@@ -106,13 +134,14 @@ class DiskSiteAdapter(BaseAdapter):
             return 404, self._headers("text/html", len(self.not_found)), self.not_found
         body = file.read_bytes()
         mime = TYPES.get(file.suffix.lower()) or (
-            mimetypes.guess_type(file.name)[0] or "application/octet-stream")
+            mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        )
         return 200, self._headers(mime, len(body)), body
 
     def _file(self, path: str) -> Path | None:
         if path == "/404.html":  # ``location = /404.html { internal; }``
             return None
-        candidate = (self.www / path.lstrip("/"))
+        candidate = self.www / path.lstrip("/")
         if path.endswith("/"):
             candidate = candidate / "index.html"
         try:

@@ -104,9 +104,7 @@ def main() -> None:
 
 def _rss_mb() -> tuple[float, float]:
     """This process's resident set now and its peak so far (VmRSS, VmHWM), in MB."""
-    fields = dict(
-        line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines()
-    )
+    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
     return tuple(  # type: ignore[return-value]
         round(int(fields[key].split()[0]) / 1024, 1) for key in ("VmRSS", "VmHWM")
     )

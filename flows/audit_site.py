@@ -147,8 +147,14 @@ def write_reports_task(
 ) -> ReportResult:
     """Complete the run in the history, write changes.csv and report.html."""
     return finish_reports(
-        out_dir, config, recorder, site=site, start=start, urls=tally.urls,
-        failed_audits=tally.failed, elapsed_s=elapsed_s,
+        out_dir,
+        config,
+        recorder,
+        site=site,
+        start=start,
+        urls=tally.urls,
+        failed_audits=tally.failed,
+        elapsed_s=elapsed_s,
     )
 
 
@@ -264,7 +270,11 @@ def audit_site_flow(
         def on_batch(number: int, tally: Tally, seconds: float) -> None:
             logger.info(
                 "batch %d done in %.1f s: %d URLs met, %d pages audited, %d failed",
-                number, seconds, tally.urls + pre.urls, tally.audited, tally.failed,
+                number,
+                seconds,
+                tally.urls + pre.urls,
+                tally.audited,
+                tally.failed,
             )
 
         tally = run_batches(
@@ -309,14 +319,22 @@ def audit_site_flow(
     if state is not None:
         state.finish()
     summary = summarize(
-        start, target, tally, elapsed, crawler.stats, [*map(Path, files), *reports.files],
+        start,
+        target,
+        tally,
+        elapsed,
+        crawler.stats,
+        [*map(Path, files), *reports.files],
         site_counts,
     )
     summary = replace(summary, report=reports.report, changes_markdown=reports.markdown)
     publish_artifacts_task(summary)
     logger.info(
         "%d pages audited (%d URLs met) in %.1f s; reports in %s",
-        summary.audited, summary.urls, summary.elapsed_s, target,
+        summary.audited,
+        summary.urls,
+        summary.elapsed_s,
+        target,
     )
     return summary
 
@@ -446,4 +464,3 @@ def deployment_kwargs(
         "tags": ["content-audit"],
         "description": f"Scheduled content audit of {start}",
     }
-

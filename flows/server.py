@@ -79,11 +79,21 @@ def _start(env: dict[str, str], timeout_s: float) -> tuple[subprocess.Popen[byte
         port = _free_port()
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "uvicorn",
-                "--app-dir", str(prefect.__module_path__.parent),
-                "--factory", "prefect.server.api.server:create_app",
-                "--host", "127.0.0.1", "--port", str(port),
-                "--log-level", "error", "--lifespan", "on",
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--app-dir",
+                str(prefect.__module_path__.parent),
+                "--factory",
+                "prefect.server.api.server:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "error",
+                "--lifespan",
+                "on",
             ],
             env={
                 **env,

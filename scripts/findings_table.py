@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Print the README's findings-code table from the registry in content_audit.checks.
 
-    .venv/bin/python scripts/findings_table.py   # paste between the README markers
+.venv/bin/python scripts/findings_table.py   # paste between the README markers
 """
 
 from __future__ import annotations

@@ -45,8 +45,14 @@ BOMB_BYTES = 64 * 1024 * 1024
 HUGE_BYTES = 50 * 1024 * 1024
 ENDLESS_BYTES = 500 * 1024 * 1024
 """The "endless" error body stops here, so a client that reads it all still finishes."""
-SITEMAP_ROUTES = ("/sitemap.xml", "/sitemaps/index-2.xml", "/sitemaps/pages.xml.gz",
-                  "/sitemaps/more.xml", "/sitemaps/bad.xml", "/sitemaps/nest.xml")
+SITEMAP_ROUTES = (
+    "/sitemap.xml",
+    "/sitemaps/index-2.xml",
+    "/sitemaps/pages.xml.gz",
+    "/sitemaps/more.xml",
+    "/sitemaps/bad.xml",
+    "/sitemaps/nest.xml",
+)
 
 
 @functools.cache
@@ -144,8 +150,9 @@ class FaultServer:
     # -- lifecycle ---------------------------------------------------------------------
 
     def __enter__(self) -> FaultServer:
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
-                                        kwargs={"poll_interval": 0.05})
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, daemon=True, kwargs={"poll_interval": 0.05}
+        )
         self._thread.start()
         return self
 
@@ -244,19 +251,22 @@ class FaultServer:
         if mode == "normal":
             self.static("/robots.txt", normal, ctype="text/plain")
         elif mode == "plain":
-            self.static("/robots.txt", normal.partition("\nSitemap:")[0] + "\n",
-                        ctype="text/plain")
+            self.static("/robots.txt", normal.partition("\nSitemap:")[0] + "\n", ctype="text/plain")
         elif mode == "500":
             self.static("/robots.txt", "oops", status=500, ctype="text/plain")
         elif mode == "404":
             self.static("/robots.txt", "nope", status=404, ctype="text/plain")
         elif mode == "garbage":
-            self.static("/robots.txt", b"\x00\xff<html>garbage\nDisallow /x\n\x89PNG",
-                        ctype="text/plain")
+            self.static(
+                "/robots.txt", b"\x00\xff<html>garbage\nDisallow /x\n\x89PNG", ctype="text/plain"
+            )
         elif mode == "huge":
             filler = "# padding line for a very large robots.txt file\n" * 12_000  # ~600 KB
-            self.static("/robots.txt", f"User-agent: *\nDisallow: /private/\n{filler}"
-                        "Disallow: /late/\n", ctype="text/plain")
+            self.static(
+                "/robots.txt",
+                f"User-agent: *\nDisallow: /private/\n{filler}Disallow: /late/\n",
+                ctype="text/plain",
+            )
         else:
             raise ValueError(mode)
 
@@ -275,14 +285,23 @@ class FaultServer:
                     first(h)
                 else:
                     h.reply(200, html_page(f"{path} recovered"))
+
             return handler
 
         self.route("/flaky", first_then("/flaky", lambda h: h.reply(500, "boom")))
-        self.route("/ratelimited", first_then(
-            "/ratelimited", lambda h: h.reply(429, "slow down", headers={"Retry-After": "1"})))
-        self.route("/ratelimited-long", first_then(
+        self.route(
+            "/ratelimited",
+            first_then(
+                "/ratelimited", lambda h: h.reply(429, "slow down", headers={"Retry-After": "1"})
+            ),
+        )
+        self.route(
             "/ratelimited-long",
-            lambda h: h.reply(503, "later", headers={"Retry-After": "3600"})))
+            first_then(
+                "/ratelimited-long",
+                lambda h: h.reply(503, "later", headers={"Retry-After": "3600"}),
+            ),
+        )
 
         def slow(h: _RequestHandler, query: str) -> None:
             if h.sleep(3.0):
@@ -317,6 +336,7 @@ class FaultServer:
         def sized(size: int, status: int = 200, *, endless: bool = False) -> Handler:
             """A body of ``size`` bytes (without Content-Length when ``nolength`` is in the
             query or ``endless``); every byte written is counted in ``sent``."""
+
             def big(h: _RequestHandler, query: str) -> None:
                 path = urlsplit(h.path).path
                 chunked = endless or "nolength" in query
@@ -340,6 +360,7 @@ class FaultServer:
                         self._count_sent(path, len(block))
                 except OSError:
                     h.close_connection = True
+
             return big
 
         def error_trickle(h: _RequestHandler, query: str) -> None:
@@ -371,8 +392,13 @@ class FaultServer:
 
         def calendar(h: _RequestHandler, query: str) -> None:
             month = int(parse_qs(query).get("month", ["0"])[0])
-            h.reply(200, html_page(f"month {month}", [f"/calendar?month={month + 1}",
-                                                      f"/calendar?month={month - 1}"]))
+            h.reply(
+                200,
+                html_page(
+                    f"month {month}",
+                    [f"/calendar?month={month + 1}", f"/calendar?month={month - 1}"],
+                ),
+            )
 
         self.route("/slow", slow)
         self.route("/stall", stall)
@@ -388,11 +414,16 @@ class FaultServer:
         self.route("/loop-b", loop("b", "/loop-a"))
         self.route("/chain", chain)
         self.route("/calendar", calendar)
-        self.static("/doc.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n",
-                    ctype="application/pdf")
+        self.static(
+            "/doc.pdf",
+            b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n",
+            ctype="application/pdf",
+        )
         self.static("/binary", bytes(range(256)) * 64, ctype="text/html")
-        cafe = ("<html><head><title>Caf\u00e9</title></head>"
-                "<body><p>Caf\u00e9 cr\u00e8me</p></body></html>")
+        cafe = (
+            "<html><head><title>Caf\u00e9</title></head>"
+            "<body><p>Caf\u00e9 cr\u00e8me</p></body></html>"
+        )
         self.static("/latin1", cafe.encode("latin-1"), ctype="text/html; charset=iso-8859-1")
         self.static(
             "/latin1-meta",
@@ -400,29 +431,47 @@ class FaultServer:
             ctype="text/html",
         )
         self.static("/latin1-undeclared", cafe.encode("latin-1"), ctype="text/html")
-        self.static("/utf16", "\ufeff".encode("utf-16-le") + cafe.encode("utf-16-le"),
-                    ctype="text/html")
+        self.static(
+            "/utf16", "\ufeff".encode("utf-16-le") + cafe.encode("utf-16-le"), ctype="text/html"
+        )
         self.static("/utf16-nobom", cafe.encode("utf-16-le"), ctype="text/html")
         # Declared wrong: UTF-8 bytes sent as Latin-1, an unknown charset, a <meta> saying
         # UTF-16 on an ASCII-compatible page (browsers ignore that one).
-        self.static("/charset-header-wrong", cafe.encode("utf-8"),
-                    ctype="text/html; charset=iso-8859-1")
+        self.static(
+            "/charset-header-wrong", cafe.encode("utf-8"), ctype="text/html; charset=iso-8859-1"
+        )
         self.static("/charset-bogus", cafe.encode("utf-8"), ctype="text/html; charset=x-no-such")
-        self.static("/charset-meta-utf16",
-                    cafe.replace("<head>", '<head><meta charset="utf-16">').encode("utf-8"),
-                    ctype="text/html")
+        self.static(
+            "/charset-meta-utf16",
+            cafe.replace("<head>", '<head><meta charset="utf-16">').encode("utf-8"),
+            ctype="text/html",
+        )
         self.static("/empty", b"")
         self.static("/bom-only", b"\xef\xbb\xbf")
-        self.static("/gzip-page", gzip.compress(html_page("gzipped").encode()),
-                    headers={"Content-Encoding": "gzip"})
-        self.static("/bad-gzip", b"\x1f\x8b\x08\x00not really gzip at all" * 50,
-                    headers={"Content-Encoding": "gzip"})
+        self.static(
+            "/gzip-page",
+            gzip.compress(html_page("gzipped").encode()),
+            headers={"Content-Encoding": "gzip"},
+        )
+        self.static(
+            "/bad-gzip",
+            b"\x1f\x8b\x08\x00not really gzip at all" * 50,
+            headers={"Content-Encoding": "gzip"},
+        )
 
         def session(h: _RequestHandler, query: str) -> None:
             n = int(parse_qs(query).get("sid", ["0"])[0] or 0)
-            h.reply(200, html_page(f"session {n}", [f"/session?sid={n + 1}",
-                                                    f"/session?sessionid=s{n}&sid={n + 2}",
-                                                    f"/session?PHPSESSID=abc{n}"]))
+            h.reply(
+                200,
+                html_page(
+                    f"session {n}",
+                    [
+                        f"/session?sid={n + 1}",
+                        f"/session?sessionid=s{n}&sid={n + 2}",
+                        f"/session?PHPSESSID=abc{n}",
+                    ],
+                ),
+            )
 
         def archive(h: _RequestHandler, path: str, query: str) -> None:
             """/archive/<n>/ links to /archive/<n+1>/ and a sibling: an endless path space."""
@@ -431,8 +480,9 @@ class FaultServer:
             except (IndexError, ValueError):
                 h.reply(404, html_page("Not found"))
                 return
-            h.reply(200, html_page(f"archive {n}", [f"/archive/{n + 1}/",
-                                                    f"/archive/{n + 1}/page/2/"]))
+            h.reply(
+                200, html_page(f"archive {n}", [f"/archive/{n + 1}/", f"/archive/{n + 1}/page/2/"])
+            )
 
         self.route("/session", session)
         self.prefix("/archive/", archive)
@@ -444,30 +494,47 @@ class FaultServer:
 
         def sitemap_urls(*paths: str) -> str:
             locs = "".join(f"<url><loc>{self.base}{p}</loc></url>" for p in paths)
-            return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns='
-                    f'"http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>')
+            return (
+                '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns='
+                f'"http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'
+            )
 
         def sitemap_index(*paths: str) -> str:
             locs = "".join(f"<sitemap><loc>{self.base}{p}</loc></sitemap>" for p in paths)
-            return ('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns='
-                    f'"http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</sitemapindex>')
+            return (
+                '<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns='
+                f'"http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</sitemapindex>'
+            )
 
         xml = "application/xml"
-        self.static("/sitemap.xml", sitemap_index("/sitemaps/index-2.xml", "/sitemaps/bad.xml"),
-                    ctype=xml)
-        self.static("/sitemaps/index-2.xml",
-                    sitemap_index("/sitemaps/pages.xml.gz", "/sitemaps/more.xml"), ctype=xml)
-        self.static("/sitemaps/pages.xml.gz",
-                    gzip.compress(sitemap_urls("/sm/a", "/sm/b", "/private/from-sitemap").encode()),
-                    ctype="application/gzip")
+        self.static(
+            "/sitemap.xml", sitemap_index("/sitemaps/index-2.xml", "/sitemaps/bad.xml"), ctype=xml
+        )
+        self.static(
+            "/sitemaps/index-2.xml",
+            sitemap_index("/sitemaps/pages.xml.gz", "/sitemaps/more.xml"),
+            ctype=xml,
+        )
+        self.static(
+            "/sitemaps/pages.xml.gz",
+            gzip.compress(sitemap_urls("/sm/a", "/sm/b", "/private/from-sitemap").encode()),
+            ctype="application/gzip",
+        )
         self.static("/sitemaps/more.xml", sitemap_urls("/sm/c"), ctype=xml)
-        self.static("/sitemaps/bad.xml", "<?xml version='1.0'?><urlset><url><loc>"
-                    f"{self.base}/sm/d</loc></url><url><loc>broken", ctype=xml)
+        self.static(
+            "/sitemaps/bad.xml",
+            f"<?xml version='1.0'?><urlset><url><loc>{self.base}/sm/d</loc></url><url><loc>broken",
+            ctype=xml,
+        )
+
         def nest(h: _RequestHandler, query: str) -> None:
             """A sitemap index pointing to the next level, without end."""
             level = int(parse_qs(query).get("level", ["0"])[0])
-            h.reply(200, sitemap_index(f"/sitemaps/nest.xml?level={level + 1}",
-                                       "/sitemaps/more.xml"), ctype=xml)
+            h.reply(
+                200,
+                sitemap_index(f"/sitemaps/nest.xml?level={level + 1}", "/sitemaps/more.xml"),
+                ctype=xml,
+            )
 
         self.route("/sitemaps/nest.xml", nest)
         for path in ("/sm/a", "/sm/b", "/sm/c", "/sm/d"):

@@ -22,7 +22,8 @@ from .conftest import SITEGEN
 
 ROOT = Path(__file__).resolve().parents[1]
 NGINX = shutil.which("nginx") or (
-    "/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None)
+    "/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None
+)
 HAS_ADVERTOOLS = importlib.util.find_spec("advertools") is not None
 
 pytestmark = [
@@ -36,10 +37,28 @@ def test_bench_run_on_a_tiny_site(tmp_path: Path) -> None:
     tools = ["library", "disk"] + (["advertools"] if HAS_ADVERTOOLS else [])
     figures = tmp_path / "bench.json"
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run"), "--pages", "60", "--runs", "1",
-         "--tools", ",".join(tools), "--workers", "1", "--sites-dir", str(tmp_path / "sites"),
-         "--json", str(figures), "--python", sys.executable],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run"),
+            "--pages",
+            "60",
+            "--runs",
+            "1",
+            "--tools",
+            ",".join(tools),
+            "--workers",
+            "1",
+            "--sites-dir",
+            str(tmp_path / "sites"),
+            "--json",
+            str(figures),
+            "--python",
+            sys.executable,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     table = done.stdout
@@ -70,10 +89,26 @@ def test_bench_run_on_a_tiny_site(tmp_path: Path) -> None:
 
     # The cached site is reused by the next run (same manifest, port still free).
     again = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run"), "--pages", "60", "--runs", "1",
-         "--tools", "disk", "--workers", "1", "--sites-dir", str(tmp_path / "sites"),
-         "--python", sys.executable],
-        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run"),
+            "--pages",
+            "60",
+            "--runs",
+            "1",
+            "--tools",
+            "disk",
+            "--workers",
+            "1",
+            "--sites-dir",
+            str(tmp_path / "sites"),
+            "--python",
+            sys.executable,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
     )
     assert again.returncode == 0, again.stderr[-3000:]
     assert "reusing" in again.stdout
@@ -82,7 +117,10 @@ def test_bench_run_on_a_tiny_site(tmp_path: Path) -> None:
 def test_bench_run_refuses_an_unknown_tool(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run"), "--tools", "library,wget"],
-        capture_output=True, text=True, timeout=30, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=tmp_path,
     )
     assert done.returncode == 2
     assert "unknown tool(s) wget" in done.stderr

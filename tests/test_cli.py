@@ -63,7 +63,7 @@ def test_check_text_scorecard_names_elements_and_teasers() -> None:
 
 def test_missing_element_exits_1_and_names_the_code(tmp_path: Path) -> None:
     html = SEED.read_text(encoding="utf-8")
-    start = html.index("<h2 class=\"wp-block-heading\">Confer With a Medical Expert")
+    start = html.index('<h2 class="wp-block-heading">Confer With a Medical Expert')
     end = html.index("</p>", start) + len("</p>")
     page = tmp_path / "no-consult.html"
     page.write_text(html[:start] + html[end:], encoding="utf-8")

@@ -110,9 +110,7 @@ def test_retry_after_is_capped(server: FaultServer) -> None:
 
 
 @pytest.mark.parametrize("path", ["/error-huge", "/error-endless", "/error-trickle"])
-def test_a_500_body_is_not_read_to_the_end_before_the_retry(
-    server: FaultServer, path: str
-) -> None:
+def test_a_500_body_is_not_read_to_the_end_before_the_retry(server: FaultServer, path: str) -> None:
     """urllib3 reads a failed try's whole body before retrying (``drain_conn``): 50 MB,
     or forever.  The Fetcher's own retries read at most DRAIN_BYTES within DRAIN_S."""
     started = time.monotonic()
@@ -215,8 +213,10 @@ def test_user_agent_is_sent(server: FaultServer) -> None:
     fetch(server, "/ua")
     fetch(server, "/ua", user_agent="MyBot/1.0")
     assert seen == [DEFAULT_USER_AGENT, "MyBot/1.0"]
-    assert re.fullmatch(r"content-audit/\S+ \(\+https://github\.com/content-audit/content-audit\)",
-                        DEFAULT_USER_AGENT)
+    assert re.fullmatch(
+        r"content-audit/\S+ \(\+https://github\.com/content-audit/content-audit\)",
+        DEFAULT_USER_AGENT,
+    )
 
 
 # --------------------------------------------------------------------------- redirects
@@ -395,8 +395,12 @@ def test_throttle_reserves_slots_across_threads() -> None:
 def test_sitemaps_index_of_index_gzip_and_malformed(server: FaultServer) -> None:
     server.page("/")
     rows = by_url(list(crawl(server.url("/"), cfg())))
-    for path in ("/sitemap.xml", "/sitemaps/index-2.xml", "/sitemaps/pages.xml.gz",
-                 "/sitemaps/more.xml"):
+    for path in (
+        "/sitemap.xml",
+        "/sitemaps/index-2.xml",
+        "/sitemaps/pages.xml.gz",
+        "/sitemaps/more.xml",
+    ):
         assert rows[server.url(path)].error == "sitemap", path
     bad = rows[server.url("/sitemaps/bad.xml")]
     assert bad.error == "bad_sitemap" and "malformed" in bad.detail
@@ -431,13 +435,18 @@ def test_declared_sitemap_missing_is_reported_guess_is_not(server: FaultServer) 
 
 def test_parse_sitemap_variants() -> None:
     assert parse_sitemap(b"http://x.org/a\nhttps://x.org/b\n# c\n") == (
-        "text", ["http://x.org/a", "https://x.org/b"], None)
+        "text",
+        ["http://x.org/a", "https://x.org/b"],
+        None,
+    )
     with pytest.raises(ValueError):
         parse_sitemap(b"<html><body>not a sitemap</body></html>")
     with pytest.raises(ValueError):
         parse_sitemap(b"\x1f\x8bnot really gzip")
-    xxe = (b'<?xml version="1.0"?><!DOCTYPE u [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
-           b'<urlset><url><loc>http://x.org/&e;</loc></url></urlset>')
+    xxe = (
+        b'<?xml version="1.0"?><!DOCTYPE u [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+        b"<urlset><url><loc>http://x.org/&e;</loc></url></urlset>"
+    )
     kind, locs, _ = parse_sitemap(xxe)
     assert kind == "urlset" and all("root:" not in loc for loc in locs)
 
@@ -448,10 +457,25 @@ def test_parse_sitemap_variants() -> None:
 def test_every_url_met_is_accounted_for_exactly_once() -> None:
     with FaultServer() as server, FaultServer() as other:
         links = [
-            "/flaky", "/doc.pdf", "/binary", "/latin1", "/private/secret", "/to-private",
-            "/loop-a", "/missing", "/sm/a#frag", "/sm/a?utm_source=news", "/wp-admin/x",
-            other.url("/offsite"), other.url("/offsite"), "mailto:info@clinic.org",
-            "javascript:void(0)", "tel:+15551234", "data:text/html,hi", "#top", "http://[bad",
+            "/flaky",
+            "/doc.pdf",
+            "/binary",
+            "/latin1",
+            "/private/secret",
+            "/to-private",
+            "/loop-a",
+            "/missing",
+            "/sm/a#frag",
+            "/sm/a?utm_source=news",
+            "/wp-admin/x",
+            other.url("/offsite"),
+            other.url("/offsite"),
+            "mailto:info@clinic.org",
+            "javascript:void(0)",
+            "tel:+15551234",
+            "data:text/html,hi",
+            "#top",
+            "http://[bad",
         ]
         server.page("/", links=links)
         server.page("/p2", links=["/", "/flaky", other.url("/offsite")])
@@ -533,8 +557,10 @@ def test_crawler_accepts_audit_config_and_rejects_bad_start() -> None:
 
 def _sitegen_path() -> Path | None:
     here = Path(__file__).resolve()
-    for candidate in (here.parents[2] / "shared" / "sitegen" / "sitegen.py",
-                      Path("/work/shared/sitegen/sitegen.py")):
+    for candidate in (
+        here.parents[2] / "shared" / "sitegen" / "sitegen.py",
+        Path("/work/shared/sitegen/sitegen.py"),
+    ):
         if candidate.is_file():
             return candidate
     return None
@@ -564,7 +590,8 @@ def sitegen_site(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
     with log.open("wb") as log_file:
         proc = subprocess.Popen(
             [sys.executable, str(path), "--serve", str(out), "--port", str(port)],
-            stdout=subprocess.DEVNULL, stderr=log_file,
+            stdout=subprocess.DEVNULL,
+            stderr=log_file,
         )
         try:
             deadline = time.monotonic() + 10
@@ -658,13 +685,23 @@ def test_cached_href_normalisation_matches_the_uncached_one() -> None:
         "http://127.0.0.1:9?q=1",
     ]
     hrefs = [
-        "/blog/x/", "/blog/../x/?b=2&a=1&utm_source=z#frag", "//other.example/p", "/./a/%2f",
-        "/", "/?", "x/", "../y", "?page=3", "HTTP://127.0.0.1:9/Z", "/\t/tab",
+        "/blog/x/",
+        "/blog/../x/?b=2&a=1&utm_source=z#frag",
+        "//other.example/p",
+        "/./a/%2f",
+        "/",
+        "/?",
+        "x/",
+        "../y",
+        "?page=3",
+        "HTTP://127.0.0.1:9/Z",
+        "/\t/tab",
     ]
     with Crawler("http://127.0.0.1:9/", load_config()) as crawler:
         for base, href in itertools.chain(
             itertools.product(bases, hrefs), itertools.product(reversed(bases), hrefs)
         ):
-            assert crawler._normalize_href(href, base) == normalize_url(
-                href, strip, base=base
-            ), (href, base)
+            assert crawler._normalize_href(href, base) == normalize_url(href, strip, base=base), (
+                href,
+                base,
+            )

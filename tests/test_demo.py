@@ -75,8 +75,17 @@ def test_crawl_command_writes_to_out(tmp_path: Path) -> None:
     with serve_demo() as server:
         result = CliRunner().invoke(
             cli,
-            ["crawl", server.base_url + "/", "--no-prefect", "--out", str(tmp_path / "r"),
-             "--max-pages", "10", "--workers", "0"],
+            [
+                "crawl",
+                server.base_url + "/",
+                "--no-prefect",
+                "--out",
+                str(tmp_path / "r"),
+                "--max-pages",
+                "10",
+                "--workers",
+                "0",
+            ],
             catch_exceptions=False,
         )
     assert result.exit_code == 0, result.output
@@ -94,8 +103,15 @@ def test_crawl_of_an_unreachable_site_is_an_input_error(tmp_path: Path) -> None:
     config.write_text("[crawl]\nretries = 0\ntimeout_s = 2.0\n", encoding="utf-8")
     result = CliRunner().invoke(
         cli,
-        ["crawl", f"http://127.0.0.1:{port}/", "--no-prefect", "--config", str(config),
-         "--out", str(tmp_path / "r")],
+        [
+            "crawl",
+            f"http://127.0.0.1:{port}/",
+            "--no-prefect",
+            "--config",
+            str(config),
+            "--out",
+            str(tmp_path / "r"),
+        ],
     )
     assert result.exit_code == 2
     assert result.output.startswith("Error: ") and "no page could be audited" in result.output

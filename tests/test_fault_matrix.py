@@ -50,8 +50,9 @@ JUNK_LINKS = (
 )
 """Links every home page carries: never requested, never an inventory row."""
 
-NOT_REQUESTED = frozenset({"offsite", "robots", "excluded", "query_variants", "max_depth",
-                           "max_pages", "bad_url"})
+NOT_REQUESTED = frozenset(
+    {"offsite", "robots", "excluded", "query_variants", "max_depth", "max_pages", "bad_url"}
+)
 """Reason codes of URLs the crawler refused to request: no status, no bytes."""
 
 Row = tuple[str, str, bool]
@@ -77,7 +78,7 @@ class Site:
 
     def rel(self, url: str) -> str:
         """A URL of the site as a path (+query); other URLs unchanged."""
-        return url[len(self.server.base):] if url.startswith(self.server.base + "/") else url
+        return url[len(self.server.base) :] if url.startswith(self.server.base + "/") else url
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -112,9 +113,16 @@ def run_site(
         began = time.monotonic()
         summary = audit_site(server.url(start), config, out, workers=0)
         elapsed = time.monotonic() - began
-        site = Site(server, offsite, out, summary, elapsed, config,
-                    read_csv(out / "inventory.csv"),
-                    {row["url"]: row for row in read_csv(out / "pages.csv")})
+        site = Site(
+            server,
+            offsite,
+            out,
+            summary,
+            elapsed,
+            config,
+            read_csv(out / "inventory.csv"),
+            {row["url"]: row for row in read_csv(out / "pages.csv")},
+        )
         yield site
 
 
@@ -131,8 +139,10 @@ def check_run(site: Site, expected: dict[str, Row]) -> None:
     want = {server.url(p) if p.startswith("/") else p: row for p, row in expected.items()}
     if expected.get("/") == PAGE:  # the home page links off-site
         want.setdefault(site.offsite.url("/elsewhere"), ("", "offsite", False))
-    assert set(rows) == set(want), (sorted(map(site.rel, set(rows) - set(want))),
-                                    sorted(map(site.rel, set(want) - set(rows))))
+    assert set(rows) == set(want), (
+        sorted(map(site.rel, set(rows) - set(want))),
+        sorted(map(site.rel, set(want) - set(rows))),
+    )
     for url, (status, error, audited) in want.items():
         row = rows[url]
         got = (row["status"], row["error"], row["audited"] == "true")
@@ -146,14 +156,16 @@ def check_run(site: Site, expected: dict[str, Row]) -> None:
     assert site.summary.urls == len(site.inventory)
     # Nothing off-site, no non-http link, nothing the inventory does not show as fetched.
     assert site.offsite.paths() == []
-    tried = [row for row in site.inventory
-             if row["error"] not in NOT_REQUESTED or row["redirect_hops"] != "0"]
+    tried = [
+        row
+        for row in site.inventory
+        if row["error"] not in NOT_REQUESTED or row["redirect_hops"] != "0"
+    ]
     fetched = {site.rel(row[key]) for row in tried for key in ("url", "final_url")}
     extra = {"/robots.txt", "/sitemap.xml"}  # robots.txt; the sitemap guess (a 404)
     requested = set(server.paths())
     assert requested <= fetched | extra, sorted(requested - fetched - extra)
-    assert not any(p.startswith(("javascript", "mailto", "file", "tel", "data"))
-                   for p in requested)
+    assert not any(p.startswith(("javascript", "mailto", "file", "tel", "data")) for p in requested)
     # Politeness: no two request starts closer than the configured interval.
     assert_polite(server.starts(), site.config.crawl.delay_s)
 
@@ -237,8 +249,14 @@ def _bomb_checks(site: Site) -> None:
 
 def _cafe_checks(site: Site) -> None:
     titles = {site.rel(url): row["title"] for url, row in site.pages.items()}
-    for path in ("/utf16", "/utf16-nobom", "/latin1-undeclared", "/latin1-meta",
-                 "/charset-bogus", "/charset-meta-utf16"):
+    for path in (
+        "/utf16",
+        "/utf16-nobom",
+        "/latin1-undeclared",
+        "/latin1-meta",
+        "/charset-bogus",
+        "/charset-meta-utf16",
+    ):
         if path in titles:
             assert titles[path] == "Caf\u00e9", (path, titles[path])
     # UTF-8 bytes under a Latin-1 header: the header wins (as in browsers), no crash.
@@ -309,25 +327,39 @@ FAULTS: dict[str, Fault] = {
     ),
     "redirect_loop": Fault(
         ("/loop-a",),
-        {**_home(), "/loop-a": ("302", "redirect_loop", False),
-         "/loop-b": ("302", "redirect_loop", False)},
+        {
+            **_home(),
+            "/loop-a": ("302", "redirect_loop", False),
+            "/loop-b": ("302", "redirect_loop", False),
+        },
     ),
     "redirect_chain_10_hops": Fault(
         ("/chain",),
-        {**_home(), "/chain": ("200", "", False),
-         **{_chain(n): ("200", "", False) for n in range(1, 10)}, _chain(10): PAGE},
+        {
+            **_home(),
+            "/chain": ("200", "", False),
+            **{_chain(n): ("200", "", False) for n in range(1, 10)},
+            _chain(10): PAGE,
+        },
     ),
     "redirect_chain_over_max_redirects": Fault(
         ("/chain",),
-        {**_home(), "/chain": ("301", "too_many_redirects", False),
-         **{_chain(n): ("301", "too_many_redirects", False) for n in range(1, 6)},
-         **{_chain(n): ("200", "", False) for n in range(6, 10)}, _chain(10): PAGE},
+        {
+            **_home(),
+            "/chain": ("301", "too_many_redirects", False),
+            **{_chain(n): ("301", "too_many_redirects", False) for n in range(1, 6)},
+            **{_chain(n): ("200", "", False) for n in range(6, 10)},
+            _chain(10): PAGE,
+        },
         overrides={"crawl.max_redirects": 5},
     ),
     "body_50_mb": Fault(
         ("/huge", "/huge?nolength=1"),
-        {**_home(), "/huge": ("200", "too_large", False),
-         "/huge?nolength=1": ("200", "too_large", False)},
+        {
+            **_home(),
+            "/huge": ("200", "too_large", False),
+            "/huge?nolength=1": ("200", "too_large", False),
+        },
         extra=_big_checks,
     ),
     "5xx_with_endless_body": Fault(
@@ -337,8 +369,12 @@ FAULTS: dict[str, Fault] = {
     ),
     "gzip_bomb_and_bad_gzip": Fault(
         ("/bomb", "/bad-gzip", "/gzip-page"),
-        {**_home(), "/bomb": ("200", "too_large", False),
-         "/bad-gzip": ("200", "bad_encoding", False), "/gzip-page": PAGE},
+        {
+            **_home(),
+            "/bomb": ("200", "too_large", False),
+            "/bad-gzip": ("200", "bad_encoding", False),
+            "/gzip-page": PAGE,
+        },
         extra=_bomb_checks,
     ),
     "binary_as_text_html": Fault(
@@ -346,11 +382,23 @@ FAULTS: dict[str, Fault] = {
         {**_home(), "/binary": ("200", "non_html", False), "/doc.pdf": ("200", "non_html", False)},
     ),
     "wrong_declared_charset": Fault(
-        ("/charset-header-wrong", "/charset-bogus", "/charset-meta-utf16", "/latin1-undeclared",
-         "/latin1-meta", "/latin1"),
-        {**_home(), "/charset-header-wrong": PAGE, "/charset-bogus": PAGE,
-         "/charset-meta-utf16": PAGE, "/latin1-undeclared": PAGE, "/latin1-meta": PAGE,
-         "/latin1": PAGE},
+        (
+            "/charset-header-wrong",
+            "/charset-bogus",
+            "/charset-meta-utf16",
+            "/latin1-undeclared",
+            "/latin1-meta",
+            "/latin1",
+        ),
+        {
+            **_home(),
+            "/charset-header-wrong": PAGE,
+            "/charset-bogus": PAGE,
+            "/charset-meta-utf16": PAGE,
+            "/latin1-undeclared": PAGE,
+            "/latin1-meta": PAGE,
+            "/latin1": PAGE,
+        },
         extra=_cafe_checks,
     ),
     "utf16": Fault(
@@ -377,19 +425,25 @@ FAULTS: dict[str, Fault] = {
     ),
     "sitemap_index_nested_without_end": Fault(
         (),
-        {"/sitemaps/nest.xml?level=0": ("200", "sitemap", False),
-         "/sitemaps/nest.xml?level=1": ("200", "sitemap", False),
-         "/sitemaps/nest.xml?level=2": ("200", "sitemap", False),
-         "/sitemaps/nest.xml?level=3": ("200", "bad_sitemap", False),
-         "/sitemaps/more.xml": ("200", "sitemap", False),
-         "/sm/c": PAGE},
+        {
+            "/sitemaps/nest.xml?level=0": ("200", "sitemap", False),
+            "/sitemaps/nest.xml?level=1": ("200", "sitemap", False),
+            "/sitemaps/nest.xml?level=2": ("200", "sitemap", False),
+            "/sitemaps/nest.xml?level=3": ("200", "bad_sitemap", False),
+            "/sitemaps/more.xml": ("200", "sitemap", False),
+            "/sm/c": PAGE,
+        },
         sitemaps=True,
         start="/sitemaps/nest.xml?level=0",
     ),
     "infinite_calendar": Fault(
         (_cal(0),),
-        {**_home(), **{_cal(n): PAGE for n in (0, 1, -1, 2, -2)},
-         _cal(3): ("", "query_variants", False), _cal(-3): ("", "query_variants", False)},
+        {
+            **_home(),
+            **{_cal(n): PAGE for n in (0, 1, -1, 2, -2)},
+            _cal(3): ("", "query_variants", False),
+            _cal(-3): ("", "query_variants", False),
+        },
         extra=_calendar_checks,
     ),
     "session_ids": Fault(
@@ -399,20 +453,27 @@ FAULTS: dict[str, Fault] = {
     ),
     "infinite_path_space": Fault(
         ("/archive/1/",),
-        {**_home(), "/archive/1/": PAGE,
-         **{f"/archive/{n}/": PAGE for n in range(2, 5)},
-         **{f"/archive/{n}/page/2/": PAGE for n in range(2, 5)},
-         "/archive/5/": ("", "max_depth", False), "/archive/5/page/2/": ("", "max_depth", False)},
+        {
+            **_home(),
+            "/archive/1/": PAGE,
+            **{f"/archive/{n}/": PAGE for n in range(2, 5)},
+            **{f"/archive/{n}/page/2/": PAGE for n in range(2, 5)},
+            "/archive/5/": ("", "max_depth", False),
+            "/archive/5/page/2/": ("", "max_depth", False),
+        },
         overrides={"crawl.max_depth": 4},
         extra=_archive_checks,
     ),
     "offsite_and_other_schemes": Fault(
         ("/to-offsite", "/to-offsite-server", "/relative-offsite", "/wp-admin/x"),
-        {**_home(), "/to-offsite": ("301", "offsite", False),
-         "http://127.0.0.1:9/elsewhere": ("", "offsite", False),
-         "/to-offsite-server": ("301", "offsite", False),
-         "/relative-offsite": PAGE,
-         "/wp-admin/x": ("", "excluded", False)},
+        {
+            **_home(),
+            "/to-offsite": ("301", "offsite", False),
+            "http://127.0.0.1:9/elsewhere": ("", "offsite", False),
+            "/to-offsite-server": ("301", "offsite", False),
+            "/relative-offsite": PAGE,
+            "/wp-admin/x": ("", "excluded", False),
+        },
         setup=_offsite_setup,
     ),
 }
@@ -429,8 +490,15 @@ def _offsite_expected(site: Site) -> dict[str, Row]:
 @pytest.mark.parametrize("name", sorted(FAULTS))
 def test_fault(name: str, tmp_path: Path) -> None:
     fault = FAULTS[name]
-    with run_site(tmp_path, fault.links, robots=fault.robots, sitemaps=fault.sitemaps,
-                  start=fault.start, overrides=fault.overrides, setup=fault.setup) as site:
+    with run_site(
+        tmp_path,
+        fault.links,
+        robots=fault.robots,
+        sitemaps=fault.sitemaps,
+        start=fault.start,
+        overrides=fault.overrides,
+        setup=fault.setup,
+    ) as site:
         expected = dict(fault.expected)
         if fault.setup is _offsite_setup:
             expected.update(_offsite_expected(site))
@@ -443,8 +511,17 @@ def test_fault(name: str, tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- politeness
 
 
-POLITE_LINKS = ("/flaky", "/ratelimited", "/reset", "/chain", "/loop-a", _cal(0), "/stall",
-                "/bomb", "/private/secret")
+POLITE_LINKS = (
+    "/flaky",
+    "/ratelimited",
+    "/reset",
+    "/chain",
+    "/loop-a",
+    _cal(0),
+    "/stall",
+    "/bomb",
+    "/private/secret",
+)
 
 
 @pytest.mark.parametrize(
@@ -457,10 +534,19 @@ def test_faults_never_hit_the_server_faster_than_allowed(
 ) -> None:
     """Every fault on one site, several fetch threads, retries and redirect hops included:
     request starts are spaced by delay_s, or by robots.txt's Crawl-delay when larger."""
-    overrides = {"crawl.delay_s": delay_s, "crawl.concurrency": concurrency,
-                 "crawl.max_query_variants": 3}
-    with run_site(tmp_path, POLITE_LINKS, robots="normal", crawl_delay=crawl_delay,
-                  sitemaps=True, overrides=overrides) as site:
+    overrides = {
+        "crawl.delay_s": delay_s,
+        "crawl.concurrency": concurrency,
+        "crawl.max_query_variants": 3,
+    }
+    with run_site(
+        tmp_path,
+        POLITE_LINKS,
+        robots="normal",
+        crawl_delay=crawl_delay,
+        sitemaps=True,
+        overrides=overrides,
+    ) as site:
         rows = site.rows()
         assert rows[site.server.url("/flaky")]["status"] == "200"
         assert rows[site.server.url("/ratelimited")]["status"] == "200"

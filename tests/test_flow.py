@@ -117,9 +117,12 @@ def test_flow_runs_its_audit_batches_on_dask(
 
     from flows.audit_site import run_audit_site
 
-    with LocalCluster(
-        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
-    ) as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         summary = run_audit_site(
             site.base_url + "/",
             out_dir=tmp_path,

@@ -59,40 +59,179 @@ FUZZ = settings(
     derandomize=not EXPLORE,
     database=None,
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                           HealthCheck.filter_too_much],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
     print_blob=True,
 )
 LIGHT = settings(FUZZ, max_examples=1000 if EXPLORE else 100)
 
 CONFIG = load_config()
 SEED = (Path(__file__).parent / "fixtures" / "seed_prolotherapy.html").read_bytes()
-URLS = (None, "https://clinic.example/blog/prolotherapy/", "http://127.0.0.1:8080/a/b.html",
-        "https://www.clinic.example/", "relative/path", "")
+URLS = (
+    None,
+    "https://clinic.example/blog/prolotherapy/",
+    "http://127.0.0.1:8080/a/b.html",
+    "https://www.clinic.example/",
+    "relative/path",
+    "",
+)
 
 # --------------------------------------------------------------------------- strategies
 
-ENTITIES = ("&amp;", "&lt;", "&gt;", "&nbsp;", "&#0;", "&#x0;", "&#1114112;", "&#xD800;",
-            "&#65533;", "&eacute;", "&unknown;", "&", "&#", "&#x;", "&#99999999999;")
-CONTROL = tuple(chr(c) for c in (*range(0, 32), 127, 0x85, 0x2028, 0x2029, 0x200B, 0xFEFF,
-                                 0xD7FF, 0xFFFE, 0xFFFF))
-WORDS = ("prolotherapy", "is", "a", "treatment", "injection", "What", "How", "does", "it",
-         "work", "used", "for", "consult", "your", "doctor", "Read", "more", "[...]", "…",
-         "Dr.", "MD", "Medically reviewed by", "Updated", "2024-03-01", "Call", "(555) 010-0100",
-         "e.g.", "U.S.", "!", "?", ".", ",", "—", "\u00e9", "\u4e2d\u6587", "\U0001f489")
-CLASSES = ("sidebar", "related-posts", "entry-content", "post", "widget", "widget_recent_entries",
-           "menu", "nav", "hidden", "teaser", "read-more", "entry-title", "byline", "author",
-           "site-footer", "card", "post-excerpt", "jp-relatedposts", "yarpp-related", "sr-only",
-           "wp-block-latest-posts", "single-post", "archive", "home", "disclaimer")
-HREFS = ("/", "/blog/prolotherapy/", "../up/", "?page=2", "#top", "", " ", "javascript:void(0)",
-         "mailto:a@b.c", "tel:555", "file:///etc/passwd", "data:text/html,x", "//evil.example/x",
-         "http://[bad", "http://127.0.0.1:99999/", "https://clinic.example/a?utm_source=x",
-         "HTTP://CLINIC.EXAMPLE:80/%7ea/./b/../c", "\x00/nul", "/\u00e9t\u00e9/",
-         "http://xn--caf-dma.example/", "/" + "a" * 3000)
-BLOCK_TAGS = ("div", "section", "article", "main", "nav", "aside", "footer", "header", "p", "ul",
-              "ol", "li", "table", "tr", "td", "th", "blockquote", "figure", "figcaption", "span",
-              "strong", "b", "em", "h1", "h2", "h3", "h4", "h5", "h6", "a", "time", "form",
-              "noscript", "template", "svg", "iframe", "button", "label", "details", "summary")
+ENTITIES = (
+    "&amp;",
+    "&lt;",
+    "&gt;",
+    "&nbsp;",
+    "&#0;",
+    "&#x0;",
+    "&#1114112;",
+    "&#xD800;",
+    "&#65533;",
+    "&eacute;",
+    "&unknown;",
+    "&",
+    "&#",
+    "&#x;",
+    "&#99999999999;",
+)
+CONTROL = tuple(
+    chr(c)
+    for c in (*range(0, 32), 127, 0x85, 0x2028, 0x2029, 0x200B, 0xFEFF, 0xD7FF, 0xFFFE, 0xFFFF)
+)
+WORDS = (
+    "prolotherapy",
+    "is",
+    "a",
+    "treatment",
+    "injection",
+    "What",
+    "How",
+    "does",
+    "it",
+    "work",
+    "used",
+    "for",
+    "consult",
+    "your",
+    "doctor",
+    "Read",
+    "more",
+    "[...]",
+    "…",
+    "Dr.",
+    "MD",
+    "Medically reviewed by",
+    "Updated",
+    "2024-03-01",
+    "Call",
+    "(555) 010-0100",
+    "e.g.",
+    "U.S.",
+    "!",
+    "?",
+    ".",
+    ",",
+    "—",
+    "\u00e9",
+    "\u4e2d\u6587",
+    "\U0001f489",
+)
+CLASSES = (
+    "sidebar",
+    "related-posts",
+    "entry-content",
+    "post",
+    "widget",
+    "widget_recent_entries",
+    "menu",
+    "nav",
+    "hidden",
+    "teaser",
+    "read-more",
+    "entry-title",
+    "byline",
+    "author",
+    "site-footer",
+    "card",
+    "post-excerpt",
+    "jp-relatedposts",
+    "yarpp-related",
+    "sr-only",
+    "wp-block-latest-posts",
+    "single-post",
+    "archive",
+    "home",
+    "disclaimer",
+)
+HREFS = (
+    "/",
+    "/blog/prolotherapy/",
+    "../up/",
+    "?page=2",
+    "#top",
+    "",
+    " ",
+    "javascript:void(0)",
+    "mailto:a@b.c",
+    "tel:555",
+    "file:///etc/passwd",
+    "data:text/html,x",
+    "//evil.example/x",
+    "http://[bad",
+    "http://127.0.0.1:99999/",
+    "https://clinic.example/a?utm_source=x",
+    "HTTP://CLINIC.EXAMPLE:80/%7ea/./b/../c",
+    "\x00/nul",
+    "/\u00e9t\u00e9/",
+    "http://xn--caf-dma.example/",
+    "/" + "a" * 3000,
+)
+BLOCK_TAGS = (
+    "div",
+    "section",
+    "article",
+    "main",
+    "nav",
+    "aside",
+    "footer",
+    "header",
+    "p",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "span",
+    "strong",
+    "b",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "a",
+    "time",
+    "form",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "button",
+    "label",
+    "details",
+    "summary",
+)
 
 
 def _long_word(n: int) -> str:
@@ -121,10 +260,25 @@ def attributes(draw: st.DrawFn, tag: str) -> str:
     if tag == "a" or draw(st.integers(0, 9)) == 0:
         attrs.append(f'href="{draw(st.sampled_from(HREFS))}"')
     if draw(st.integers(0, 6)) == 0:
-        attrs.append(draw(st.sampled_from(('style="display:none"', "hidden", 'aria-hidden="true"',
-                                           'rel="nofollow"', 'itemprop="author"',
-                                           'datetime="2024-13-45"', 'role="navigation"',
-                                           'lang="xx"', "class", 'class=""', "x=\"<p>\""))))
+        attrs.append(
+            draw(
+                st.sampled_from(
+                    (
+                        'style="display:none"',
+                        "hidden",
+                        'aria-hidden="true"',
+                        'rel="nofollow"',
+                        'itemprop="author"',
+                        'datetime="2024-13-45"',
+                        'role="navigation"',
+                        'lang="xx"',
+                        "class",
+                        'class=""',
+                        'x="<p>"',
+                    )
+                )
+            )
+        )
     if draw(st.integers(0, 9)) == 0:
         attrs.append(f'title="{draw(prose)[:200]}"')
     return (" " + " ".join(attrs)) if attrs else ""
@@ -142,9 +296,26 @@ def leaf(draw: st.DrawFn) -> str:
     if choice == 2:
         return "<style>p{color:red}</style>"
     if choice == 3:
-        return draw(st.sampled_from(("<br>", "<hr>", "<!-- c -->", "<!--", "<![CDATA[x]]>",
-                                     "</p>", "</div>", "<p", "<", ">", "<?php ?>", "</html>",
-                                     "<body>", "<head>")))
+        return draw(
+            st.sampled_from(
+                (
+                    "<br>",
+                    "<hr>",
+                    "<!-- c -->",
+                    "<!--",
+                    "<![CDATA[x]]>",
+                    "</p>",
+                    "</div>",
+                    "<p",
+                    "<",
+                    ">",
+                    "<?php ?>",
+                    "</html>",
+                    "<body>",
+                    "<head>",
+                )
+            )
+        )
     return draw(prose)
 
 
@@ -167,14 +338,35 @@ def _node(draw: st.DrawFn, children: st.SearchStrategy[list[str]]) -> str:
 fragments = st.recursive(leaf(), lambda kids: _node(st.lists(kids, max_size=5)), max_leaves=40)
 
 JSONLD = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
-              st.text(max_size=20), st.sampled_from(("Article", "MedicalWebPage", "Person"))),
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(allow_nan=False),
+        st.text(max_size=20),
+        st.sampled_from(("Article", "MedicalWebPage", "Person")),
+    ),
     lambda kids: st.one_of(
         st.lists(kids, max_size=3),
-        st.dictionaries(st.sampled_from(("@type", "@graph", "author", "reviewedBy", "name",
-                                         "datePublished", "dateModified", "lastReviewed",
-                                         "jobTitle", "telephone", "headline")), kids,
-                        max_size=4),
+        st.dictionaries(
+            st.sampled_from(
+                (
+                    "@type",
+                    "@graph",
+                    "author",
+                    "reviewedBy",
+                    "name",
+                    "datePublished",
+                    "dateModified",
+                    "lastReviewed",
+                    "jobTitle",
+                    "telephone",
+                    "headline",
+                )
+            ),
+            kids,
+            max_size=4,
+        ),
     ),
     max_leaves=12,
 )
@@ -199,12 +391,15 @@ def documents(draw: st.DrawFn) -> str:
         data = json.dumps(draw(JSONLD)) if draw(st.booleans()) else draw(prose)
         head.append(f'<script type="application/ld+json">{data}</script>')
     if draw(st.integers(0, 4)) == 0:
-        head.append('<meta name="robots" content="noindex">'
-                    '<meta name="author" content="Dr. X, MD">')
+        head.append(
+            '<meta name="robots" content="noindex"><meta name="author" content="Dr. X, MD">'
+        )
     classes = " ".join(draw(st.lists(st.sampled_from(CLASSES), max_size=3)))
     lang = draw(st.sampled_from(("en", "", "xx-YY", "en\x00")))
-    return (f"<!DOCTYPE html><html lang=\"{lang}\"><head>{''.join(head)}</head>"
-            f'<body class="{classes}">{body}</body></html>')
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head>{"".join(head)}</head>'
+        f'<body class="{classes}">{body}</body></html>'
+    )
 
 
 _TAG_RE = re.compile(rb"<[^<>]{0,200}>")
@@ -228,7 +423,7 @@ def seed_mutants(draw: st.DrawFn) -> bytes:
             tags = list(_TAG_RE.finditer(bytes(data)))
             if tags:
                 m = tags[draw(st.integers(0, len(tags) - 1))]
-                del data[m.start():m.end()]
+                del data[m.start() : m.end()]
         elif op == 3:  # insert junk bytes
             data[at:at] = draw(st.binary(max_size=40))
         elif op == 4:  # duplicate a slice elsewhere
@@ -261,8 +456,17 @@ def assert_page(page: Page) -> None:
     assert _str_or_none(page.url)
     assert isinstance(page.title, str)
     assert _tuple_of(page.h1, str)
-    for name in ("meta_description", "canonical", "lang", "date_published", "date_modified",
-                 "og_type", "date_reviewed", "date_updated_text", "disclaimer"):
+    for name in (
+        "meta_description",
+        "canonical",
+        "lang",
+        "date_published",
+        "date_modified",
+        "og_type",
+        "date_reviewed",
+        "date_updated_text",
+        "disclaimer",
+    ):
         assert _str_or_none(getattr(page, name)), name
     assert isinstance(page.robots_meta, str)
     assert _tuple_of(page.sections, Section)
@@ -298,8 +502,14 @@ def assert_page(page: Page) -> None:
 
 def assert_readability(r: Readability) -> None:
     assert isinstance(r, Readability)
-    for name in ("flesch_kincaid_grade", "flesch_reading_ease", "smog_index",
-                 "coleman_liau_index", "automated_readability_index", "reading_time_s"):
+    for name in (
+        "flesch_kincaid_grade",
+        "flesch_reading_ease",
+        "smog_index",
+        "coleman_liau_index",
+        "automated_readability_index",
+        "reading_time_s",
+    ):
         assert _finite(getattr(r, name)), (name, getattr(r, name))
     for name in ("words", "sentences", "syllables"):
         value = getattr(r, name)
@@ -358,8 +568,10 @@ def test_audit_page_on_mutated_seed(data: bytes, url: str | None) -> None:
 
 
 @LIGHT
-@given(text=st.one_of(prose, st.text(), st.binary().map(lambda b: b.decode("latin-1"))),
-       url=st.sampled_from(URLS))
+@given(
+    text=st.one_of(prose, st.text(), st.binary().map(lambda b: b.decode("latin-1"))),
+    url=st.sampled_from(URLS),
+)
 def test_audit_page_on_random_text(text: str, url: str | None) -> None:
     assert_audit(audit_page(text, url, CONFIG))
 
@@ -388,18 +600,36 @@ def test_extract_main_path_does_not_fall_back(html: str) -> None:
 
 
 @LIGHT
-@given(text=st.one_of(prose, st.text(), st.lists(prose, max_size=8).map("\n".join)),
-       medical=st.booleans())
+@given(
+    text=st.one_of(prose, st.text(), st.lists(prose, max_size=8).map("\n".join)),
+    medical=st.booleans(),
+)
 def test_measure_readability_is_finite_and_bounded(text: str, medical: bool) -> None:
     assert_readability(measure_readability(text, medical=medical))
 
 
 @LIGHT
-@given(data=st.one_of(st.binary(max_size=2000), seed_mutants(),
-                      documents().map(lambda s: s.encode("utf-8", "surrogatepass")),
-                      documents().map(lambda s: s.encode("utf-16", "surrogatepass"))),
-       charset=st.sampled_from((None, "utf-8", "iso-8859-1", "utf-16", "x-no-such", "ascii",
-                                "cp1252", "utf-7", "shift_jis")))
+@given(
+    data=st.one_of(
+        st.binary(max_size=2000),
+        seed_mutants(),
+        documents().map(lambda s: s.encode("utf-8", "surrogatepass")),
+        documents().map(lambda s: s.encode("utf-16", "surrogatepass")),
+    ),
+    charset=st.sampled_from(
+        (
+            None,
+            "utf-8",
+            "iso-8859-1",
+            "utf-16",
+            "x-no-such",
+            "ascii",
+            "cp1252",
+            "utf-7",
+            "shift_jis",
+        )
+    ),
+)
 def test_decode_html_returns_text_or_input_error(data: bytes, charset: str | None) -> None:
     assume(data.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n"))  # known: test_bom_only_is_empty
     try:
@@ -425,21 +655,39 @@ def test_ensure_html_returns_its_input_or_input_error(text: str) -> None:
 
 url_parts = st.one_of(
     st.sampled_from(HREFS),
-    st.builds(lambda s, h, p, q: f"{s}://{h}{p}{q}",
-              st.sampled_from(("http", "https", "HTTP", "ftp", "")),
-              st.sampled_from(("clinic.example", "CLINIC.example:80", "127.0.0.1:8080",
-                               "[::1]:443", "[bad", "user:pw@host", "h:99999", "h:x", "",
-                               "xn--caf-dma.example", "caf\u00e9.example", "www.a.b")),
-              st.sampled_from(("", "/", "/a/../b/./c", "/%7e%2fx", "/a b", "/\u00e9", "//x")),
-              st.sampled_from(("", "?", "?b=2&a=1", "?utm_source=x&id=3", "?a=%zz", "#f",
-                               "?&&", "?sessionid=1"))),
+    st.builds(
+        lambda s, h, p, q: f"{s}://{h}{p}{q}",
+        st.sampled_from(("http", "https", "HTTP", "ftp", "")),
+        st.sampled_from(
+            (
+                "clinic.example",
+                "CLINIC.example:80",
+                "127.0.0.1:8080",
+                "[::1]:443",
+                "[bad",
+                "user:pw@host",
+                "h:99999",
+                "h:x",
+                "",
+                "xn--caf-dma.example",
+                "caf\u00e9.example",
+                "www.a.b",
+            )
+        ),
+        st.sampled_from(("", "/", "/a/../b/./c", "/%7e%2fx", "/a b", "/\u00e9", "//x")),
+        st.sampled_from(
+            ("", "?", "?b=2&a=1", "?utm_source=x&id=3", "?a=%zz", "#f", "?&&", "?sessionid=1")
+        ),
+    ),
     st.text(max_size=60),
 )
 
 
 @LIGHT
-@given(url=url_parts, base=st.sampled_from((None, "https://clinic.example/a/b",
-                                            "http://127.0.0.1:8080/")))
+@given(
+    url=url_parts,
+    base=st.sampled_from((None, "https://clinic.example/a/b", "http://127.0.0.1:8080/")),
+)
 def test_normalize_url_gives_an_idempotent_http_url_or_value_error(
     url: str, base: str | None
 ) -> None:
@@ -453,10 +701,36 @@ def test_normalize_url_gives_an_idempotent_http_url_or_value_error(
 
 
 @LIGHT
-@given(text=st.one_of(st.text(), prose, st.lists(st.sampled_from(
-    ("# Title", "## What is it?", "---", "title: X", "| a | b |", "|---|---|", "- item",
-     "1. one", "```", "<script>x</script>", "[link](javascript:x)", "![img](/a.png)", "> q",
-     "\x00", "&amp;", "*" * 50, "[" * 30)), max_size=15).map("\n".join)))
+@given(
+    text=st.one_of(
+        st.text(),
+        prose,
+        st.lists(
+            st.sampled_from(
+                (
+                    "# Title",
+                    "## What is it?",
+                    "---",
+                    "title: X",
+                    "| a | b |",
+                    "|---|---|",
+                    "- item",
+                    "1. one",
+                    "```",
+                    "<script>x</script>",
+                    "[link](javascript:x)",
+                    "![img](/a.png)",
+                    "> q",
+                    "\x00",
+                    "&amp;",
+                    "*" * 50,
+                    "[" * 30,
+                )
+            ),
+            max_size=15,
+        ).map("\n".join),
+    )
+)
 def test_render_markdown_gives_html_that_audits(text: str) -> None:
     html = render_markdown(text)
     assert isinstance(html, str)
@@ -476,8 +750,7 @@ def test_lone_surrogate_keeps_the_main_path() -> None:
     assert page.h1 == ("Prolotherapy",)
 
 
-@pytest.mark.parametrize("data", [b"\xef\xbb\xbf", b"\xef\xbb\xbf \n", b"\xff\xfe",
-                                  b"\xfe\xff"])
+@pytest.mark.parametrize("data", [b"\xef\xbb\xbf", b"\xef\xbb\xbf \n", b"\xff\xfe", b"\xfe\xff"])
 def test_bom_only_is_empty(data: bytes) -> None:
     with pytest.raises(InputError, match="empty"):
         decode_html(data, source="bom")

@@ -123,8 +123,19 @@ def serve_sitegen(folder: Path, pages: int, seed: int = 7) -> Iterator[ServedSit
     (folder / "www").mkdir(parents=True, exist_ok=True)
     server = SiteServer(folder / "www")
     subprocess.run(
-        [sys.executable, str(SITEGEN), "--pages", str(pages), "--seed", str(seed),
-         "--out", str(folder), "--base-url", server.base_url, "-q"],
+        [
+            sys.executable,
+            str(SITEGEN),
+            "--pages",
+            str(pages),
+            "--seed",
+            str(seed),
+            "--out",
+            str(folder),
+            "--base-url",
+            server.base_url,
+            "-q",
+        ],
         check=True,
     )
     server.redirects = read_redirects(folder / "redirects.tsv")
@@ -266,7 +277,10 @@ def check_demo_site_findings(out: Path) -> None:
 def test_demo_article_teasers_are_checked_across_pages(tmp_path: Path) -> None:
     with serve_demo() as server:
         summary = audit_site(
-            server.base_url + "/", load_config(), workers=2, reports_root=tmp_path,
+            server.base_url + "/",
+            load_config(),
+            workers=2,
+            reports_root=tmp_path,
             site_name="demo",
         )
     assert summary.out_dir.parent == tmp_path / "demo"
@@ -378,8 +392,12 @@ def test_batches_double_up_to_the_largest(site60: ServedSite, tmp_path: Path) ->
 
         crawler.discover()
         tally = run_batches(
-            crawler, writer, config.crawl.batch_size, max_batch_size=config.crawl.max_batch_size,
-            fetch=fetch, submit_audit=lambda results: PendingAudit(results, config),
+            crawler,
+            writer,
+            config.crawl.batch_size,
+            max_batch_size=config.crawl.max_batch_size,
+            fetch=fetch,
+            submit_audit=lambda results: PendingAudit(results, config),
         )
     assert sizes[:4] == [3, 6, 10, 10]
     assert max(sizes) == 10
@@ -402,7 +420,10 @@ def clean60(site60: ServedSite, tmp_path_factory: pytest.TempPathFactory) -> lis
 
 @pytest.mark.slow
 def test_a_page_that_kills_its_worker_costs_only_its_own_row(
-    site60: ServedSite, clean60: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    site60: ServedSite,
+    clean60: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A worker killed by a page (SIGKILL, as by the OOM killer) breaks the process pool and
@@ -438,10 +459,10 @@ def test_a_worker_lost_once_costs_no_row(
 
     flag = tmp_path / "died"
     kill = frozenset(clean60[:6])
-    monkeypatch.setattr(pipeline, "audit_pages",
-                        partial(audit_or_die, kill=kill, once=str(flag)))
-    summary = audit_site(site60.base_url + "/", load_config(overrides=SMALL_BATCHES),
-                         tmp_path / "out", workers=2)
+    monkeypatch.setattr(pipeline, "audit_pages", partial(audit_or_die, kill=kill, once=str(flag)))
+    summary = audit_site(
+        site60.base_url + "/", load_config(overrides=SMALL_BATCHES), tmp_path / "out", workers=2
+    )
     assert flag.exists()  # a worker did die
     assert _audited_in_order(tmp_path / "out") == clean60
     assert summary.failed_audits == 0

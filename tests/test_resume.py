@@ -40,8 +40,19 @@ class LoggedSite:
         (folder / "www").mkdir(parents=True, exist_ok=True)
         self.server = SiteServer(folder / "www")
         subprocess.run(
-            [sys.executable, str(SITEGEN), "--pages", str(pages), "--seed", "11",
-             "--out", str(folder), "--base-url", self.server.base_url, "-q"],
+            [
+                sys.executable,
+                str(SITEGEN),
+                "--pages",
+                str(pages),
+                "--seed",
+                "11",
+                "--out",
+                str(folder),
+                "--base-url",
+                self.server.base_url,
+                "-q",
+            ],
             check=True,
         )
         self.server.redirects = read_redirects(folder / "redirects.tsv")
@@ -83,8 +94,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoggedSite]:
 
 
 def crawl_command(site: LoggedSite, out: Path, config: Path, *, prefect: bool = False) -> list[str]:
-    command = [CLI, "crawl", site.base_url + "/", "--out", str(out), "--config", str(config),
-               "--workers", "1"]
+    command = [
+        CLI,
+        "crawl",
+        site.base_url + "/",
+        "--out",
+        str(out),
+        "--config",
+        str(config),
+        "--workers",
+        "1",
+    ]
     return command if prefect else [*command, "--no-prefect"]
 
 
@@ -93,9 +113,7 @@ def journaled_urls(out: Path) -> set[str]:
         return {row[0] for row in conn.execute("SELECT url FROM fetches")}
 
 
-def read_rows(
-    path: Path, drop: tuple[str, ...] = (), delimiter: str = ","
-) -> list[dict[str, str]]:
+def read_rows(path: Path, drop: tuple[str, ...] = (), delimiter: str = ",") -> list[dict[str, str]]:
     with open(path, encoding="utf-8", newline="") as handle:
         rows = csv.DictReader(handle, delimiter=delimiter)
         return [{k: v for k, v in row.items() if k not in drop} for row in rows]
@@ -122,8 +140,10 @@ def test_a_killed_crawl_resumes_and_reports_as_if_never_killed(
 
     # 1. Start, and kill the whole process group once a few batches are journaled.
     first = subprocess.Popen(
-        crawl_command(site, out, config), start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        crawl_command(site, out, config),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 90
     journaled: set[str] = set()
@@ -150,7 +170,9 @@ def test_a_killed_crawl_resumes_and_reports_as_if_never_killed(
     # same for both paths): journaled pages are not requested again.
     site.hits.clear()
     second = subprocess.run(
-        crawl_command(site, out, config, prefect=True), capture_output=True, text=True,
+        crawl_command(site, out, config, prefect=True),
+        capture_output=True,
+        text=True,
         timeout=240,
     )
     assert second.returncode == 0, second.stderr

@@ -485,8 +485,9 @@ def test_the_index_keeps_one_copy_of_what_pages_repeat() -> None:
         "</div></div></body></html>"
     )
     first, second = (
-        pickle.loads(pickle.dumps(digest_page(audit_page(html, f"{SITE}/blog/{name}/", CONFIG),
-                                              CONFIG)))
+        pickle.loads(
+            pickle.dumps(digest_page(audit_page(html, f"{SITE}/blog/{name}/", CONFIG), CONFIG))
+        )
         for name in ("a", "b")
     )
     assert first.teasers and first.top_terms and first.h1 == first.title

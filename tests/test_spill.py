@@ -19,8 +19,9 @@ from content_audit.spill import DigestSpill, SpilledMapping
 
 def digest(n: int, **changes: object) -> PageDigest:
     teasers = tuple(
-        TeaserDigest(f"http://clinic.test/blog/{n + i}/", f"Excerpt {i} [...]", True, i + 1,
-                     f"excerpt {i}")
+        TeaserDigest(
+            f"http://clinic.test/blog/{n + i}/", f"Excerpt {i} [...]", True, i + 1, f"excerpt {i}"
+        )
         for i in range(n % 3)
     )
     values: dict[str, object] = dict(
@@ -159,8 +160,9 @@ def test_two_spills_in_one_folder_do_not_collide(tmp_path: Path) -> None:
         assert a.path != b.path
 
 
-def test_without_a_folder_it_uses_the_temp_dir(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_a_folder_it_uses_the_temp_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     import tempfile
 

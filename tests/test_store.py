@@ -325,20 +325,31 @@ def _diff_in_memory(conn: sqlite3.Connection, before: int, after: int) -> list[s
 
     old, new = pages(before), pages(after)
     day = store.get_run(conn, before).started_at[:10]
-    changes = [store.Change(u, "page_added", f"new page: {new[u]['title']}")
-               for u in sorted(new.keys() - old.keys())]
-    changes += [store.Change(u, "page_removed", f"page gone: {old[u]['title']}")
-                for u in sorted(old.keys() - new.keys())]
+    changes = [
+        store.Change(u, "page_added", f"new page: {new[u]['title']}")
+        for u in sorted(new.keys() - old.keys())
+    ]
+    changes += [
+        store.Change(u, "page_removed", f"page gone: {old[u]['title']}")
+        for u in sorted(old.keys() - new.keys())
+    ]
     drifted = set()
     for u in sorted(old.keys() & new.keys()):
         changes.extend(store._page_changes(u, old[u], new[u]))
         o, n = old[u], new[u]
-        if store.is_review_drift(o["text_sha1"], n["text_sha1"], o["reviewed_on"],
-                                 n["reviewed_on"], day):
+        if store.is_review_drift(
+            o["text_sha1"], n["text_sha1"], o["reviewed_on"], n["reviewed_on"], day
+        ):
             drifted.add(u)
-            changes.append(store.Change(
-                u, "review_drift", f"text changed after its last medical review "
-                f"({n['reviewed_on']})", o["reviewed_on"] or "", n["reviewed_on"]))
+            changes.append(
+                store.Change(
+                    u,
+                    "review_drift",
+                    f"text changed after its last medical review ({n['reviewed_on']})",
+                    o["reviewed_on"] or "",
+                    n["reviewed_on"],
+                )
+            )
     of, nf = findings(before), findings(after)
     for u, code in sorted(nf.keys() - of.keys()):
         if not (code == store.DRIFT_CODE and u in drifted) and (u in old or u not in new):
@@ -353,12 +364,20 @@ _URLS = st.sampled_from(["a", "b", "B", "é", "z/1", "z/10", "z/2", "ü", "\U000
 _RUN = st.tuples(
     st.dictionaries(
         _URLS,
-        st.tuples(st.integers(0, 3), st.booleans(), st.sampled_from(["x", "y"]),
-                 st.sampled_from([None, "2020-01-01", "2030-01-01"])),
+        st.tuples(
+            st.integers(0, 3),
+            st.booleans(),
+            st.sampled_from(["x", "y"]),
+            st.sampled_from([None, "2020-01-01", "2030-01-01"]),
+        ),
         max_size=8,
     ),
-    st.lists(st.tuples(_URLS, st.sampled_from(["c1", "c2", store.DRIFT_CODE]),
-                      st.sampled_from(["m1", "m2"])), max_size=12),
+    st.lists(
+        st.tuples(
+            _URLS, st.sampled_from(["c1", "c2", store.DRIFT_CODE]), st.sampled_from(["m1", "m2"])
+        ),
+        max_size=12,
+    ),
 )
 
 
@@ -371,11 +390,21 @@ def test_diff_runs_streams_to_the_in_memory_definition(
     runs = []
     for pages, findings in (before, after):
         run = store.start_run(conn, "s", "https://s/", None)
-        store.record_pages(conn, run, [
-            make_audit(url, score=60 + 10 * score, consult=consult, text=text,
-                       reviewed=reviewed, codes=("c1",) if score % 2 else ())
-            for url, (score, consult, text, reviewed) in pages.items()
-        ])
+        store.record_pages(
+            conn,
+            run,
+            [
+                make_audit(
+                    url,
+                    score=60 + 10 * score,
+                    consult=consult,
+                    text=text,
+                    reviewed=reviewed,
+                    codes=("c1",) if score % 2 else (),
+                )
+                for url, (score, consult, text, reviewed) in pages.items()
+            ],
+        )
         store.record_findings(conn, run, [(u, code, "warning", m, None) for u, code, m in findings])
         store.finish_run(conn, run, urls=len(pages))
         runs.append(run)

@@ -61,8 +61,15 @@ def test_relative_urls_resolve_against_base() -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["mailto:a@b.c", "javascript:void(0)", "ftp://x.org/", "http://", "http://x.org:99999/",
-     "http://x.org:port/", "relative/only"],
+    [
+        "mailto:a@b.c",
+        "javascript:void(0)",
+        "ftp://x.org/",
+        "http://",
+        "http://x.org:99999/",
+        "http://x.org:port/",
+        "relative/only",
+    ],
 )
 def test_normalize_url_rejects_non_http(raw: str) -> None:
     with pytest.raises(ValueError):
@@ -77,10 +84,18 @@ def test_strip_params_are_globs_not_substrings() -> None:
 @pytest.mark.parametrize(
     ("url", "crawlable"),
     [
-        ("http://x.org/", True), ("HTTPS://x.org/", True), ("/relative", True), ("page.html", True),
-        ("?q=1", True), ("mailto:a@b.c", False), ("tel:+15551234", False),
-        ("javascript:alert(1)", False), ("JavaScript:void(0)", False), ("data:text/html,hi", False),
-        ("file:///etc/passwd", False), ("ftp://x.org/", False),
+        ("http://x.org/", True),
+        ("HTTPS://x.org/", True),
+        ("/relative", True),
+        ("page.html", True),
+        ("?q=1", True),
+        ("mailto:a@b.c", False),
+        ("tel:+15551234", False),
+        ("javascript:alert(1)", False),
+        ("JavaScript:void(0)", False),
+        ("data:text/html,hi", False),
+        ("file:///etc/passwd", False),
+        ("ftp://x.org/", False),
     ],
 )
 def test_is_crawlable_scheme(url: str, crawlable: bool) -> None:

@@ -263,9 +263,7 @@ def check_page(
     return page_findings(found, page, config)
 
 
-def page_findings(
-    found: Iterable[Finding], page: Page, config: AuditConfig
-) -> tuple[Finding, ...]:
+def page_findings(found: Iterable[Finding], page: Page, config: AuditConfig) -> tuple[Finding, ...]:
     """Stamp findings with the page's URL and drop the codes the configuration disables:
     the last step of every page-level checker (here, ``health``, ``plain``)."""
     return tuple(

@@ -79,7 +79,7 @@ from .urls import (
 __all__ = [
     "DEFAULT_USER_AGENT",
     "Crawler",
-        "Fetcher",
+    "Fetcher",
     "Frontier",
     "QueueItem",
     "Resource",
@@ -95,7 +95,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DEFAULT_USER_AGENT = f"content-audit/{__version__} (+https://github.com/content-audit/content-audit)"
+DEFAULT_USER_AGENT = (
+    f"content-audit/{__version__} (+https://github.com/content-audit/content-audit)"
+)
 ROBOTS_MAX_BYTES = 500 * 1024
 """Google parses the first 500 KiB of a robots.txt and ignores the rest; so do we."""
 ROBOTS_MAX_HOPS = 5
@@ -281,8 +283,9 @@ class Fetcher:
         # CPU); read it once for the site instead: the crawl never leaves it.
         session.trust_env = False
         session.proxies.update(requests.utils.get_environ_proxies(self.start_url or ""))
-        session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get(
-            "CURL_CA_BUNDLE") or True
+        session.verify = (
+            os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        )
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         session.headers.update(
@@ -360,8 +363,12 @@ class Fetcher:
             reason, urllib3.exceptions.TimeoutError | TimeoutError
         ):
             return "timeout", f"no answer within {exc}"
-        if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.InvalidSchema
-                      | requests.exceptions.MissingSchema):
+        if isinstance(
+            exc,
+            requests.exceptions.InvalidURL
+            | requests.exceptions.InvalidSchema
+            | requests.exceptions.MissingSchema,
+        ):
             return "bad_url", str(exc)
         if isinstance(exc, requests.exceptions.ContentDecodingError):
             return "bad_encoding", str(exc)
@@ -505,8 +512,12 @@ class Fetcher:
         if not 200 <= status < 300:
             updates["bytes"] = self._discard(response)
             updates["error"], updates["detail"] = "http_error", f"HTTP {status}"
-        elif (opened.redirects and known is not None and opened.final_url != item.url
-              and known(opened.final_url)):
+        elif (
+            opened.redirects
+            and known is not None
+            and opened.final_url != item.url
+            and known(opened.final_url)
+        ):
             drained = self._discard(response)
             updates["bytes"] = declared if declared is not None else drained
         elif mime and mime not in HTML_TYPES:
@@ -695,10 +706,18 @@ class RobotsCache:
         if doc.error is not None or status is None or status >= 500:
             why = f"HTTP {status}" if doc.error is None and status else doc.detail
             if self.unreachable == "allow":
-                return RobotsRules(origin, status, "allow_all", f"{url} unreachable ({why}); "
-                                   "crawl.robots_unreachable = allow")
-            return RobotsRules(origin, status, "disallow_all", f"{url} unreachable ({why}); "
-                               "treated as disallow-all (RFC 9309 2.3.1.4)")
+                return RobotsRules(
+                    origin,
+                    status,
+                    "allow_all",
+                    f"{url} unreachable ({why}); crawl.robots_unreachable = allow",
+                )
+            return RobotsRules(
+                origin,
+                status,
+                "disallow_all",
+                f"{url} unreachable ({why}); treated as disallow-all (RFC 9309 2.3.1.4)",
+            )
         if not 200 <= status < 300:  # 4xx (RFC 9309 2.3.1.3), or a 3xx without Location
             return RobotsRules(origin, status, "allow_all", f"{url}: HTTP {status}; no rules")
         text = doc.body.decode("utf-8", errors="replace")
@@ -713,9 +732,13 @@ class RobotsCache:
         if doc.truncated:
             detail += f" (only the first {ROBOTS_MAX_BYTES} bytes parsed)"
         return RobotsRules(
-            origin, status, "rules", detail,
+            origin,
+            status,
+            "rules",
+            detail,
             crawl_delay_s=float(delay) if delay is not None else None,
-            sitemaps=sitemaps, parser=parser,
+            sitemaps=sitemaps,
+            parser=parser,
         )
 
 
@@ -1043,9 +1066,7 @@ class Crawler:
             self.throttle.set_interval(host, delay)
             log.info("robots.txt Crawl-delay %.3g s for %s", delay, host)
 
-    def _admit(
-        self, url: str, source: str, depth: int, referrer: str | None
-    ) -> FetchResult | None:
+    def _admit(self, url: str, source: str, depth: int, referrer: str | None) -> FetchResult | None:
         """Account for a normalised URL: queue it, refuse it with a row, or (seen) skip."""
         if not self.frontier.claim(url):
             self._count("duplicate")
@@ -1140,8 +1161,9 @@ class Crawler:
                 detail = f"more than crawl.max_sitemaps ({self.config.max_sitemaps}) sitemaps"
                 rows.append(self._emit(_refused(url, "sitemap", 0, "bad_sitemap", detail, parent)))
                 continue
-            doc = self.fetcher.get_document(url, SITEMAP_MAX_BYTES, self.scope.refusal,
-                                            self.config.max_redirects)
+            doc = self.fetcher.get_document(
+                url, SITEMAP_MAX_BYTES, self.scope.refusal, self.config.max_redirects
+            )
             self._count("sitemaps_fetched")
             if guessed:  # a guess that missed (404, a soft-404 page) is not the site's fault
                 try:
@@ -1153,20 +1175,34 @@ class Crawler:
                     continue
                 self.frontier.claim(url)
             row = FetchResult(
-                url=url, source="sitemap", depth=0, status=doc.status, final_url=doc.final_url,
-                redirects=doc.redirects, content_type=doc.content_type, bytes=len(doc.body),
+                url=url,
+                source="sitemap",
+                depth=0,
+                status=doc.status,
+                final_url=doc.final_url,
+                redirects=doc.redirects,
+                content_type=doc.content_type,
+                bytes=len(doc.body),
                 referrer=parent,
             )
             if doc.error is not None:
                 rows.append(self._emit(replace(row, error="bad_sitemap", detail=doc.detail)))
                 continue
             if doc.status is None or not 200 <= doc.status < 300:
-                rows.append(self._emit(replace(row, error="bad_sitemap",
-                                               detail=f"HTTP {doc.status}")))
+                rows.append(
+                    self._emit(replace(row, error="bad_sitemap", detail=f"HTTP {doc.status}"))
+                )
                 continue
             if doc.truncated:
-                rows.append(self._emit(replace(row, error="bad_sitemap",
-                                               detail=f"larger than {SITEMAP_MAX_BYTES} bytes")))
+                rows.append(
+                    self._emit(
+                        replace(
+                            row,
+                            error="bad_sitemap",
+                            detail=f"larger than {SITEMAP_MAX_BYTES} bytes",
+                        )
+                    )
+                )
                 continue
             try:
                 kind, locs, problem = parse_sitemap(doc.body)
@@ -1246,9 +1282,16 @@ class Crawler:
             return self.fetcher.fetch(item, self.scope.refusal, self.frontier.is_seen)
         except Exception as exc:  # one bad URL must not end the crawl; the row says why
             log.exception("fetching %s failed", item.url)
-            return FetchResult(item.url, item.source, item.depth, None, item.url,
-                               error="internal", detail=f"{type(exc).__name__}: {exc}",
-                               referrer=item.referrer)
+            return FetchResult(
+                item.url,
+                item.source,
+                item.depth,
+                None,
+                item.url,
+                error="internal",
+                detail=f"{type(exc).__name__}: {exc}",
+                referrer=item.referrer,
+            )
 
     def fetch_batch(self, items: Sequence[QueueItem]) -> list[FetchResult]:
         """Fetch ``items`` on at most ``concurrency`` threads; rows in the items' order.
@@ -1301,14 +1344,22 @@ class Crawler:
                 continue
             tail = result.redirects[i:]
             if tail:
-                row = replace(result, url=url, source="redirect", redirects=tail, html=None,
-                              referrer=result.url)
+                row = replace(
+                    result,
+                    url=url,
+                    source="redirect",
+                    redirects=tail,
+                    html=None,
+                    referrer=result.url,
+                )
             elif result.error in REFUSAL_CODES or result.error == "redirect_loop":
-                row = _refused(url, "redirect", result.depth, result.error,
-                               result.detail or "", result.url)
+                row = _refused(
+                    url, "redirect", result.depth, result.error, result.detail or "", result.url
+                )
             else:
-                row = replace(result, url=url, source="redirect", redirects=(), html=html,
-                              referrer=result.url)
+                row = replace(
+                    result, url=url, source="redirect", redirects=(), html=html, referrer=result.url
+                )
             extra.append(self._emit(row))
         own = result if keep_html else replace(result, html=None)
         return [self._emit(own), *extra]
@@ -1334,4 +1385,3 @@ def crawl(
                 yield result
                 if result.html is not None:
                     yield from crawler.add_links(result, extract_links(result))
-

@@ -278,8 +278,9 @@ class ResumingCrawler:
         pages = [r.final_url or r.url for r in results if r.html is not None]
         recorded = self.state.recorded_outcomes(pages)
         todo = [r for r in results if r.html is not None and (r.final_url or r.url) not in recorded]
-        return _JournaledAudit(self.state, fresh, list(recorded.values()),
-                               submit(todo) if todo else None)
+        return _JournaledAudit(
+            self.state, fresh, list(recorded.values()), submit(todo) if todo else None
+        )
 
 
 class _JournaledAudit:
@@ -437,9 +438,7 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["content_audit.audit"])
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_worker_started
-    )
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_started)
     # Start the forkserver and its workers now, while the crawl reads robots.txt, the
     # sitemaps and its first batch, not when that batch is submitted: importing the core
     # takes the forkserver ~0.4 s, which the first batch would otherwise wait for.
@@ -487,8 +486,9 @@ class AuditPool(Executor):
             except BrokenProcessPool:
                 broken, self._pool = self._pool, _process_pool(self._max_workers)
                 self.restarts += 1
-                log.warning("an audit worker died: started a new process pool (%d so far)",
-                            self.restarts)
+                log.warning(
+                    "an audit worker died: started a new process pool (%d so far)", self.restarts
+                )
             broken.shutdown(wait=False, cancel_futures=True)
             return self._pool.submit(fn, *args, **kwargs)
 
@@ -637,8 +637,9 @@ def record_batch(
         if site is not None:
             if outcome.digest is None:
                 tally.errors["digest_failed"] += 1
-                log.warning("%s: no digest for the cross-page checks: %s", outcome.url,
-                            outcome.error)
+                log.warning(
+                    "%s: no digest for the cross-page checks: %s", outcome.url, outcome.error
+                )
             site.add_digest(outcome.digest)
         extra = crawler.add_links(result, follow_links(audit))
         writer.write_fetch(result, audit)
@@ -766,7 +767,9 @@ def run_site_checks(
     writer.write_site_findings(counted(site.findings(config)))
     log.info(
         "cross-page checks: %d findings on %d pages (crawl complete: %s)",
-        counts.total(), len(site.index), site.crawl_complete,
+        counts.total(),
+        len(site.index),
+        site.crawl_complete,
     )
     return tuple(sorted(counts.items()))
 
@@ -871,8 +874,14 @@ def audit_site(
             crawler.close()
         elapsed = time.perf_counter() - began
         reports = finish_reports(
-            target, config, recorder, site=site, start=start, urls=tally.urls,
-            failed_audits=tally.failed, elapsed_s=elapsed,
+            target,
+            config,
+            recorder,
+            site=site,
+            start=start,
+            urls=tally.urls,
+            failed_audits=tally.failed,
+            elapsed_s=elapsed,
         )
     except BaseException:
         if state is not None:

@@ -151,7 +151,9 @@ class CrawlState:
         if state.resumed_fetches:
             log.warning(
                 "resuming the unfinished run in %s: %d fetched URLs and %d audited pages "
-                "are taken from its crawl state", folder, state.resumed_fetches,
+                "are taken from its crawl state",
+                folder,
+                state.resumed_fetches,
                 state.resumed_audits,
             )
         return state

@@ -63,8 +63,20 @@ def _encode_page(d: PageDigest) -> bytes:
     recent = pickle.dumps(tuple((r.title, r.href) for r in d.recent_posts), _PROTOCOL)
     return pickle.dumps(
         (
-            d.url, d.kind.value, d.title, d.h1, d.meta_description, d.opening, d.words,
-            d.post, recent, d.links, d.terms, d.counts, d.top_terms, d.sketch,
+            d.url,
+            d.kind.value,
+            d.title,
+            d.h1,
+            d.meta_description,
+            d.opening,
+            d.words,
+            d.post,
+            recent,
+            d.links,
+            d.terms,
+            d.counts,
+            d.top_terms,
+            d.sketch,
             tuple((t.href, t.excerpt, t.truncated, t.position, t.words) for t in d.teasers),
         ),
         _PROTOCOL,
@@ -80,14 +92,39 @@ class _PageCodec:
         self._limit = limit
 
     def decode(self, blob: bytes) -> PageDigest:
-        (url, kind, title, h1, meta, opening, words, post, recent, links, terms, counts, top,
-         sketch, teasers) = pickle.loads(blob)
+        (
+            url,
+            kind,
+            title,
+            h1,
+            meta,
+            opening,
+            words,
+            post,
+            recent,
+            links,
+            terms,
+            counts,
+            top,
+            sketch,
+            teasers,
+        ) = pickle.loads(blob)
         return PageDigest(
-            url=url, kind=_KINDS[kind], title=title, h1=h1, meta_description=meta,
-            opening=opening, words=words, post=post,
+            url=url,
+            kind=_KINDS[kind],
+            title=title,
+            h1=h1,
+            meta_description=meta,
+            opening=opening,
+            words=words,
+            post=post,
             teasers=tuple([TeaserDigest(*t) for t in teasers]) if teasers else (),
-            recent_posts=self._recent_posts(recent), links=links, terms=terms,
-            counts=counts, top_terms=top, sketch=sketch,
+            recent_posts=self._recent_posts(recent),
+            links=links,
+            terms=terms,
+            counts=counts,
+            top_terms=top,
+            sketch=sketch,
         )
 
     def _recent_posts(self, blob: bytes) -> tuple[RecentPost, ...]:

@@ -348,7 +348,10 @@ def diff_runs(
         else:
             changed.extend(_page_changes(url, old, new))
             if drift and is_review_drift(
-                old["text_sha1"], new["text_sha1"], old["reviewed_on"], new["reviewed_on"],
+                old["text_sha1"],
+                new["text_sha1"],
+                old["reviewed_on"],
+                new["reviewed_on"],
                 before_day,
             ):
                 drifted.add(url)

@@ -65,8 +65,19 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "site"
         subprocess.run(
-            [sys.executable, str(args.sitegen), "--pages", str(PAGES), "--seed", str(SEED),
-             "--out", str(out), "--base-url", DEMO_ORIGIN, "-q"],
+            [
+                sys.executable,
+                str(args.sitegen),
+                "--pages",
+                str(PAGES),
+                "--seed",
+                str(SEED),
+                "--out",
+                str(out),
+                "--base-url",
+                DEMO_ORIGIN,
+                "-q",
+            ],
             check=True,
         )
         if SITE.exists():
@@ -84,20 +95,27 @@ def main(argv: list[str] | None = None) -> int:
     for category in TEASER_CATEGORIES:
         row = next(r for r in truth if r["kind"] == "complete" and r["category"] == category)
         targets.append((row["intro_excerpt"], row["path"]))
-    club_html = _post(template, CLUB_SLUG, CLUB_TITLE, "".join(
-        f"<p>{html.escape(p)}</p>\n" for p in CLUB_TEXT), teasers=())
+    club_html = _post(
+        template,
+        CLUB_SLUG,
+        CLUB_TITLE,
+        "".join(f"<p>{html.escape(p)}</p>\n" for p in CLUB_TEXT),
+        teasers=(),
+    )
     _write(www, CLUB_SLUG, club_html)
     paragraphs, teaser_texts = _read_seed(args.seed_text)
     body = "".join(
-        f'<h2 class="wp-block-heading">{html.escape(t)}</h2>\n' if is_heading
+        f'<h2 class="wp-block-heading">{html.escape(t)}</h2>\n'
+        if is_heading
         else f"<p>{html.escape(t)}</p>\n"
         for is_heading, t in paragraphs
     )
     hrefs = [f"/blog/{PROLO_SLUG}/", f"/blog/{CLUB_SLUG}/"] + [p for _, p in targets]
     teasers = tuple(zip(teaser_texts, hrefs, strict=True))
     _write(www, PROLO_SLUG, _post(template, PROLO_SLUG, PROLO_TITLE, body, teasers=teasers))
-    _link_from_home(www, [(CLUB_SLUG, CLUB_TITLE, CLUB_TEXT[0]),
-                          (PROLO_SLUG, PROLO_TITLE, paragraphs[0][1])])
+    _link_from_home(
+        www, [(CLUB_SLUG, CLUB_TITLE, CLUB_TEXT[0]), (PROLO_SLUG, PROLO_TITLE, paragraphs[0][1])]
+    )
     _add_to_sitemap(www, [PROLO_SLUG, CLUB_SLUG])
     pages = sum(1 for _ in www.rglob("index.html"))
     print(f"demo site written to {SITE} ({pages} pages, 3 of them robots-disallowed)")
@@ -125,26 +143,53 @@ def _post(template: str, slug: str, title: str, body: str, teasers) -> str:  # t
     """A post page in the theme of ``template``, with a new title, body and teasers."""
     url = f"{DEMO_ORIGIN}/blog/{slug}/"
     esc = html.escape(title)
-    page = re.sub(r"<title>.*?</title>", f"<title>{esc} - Bayview Integrated Health</title>",
-                  template, count=1)
-    page = re.sub(r'<link rel="canonical" href="[^"]*">', f'<link rel="canonical" href="{url}">',
-                  page, count=1)
-    page = re.sub(r'<meta property="og:url" content="[^"]*">',
-                  f'<meta property="og:url" content="{url}">', page, count=1)
-    page = re.sub(r'<meta property="og:title" content="[^"]*">',
-                  f'<meta property="og:title" content="{esc}">', page, count=1)
+    page = re.sub(
+        r"<title>.*?</title>",
+        f"<title>{esc} - Bayview Integrated Health</title>",
+        template,
+        count=1,
+    )
+    page = re.sub(
+        r'<link rel="canonical" href="[^"]*">',
+        f'<link rel="canonical" href="{url}">',
+        page,
+        count=1,
+    )
+    page = re.sub(
+        r'<meta property="og:url" content="[^"]*">',
+        f'<meta property="og:url" content="{url}">',
+        page,
+        count=1,
+    )
+    page = re.sub(
+        r'<meta property="og:title" content="[^"]*">',
+        f'<meta property="og:title" content="{esc}">',
+        page,
+        count=1,
+    )
     page = re.sub(r'<script type="application/ld\+json">.*?</script>\n?', "", page, flags=re.S)
-    page = re.sub(r'<h1 class="entry-title">.*?</h1>', f'<h1 class="entry-title">{esc}</h1>',
-                  page, count=1)
-    page = re.sub(r'(<div class="entry-content">\n).*?(</div>\n<footer class="entry-footer">)',
-                  lambda m: m.group(1) + body + m.group(2), page, count=1, flags=re.S)
+    page = re.sub(
+        r'<h1 class="entry-title">.*?</h1>', f'<h1 class="entry-title">{esc}</h1>', page, count=1
+    )
+    page = re.sub(
+        r'(<div class="entry-content">\n).*?(</div>\n<footer class="entry-footer">)',
+        lambda m: m.group(1) + body + m.group(2),
+        page,
+        count=1,
+        flags=re.S,
+    )
     cards = "".join(
         f'<div class="related-post"><p class="related-excerpt">{html.escape(text)} '
         f'<a class="more-link" href="{href}">[...]</a></p></div>\n'
         for text, href in teasers
     )
-    return re.sub(r'(<div class="related-posts">\n).*?(</div>\n<nav class="navigation)',
-                  lambda m: m.group(1) + cards + m.group(2), page, count=1, flags=re.S)
+    return re.sub(
+        r'(<div class="related-posts">\n).*?(</div>\n<nav class="navigation)',
+        lambda m: m.group(1) + cards + m.group(2),
+        page,
+        count=1,
+        flags=re.S,
+    )
 
 
 def _write(www: Path, slug: str, page: str) -> None:

@@ -155,7 +155,10 @@ def serve_demo() -> Iterator[SiteServer]:
     """Serve the bundled demo site on a free loopback port for the duration of the block."""
     from . import DEMO_ORIGIN, demo_root
 
-    with demo_root() as root, SiteServer(
-        root / "www", redirects=root / "redirects.tsv", rewrite_origin=DEMO_ORIGIN
-    ) as server:
+    with (
+        demo_root() as root,
+        SiteServer(
+            root / "www", redirects=root / "redirects.tsv", rewrite_origin=DEMO_ORIGIN
+        ) as server,
+    ):
         yield server
