@@ -59,6 +59,9 @@ class Kind(StrEnum):
 ELEMENT_NAMES: tuple[str, ...] = ("definition", "uses", "mechanism", "consult")
 """The four required elements of a patient-education article, in report order."""
 
+ELEMENT_STATUSES = ("found", "unclear", "missing")
+"""An element's three verdicts: only ``missing`` is an error, ``unclear`` a warning."""
+
 
 @_pickled_by_fields
 @dataclass(frozen=True, slots=True)
@@ -207,10 +210,17 @@ class Page:
 @_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ElementResult:
-    """Whether one required element is present, and the proof.
+    """One required element's verdict, and the proof.
+
+    ``status`` is one of three verdicts (``ELEMENT_STATUSES``): ``found`` (evidence that
+    clearly says it), ``unclear`` (a candidate sentence that may say it: shown so an editor
+    settles it in one look) or ``missing`` (nothing close).  ``present`` is kept for the
+    JSON contract and means ``found``; a result built with only ``present`` gets the status
+    it implies.  ``confidence`` (0-1) is how strongly the best candidate says it.
 
     ``via`` is ``heading`` (a real heading matched), ``pseudo_heading`` (a bold paragraph
-    used as a heading), ``text`` (a sentence in the body) or ``None`` when absent.
+    used as a heading), ``text`` (a sentence in the body) or ``None`` when absent.  For an
+    ``unclear`` element, ``heading``/``evidence``/``via`` describe the candidate.
     """
 
     name: str
@@ -218,6 +228,16 @@ class ElementResult:
     heading: str | None = None
     evidence: str | None = None
     via: str | None = None
+    status: str = ""
+    confidence: float | None = None
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            object.__setattr__(self, "status", "found" if self.present else "missing")
+        elif self.status not in ELEMENT_STATUSES:
+            raise ValueError(f"unknown element status {self.status!r}")
+        elif self.present != (self.status == "found"):
+            raise ValueError(f"present={self.present} contradicts status {self.status!r}")
 
 
 @_pickled_by_fields
