@@ -8,10 +8,14 @@ Every failure is an ``InputError`` whose message names the target.
 
 from __future__ import annotations
 
+import os
+import select
+import stat
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NoReturn
 
 from .config import CrawlConfig
 from .decode import decode_html, ensure_html
@@ -36,13 +40,14 @@ def load_target(target: str, crawl: CrawlConfig, *, stdin: BinaryIO | None = Non
     if target == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
         data = stream.read(crawl.max_bytes + 1)
-        _check_size(len(data), crawl.max_bytes, "stdin")
+        if len(data) > crawl.max_bytes:
+            _too_large("stdin", crawl.max_bytes)
         return Document(ensure_html(decode_html(data, source="stdin"), source="stdin"), None, "-")
     if target.lower().startswith(("http://", "https://")):
         return _fetch(target, crawl)
     if "://" in target:
         raise InputError(f"{target}: only http and https URLs can be checked")
-    return _read_file(Path(target), crawl.max_bytes)
+    return _read_file(Path(target), crawl.max_bytes, crawl.deadline_s)
 
 
 def render_markdown(text: str) -> str:
@@ -62,26 +67,70 @@ def render_markdown(text: str) -> str:
     return MarkdownIt("commonmark").enable("table").render(body)
 
 
-def _read_file(path: Path, max_bytes: int) -> Document:
+def _read_file(path: Path, max_bytes: int, deadline_s: float = 60.0) -> Document:
     label = str(path)
     if not path.exists():
         raise InputError(f"{label}: no such file")
     if path.is_dir():
         raise InputError(f"{label}: is a directory, not a page")
     try:
-        size = path.stat().st_size
-        _check_size(size, max_bytes, label)
-        data = path.read_bytes()
+        data = read_bounded(path, max_bytes, deadline_s)
     except PermissionError:
         raise InputError(f"{label}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{label}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > max_bytes:
+        _too_large(label, max_bytes)
     text = decode_html(data, source=label)
     if path.suffix.lower() in MARKDOWN_SUFFIXES:
         if not text.strip():
             raise InputError(f"{label}: the document is empty")
         return Document(render_markdown(text), None, label, markdown=True)
     return Document(ensure_html(text, source=label), None, label)
+
+
+def read_bounded(path: Path, max_bytes: int, deadline_s: float) -> bytes:
+    """At most ``max_bytes + 1`` bytes of ``path``, bounded by what is read, never by the
+    size the file reports (``/proc`` files say 0, a file may grow while it is read).
+
+    Regular files and pipes (``check <(curl ...)``, a FIFO) are read; a pipe is read
+    without blocking, within ``deadline_s`` in all, so a writer that stalls or never
+    stops cannot hold ``check``.  Character and block devices (``/dev/zero``, a tty) and
+    sockets are refused: they are not documents.
+    """
+    label = str(path)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
+            raise InputError(f"{label}: is a device, not a file")
+        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+            raise InputError(f"{label}: not a regular file")
+        limit = max_bytes + 1
+        chunks: list[bytes] = []
+        got = 0
+        fifo = stat.S_ISFIFO(mode)
+        deadline = time.monotonic() + deadline_s
+        while got < limit:
+            if fifo:
+                # Wait for data or the writer's close (a FIFO no writer has opened yet reads
+                # as empty, but only polls ready once a writer came): never past the deadline.
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([fd], [], [], left)[0]:
+                    raise InputError(
+                        f"{label}: no complete document within {deadline_s:g} s (crawl.deadline_s)"
+                    )
+            try:
+                chunk = os.read(fd, min(limit - got, 1 << 20))
+            except BlockingIOError:
+                continue
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _fetch(url: str, crawl: CrawlConfig) -> Document:
@@ -104,9 +153,8 @@ def _fetch(url: str, crawl: CrawlConfig) -> Document:
     return Document(ensure_html(result.html, source=url), result.final_url, url)
 
 
-def _check_size(size: int, max_bytes: int, label: str) -> None:
-    if size > max_bytes:
-        raise InputError(
-            f"{label}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit "
-            "(raise crawl.max_bytes in the config to audit it)"
-        )
+def _too_large(label: str, max_bytes: int) -> NoReturn:
+    raise InputError(
+        f"{label}: over the {max_bytes / 1e6:g} MB limit "
+        "(raise crawl.max_bytes in the config to audit it)"
+    )
