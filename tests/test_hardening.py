@@ -87,3 +87,99 @@ def test_a_fifo_nobody_writes_to_ends_at_the_deadline(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"within 0\.5 s"):
         load_target(str(fifo), CrawlConfig(deadline_s=0.5))
     assert time.monotonic() - began < 3
+
+
+# ------------------------------------------------------------------ 2. one page stalls everything
+
+SLOW_PATTERN = "(?:a|a)*b$"
+"""Exponential on a run of "a"s, yet with no nested quantifier: the budget must stop it."""
+SLOW_BODY = "<p>Prolotherapy is an injection treatment for knee pain. " + "a" * 40 + " c.</p>"
+
+
+def _slow_config(tmp_path: Path, budget_s: float = 1.0) -> Path:
+    path = tmp_path / "slow.toml"
+    path.write_text(
+        f"[crawl]\naudit_budget_s = {budget_s}\n\n"
+        f"[elements.consult]\nadd_body = ['{SLOW_PATTERN}']\n"
+    )
+    return path
+
+
+def test_the_email_finder_is_linear_on_long_runs_of_word_characters() -> None:
+    from content_audit.audit import audit_page
+    from content_audit.config import load_config
+
+    config = load_config()
+    html = "<html><body><h1>T</h1><p>" + "a-" * 96_000 + "</p></body></html>"  # 192 KB
+    began = time.monotonic()
+    audit_page(html, "https://clinic.example/a", config)
+    assert time.monotonic() - began < 10  # a minute before
+
+
+def test_the_email_finder_still_finds_an_address() -> None:
+    from content_audit.extract import _find_emails
+
+    html = "<p>Write to office.team+web@clinic-example.co.uk or x@y.</p>"
+    assert [m for _, m in _find_emails(html)] == ["office.team+web@clinic-example.co.uk"]
+    assert list(_find_emails("a" * 70 + "@clinic.com")) == []  # local part over 64
+
+
+@pytest.mark.parametrize("pattern", ["(a+)+$", r"(\w+\s?)*x", "(?:(?:ab)*c)+"])
+def test_a_user_pattern_with_nested_quantifiers_is_refused_on_load(
+    tmp_path: Path, pattern: str
+) -> None:
+    from content_audit.config import load_config
+    from content_audit.errors import ConfigError
+
+    path = tmp_path / "audit.toml"
+    path.write_text(f"[elements.uses]\nadd_body = ['{pattern}']\n")
+    with pytest.raises(ConfigError, match=r"audit\.toml: pattern in elements\.uses\.body repeats"):
+        load_config(path)
+
+
+def test_a_bounded_or_possessive_outer_repeat_is_accepted(tmp_path: Path) -> None:
+    from content_audit.config import load_config
+
+    path = tmp_path / "audit.toml"
+    path.write_text("[elements.uses]\nadd_body = ['(?:will\\s+|then\\s+){1,5}', '(a++)+$']\n")
+    assert load_config(path).rule("uses").body[-2:] == (r"(?:will\s+|then\s+){1,5}", "(a++)+$")
+
+
+def test_check_stops_a_page_past_its_audit_budget(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        f"<html><head><title>Prolotherapy</title></head><body><h1>Prolotherapy</h1>{SLOW_BODY}</body></html>"
+    )
+    began = time.monotonic()
+    result = run_cli("check", str(page), "--config", str(_slow_config(tmp_path)))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == f"Error: {page}: not audited within 1 s (crawl.audit_budget_s)"
+    assert time.monotonic() - began < 20
+
+
+@pytest.mark.parametrize("workers", [0, 1], ids=["in_process", "worker_process"])
+def test_a_page_past_its_budget_is_audit_failed_and_the_crawl_moves_on(
+    tmp_path: Path, workers: int
+) -> None:
+    from content_audit.config import load_config
+    from content_audit.pipeline import audit_site
+
+    from .faultserver import FaultServer
+    from .test_fault_matrix import TEST_CRAWL, read_csv
+
+    with FaultServer(robots="plain") as server:
+        server.drop_sitemaps()
+        server.page("/slow-page", body=SLOW_BODY)
+        server.page("/fine")
+        server.page("/", ["/slow-page", "/fine"])
+        config = load_config(_slow_config(tmp_path), overrides=TEST_CRAWL)
+        began = time.monotonic()
+        summary = audit_site(server.url("/"), config, tmp_path / "run", workers=workers)
+        assert time.monotonic() - began < 30
+    rows = {r["url"][len(server.base) :]: r for r in read_csv(tmp_path / "run" / "inventory.csv")}
+    assert rows["/slow-page"]["error"] == "audit_failed"
+    assert rows["/fine"]["audited"] == "true" and rows["/"]["audited"] == "true"
+    assert summary.audited == 2
+    findings = read_csv(tmp_path / "run" / "findings.csv")
+    failed = [f for f in findings if f["code"] == "audit_failed"]
+    assert len(failed) == 1 and "not audited within 1 s" in failed[0]["evidence"]

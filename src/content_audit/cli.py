@@ -103,14 +103,18 @@ def check(
 ) -> None:
     """Audit one page: an http(s) URL, an .html file, a Markdown draft (.md), or - for stdin."""
     from .audit import audit_page
+    from .budget import BudgetExceeded, time_budget
     from .target import load_target
 
     config = build_config(config_path, {"grade_target": grade_target})
     try:
         document = load_target(target, config.crawl)
-        audit = audit_page(document.html, document.url, config, today=date.today())
+        with time_budget(config.crawl.audit_budget_s):
+            audit = audit_page(document.html, document.url, config, today=date.today())
     except ContentAuditError as exc:
         raise CliError(str(exc)) from None
+    except BudgetExceeded as exc:
+        raise CliError(f"{target}: {exc}") from None
     if audit.page.words == 0 and not audit.page.title and not audit.page.h1:
         raise CliError(f"{target}: the page has no text to audit")
     if fmt == "json":

@@ -11,6 +11,8 @@ does nothing is the worst kind of configuration bug.
 from __future__ import annotations
 
 import re
+import re._constants as _sre  # the parsed form of a pattern: its repeats
+import re._parser as _sre_parser
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -72,6 +74,7 @@ class CrawlConfig:
     batch_size: int = 100
     max_batch_size: int = 200
     deadline_s: float = 60.0
+    audit_budget_s: float = 30.0
     max_retry_after_s: float = 60.0
     max_query_variants: int = 100
     robots_unreachable: str = "disallow"
@@ -327,7 +330,68 @@ def _record(cls: type, data: Mapping[str, Any], prefix: str, source: str) -> Any
 
 
 def _check_pattern(pattern: str, where: str, source: str) -> None:
+    text = pattern.replace("{subject}", "x")
     try:
-        re.compile(pattern.replace("{subject}", "x"))
+        re.compile(text)
+        parsed = _sre_parser.parse(text, re.IGNORECASE)
     except re.error as exc:
         raise ConfigError(f"{source}: invalid pattern in {where}: {pattern!r} ({exc})") from None
+    if _nested_quantifier(list(parsed)):
+        raise ConfigError(
+            f"{source}: pattern in {where} repeats a repetition, which can take minutes on one "
+            f"sentence: {pattern!r} (write the outer repeat with a small bound, "
+            "e.g. {1,5}, or drop the inner one)"
+        )
+
+
+_REPEATS = frozenset({_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT})
+NESTED_REPEAT_MAX = 10
+"""An outer repeat bounded at this many times or fewer may hold an inner one."""
+
+
+def _children(op: Any, av: Any) -> list[Any]:
+    if op is _sre.SUBPATTERN:
+        return [av[-1]]
+    if op is _sre.BRANCH:
+        return list(av[1])
+    if op in _REPEATS:
+        return [av[2]]
+    if op in (_sre.ASSERT, _sre.ASSERT_NOT):
+        return [av[1]]
+    if op is _sre.ATOMIC_GROUP:
+        return [av]
+    if op is _sre.GROUPREF_EXISTS:
+        return [branch for branch in av[1:] if branch is not None]
+    return []
+
+
+def _repeats(items: Any) -> bool:
+    """Whether ``items`` hold a repeat that can give back what it took (backtrack)."""
+    for op, av in items:
+        if op is _sre.POSSESSIVE_REPEAT or op is _sre.ATOMIC_GROUP:
+            continue
+        if op in _REPEATS and av[1] > 1:
+            return True
+        if any(_repeats(child) for child in _children(op, av)):
+            return True
+    return False
+
+
+def _nested_quantifier(items: Any) -> bool:
+    """A repeat (unbounded, or over ``NESTED_REPEAT_MAX`` times) of something that itself
+    repeats: ``(a+)+``, ``(\\w+\\s?)*``.  Python's backtracking ``re`` can take exponential time
+    on such a pattern when it fails to match, so user patterns (run over every sentence of
+    every crawled page) are refused on load.  Possessive and atomic forms do not backtrack
+    and are allowed.  The shipped patterns are tested, not checked here."""
+    for op, av in items:
+        if (
+            op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT)
+            and av[1] > NESTED_REPEAT_MAX
+            and _repeats(av[2])
+        ):
+            return True
+        if op is not _sre.ATOMIC_GROUP and any(
+            _nested_quantifier(child) for child in _children(op, av)
+        ):
+            return True
+    return False

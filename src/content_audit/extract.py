@@ -27,6 +27,7 @@ import json
 import re
 import warnings
 from bisect import bisect_left
+from collections.abc import Iterator
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
@@ -1092,7 +1093,9 @@ def _coerce(html: object) -> str:
 
 
 def _fallback(html: object, url: str | None) -> Page:
-    text = re.sub(r"<[^>]*>", " ", _coerce(html))
+    # ``[^<>]``, not ``[^>]``: on a run of "<" with no ">" each try stops at the next "<",
+    # so the scan stays linear (``<[^>]*>`` read to the end of the page from every "<").
+    text = re.sub(r"<[^<>]*>", " ", _coerce(html))
     paras = tuple(p for p in (normalize_text(x) for x in text.split("\n")) if p)
     return Page(url=url, sections=(Section("", 0, paras),) if paras else ())
 
@@ -1517,12 +1520,43 @@ _PHONE_RE = re.compile(
     r"(?<![\w/.=#-])(?:\+\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}(?![\w/-])|"
     r"(?<![\w/.=#-])\+\d{1,3}(?:[\s.-]\d{2,5}){2,4}(?![\w/-])"
 )
-_EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.I)
+_EMAIL_DOMAIN_RE = re.compile(r"[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.I)
+_EMAIL_LOCAL_MAX = 64
+_EMAIL_DOMAIN_MAX = 253
+r"""RFC 5321 limits.  An address is found from its "@" (str.find) outwards, in a window of
+these sizes: ``[\w.+-]+@`` searched over raw HTML tried every start of every run of word
+characters, quadratic in the run (192 KB of "a-a-a-" took a minute)."""
 _CONTACT_LINK_RE = re.compile(
     r"\bcontact\b|\b(?:book|request|schedule|make)\s+(?:an?\s+|your\s+|a\s+free\s+)?"
     r"(?:appointment|consultation|visit)",
     re.I,
 )
+
+
+def _find_phones(html: str) -> Iterator[tuple[int, str]]:
+    for match in _PHONE_RE.finditer(html):
+        yield match.start(), match.group(0)
+
+
+def _find_emails(html: str) -> Iterator[tuple[int, str]]:
+    """E-mail addresses in ``html`` as ``(start, address)``, in linear time: each "@" is
+    taken once, its local part read backwards (at most 64 characters) and its domain
+    matched forwards in a window of at most 253."""
+    at = html.find("@")
+    while at >= 0:
+        floor = max(0, at - _EMAIL_LOCAL_MAX - 1)
+        start = at
+        while start > floor and (html[start - 1].isalnum() or html[start - 1] in "_.+-"):
+            start -= 1
+        while start < at and not (html[start].isalnum() or html[start] == "_"):
+            start += 1  # the address starts at a word boundary (``\b``)
+        if 0 < at - start <= _EMAIL_LOCAL_MAX and not (
+            start > 0 and (html[start - 1].isalnum() or html[start - 1] == "_")
+        ):
+            match = _EMAIL_DOMAIN_RE.match(html, at + 1, at + 1 + _EMAIL_DOMAIN_MAX)
+            if match is not None:
+                yield start, html[start : match.end()]
+        at = html.find("@", at + 1)
 
 
 class _Trust:
@@ -1766,12 +1800,12 @@ def _trust_signals(
         ):
             contacts.append(f"link: {href}")
     if not contacts:
-        for regex, label in ((_PHONE_RE, "phone"), (_EMAIL_RE, "email")):
-            for match in regex.finditer(html):
-                if _outside_script(html, match.start()) and html.rfind(
-                    "<", 0, match.start()
-                ) < html.rfind(">", 0, match.start()):
-                    contacts.append(f"{label}: {match.group(0)}")
+        for finder, label in ((_find_phones, "phone"), (_find_emails, "email")):
+            for start, found in finder(html):
+                if _outside_script(html, start) and html.rfind("<", 0, start) < html.rfind(
+                    ">", 0, start
+                ):
+                    contacts.append(f"{label}: {found}")
                     break
     trust.contacts = tuple(dict.fromkeys(contacts))
     return trust

@@ -46,6 +46,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from .budget import BudgetExceeded, time_budget
 from .config import AuditConfig
 from .model import FetchResult, Finding, Kind, PageAudit, PageDigest, UrlState
 from .report.csv import ReportWriter
@@ -396,15 +397,22 @@ def _audit_one(
 ) -> AuditOutcome:
     from .audit import audit_page
 
+    # The page's budget covers its audit and its digest: past it the page is a failed
+    # audit with the reason, and the worker goes on with the next page (``budget.py``).
     try:
-        audit = audit_page(html, url, config, today=today)
-    except Exception as exc:  # any failure is reported, not raised
-        return AuditOutcome(url, None, f"{type(exc).__name__}: {exc}")
-    try:
-        digest = digest_page(audit, config, normalize=normalize)
-    except Exception as exc:  # the page's own audit still counts
-        error = f"digest failed: {type(exc).__name__}: {exc}"
-        return AuditOutcome(url, audit, error)
+        with time_budget(config.crawl.audit_budget_s):
+            try:
+                audit = audit_page(html, url, config, today=today)
+            except Exception as exc:  # any failure is reported, not raised
+                return AuditOutcome(url, None, f"{type(exc).__name__}: {exc}")
+            try:
+                digest = digest_page(audit, config, normalize=normalize)
+            except Exception as exc:  # the page's own audit still counts
+                error = f"digest failed: {type(exc).__name__}: {exc}"
+                return AuditOutcome(url, audit, error)
+    except BudgetExceeded as exc:
+        log.warning("%s: %s", url, exc)
+        return AuditOutcome(url, None, f"audit over budget: {exc}")
     return AuditOutcome(url, audit, digest=digest)
 
 
