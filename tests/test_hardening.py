@@ -183,3 +183,50 @@ def test_a_page_past_its_budget_is_audit_failed_and_the_crawl_moves_on(
     findings = read_csv(tmp_path / "run" / "findings.csv")
     failed = [f for f in findings if f["code"] == "audit_failed"]
     assert len(failed) == 1 and "not audited within 1 s" in failed[0]["evidence"]
+
+
+# ------------------------------------------------------------------ 3. one deadline per response
+
+
+def _slow_headers(h, query: str) -> None:  # type: ignore[no-untyped-def]
+    """250 header bytes, one every 0.1 s: each byte arrives well within timeout_s."""
+    h.close_connection = True
+    try:
+        h.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+        h.wfile.flush()
+        for _ in range(250):
+            if not h.sleep(0.1):
+                return
+            h.wfile.write(b"a")
+            h.wfile.flush()
+        h.wfile.write(b"\r\nContent-Length: 0\r\n\r\n")
+    except OSError:
+        pass
+
+
+def test_check_ends_a_response_whose_headers_trickle_at_the_deadline() -> None:
+    from content_audit.errors import FetchError
+
+    from .faultserver import FaultServer
+
+    with FaultServer() as server:
+        server.route("/slow-headers", _slow_headers)
+        config = CrawlConfig(timeout_s=0.5, deadline_s=1.0, retries=2, backoff_s=0.01)
+        began = time.monotonic()
+        with pytest.raises(FetchError, match=r"no complete answer within 1 s"):
+            load_target(server.url("/slow-headers"), config)
+        took = time.monotonic() - began
+        assert took < 3, took  # 25 s before, times three tries
+        assert server.hits("/slow-headers") == 1  # a try cut by the deadline is not retried
+
+
+def test_a_crawl_records_trickling_headers_as_a_timeout(tmp_path: Path) -> None:
+    from .test_fault_matrix import PAGE as FINE
+    from .test_fault_matrix import check_run, run_site
+
+    def setup(server, offsite) -> None:  # type: ignore[no-untyped-def]
+        server.route("/slow-headers", _slow_headers)
+
+    with run_site(tmp_path, ("/slow-headers",), setup=setup) as site:
+        check_run(site, {"/": FINE, "/slow-headers": ("", "timeout", False)})
+        assert site.elapsed_s < 6, site.elapsed_s

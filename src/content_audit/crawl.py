@@ -35,27 +35,34 @@ Decisions worth knowing:
   same caps as any body (urllib3 reads it to the end before retrying, which for a 500 with an
   endless body never ends).
 * Bodies are streamed: ``max_bytes`` caps the decompressed size (a gzip bomb stops at the
-  cap), ``timeout_s`` bounds each socket wait and ``deadline_s`` the whole body read.
+  cap), ``timeout_s`` bounds each socket wait and ``deadline_s`` the whole response from the
+  start of its request: connect, headers (a watchdog thread cuts the socket) and body.  A
+  try cut by the deadline is not retried.
 * Concurrency: ``concurrency`` worker threads at most, sharing one connection pool of that
   size.  The work is mostly waiting on the network; parsing happens elsewhere.
 """
 
 from __future__ import annotations
 
+import heapq
 import http.client
 import logging
 import os
+import socket
 import threading
 import time
 import zlib
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
+import urllib3.connection
 import urllib3.exceptions
 from protego import Protego
 from requests.adapters import HTTPAdapter
@@ -236,6 +243,129 @@ class Throttle:
 # --------------------------------------------------------------------------- fetcher
 
 
+class _Guard:
+    """One request's deadline, and the socket to cut when it passes (see ``_Watchdog``)."""
+
+    __slots__ = ("deadline", "done", "fired", "sock")
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.sock: socket.socket | None = None
+        self.done = False
+        self.fired = False
+
+
+_GUARDS = threading.local()
+"""The guard of the request the current thread is making (``_Watchdog.guard``), for the
+connection classes below, which urllib3 creates and we cannot hand it to directly."""
+
+
+class _Watchdog:
+    """Cuts a request's socket when its deadline passes: one thread per Fetcher.
+
+    ``timeout_s`` bounds each socket wait, so a server sending its headers a byte a second
+    kept a request alive for as long as it liked (250 header bytes: 249 s).  The watchdog
+    shuts the socket down at the deadline; the blocked read returns and the request fails,
+    marked ``fired`` so the Fetcher reports a timeout (and does not retry it).
+    """
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, int, _Guard]] = []
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        self._seq = 0
+
+    @contextmanager
+    def guard(self, deadline: float) -> Iterator[_Guard]:
+        guard = _Guard(deadline)
+        with self._cond:
+            if self._thread is None and not self._closed:
+                self._thread = threading.Thread(
+                    target=self._run, name="content-audit-deadline", daemon=True
+                )
+                self._thread.start()
+            self._seq += 1
+            # Deadlines are now + deadline_s, so a new one is rarely the earliest: wake the
+            # thread only then (a wake-up per request cost the fetch threads the GIL).
+            if not self._heap or deadline < self._heap[0][0]:
+                self._cond.notify()
+            heapq.heappush(self._heap, (deadline, self._seq, guard))
+        _GUARDS.current = guard
+        try:
+            yield guard
+        finally:
+            _GUARDS.current = None
+            with self._cond:
+                guard.done = True
+
+    def _run(self) -> None:
+        with self._cond:
+            while not self._closed:
+                while self._heap and self._heap[0][2].done:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._cond.wait()
+                    continue
+                left = self._heap[0][0] - time.monotonic()
+                if left > 0:
+                    self._cond.wait(left)
+                    continue
+                _, _, guard = heapq.heappop(self._heap)
+                if guard.sock is not None:
+                    guard.fired = True
+                    with suppress(OSError):
+                        guard.sock.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+
+
+def _watched(conn: Any) -> None:
+    guard = getattr(_GUARDS, "current", None)
+    if guard is not None and conn.sock is not None:
+        guard.sock = conn.sock
+
+
+class _DeadlineHTTPConnection(urllib3.connection.HTTPConnection):
+    """Registers its socket with the current request's guard before reading the answer."""
+
+    def getresponse(self) -> Any:  # type: ignore[override]
+        _watched(self)
+        return super().getresponse()
+
+
+class _DeadlineHTTPSConnection(urllib3.connection.HTTPSConnection):
+    def getresponse(self) -> Any:  # type: ignore[override]
+        _watched(self)
+        return super().getresponse()
+
+
+class _DeadlineHTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _DeadlineHTTPConnection
+
+
+class _DeadlineHTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _DeadlineHTTPSConnection
+
+
+class _DeadlineAdapter(HTTPAdapter):
+    """requests' adapter whose connections report their sockets to the ``_Watchdog``."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _DeadlineHTTPPool,
+            "https": _DeadlineHTTPSPool,
+        }
+
+
+class _DeadlinePassed(requests.exceptions.Timeout):
+    """The whole response (connect, headers, body) took longer than ``deadline_s``."""
+
+
 @dataclass(slots=True)
 class _Opened:
     """The end of a redirect chain: the final response (open, streaming) or why not."""
@@ -270,14 +400,15 @@ class Fetcher:
         self.user_agent = user_agent_for(config)
         self.session = session if session is not None else self._make_session()
         self._normalize = UrlNormalizer(config.strip_params)
-        self._timeout = (config.timeout_s, config.timeout_s)
+        self._timeout = (min(config.timeout_s, config.deadline_s), config.timeout_s)
+        self._watchdog = _Watchdog()
 
     def _make_session(self) -> requests.Session:
         c = self.config
         size = max(1, c.concurrency)
         # No retries inside urllib3: it would read a failed try's whole body (drain_conn)
         # and wait outside the Throttle.  ``_send`` retries instead.
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=size, max_retries=0)
+        adapter = _DeadlineAdapter(pool_connections=4, pool_maxsize=size, max_retries=0)
         session = requests.Session()
         # requests re-reads the proxy environment on every request (a tenth of the crawl's
         # CPU); read it once for the site instead: the crawl never leaves it.
@@ -298,6 +429,7 @@ class Fetcher:
         return session
 
     def close(self) -> None:
+        self._watchdog.close()
         self.session.close()
 
     # -- one request -------------------------------------------------------------------
@@ -319,15 +451,28 @@ class Fetcher:
         for attempt in range(c.retries + 1):
             last = attempt == c.retries
             waited += self.throttle.wait(host)
+            # One deadline for the whole response: connect and headers here (the watchdog
+            # cuts the socket), the body in ``_read`` (it reads ``response.deadline``).
+            deadline = time.monotonic() + c.deadline_s
             try:
-                response = self.session.get(
-                    url, stream=True, allow_redirects=False, timeout=self._timeout
-                )
+                with self._watchdog.guard(deadline) as guard:
+                    response = self.session.get(
+                        url, stream=True, allow_redirects=False, timeout=self._timeout
+                    )
+                if guard.fired:  # cut mid-headers: http.client took the cut for their end
+                    response.close()
+                    raise requests.exceptions.ConnectionError("headers cut at the deadline")
             except requests.exceptions.RequestException as exc:
+                if guard.fired or time.monotonic() >= deadline:
+                    # Not retried: a server that trickles its headers will do it again.
+                    raise _DeadlinePassed(
+                        f"no complete answer within {c.deadline_s:g} s (crawl.deadline_s)"
+                    ) from exc
                 if last or not _retryable(exc):
                     raise
                 pause = self._backoff(attempt)
             else:
+                response.deadline = deadline  # type: ignore[attr-defined]
                 if last or response.status_code not in RETRY_STATUSES:
                     return response, waited
                 pause = self._retry_after(response)
@@ -359,6 +504,8 @@ class Fetcher:
         reason = exc.args[0] if exc.args else None
         if isinstance(reason, urllib3.exceptions.MaxRetryError):
             reason = reason.reason  # requests wraps exhausted read-timeout retries this way
+        if isinstance(exc, _DeadlinePassed):
+            return "timeout", str(exc)
         if isinstance(exc, requests.exceptions.Timeout) or isinstance(
             reason, urllib3.exceptions.TimeoutError | TimeoutError
         ):
@@ -431,15 +578,18 @@ class Fetcher:
         """
         raw = response.raw
         if deadline_s is None:
+            # What is left of the response's deadline, which began with its request.
             deadline_s = self.config.deadline_s
-        deadline = time.monotonic() + deadline_s
+            deadline = getattr(response, "deadline", time.monotonic() + deadline_s)
+        else:
+            deadline = time.monotonic() + deadline_s
         buf = bytearray()
         complete = False
         error: tuple[str, str] | None = None
         try:
             while True:
                 if time.monotonic() > deadline:
-                    error = ("timeout", f"body not complete after {deadline_s:g} s")
+                    error = ("timeout", f"response not complete after {deadline_s:g} s")
                     break
                 chunk = raw.read1(CHUNK_BYTES, decode_content=True)
                 if not chunk:
