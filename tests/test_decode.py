@@ -53,3 +53,38 @@ def test_ensure_html_refuses_plain_text() -> None:
 def test_undeclared_latin1_is_not_guessed_as_another_charset() -> None:
     data = "<html><body><p>Une crème brûlée, s'il vous plaît.</p></body></html>".encode("latin-1")
     assert "crème brûlée" in decode_html(data)
+
+
+# Issue 19.4: one stray byte must not turn a declared UTF-8 page into mojibake.
+
+UTF8_PAGE = (
+    "<html><head>{meta}<title>Café crème</title></head><body><p>Naïve – ok</p></body></html>"
+)
+
+
+@pytest.mark.parametrize("declared", ["meta", "http", "none"])
+def test_one_stray_byte_in_a_utf8_page_is_replaced_not_the_whole_page_reread(
+    declared: str,
+) -> None:
+    from content_audit.decode import decode_document
+
+    meta = '<meta charset="utf-8">' if declared == "meta" else ""
+    data = UTF8_PAGE.format(meta=meta).encode("utf-8").replace(b"ok", b"o\xffk")
+    decoded = decode_document(data, http_charset="utf-8" if declared == "http" else None)
+    assert "Café crème" in decoded.text and "Naïve – o\ufffdk" in decoded.text
+    assert (decoded.encoding, decoded.replaced) == ("utf-8", 1)
+
+
+def test_a_latin1_page_that_declares_utf8_is_read_as_windows_1252() -> None:
+    from content_audit.decode import decode_document
+
+    data = UTF8_PAGE.format(meta='<meta charset="utf-8">').replace("–", "-").encode("latin-1")
+    decoded = decode_document(data)
+    assert "Café crème" in decoded.text and decoded.encoding == "cp1252"
+
+
+def test_a_page_that_spells_u_fffd_itself_counts_no_replacement() -> None:
+    from content_audit.decode import decode_document
+
+    data = UTF8_PAGE.format(meta="").replace("ok", "\ufffd").encode("utf-8")
+    assert decode_document(data).replaced == 0

@@ -230,3 +230,29 @@ def test_a_crawl_records_trickling_headers_as_a_timeout(tmp_path: Path) -> None:
     with run_site(tmp_path, ("/slow-headers",), setup=setup) as site:
         check_run(site, {"/": FINE, "/slow-headers": ("", "timeout", False)})
         assert site.elapsed_s < 6, site.elapsed_s
+
+
+# ------------------------------------------------------------------ 4. one stray byte
+
+
+def test_a_crawled_utf8_page_with_one_stray_byte_keeps_its_letters(tmp_path: Path) -> None:
+    from .test_fault_matrix import PAGE as FINE
+    from .test_fault_matrix import check_run, run_site
+
+    page = (
+        "<html><head><title>Café crème</title></head><body><h1>Café crème</h1>"
+        "<p>Naïve – ok</p></body></html>"
+    ).encode()
+
+    def setup(server, offsite) -> None:  # type: ignore[no-untyped-def]
+        server.static("/stray-header", page.replace(b"ok", b"o\xffk"))
+        server.static(
+            "/stray-meta",
+            page.replace(b"<head>", b'<head><meta charset="utf-8">').replace(b"ok", b"o\xffk"),
+            ctype="text/html",
+        )
+
+    with run_site(tmp_path, ("/stray-header", "/stray-meta"), setup=setup) as site:
+        check_run(site, {"/": FINE, "/stray-header": FINE, "/stray-meta": FINE})
+        titles = {site.rel(url): row["title"] for url, row in site.pages.items()}
+        assert titles["/stray-header"] == titles["/stray-meta"] == "Café crème"

@@ -67,11 +67,11 @@ import urllib3.exceptions
 from protego import Protego
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
-from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
+from w3lib.encoding import http_content_type_encoding
 
 from . import __version__
 from .config import AuditConfig, CrawlConfig
-from .decode import decode_html
+from .decode import decode_document
 from .errors import ConfigError, InputError
 from .model import FetchResult
 from .urls import (
@@ -686,9 +686,17 @@ class Fetcher:
                 updates["error"], updates["detail"] = error, detail
             else:
                 try:
-                    updates["html"] = decode_html(
+                    decoded = decode_document(
                         body, http_charset=_charset(content_type, body), source=opened.final_url
                     )
+                    updates["html"] = decoded.text
+                    if decoded.replaced:
+                        log.info(
+                            "%s: %d byte sequences not valid %s, replaced",
+                            opened.final_url,
+                            decoded.replaced,
+                            decoded.encoding,
+                        )
                 except InputError as exc:
                     updates["error"], updates["detail"] = "non_html", str(exc)
         updates["elapsed_s"] = time.monotonic() - started - opened.waited_s
@@ -741,19 +749,9 @@ def _retryable(exc: requests.exceptions.RequestException) -> bool:
 
 
 def _charset(content_type: str, body: bytes) -> str | None:
-    """The HTTP charset; for an undeclared page (no charset, BOM or <meta>), UTF-8 when the
-    bytes are valid UTF-8, else windows-1252, as browsers do (WHATWG Encoding).  Guessing
-    with a statistical detector instead is slow and, on short pages, often wrong."""
-    charset = http_content_type_encoding(content_type)
-    if charset is not None or read_bom(body)[0] is not None:
-        return charset
-    if html_body_declared_encoding(body) is not None:
-        return None
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
+    """The HTTP charset, if any.  What a page without one is decoded as (its BOM, its
+    ``<meta>``, else UTF-8 or windows-1252 as browsers do) is ``decode.py``'s business."""
+    return http_content_type_encoding(content_type)
 
 
 def _content_length(response: requests.Response) -> int | None:

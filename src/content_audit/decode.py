@@ -1,14 +1,16 @@
 """Bytes -> HTML text, and the tests that say a document is not HTML at all.
 
 Clinic sites are old and varied: Latin-1 pages that declare UTF-8, UTF-16 exports from
-Word, BOMs, no declaration at all.  bs4's ``UnicodeDammit`` already knows the order to try
-(BOM, HTTP charset, ``<meta charset>``, then guesses); this module adds the checks that turn
-binary or empty input into a clear ``InputError`` instead of an audit of garbage.
+Word, BOMs, no declaration at all.  w3lib's ``html_to_unicode`` knows a browser's order
+(BOM, HTTP charset, ``<meta charset>``, then a guess); this module adds the guess for
+undeclared pages and the checks that turn binary or empty input into a clear
+``InputError`` instead of an audit of garbage.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .errors import InputError
 
@@ -25,8 +27,34 @@ _BINARY_SIGNATURES = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A decoded document: its text, the codec used, and how many byte sequences did not
+    decode in it (each became U+FFFD)."""
+
+    text: str
+    encoding: str
+    replaced: int = 0
+
+
 def decode_html(data: bytes, *, http_charset: str | None = None, source: str = "input") -> str:
     """Decode an HTML document, refusing binary and empty input with a message naming ``source``."""
+    return decode_document(data, http_charset=http_charset, source=source).text
+
+
+def decode_document(
+    data: bytes, *, http_charset: str | None = None, source: str = "input"
+) -> Decoded:
+    """``decode_html`` with the codec used and the count of replaced sequences.
+
+    The order is a browser's (WHATWG): BOM, the HTTP charset, ``<meta charset>`` (w3lib's
+    ``html_to_unicode``, which also maps labels as browsers do: latin-1 is windows-1252).
+    A declared charset is kept even when some bytes do not fit it: they become U+FFFD,
+    counted in ``replaced``, and the rest of the page keeps its letters (one stray byte
+    used to turn a whole UTF-8 page into windows-1252 mojibake).  Only a page declared
+    UTF-8 with not one valid UTF-8 letter in it is read as windows-1252.  With nothing declared,
+    UTF-8, unless it fails badly (``_undeclared``), then windows-1252.
+    """
     if not _strip_bom(data).strip(b" \t\r\n\f\x00"):
         raise InputError(f"{source}: the document is empty")
     head = data[:1024]
@@ -37,23 +65,43 @@ def decode_html(data: bytes, *, http_charset: str | None = None, source: str = "
         utf16 = _utf16_without_bom(head)
         if utf16 is None:
             raise InputError(f"{source}: not HTML, the file is binary")
-        return data.decode(utf16, errors="replace")
-    from bs4.dammit import UnicodeDammit
+        text = data.decode(utf16, errors="replace")
+        return Decoded(text, utf16, text.count("\ufffd"))
+    from w3lib.encoding import html_to_unicode
 
-    known = [http_charset] if http_charset else []
-    # After the BOM, the HTTP charset and the document's own declaration, try UTF-8 then
-    # windows-1252 (the web's de-facto Latin-1) before bs4's statistical guesser, which
-    # turns an undeclared Latin-1 "crème" into "crčme".
-    dammit = UnicodeDammit(
-        data,
-        known_definite_encodings=known,
-        user_encodings=["utf-8", "windows-1252"],
-        is_html=True,
-    )
-    text = dammit.unicode_markup
-    if text is None:
+    header = f"text/html; charset={http_charset}" if http_charset else None
+    encoding, text = html_to_unicode(header, data, "utf-8", _undeclared)
+    if encoding.startswith(("utf-16", "utf-32")) and not head.startswith(_BOMS):
+        # A UTF-16 label on bytes with no NUL in their head is wrong (browsers read a
+        # <meta> saying UTF-16 as UTF-8): decode as an undeclared page.
+        encoding = _undeclared(data)
+        text = data.decode(encoding, errors="replace")
+    replaced = 0
+    if "\ufffd" in text:  # less those the page spelt itself
+        replaced = text.count("\ufffd") - data.count("\ufffd".encode(encoding, "ignore") or b"\0")
+        if encoding == "utf-8" and replaced > 0 and _non_ascii(text) == text.count("\ufffd"):
+            # "UTF-8" on a page without one valid UTF-8 letter: an old Latin-1 page that
+            # declares what it is not.  Its bytes read as windows-1252 lose nothing.
+            return Decoded(data.decode("cp1252", errors="replace"), "cp1252", 0)
+    return Decoded(text, encoding, max(0, replaced))
+
+
+def _non_ascii(text: str) -> int:
+    return len(text) - len(text.encode("ascii", "ignore"))
+
+
+def _undeclared(data: bytes) -> str:
+    """The codec of a page that declares none: UTF-8 when its bytes are UTF-8 but for a few
+    stray ones (at least as many valid multi-byte characters as invalid sequences), else
+    windows-1252 (an undeclared Latin-1 "crème" is no valid UTF-8 at all)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
         text = data.decode("utf-8", errors="replace")
-    return text
+        bad = text.count("\ufffd")
+        good = _non_ascii(text) - bad
+        return "utf-8" if good >= bad else "cp1252"
+    return "utf-8"
 
 
 def ensure_html(text: str, *, source: str = "input") -> str:
