@@ -256,3 +256,40 @@ def test_a_crawled_utf8_page_with_one_stray_byte_keeps_its_letters(tmp_path: Pat
         check_run(site, {"/": FINE, "/stray-header": FINE, "/stray-meta": FINE})
         titles = {site.rel(url): row["title"] for url, row in site.pages.items()}
         assert titles["/stray-header"] == titles["/stray-meta"] == "Café crème"
+
+
+# ------------------------------------------------------------------ 5. deep nesting, framesets
+
+
+@pytest.mark.parametrize("depth", [1_000, 20_000])
+def test_a_deeply_nested_page_is_audited_not_emptied(depth: int) -> None:
+    from content_audit.audit import audit_page
+    from content_audit.config import load_config
+
+    html = (
+        "<html><head><title>Knee pain and prolotherapy</title></head><body>"
+        "<h1>Prolotherapy</h1>" + "<div>" * depth + "<p>Some words of the article.</p>"
+        "" + "</div>" * depth + "</body></html>"
+    )
+    audit = audit_page(html, "https://clinic.example/a", load_config())
+    assert audit.page.title == "Knee pain and prolotherapy"
+    assert audit.page.h1 == ("Prolotherapy",)
+    assert "Some words of the article." in audit.page.text
+    codes = {f.code for f in audit.findings}
+    assert not codes & {"title_missing", "h1_missing"}, codes
+
+
+def test_a_frameset_page_keeps_its_title_and_description() -> None:
+    from content_audit.audit import audit_page
+    from content_audit.config import load_config
+
+    html = (
+        "<html lang='en'><head><title>Frames page of the clinic</title>"
+        "<meta name='description' content='The clinic, in frames.'></head>"
+        "<frameset cols='50%,50%'><frame src='a.html'><frame src='b.html'></frameset></html>"
+    )
+    audit = audit_page(html, "https://clinic.example/", load_config())
+    assert audit.page.title == "Frames page of the clinic"
+    assert audit.page.meta_description == "The clinic, in frames."
+    assert audit.page.lang == "en"
+    assert "title_missing" not in {f.code for f in audit.findings}

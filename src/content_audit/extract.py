@@ -452,35 +452,64 @@ class _Measure:
 
         flags: 1 holds an h1, 2 holds a nav, 4 holds main/article, 8 holds an h2-h6,
         16 holds a list.
+
+        A walk with its own stack, not a recursion: a page of ~1,000 nested elements
+        passed Python's recursion limit, and the page was audited as an empty one
+        (``title_missing``, ``h1_missing``).  Each frame is ``[node, children iterator,
+        total, score, flags]``; a child's figures are added to its parent when it ends.
         """
+        order = self.order
+        by_name = self.by_name
+        self._enter(node)
+        stack: list[list] = [[node, iter(node.contents), 0, 0, 0]]
+        result = (0, 0, 0)
+        while stack:
+            frame = stack[-1]
+            parent = frame[0]
+            in_link = parent.name == "a"
+            descended = False
+            for child in frame[1]:
+                if isinstance(child, NavigableString):
+                    if isinstance(child, _SKIP_STRINGS):
+                        continue
+                    text = child.strip()
+                    n = len(text)
+                    frame[2] += n
+                    if not in_link:
+                        frame[3] += n
+                    if n > 1 and text[-1] in ".…]" and _ELLIPSIS_END_RE.search(text):
+                        self.ellipsis.append(child)
+                elif isinstance(child, Tag):
+                    name = child.name
+                    if name in _SKIP_TAGS:
+                        self.skip_pos.append(len(order))
+                        if name in _HEAD_TAGS:
+                            self.head_tags.append(child)
+                        continue
+                    order[id(child)] = len(order)
+                    by_name.setdefault(name, []).append(child)
+                    stack.append([child, iter(child.contents), 0, 0, 0])
+                    descended = True
+                    break
+            if descended:
+                continue
+            stack.pop()
+            result = self._leave(parent, frame[2], frame[3], frame[4])
+            if stack:
+                up = stack[-1]
+                t, sc, f = result
+                up[2] += t
+                up[4] |= f
+                if id(parent) not in self.chrome and parent.name != "a":
+                    up[3] += sc
+        return result
+
+    def _enter(self, node: Tag) -> None:
         self.order[id(node)] = len(self.order)
         self.by_name.setdefault(node.name, []).append(node)
-        total = score = flags = 0
-        in_link = node.name == "a"
-        for child in node.contents:
-            if isinstance(child, NavigableString):
-                if isinstance(child, _SKIP_STRINGS):
-                    continue
-                text = child.strip()
-                n = len(text)
-                total += n
-                if not in_link:
-                    score += n
-                if n > 1 and text[-1] in ".…]" and _ELLIPSIS_END_RE.search(text):
-                    self.ellipsis.append(child)
-            elif isinstance(child, Tag):
-                name = child.name
-                if name in _SKIP_TAGS:
-                    self.skip_pos.append(len(self.order))
-                    if name in _HEAD_TAGS:
-                        self.head_tags.append(child)
-                    continue
-                t, s, f = self.run(child)
-                total += t
-                flags |= f
-                if id(child) in self.chrome:
-                    continue
-                score += 0 if name == "a" else s
+
+    def _leave(self, node: Tag, total: int, score: int, flags: int) -> tuple[int, int, int]:
+        """What ``run`` does once all of ``node``'s children are counted."""
         name = node.name
         if name == "h1":
             flags |= 1
@@ -965,7 +994,24 @@ class _Walker:
         self.sections.append((text, level, [], pseudo))
 
     def walk(self, node: Tag) -> None:
-        for child in node.children:
+        """Read ``node``'s text into sections, in document order.
+
+        A walk with its own stack of iterators, not a recursion (a page of ~1,000 nested
+        elements passed Python's recursion limit): an entry is a node's children, a
+        ``_FLUSH`` marker (end of a block) or a ``_Walk`` (a heading's nested block).
+        """
+        stack: list = [iter(node.children)]
+        while stack:
+            child = next(stack[-1], _DONE)
+            if child is _DONE:
+                stack.pop()
+                continue
+            if child is _FLUSH:
+                self.flush()
+                continue
+            if isinstance(child, _Walk):
+                stack.append(iter(child.node.children))
+                continue
             if isinstance(child, NavigableString):
                 if not isinstance(child, _SKIP_STRINGS):
                     self.buf.append(str(child))
@@ -988,13 +1034,14 @@ class _Walker:
                 self.heading(_inline_text(child), level)
                 for a in self.m.descendants(child, "a"):
                     self.anchors.add(id(a))
+                nested: list = []
                 for block in child.children:
                     if not isinstance(block, Tag) or block.name not in _NESTED_BLOCKS:
                         continue
                     if id(block) not in self.m.chrome and id(block) not in self.excluded:
-                        self.flush()
-                        self.walk(block)
-                        self.flush()
+                        nested += (_FLUSH, _Walk(block), _FLUSH)
+                if nested:
+                    stack.append(iter(nested))
                 continue
             if name == "img":
                 self.images.add(key)
@@ -1009,13 +1056,26 @@ class _Walker:
                 if pseudo:
                     self.heading(pseudo, 0, pseudo=True)
                     continue
-            block = name in _BLOCK_TAGS
-            if block:
+            if name in _BLOCK_TAGS:
                 self.flush()
-                self.walk(child)
-                self.flush()
-            else:
-                self.walk(child)
+                stack.append(iter(_FLUSH_ONLY))
+            stack.append(iter(child.children))
+
+
+_DONE = object()
+_FLUSH = object()
+
+
+_FLUSH_ONLY = (_FLUSH,)
+
+
+class _Walk:
+    """A heading's nested block to walk (``_Walker.walk``)."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: Tag) -> None:
+        self.node = node
 
 
 def _inline_text(el: Tag) -> str:
@@ -1116,7 +1176,9 @@ def _extract(html: object, url: str | None) -> Page:
         soup = make_soup(html, multi_valued_attributes=None, attribute_dict_class=AttributeDict)
     body = soup.body
     if body is None:
-        body = next((c for c in soup.children if isinstance(c, Tag)), None)
+        # A frameset page has no <body>: its <frameset> stands in, so its <head> (title,
+        # description) is read as any page's, not walked as body and skipped.
+        body = soup.find("frameset") or next((c for c in soup.children if isinstance(c, Tag)), None)
         if body is None:
             return _fallback(html, url)
 
@@ -1152,7 +1214,7 @@ def _extract(html: object, url: str | None) -> Page:
         if "canonical" in [r.lower() for r in rel]:
             canonical = _resolve(base, link["href"])
             break
-    html_tag = soup.find("html") if body.name == "body" else None
+    html_tag = soup.find("html") if body.name in ("body", "frameset") else None
     lang = html_tag.get("lang") if html_tag is not None else None
     lang = (normalize_text(lang) or None) if isinstance(lang, str) else None
     metas = _metas(head_tags)
