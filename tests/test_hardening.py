@@ -293,3 +293,63 @@ def test_a_frameset_page_keeps_its_title_and_description() -> None:
     assert audit.page.meta_description == "The clinic, in frames."
     assert audit.page.lang == "en"
     assert "title_missing" not in {f.code for f in audit.findings}
+
+
+# ------------------------------------------------------------------ 6. configuration
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("[elements.consultation]\nadd_body = ['x']\n", "unknown table elements.consultation"),
+        ("[elements.Consult]\nadd_body = ['x']\n", "unknown table elements.Consult"),
+        ("grade_target = nan\n", "grade_target must be a finite number"),
+        ("grade_target = inf\n", "grade_target must be a finite number"),
+        ("[site]\nnear_duplicate_threshold = -inf\n", "must be a finite number"),
+        ('[crawl]\nuser_agent = "bot\\r\\nX-Evil: 1"\n', "crawl.user_agent must not hold control"),
+        ("[site]\nofftopic_threshold = 1.5\n", "site.offtopic_threshold must be between 0 and 1"),
+        ("[health]\npassive_max_share = 2\n", "health.passive_max_share must be between 0 and 1"),
+        ("grade_target = 400\n", "grade_target must be a reading grade"),
+        ("title_min_chars = 90\n", "title_min_chars must not be over title_max_chars"),
+        ("[crawl]\nconcurrency = 0\n", "crawl.concurrency must be at least 1"),
+        ("[crawl]\ntimeout_s = 0\n", "crawl.timeout_s must be above 0"),
+        ('[crawl]\nrobots_unreachable = "maybe"\n', "crawl.robots_unreachable must be one of"),
+        ('disabled_checks = ["lang_mising"]\n', "'lang_mising', which is no finding code"),
+        ("crawl = 3\n", "crawl must be a table"),
+    ],
+)
+def test_the_validator_refuses_what_it_does_not_know(
+    tmp_path: Path, text: str, needle: str
+) -> None:
+    from content_audit.config import load_config
+    from content_audit.errors import ConfigError
+
+    path = tmp_path / "audit.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value).startswith(f"{path}: "), str(info.value)
+    assert needle in str(info.value)
+
+
+def test_a_bad_flag_is_blamed_on_the_command_line_not_a_missing_pyproject(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(PAGE)
+    result = run_cli("check", str(page), "--grade-target", "nan", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "pyproject.toml" not in result.stderr
+    assert result.stderr.startswith("Error: the command line (grade_target): grade_target must")
+
+
+def test_a_value_from_pyproject_is_blamed_on_pyproject_and_one_from_config_on_config(
+    tmp_path: Path,
+) -> None:
+    from content_audit.config import load_config
+    from content_audit.errors import ConfigError
+
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text("[tool.content-audit]\n[tool.content-audit.site]\nstale_min_ratio = 7\n")
+    audit = tmp_path / "audit.toml"
+    audit.write_text("thin_words = 200\n")
+    with pytest.raises(ConfigError, match=f"^{pyproject}: site.stale_min_ratio"):
+        load_config(audit, pyproject=pyproject)

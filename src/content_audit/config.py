@@ -10,6 +10,7 @@ does nothing is the worst kind of configuration bug.
 
 from __future__ import annotations
 
+import math
 import re
 import re._constants as _sre  # the parsed form of a pattern: its repeats
 import re._parser as _sre_parser
@@ -18,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from .errors import ConfigError
 
@@ -180,15 +181,23 @@ def load_config(
     """
     merged = _parse_toml(default_toml(), "<default.toml>")
     shipped = _shipped_patterns(merged)
+    elements = frozenset(merged.get("elements", {}))
+    origins: dict[str, str] = {}
+    """Dotted key -> where its value came from, so an error names the right file."""
+    source = "<default.toml>"
     if pyproject is not None and Path(pyproject).is_file():
         table = _read_toml(Path(pyproject)).get("tool", {}).get("content-audit")
         if table:
-            _merge(merged, table, str(pyproject))
+            source = str(pyproject)
+            _check_tables(table, source, elements)
+            _merge(merged, table, source, origins)
     if path is not None:
         data = _read_toml(Path(path))
         if "tool" in data and "content-audit" in data.get("tool", {}):
             data = data["tool"]["content-audit"]
-        _merge(merged, data, str(path))
+        source = str(path)
+        _check_tables(data, source, elements)
+        _merge(merged, data, source, origins)
     for dotted, value in (overrides or {}).items():
         if value is None:
             continue
@@ -197,7 +206,8 @@ def load_config(
         for key in parents:
             node = node.setdefault(key, {})
         node[leaf] = value
-    return _build(merged, str(path or pyproject or "<default.toml>"), shipped)
+        origins[dotted] = f"the command line ({dotted})"
+    return _build(merged, source, shipped, origins)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -217,9 +227,31 @@ def _parse_toml(text: str, source: str) -> dict[str, Any]:
         raise ConfigError(f"invalid TOML in {source}: {exc}") from None
 
 
-def _merge(base: dict[str, Any], extra: Mapping[str, Any], source: str) -> None:
+def _check_tables(data: Mapping[str, Any], source: str, elements: frozenset[str]) -> None:
+    """Refuse tables a user file may not add: an element the audit does not know (a
+    misspelt or wrongly cased ``[elements.Consult]`` was silently ignored)."""
+    tables = data.get("elements", {})
+    if not isinstance(tables, Mapping):
+        raise ConfigError(f"{source}: elements must be a table of [elements.NAME] tables")
+    for name in tables:
+        if name not in elements:
+            raise ConfigError(
+                f"{source}: unknown table elements.{name} (the elements are "
+                f"{', '.join(sorted(elements))})"
+            )
+
+
+def _merge(
+    base: dict[str, Any],
+    extra: Mapping[str, Any],
+    source: str,
+    origins: dict[str, str] | None = None,
+    prefix: str = "",
+) -> None:
     """Merge ``extra`` into ``base``; element rules may ``add_*`` to the shipped lists."""
     for key, value in extra.items():
+        if origins is not None:
+            origins[prefix + key] = source
         if key == "elements" and isinstance(value, Mapping):
             elements = base.setdefault("elements", {})
             for name, rule in value.items():
@@ -233,7 +265,7 @@ def _merge(base: dict[str, Any], extra: Mapping[str, Any], source: str) -> None:
                     else:
                         target[rkey] = rvalue
         elif isinstance(value, Mapping) and isinstance(base.get(key), dict):
-            _merge(base[key], value, source)
+            _merge(base[key], value, source, origins, f"{prefix}{key}.")
         else:
             base[key] = value
 
@@ -260,7 +292,13 @@ def _shipped_patterns(data: Mapping[str, Any]) -> frozenset[str]:
     )
 
 
-def _build(data: dict[str, Any], source: str, trusted: frozenset[str] = frozenset()) -> AuditConfig:
+def _build(
+    data: dict[str, Any],
+    source: str,
+    trusted: frozenset[str] = frozenset(),
+    origins: Mapping[str, str] | None = None,
+) -> AuditConfig:
+    origins = origins or {}
     data = dict(data)
     elements_data = data.pop("elements", {})
     rules = []
@@ -276,14 +314,17 @@ def _build(data: dict[str, Any], source: str, trusted: frozenset[str] = frozense
         if unknown:
             raise ConfigError(f"{source}: unknown key elements.{name}.{sorted(unknown)[0]}")
         rules.append(ElementRule(name=name, **kwargs))
-    weights = _record(ScoreWeights, data.pop("weights", {}), "weights", source)
+    for table in ("weights", "crawl", "site", "health", "report"):
+        if not isinstance(data.get(table, {}), Mapping):
+            raise ConfigError(f"{origins.get(table, source)}: {table} must be a table")
+    weights = _record(ScoreWeights, data.pop("weights", {}), "weights", source, origins)
     if sum(getattr(weights, f.name) for f in fields(ScoreWeights)) != 100:
         raise ConfigError(f"{source}: weights must add up to 100")
-    crawl = _record(CrawlConfig, data.pop("crawl", {}), "crawl", source)
-    site = _record(SiteConfig, data.pop("site", {}), "site", source)
-    health = _record(HealthConfig, data.pop("health", {}), "health", source)
-    report = _record(ReportConfig, data.pop("report", {}), "report", source)
-    top = _record(AuditConfig, data, "", source)
+    crawl = _record(CrawlConfig, data.pop("crawl", {}), "crawl", source, origins)
+    site = _record(SiteConfig, data.pop("site", {}), "site", source, origins)
+    health = _record(HealthConfig, data.pop("health", {}), "health", source, origins)
+    report = _record(ReportConfig, data.pop("report", {}), "report", source, origins)
+    top = _record(AuditConfig, data, "", source, origins)
     config = replace(
         top,
         elements=tuple(rules),
@@ -293,38 +334,109 @@ def _build(data: dict[str, Any], source: str, trusted: frozenset[str] = frozense
         health=health,
         report=report,
     )
-    if config.grade_target <= 0:
-        raise ConfigError(f"{source}: grade_target must be positive")
-    for name in ("batch_size", "max_batch_size"):
-        if getattr(crawl, name) < 1:
-            raise ConfigError(f"{source}: crawl.{name} must be at least 1")
+    _check_ranges(config, source, origins)
     return config
 
 
-def _record(cls: type, data: Mapping[str, Any], prefix: str, source: str) -> Any:
+_SHARES = (
+    "site.offtopic_threshold",
+    "site.near_duplicate_threshold",
+    "site.stale_min_ratio",
+    "health.long_sentence_max_share",
+    "health.passive_max_share",
+)
+"""Keys that are a share or a similarity: between 0 and 1."""
+_AT_LEAST_ONE = (
+    "crawl.batch_size",
+    "crawl.max_batch_size",
+    "crawl.concurrency",
+    "crawl.max_bytes",
+    "health.same_start_run",
+)
+_POSITIVE = ("crawl.timeout_s", "crawl.deadline_s")
+_CHOICES = {"crawl.robots_unreachable": ("disallow", "allow")}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _value(config: AuditConfig, dotted: str) -> Any:
+    node: Any = config
+    for part in dotted.split("."):
+        node = getattr(node, part)
+    return node
+
+
+def _check_ranges(config: AuditConfig, source: str, origins: Mapping[str, str]) -> None:
+    """Values of the right type that still make no sense, each named with its origin."""
+
+    def fail(key: str, what: str) -> NoReturn:
+        raise ConfigError(f"{origins.get(key, source)}: {key} {what}")
+
+    if not 0 < config.grade_target <= 30:
+        fail("grade_target", "must be a reading grade above 0 and at most 30")
+    for key in _SHARES:
+        if not 0 <= _value(config, key) <= 1:
+            fail(key, "must be between 0 and 1")
+    for key in _AT_LEAST_ONE:
+        if _value(config, key) < 1:
+            fail(key, "must be at least 1")
+    for key in _POSITIVE:
+        if _value(config, key) <= 0:
+            fail(key, "must be above 0")
+    for key, choices in _CHOICES.items():
+        if _value(config, key) not in choices:
+            fail(key, f"must be one of {', '.join(repr(c) for c in choices)}")
+    if config.title_min_chars > config.title_max_chars:
+        fail("title_min_chars", "must not be over title_max_chars")
+    if config.meta_min_chars > config.meta_max_chars:
+        fail("meta_min_chars", "must not be over meta_max_chars")
+    if config.crawl.batch_size > config.crawl.max_batch_size:
+        fail("crawl.batch_size", "must not be over crawl.max_batch_size")
+    for key in ("crawl.user_agent", "crawl.dask_address", "report.history"):
+        if _CONTROL.search(_value(config, key)):
+            fail(key, "must not hold control characters (CR, LF, tab...)")
+    from .checks import FINDINGS  # the registry of finding codes (checks imports config)
+
+    for code in config.disabled_checks:
+        if code not in FINDINGS:
+            raise ConfigError(
+                f"{origins.get('disabled_checks', source)}: disabled_checks names "
+                f"{code!r}, which is no finding code (see the README's findings table)"
+            )
+
+
+def _record(
+    cls: type,
+    data: Mapping[str, Any],
+    prefix: str,
+    source: str,
+    origins: Mapping[str, str] | None = None,
+) -> Any:
     """Instantiate a config dataclass from a table, checking names and types."""
     known = {f.name: f for f in fields(cls)}
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
         name = f"{prefix}.{key}" if prefix else key
+        where = (origins or {}).get(name, source)
         if key not in known or key in {"elements", "weights", "crawl", "site", "health", "report"}:
-            raise ConfigError(f"{source}: unknown key {name}")
+            raise ConfigError(f"{where}: unknown key {name}")
         default = getattr(cls(), key)
         if isinstance(default, bool):
             if not isinstance(value, bool):
-                raise ConfigError(f"{source}: {name} must be true or false")
+                raise ConfigError(f"{where}: {name} must be true or false")
         elif isinstance(default, int | float) and not isinstance(value, bool):
             if not isinstance(value, int | float):
-                raise ConfigError(f"{source}: {name} must be a number")
+                raise ConfigError(f"{where}: {name} must be a number")
             value = type(default)(value) if isinstance(default, float) else value
             if isinstance(default, int) and not isinstance(value, int):
-                raise ConfigError(f"{source}: {name} must be a whole number")
+                raise ConfigError(f"{where}: {name} must be a whole number")
+            if not math.isfinite(value):
+                raise ConfigError(f"{where}: {name} must be a finite number, not {value}")
             if value < 0:
-                raise ConfigError(f"{source}: {name} must not be negative")
+                raise ConfigError(f"{where}: {name} must not be negative")
         elif isinstance(default, tuple):
-            value = tuple(_as_list(value, f"{source}: {name}"))
+            value = tuple(_as_list(value, f"{where}: {name}"))
         elif isinstance(default, str) and not isinstance(value, str):
-            raise ConfigError(f"{source}: {name} must be a string")
+            raise ConfigError(f"{where}: {name} must be a string")
         kwargs[key] = value
     return cls(**kwargs)
 
