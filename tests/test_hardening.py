@@ -353,3 +353,73 @@ def test_a_value_from_pyproject_is_blamed_on_pyproject_and_one_from_config_on_co
     audit.write_text("thin_words = 200\n")
     with pytest.raises(ConfigError, match=f"^{pyproject}: site.stale_min_ratio"):
         load_config(audit, pyproject=pyproject)
+
+
+# ------------------------------------------------------------------ 7. the history database
+
+
+def _history(path: Path) -> None:
+    from content_audit import store
+
+    conn = store.connect(path)
+    store.start_run(conn, "demo", "http://clinic.example/", None)
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("command", [["history", "demo"], ["diff", "1", "2"]])
+def test_history_and_diff_never_write_into_a_file_that_is_not_a_history(
+    tmp_path: Path, command: list[str]
+) -> None:
+    import sqlite3
+
+    empty = tmp_path / "empty.sqlite"
+    empty.write_bytes(b"")
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.close()
+    before = other.read_bytes()
+    for path, needle in ((empty, "an empty file"), (other, "not a content-audit history")):
+        result = run_cli(*command, "--db", str(path))
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith(f"Error: {path}: {needle}"), result.stderr
+    assert empty.read_bytes() == b""
+    assert other.read_bytes() == before
+
+
+def test_a_site_audit_refuses_another_programs_database_as_its_history(tmp_path: Path) -> None:
+    import sqlite3
+
+    from content_audit import store
+    from content_audit.errors import StoreError
+
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.close()
+    with pytest.raises(StoreError, match="not a content-audit history"):
+        store.connect(other)
+    new = tmp_path / "new.sqlite"
+    store.connect(new).close()
+    with sqlite3.connect(new) as conn:
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == store.APPLICATION_ID
+
+
+def test_a_history_in_a_read_only_folder_can_be_read(tmp_path: Path) -> None:
+    """chattr +i: as root, permissions do not make a file read-only; immutability does."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "history.sqlite"
+    _history(db)
+    for leftover in folder.glob("history.sqlite-*"):
+        leftover.unlink()
+    locked = subprocess.run(["chattr", "+i", str(db), str(folder)], capture_output=True)
+    if locked.returncode != 0:
+        pytest.skip(f"chattr +i not supported here: {locked.stderr!r}")
+    try:
+        result = run_cli("history", "demo", "--db", str(db))
+    finally:
+        subprocess.run(["chattr", "-i", str(folder), str(db)], check=True)
+    assert result.returncode == 0, result.stderr
+    assert "http" not in result.stderr and "running" in result.stdout

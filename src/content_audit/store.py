@@ -128,25 +128,91 @@ class Change:
     after: str = ""
 
 
-def connect(location: str | Path) -> sqlite3.Connection:
-    """Open (creating if needed) the history database at a path or ``sqlite:///`` URL."""
+APPLICATION_ID = 0x43417564
+"""``PRAGMA application_id`` of a content-audit history ("CAud"): set when the database is
+created, checked before anything is written, so ``--db`` pointed at another program's
+SQLite file (or any file) is refused instead of given the history schema."""
+
+
+def connect(location: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """Open the history database at a path or ``sqlite:///`` URL.
+
+    Writing (the default) creates it when missing; an existing file must be a history
+    database (``APPLICATION_ID``, or one made before the id by its tables), never an
+    empty file or another program's database.  ``readonly`` (``history``, ``diff``) opens
+    it with SQLite's ``mode=ro``: a history on a read-only disk or owned by another user
+    can be read.
+    """
     text = str(location)
     if text.startswith("sqlite:///"):
         text = text[len("sqlite:///") :] or ":memory:"
     elif "://" in text:
         raise StoreError(f"{location}: only SQLite paths or sqlite:/// URLs are supported")
-    if text != ":memory:":
-        Path(text).parent.mkdir(parents=True, exist_ok=True)
+    memory = text == ":memory:"
+    exists = not memory and Path(text).exists()
+    if exists and not Path(text).is_file():
+        raise StoreError(f"{location}: not a file, not a history database")
+    if exists and Path(text).stat().st_size == 0:
+        raise StoreError(f"{location}: an empty file, not a content-audit history database")
+    if not memory and not exists and not readonly:
+        try:
+            Path(text).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{location}: cannot create the history database ({exc})") from None
     try:
-        conn = sqlite3.connect(text, timeout=30)
+        conn = _open_readonly(text) if readonly else sqlite3.connect(text, timeout=30)
+    except sqlite3.Error as exc:
+        raise StoreError(f"{location}: cannot open the history database ({exc})") from None
+    try:
         conn.row_factory = sqlite3.Row
+        if exists:
+            _check_identity(conn, location)
+        if readonly:
+            version = schema_version(conn)
+            if version != SCHEMA_VERSION:
+                raise StoreError(
+                    f"{location}: history database has schema {version}, this content-audit "
+                    f"reads {SCHEMA_VERSION}; run a site audit on it to upgrade it"
+                )
+            return conn
         conn.execute("PRAGMA foreign_keys = ON")
-        if text != ":memory:":
+        if not memory:
             conn.execute("PRAGMA journal_mode = WAL")
         migrate(conn)
+    except StoreError:
+        conn.close()
+        raise
     except sqlite3.DatabaseError as exc:
+        conn.close()
         raise StoreError(f"{location}: cannot use the history database ({exc})") from None
     return conn
+
+
+def _open_readonly(path: str) -> sqlite3.Connection:
+    """``mode=ro``; where SQLite cannot make the WAL index beside a WAL database (a
+    read-only folder or disk), ``immutable=1``: nobody can be writing it there."""
+    uri = Path(path).resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", timeout=30, uri=True)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        conn.close()
+        conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", timeout=30, uri=True)
+    return conn
+
+
+def _check_identity(conn: sqlite3.Connection, location: str | Path) -> None:
+    """Refuse a database that is not a content-audit history (nothing is written yet)."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    if app_id == APPLICATION_ID:
+        return
+    if app_id == 0:  # made before the id was set: recognise it by its tables
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if {"meta", "runs", "pages", "findings"} <= tables and conn.execute(
+            "SELECT 1 FROM meta WHERE key = 'schema_version'"
+        ).fetchone():
+            return
+    raise StoreError(f"{location}: not a content-audit history database (another program's?)")
 
 
 def migrate(conn: sqlite3.Connection) -> None:
@@ -179,6 +245,8 @@ def migrate(conn: sqlite3.Connection) -> None:
             conn.execute(
                 "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
             )
+        if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.commit()
     except BaseException:
         conn.rollback()

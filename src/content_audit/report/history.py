@@ -254,7 +254,7 @@ def open_history(location: str | None, config: AuditConfig) -> Iterator[sqlite3.
     path = where[len("sqlite:///") :] if where.startswith("sqlite:///") else where
     if "://" not in path and path != ":memory:" and not Path(path).is_file():
         raise StoreError(f"{where}: no history database here (run a site audit first)")
-    conn = store.connect(where)
+    conn = store.connect(where, readonly=True)  # reading only: never write, works read-only
     try:
         yield conn
     finally:
