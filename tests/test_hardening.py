@@ -423,3 +423,75 @@ def test_a_history_in_a_read_only_folder_can_be_read(tmp_path: Path) -> None:
         subprocess.run(["chattr", "-i", str(folder), str(db)], check=True)
     assert result.returncode == 0, result.stderr
     assert "http" not in result.stderr and "running" in result.stdout
+
+
+# ------------------------------------------------------------------ 8. exit codes, not tracebacks
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", "http://[::1"], "Error: http://[::1: not a valid URL (Invalid IPv6 URL)"),
+        (["crawl", "http://[::1", "--no-prefect"], "Error: http://[::1: not a valid URL to crawl"),
+        (["check", "http://clinic.example:99999/"], "Error: http://clinic.example:99999/: not a"),
+    ],
+)
+def test_a_malformed_url_is_one_error_line(args: list[str], message: str) -> None:
+    result = run_cli(*args)
+    assert result.returncode == 2
+    assert result.stderr.startswith(message), result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_a_full_stdout_is_one_error_line(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(PAGE)
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [CLI, "check", str(page)], stdout=full, stderr=subprocess.PIPE, text=True, timeout=30
+        )
+    assert result.returncode == 2
+    assert result.stderr == "Error: cannot write: No space left on device\n"
+
+
+def test_an_out_folder_that_cannot_be_made_is_one_error_line(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    if subprocess.run(["chattr", "+i", str(locked)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i not supported here")
+    try:
+        result = run_cli(
+            "crawl", "http://127.0.0.1:9/", "--no-prefect", "--out", str(locked / "run")
+        )
+    finally:
+        subprocess.run(["chattr", "-i", str(locked)], check=True)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"Error: {locked / 'run'}: "), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_closed_stdout_is_a_quiet_exit_with_the_audits_code(tmp_path: Path, fmt: str) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(PAGE + b"<p>" + b"More words here. " * 2000 + b"</p>")
+    proc = subprocess.Popen(
+        [CLI, "check", str(page), "--format", fmt], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(1)
+    proc.stdout.close()  # `| head -c1`
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(30) == 0, stderr
+    assert stderr == ""
+
+
+def test_ctrl_c_exits_130(tmp_path: Path) -> None:
+    import signal
+
+    fifo = tmp_path / "page.html"
+    os.mkfifo(fifo)  # nobody writes: check waits for its deadline (60 s)
+    proc = subprocess.Popen([CLI, "check", str(fifo)], stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(20) == 130
+    assert proc.stderr is not None and "Interrupted." in proc.stderr.read()

@@ -41,6 +41,16 @@ class CliError(click.ClickException):
         self.exit_code = exit_code
 
 
+def start_url(value: str) -> str:
+    """The START argument of ``crawl``/``serve``: an http(s) URL, or one line "Error: ..."."""
+    from .urls import check_url
+
+    try:
+        return check_url(value)
+    except ValueError as exc:
+        raise CliError(f"{value}: not a valid URL to crawl ({exc})") from None
+
+
 def config_option(func: F) -> F:
     """``--config FILE``, shared by every command that audits."""
     return click.option(
@@ -117,6 +127,19 @@ def check(
         raise CliError(f"{target}: {exc}") from None
     if audit.page.words == 0 and not audit.page.title and not audit.page.h1:
         raise CliError(f"{target}: the page has no text to audit")
+    code = exit_code_for(audit, fail_under)
+    try:
+        _print_audit(audit, target, config, fmt)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `check ... | head -1`: the reader has what it wanted
+        quiet_stdout()
+    except SystemExit:  # rich's Console says the same with SystemExit(1), stdout silenced
+        pass
+    if code:
+        sys.exit(code)
+
+
+def _print_audit(audit: PageAudit, target: str, config: AuditConfig, fmt: str) -> None:
     if fmt == "json":
         from .serialize import audit_to_dict
 
@@ -133,9 +156,6 @@ def check(
         from .scorecard import print_scorecard
 
         print_scorecard(audit, target, config)
-    code = exit_code_for(audit, fail_under)
-    if code:
-        sys.exit(code)
 
 
 def exit_code_for(audit: PageAudit, fail_under: int | None) -> int:
@@ -169,7 +189,7 @@ def site_options(func: F) -> F:
 
 
 @cli.command()
-@click.argument("start")
+@click.argument("start", callback=lambda ctx, param, value: start_url(value))
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -255,7 +275,7 @@ def demo(reports_root: Path, workers: int | None, no_prefect: bool) -> None:
 
 
 @cli.command()
-@click.argument("start")
+@click.argument("start", callback=lambda ctx, param, value: start_url(value))
 @click.option("--cron", required=True, help='Schedule, e.g. "0 6 * * 1" (Mondays 06:00).')
 @click.option("--name", default=None, help="Deployment name (default: audit-<host>).")
 @click.option("--max-pages", type=click.IntRange(1), default=None, help="Fetch at most N pages.")
@@ -468,9 +488,58 @@ def _progress_bar() -> Iterator[Callable[[Any, int], None] | None]:
         yield update
 
 
-def main() -> None:
-    """Entry point of the ``content-audit`` script."""
-    cli(prog_name="content-audit")
+EXIT_INTERRUPTED = 130
+"""128 + SIGINT, what a shell reports for a command stopped by Ctrl-C."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``content-audit`` script: click's own ``main`` turns Ctrl-C into
+    "Aborted!" and exit 1, a closed stdout into exit 1, and any other OSError (a full
+    disk, a read-only ``--out``) into a traceback; here they follow the README's exit codes."""
+    sys.exit(run_cli(sys.argv[1:] if argv is None else argv))
+
+
+def run_cli(args: list[str]) -> int:
+    """Run the command line ``args``; return the exit code."""
+    code = EXIT_OK
+    try:
+        try:
+            with cli.make_context("content-audit", list(args)) as ctx:
+                cli.invoke(ctx)
+        except click.exceptions.Exit as exc:
+            code = exc.exit_code
+        except SystemExit as exc:
+            if exc.code is not None and not isinstance(exc.code, int):
+                raise
+            code = exc.code or EXIT_OK
+        except click.ClickException as exc:
+            exc.show()
+            code = exc.exit_code
+        except (click.Abort, KeyboardInterrupt):
+            click.echo("Interrupted.", err=True)
+            code = EXIT_INTERRUPTED
+        sys.stdout.flush()
+    except BrokenPipeError:
+        quiet_stdout()
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename is not None else "cannot write: "
+        click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
+        code = EXIT_INPUT
+    return code
+
+
+def quiet_stdout() -> None:
+    """After a broken pipe: send what is still buffered for stdout nowhere, so the
+    interpreter's last flush does not fail again (and print a traceback)."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    finally:
+        os.close(devnull)
 
 
 if __name__ == "__main__":  # pragma: no cover

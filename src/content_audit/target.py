@@ -20,6 +20,7 @@ from typing import BinaryIO, NoReturn
 from .config import CrawlConfig
 from .decode import decode_html, ensure_html
 from .errors import FetchError, InputError
+from .urls import check_url
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -44,6 +45,10 @@ def load_target(target: str, crawl: CrawlConfig, *, stdin: BinaryIO | None = Non
             _too_large("stdin", crawl.max_bytes)
         return Document(ensure_html(decode_html(data, source="stdin"), source="stdin"), None, "-")
     if target.lower().startswith(("http://", "https://")):
+        try:
+            check_url(target)
+        except ValueError as exc:
+            raise InputError(f"{target}: not a valid URL ({exc})") from None
         return _fetch(target, crawl)
     if "://" in target:
         raise InputError(f"{target}: only http and https URLs can be checked")

@@ -211,3 +211,15 @@ class PathMatcher:
         if self._regex is None:
             return False
         return self._regex.match(urlsplit(url).path or "/") is not None
+
+
+def check_url(url: str) -> str:
+    """``url`` if it is an absolute http(s) URL Python can take apart, else ``ValueError``
+    with the reason (``http://[::1`` made ``urlsplit`` raise deep inside the crawl)."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ValueError("not an absolute http(s) URL")
+    if not parts.hostname:
+        raise ValueError("no host name")
+    parts.port  # noqa: B018  (raises ValueError for a port out of range or not a number)
+    return url
