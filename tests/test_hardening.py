@@ -495,3 +495,40 @@ def test_ctrl_c_exits_130(tmp_path: Path) -> None:
     proc.send_signal(signal.SIGINT)
     assert proc.wait(20) == 130
     assert proc.stderr is not None and "Interrupted." in proc.stderr.read()
+
+
+# ------------------------------------------------------------------ 9. credentials in URLs
+
+
+def test_a_redirect_to_credentials_is_recorded_redacted_and_not_followed(tmp_path: Path) -> None:
+    from .test_fault_matrix import PAGE as FINE
+    from .test_fault_matrix import check_run, read_csv, run_site
+
+    def setup(server, offsite) -> None:  # type: ignore[no-untyped-def]
+        base = server.base.replace("://", "://clinic:s3cret@")
+        server.redirect("/to-creds", base + "/")
+        server.redirect("/to-creds-new", base + "/fresh")
+        server.page("/fresh", [base + "/linked-with-creds"])
+        server.page("/linked-with-creds")
+
+    links = ("/to-creds", "/to-creds-new")
+    with run_site(tmp_path, links, setup=setup) as site:
+        check_run(
+            site,
+            {
+                "/": FINE,
+                "/to-creds": ("301", "credentials", False),
+                "/to-creds-new": ("301", "credentials", False),
+                "/fresh": FINE,  # queued without its credentials
+                "/linked-with-creds": FINE,
+            },
+        )
+        assert site.server.hits("/") == 1  # the site is not crawled a second time
+        for path in tmp_path.rglob("*"):  # the reports and the history
+            if path.is_file():
+                assert b"s3cret" not in path.read_bytes(), path
+        found = [
+            f for f in read_csv(site.out / "findings.csv") if f["code"] == "redirect_credentials"
+        ]
+        assert {site.rel(f["url"]) for f in found} == {"/to-creds", "/to-creds-new"}
+        assert all("http://***@127.0.0.1:" in f["evidence"] for f in found)

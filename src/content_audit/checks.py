@@ -67,6 +67,12 @@ _SPECS = (
         "page",
         "The page was fetched but could not be audited (please report it).",
     ),
+    FindingSpec(
+        "redirect_credentials",
+        WARN,
+        "site",
+        "A URL redirects to one with a user name or password (not followed; redacted here).",
+    ),
     FindingSpec("teaser_dead", ERR, "site", "A teaser links to a page answering 4xx/5xx or gone."),
     FindingSpec(
         "teaser_redirect", WARN, "site", "A teaser links to a URL that redirects (hops counted)."

@@ -78,7 +78,9 @@ from .urls import (
     CRAWLABLE_SCHEMES,
     PathMatcher,
     UrlNormalizer,
+    has_userinfo,
     host_of,
+    redact_userinfo,
     scheme_of,
     site_host,
 )
@@ -549,6 +551,15 @@ class Fetcher:
                 opened.error, opened.detail = "bad_url", f"redirect to unusable URL {location!r}"
                 return opened
             opened.final_url = normalized
+            if has_userinfo(target):
+                # Never fetched with, compared with or written with its credentials: the
+                # chain ends here, and the URL without them is queued as any other.
+                opened.error = "credentials"
+                opened.detail = (
+                    f"redirect to {redact_userinfo(target)} not followed: "
+                    "a URL with a user name or password"
+                )
+                return opened
             # Raw URLs: /a -> /a?sessionid=1 (stripped when normalised) is not a loop.
             if target in visited:
                 opened.error, opened.detail = "redirect_loop", f"redirect back to {normalized}"
@@ -1483,7 +1494,7 @@ class Crawler:
         for i, url in enumerate(chain, start=1):
             if url == result.url:
                 continue
-            if i == len(chain) and result.error == "too_many_redirects":
+            if i == len(chain) and result.error in ("too_many_redirects", "credentials"):
                 row = self._admit(url, "redirect", result.depth, result.url)
                 if row is not None:
                     extra.append(row)

@@ -48,7 +48,7 @@ from typing import Any, Protocol
 
 from .budget import BudgetExceeded, time_budget
 from .config import AuditConfig
-from .model import FetchResult, Finding, Kind, PageAudit, PageDigest, UrlState
+from .model import FetchResult, Finding, Kind, PageAudit, PageDigest, Severity, UrlState
 from .report.csv import ReportWriter
 from .report.details import PAGES_JSONL
 from .report.history import RunRecorder
@@ -633,6 +633,8 @@ def record_batch(
         outcome = by_url.get(result.final_url or result.url) if result.html is not None else None
         if outcome is None:
             writer.write_fetch(result)
+            if result.error == "credentials":
+                writer.write_site_findings([credentials_finding(result)])
             continue
         if outcome.audit is None:
             tally.failed += 1
@@ -666,6 +668,18 @@ def record_batch(
             )
         if extra:
             record_skipped(writer, tally, extra, site)
+
+
+def credentials_finding(result: FetchResult) -> Finding:
+    """``redirect_credentials`` on a URL whose redirect put a user name or password in the
+    next URL; the evidence is the crawl's detail, with the credentials redacted."""
+    return Finding(
+        code="redirect_credentials",
+        severity=Severity.WARNING,
+        message=f"{result.url}: redirects to a URL with a user name or password (not followed)",
+        evidence=result.detail,
+        url=result.url,
+    )
 
 
 def record_skipped(

@@ -38,12 +38,16 @@ __all__ = [
     "CRAWLABLE_SCHEMES",
     "PathMatcher",
     "UrlNormalizer",
+    "check_url",
+    "has_userinfo",
     "host_of",
     "in_scope",
     "is_crawlable_scheme",
     "normalize_url",
+    "redact_userinfo",
     "scheme_of",
     "site_host",
+    "strip_userinfo",
 ]
 
 CRAWLABLE_SCHEMES: frozenset[str] = frozenset({"http", "https"})
@@ -111,9 +115,9 @@ class UrlNormalizer:
         port = parts.port  # raises ValueError on a non-numeric or out-of-range port
         if ":" in host:
             host = f"[{host}]"
+        # No user name or password: they are not part of a page's identity (a redirect to
+        # user:pass@ the same host crawled the site twice) and never go into a report.
         netloc = host if port is None or port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
-        if "@" in parts.netloc:
-            netloc = parts.netloc.rpartition("@")[0] + "@" + netloc
         path = parts.path or "/"
         if "/." in path:
             path = _remove_dot_segments(path)
@@ -223,3 +227,28 @@ def check_url(url: str) -> str:
         raise ValueError("no host name")
     parts.port  # noqa: B018  (raises ValueError for a port out of range or not a number)
     return url
+
+
+def has_userinfo(url: str) -> bool:
+    """Whether ``url``'s authority holds a user name or password (``user:pass@host``)."""
+    authority = url.partition("://")[2].partition("/")[0].partition("?")[0].partition("#")[0]
+    return "@" in authority
+
+
+def strip_userinfo(url: str) -> str:
+    """``url`` without its ``user:pass@``: what the crawl compares, fetches and writes."""
+    if not has_userinfo(url):
+        return url
+    scheme, _, rest = url.partition("://")
+    cut = min(
+        (i for i in (rest.find("/"), rest.find("?"), rest.find("#")) if i >= 0), default=len(rest)
+    )
+    return f"{scheme}://{rest[:cut].rpartition('@')[2]}{rest[cut:]}"
+
+
+def redact_userinfo(url: str) -> str:
+    """``url`` with its user name and password shown as ``***`` (for a finding's evidence)."""
+    if not has_userinfo(url):
+        return url
+    scheme, _, rest = strip_userinfo(url).partition("://")
+    return f"{scheme}://***@{rest}"
