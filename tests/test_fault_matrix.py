@@ -348,8 +348,9 @@ FAULTS: dict[str, Fault] = {
             **_home(),
             "/chain": ("301", "too_many_redirects", False),
             **{_chain(n): ("301", "too_many_redirects", False) for n in range(1, 6)},
-            **{_chain(n): ("200", "", False) for n in range(6, 10)},
-            _chain(10): PAGE,
+            # The chain ends max_redirects hops from the link: its next URL is recorded,
+            # not requested (issue 19: queued, an endless chain never ended).
+            _chain(6): ("", "too_many_redirects", False),
         },
         overrides={"crawl.max_redirects": 5},
     ),

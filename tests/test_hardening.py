@@ -532,3 +532,51 @@ def test_a_redirect_to_credentials_is_recorded_redacted_and_not_followed(tmp_pat
         ]
         assert {site.rel(f["url"]) for f in found} == {"/to-creds", "/to-creds-new"}
         assert all("http://***@127.0.0.1:" in f["evidence"] for f in found)
+
+
+# ------------------------------------------------------------------ 10. redirect budget
+
+
+def _endless(h, query: str) -> None:  # type: ignore[no-untyped-def]
+    """Every URL redirects to a fresh one, without end."""
+    from urllib.parse import parse_qs
+
+    n = int(parse_qs(query).get("n", ["0"])[0])
+    h.reply(302, b"", "", {"Location": f"/endless?n={n + 1}"})
+
+
+def test_an_endless_chain_of_fresh_redirects_ends_max_redirects_from_the_link(
+    tmp_path: Path,
+) -> None:
+    from .test_fault_matrix import PAGE as FINE
+    from .test_fault_matrix import check_run, run_site
+
+    def setup(server, offsite) -> None:  # type: ignore[no-untyped-def]
+        server.route("/endless", _endless)
+
+    overrides = {"crawl.max_redirects": 4, "crawl.max_pages": 1000}
+    with run_site(tmp_path, ("/endless?n=0",), setup=setup, overrides=overrides) as site:
+        expected = {f"/endless?n={n}": ("302", "too_many_redirects", False) for n in range(5)}
+        expected["/endless?n=5"] = ("", "too_many_redirects", False)
+        check_run(site, {"/": FINE, **expected})
+        assert site.server.hits("/endless") == 5  # was: until max_pages, 11 a step
+
+
+def test_urls_first_met_as_redirect_hops_count_against_max_pages(tmp_path: Path) -> None:
+    from .test_fault_matrix import run_site
+
+    def setup(server, offsite) -> None:  # type: ignore[no-untyped-def]
+        for k in range(4):
+            server.redirect(f"/r{k}", f"/r{k}-a")
+            server.redirect(f"/r{k}-a", f"/r{k}-b")
+            server.page(f"/r{k}-b", [f"/more{k}"])
+            server.page(f"/more{k}")
+
+    links = tuple(f"/r{k}" for k in range(4))
+    with run_site(tmp_path, links, setup=setup, overrides={"crawl.max_pages": 6}) as site:
+        rows = {site.rel(r["url"]): r for r in site.inventory}
+        # "/" and its four links were queued (5 of 6); their 8 hop URLs were fetched too
+        # and count: the pages the hops lead to may link on, but nothing more is fetched.
+        assert all(rows[f"/r{k}-b"]["audited"] == "true" for k in range(4))
+        assert [rows[f"/more{k}"]["error"] for k in range(4)] == ["max_pages"] * 4
+        assert not any(p.startswith("/more") for p in site.server.paths())

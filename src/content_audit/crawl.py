@@ -27,7 +27,9 @@ Decisions worth knowing:
   carries HTML: the page's text is on the row of its final URL (source ``redirect`` when the
   crawl first met it that way), so each page is audited once and every hop has a row a link
   checker can look up.  A chain longer than ``max_redirects`` stops there; its next target
-  is queued as a URL of its own, so an endless chain is bounded by ``max_pages``.
+  is recorded (``too_many_redirects``, not requested), never queued, and every URL first
+  met as a hop counts against ``max_pages``: one link costs at most ``max_redirects + 1``
+  requests, a crawl at most about ``max_pages`` fetched URLs.
 * Retries (429/500/502/503/504, connect and read errors; ``retries`` in all, Retry-After
   capped at ``max_retry_after_s``) are the Fetcher's own loop, not urllib3's: each try waits
   its turn in the Throttle like any request, so the site is never hit faster than
@@ -984,6 +986,11 @@ class Frontier:
             self._seen.add(url)
             return True
 
+    def charge(self, n: int = 1) -> None:
+        """Count ``n`` URLs fetched outside the queue (redirect hops) against ``max_pages``."""
+        with self._lock:
+            self.accepted += n
+
     def enqueue(self, item: QueueItem) -> FetchResult | None:
         """Queue a claimed URL, or return its refusal row when a limit says no."""
         with self._lock:
@@ -1494,13 +1501,32 @@ class Crawler:
         for i, url in enumerate(chain, start=1):
             if url == result.url:
                 continue
-            if i == len(chain) and result.error in ("too_many_redirects", "credentials"):
+            if i == len(chain) and result.error == "too_many_redirects":
+                # The chain ends max_redirects hops from the first link: its next URL is
+                # recorded, never queued (queued, each fresh URL of an endless chain cost
+                # another max_redirects requests: 109,021 requests from one link).
+                if self.frontier.claim(url):
+                    extra.append(
+                        self._emit(
+                            _refused(
+                                url,
+                                "redirect",
+                                result.depth,
+                                "too_many_redirects",
+                                result.detail or "",
+                                result.url,
+                            )
+                        )
+                    )
+                continue
+            if i == len(chain) and result.error == "credentials":
                 row = self._admit(url, "redirect", result.depth, result.url)
                 if row is not None:
                     extra.append(row)
                 continue
             if not self.frontier.claim(url):
                 continue
+            self.frontier.charge()  # a URL first met as a hop was fetched: it is a page's worth
             tail = result.redirects[i:]
             if tail:
                 row = replace(
