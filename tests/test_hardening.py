@@ -580,3 +580,27 @@ def test_urls_first_met_as_redirect_hops_count_against_max_pages(tmp_path: Path)
         assert all(rows[f"/r{k}-b"]["audited"] == "true" for k in range(4))
         assert [rows[f"/more{k}"]["error"] for k in range(4)] == ["max_pages"] * 4
         assert not any(p.startswith("/more") for p in site.server.paths())
+
+
+# ------------------------------------------------------------------ 11. binary Markdown
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_markdown_draft_of_random_bytes_is_refused(tmp_path: Path, seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    data = bytes(rng.randrange(1, 256) for _ in range(65_536))  # no NUL
+    draft = tmp_path / "draft.md"
+    draft.write_bytes(data)
+    result = run_cli("check", str(draft))
+    assert result.returncode == 2, result.stdout[-300:]
+    assert result.stderr == f"Error: {draft}: not a Markdown draft, the content is binary\n"
+
+
+def test_a_markdown_draft_with_a_few_odd_characters_is_audited(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.md"
+    text = "# Prolotherapy\n\nIt is an injection \x0b treatment.\ufffd\n" + "Ask us today.\n" * 40
+    draft.write_text(text, encoding="utf-8")
+    result = run_cli("check", str(draft), "--format", "json")
+    assert result.returncode in (0, 1), result.stderr

@@ -90,6 +90,7 @@ def _read_file(path: Path, max_bytes: int, deadline_s: float = 60.0) -> Document
     if path.suffix.lower() in MARKDOWN_SUFFIXES:
         if not text.strip():
             raise InputError(f"{label}: the document is empty")
+        _refuse_binary_text(text, label)
         return Document(render_markdown(text), None, label, markdown=True)
     return Document(ensure_html(text, source=label), None, label)
 
@@ -163,3 +164,12 @@ def _too_large(label: str, max_bytes: int) -> NoReturn:
         f"{label}: over the {max_bytes / 1e6:g} MB limit "
         "(raise crawl.max_bytes in the config to audit it)"
     )
+
+
+def _refuse_binary_text(text: str, label: str) -> None:
+    """A Markdown draft is text: refuse one whose opening reads as binary (random bytes
+    decode as windows-1252 or with U+FFFD replacements, and control characters)."""
+    head = text[:4096]
+    odd = sum(1 for ch in head if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
+    if odd > max(8, len(head) // 50):
+        raise InputError(f"{label}: not a Markdown draft, the content is binary")
