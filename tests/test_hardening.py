@@ -604,3 +604,86 @@ def test_a_markdown_draft_with_a_few_odd_characters_is_audited(tmp_path: Path) -
     draft.write_text(text, encoding="utf-8")
     result = run_cli("check", str(draft), "--format", "json")
     assert result.returncode in (0, 1), result.stderr
+
+
+# ------------------------------------------------------------------ 12. process hygiene
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every live descendant of ``pid``, from /proc (zombies left out)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            alive.add(pid)
+    return alive
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+@pytest.mark.parametrize(("signame", "code"), [("SIGKILL", -9), ("SIGTERM", 143), ("SIGINT", 130)])
+def test_no_audit_process_outlives_a_stopped_crawl(tmp_path: Path, signame: str, code: int) -> None:
+    import signal
+
+    from .faultserver import FaultServer
+
+    with FaultServer(robots="plain") as server:
+        server.drop_sitemaps()
+        server.page("/", [f"/slow?n={n}" for n in range(20)])
+        with open(tmp_path / "stderr", "wb") as err:
+            proc = subprocess.Popen(
+                [
+                    CLI,
+                    "crawl",
+                    server.url("/"),
+                    "--no-prefect",
+                    "--workers",
+                    "2",
+                    "--out",
+                    str(tmp_path / "run"),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+            )
+            try:
+                deadline = time.monotonic() + 20
+                kids: set[int] = set()
+                left: set[int] = set()
+                while len(kids) < 3 and time.monotonic() < deadline:  # forkserver + 2 workers
+                    time.sleep(0.2)
+                    kids = _descendants(proc.pid)
+                assert len(kids) >= 3, kids
+                time.sleep(0.5)
+                proc.send_signal(getattr(signal, signame))
+                got = proc.wait(20)
+                deadline = time.monotonic() + 10
+                while _alive(kids) and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                left = _alive(kids)
+            finally:
+                proc.kill()
+                for pid in _alive(kids):  # never leave a process behind, even on failure
+                    os.kill(pid, signal.SIGKILL)
+        assert got == code
+        assert not left, left
+        if signame != "SIGKILL":
+            assert "Traceback" not in (tmp_path / "stderr").read_text()

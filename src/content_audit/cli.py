@@ -496,7 +496,21 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``content-audit`` script: click's own ``main`` turns Ctrl-C into
     "Aborted!" and exit 1, a closed stdout into exit 1, and any other OSError (a full
     disk, a read-only ``--out``) into a traceback; here they follow the README's exit codes."""
-    sys.exit(run_cli(sys.argv[1:] if argv is None else argv))
+    import signal
+
+    stopped: list[int] = []
+
+    def terminate(signum: int, frame: object) -> None:
+        # SIGTERM (a service manager, ``kill``) stops a run the way Ctrl-C does: context
+        # managers close the crawl, the pool and the reports; then exit 128 + 15.
+        stopped.append(signum)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminate)
+    code = run_cli(sys.argv[1:] if argv is None else argv)
+    if stopped and code == EXIT_INTERRUPTED:
+        code = 128 + stopped[0]
+    sys.exit(code)
 
 
 def run_cli(args: list[str]) -> int:

@@ -33,6 +33,7 @@ import heapq
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections import Counter, deque
@@ -445,7 +446,8 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
     context = None
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["content_audit.audit"])
+        # The lifeline first: the forkserver dies with this process (``lifeline.py``).
+        context.set_forkserver_preload(["content_audit._lifeline_preload", "content_audit.audit"])
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_started)
     # Start the forkserver and its workers now, while the crawl reads robots.txt, the
     # sitemaps and its first batch, not when that batch is submitted: importing the core
@@ -464,6 +466,12 @@ def _worker_started() -> None:
     reference counting; only what is created after this point is traced.
     """
     from . import audit  # noqa: F401  (already imported when started by the forkserver)
+    from .lifeline import die_with_parent
+
+    die_with_parent()  # a worker dies with its forkserver, which dies with the crawl
+    # Ctrl-C reaches the whole process group: the crawl stops the pool; a worker that took
+    # the KeyboardInterrupt itself would only print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     gc.collect()
     gc.freeze()
