@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from content_audit.audit import audit_page
@@ -754,3 +754,76 @@ def test_lone_surrogate_keeps_the_main_path() -> None:
 def test_bom_only_is_empty(data: bytes) -> None:
     with pytest.raises(InputError, match="empty"):
         decode_html(data, source="bom")
+
+
+# --------------------------------------------------------------------------- hostile pages
+# Issue 19: no page can stall or break the audit.  Pages of up to 2 MB built from what a
+# hostile page is made of: long runs of one token (the quadratic e-mail finder took a
+# minute on 192 KB of "a-a-a-"), elements nested thousands deep (a RecursionError emptied
+# the page), stray characters (controls, NUL, U+FFFD, lone surrogates).
+
+HOSTILE_MAX_CHARS = 2_000_000
+_TOKENS = (
+    "a-",
+    "a.",
+    "a@",
+    "x",
+    "<",
+    "<<a",
+    "&",
+    "&#",
+    "1 ",
+    "+1 ",
+    "é",
+    "\ufffd",
+    "\x00",
+    "\ud800",
+    "-",
+    "is ",
+    "@a.",
+    "a b ",
+    ". ",
+)
+_NESTERS = ("div", "span", "p", "ul", "li", "b", "table", "section", "a", "h2", "article")
+
+long_tokens = st.builds(
+    lambda token, n: token * n, st.sampled_from(_TOKENS), st.integers(1, 1_000_000)
+)
+deep_nesting = st.builds(
+    lambda tag, depth, closed: (
+        f"<{tag}>" * depth + "<p>Text inside.</p>" + (f"</{tag}>" * depth if closed else "")
+    ),
+    st.sampled_from(_NESTERS),
+    st.integers(1, 60_000),
+    st.booleans(),
+)
+stray = st.binary(max_size=2048).map(lambda b: b.decode("latin-1"))
+article_bits = st.sampled_from(
+    (
+        "<title>Prolotherapy for knee pain</title>",
+        "<h1>Prolotherapy</h1>",
+        "<p>Prolotherapy is an injection treatment used for chronic knee pain. "
+        "Call office@clinic.example or 555-123-4567.</p>",
+        "<h2>When to see a doctor</h2><p>See a clinician if the pain gets worse.</p>",
+    )
+)
+hostile_pages = st.lists(
+    st.one_of(long_tokens, deep_nesting, stray, article_bits), min_size=1, max_size=6
+).map(lambda parts: "".join(parts)[:HOSTILE_MAX_CHARS])
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+@settings(FUZZ, max_examples=60 if EXPLORE else 12)
+@given(html=hostile_pages)
+@example(html="<p>" + "a-" * 96_000)  # 192 KB: a minute in the quadratic e-mail finder
+@example(html="<title>T</title>" + "a." * (HOSTILE_MAX_CHARS // 2 - 10))  # the 2 MB cap
+@example(html="<title>T</title>" + "<div>" * 30_000 + "x" + "</div>" * 30_000)
+def test_audit_page_on_hostile_pages_is_within_budget_and_never_raises(html: str) -> None:
+    import time
+
+    began = time.monotonic()
+    audit = audit_page(html, "https://clinic.example/blog/x/", CONFIG)
+    took = time.monotonic() - began
+    assert_audit(audit)
+    assert took < CONFIG.crawl.audit_budget_s, (took, len(html))
