@@ -687,3 +687,36 @@ def test_no_audit_process_outlives_a_stopped_crawl(tmp_path: Path, signame: str,
         assert not left, left
         if signame != "SIGKILL":
             assert "Traceback" not in (tmp_path / "stderr").read_text()
+
+
+def test_a_worker_stuck_where_the_alarm_cannot_reach_is_stopped_by_the_parent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGALRM stops Python code and regular expressions; a worker stuck in C code (here:
+    the alarm blocked) is killed by the parent past the budget, as a dead worker is."""
+    from functools import partial
+
+    from content_audit import pipeline
+    from content_audit.config import load_config
+
+    from .faultserver import FaultServer
+    from .test_fault_matrix import TEST_CRAWL, read_csv
+    from .workerdeath import audit_or_stall
+
+    with FaultServer(robots="plain") as server:
+        server.drop_sitemaps()
+        server.page("/stuck")
+        server.page("/fine")
+        server.page("/", ["/stuck", "/fine"])
+        stall = frozenset({server.url("/stuck")})
+        monkeypatch.setattr(pipeline, "audit_pages", partial(audit_or_stall, stall=stall))
+        config = load_config(overrides={**TEST_CRAWL, "crawl.audit_budget_s": 1.0})
+        began = time.monotonic()
+        summary = pipeline.audit_site(server.url("/"), config, tmp_path / "run", workers=1)
+        assert time.monotonic() - began < 40
+    rows = {r["url"][len(server.base) :]: r for r in read_csv(tmp_path / "run" / "inventory.csv")}
+    assert rows["/stuck"]["error"] == "audit_failed"
+    assert rows["/fine"]["audited"] == "true"
+    assert summary.audited == 2
+    failed = [f for f in read_csv(tmp_path / "run" / "findings.csv") if f["code"] == "audit_failed"]
+    assert len(failed) == 1 and "the worker was stopped" in failed[0]["evidence"]

@@ -40,3 +40,17 @@ def _first_time(flag: str | None) -> bool:
     except FileExistsError:
         return False
     return True
+
+
+def audit_or_stall(
+    pages: Sequence[tuple[str, str]], config: AuditConfig, *, stall: frozenset[str]
+) -> list[AuditOutcome]:
+    """Hang on a page of ``stall`` where the audit budget's alarm cannot reach (SIGALRM
+    blocked), as C code stuck on a page would."""
+    import time
+
+    for url, _ in pages:
+        if url in stall:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            time.sleep(3600)
+    return real_audit_pages(pages, config)

@@ -39,6 +39,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeoutError
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -513,6 +514,27 @@ class AuditPool(Executor):
             pool = self._pool
         pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
+    def kill_workers(self) -> None:
+        """Kill the pool's worker processes (stuck past the audit budget where ``SIGALRM``
+        cannot reach them, in C code): the pool breaks and is replaced on the next submit,
+        and its chunks in flight are retried like those of a dead worker."""
+        with self._lock:
+            pool = self._pool
+        _kill_workers(pool)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.kill()
+
+
+def _wait_limit_s(config: AuditConfig, pages: int) -> float | None:
+    """How long the parent waits for a chunk of ``pages``: each page is stopped by its own
+    budget in the worker (``budget.py``), so this only ends a worker stuck where the alarm
+    cannot reach it.  ``None`` (no limit) when the budget is off."""
+    budget = config.crawl.audit_budget_s
+    return None if budget <= 0 else budget * (pages + 1) + 1.0
+
 
 def make_executor(workers: int | None = None) -> Executor:
     """The process pool pages are audited in (``workers`` defaults to the core count): an
@@ -559,24 +581,53 @@ class PendingAudit:
         outcomes: list[AuditOutcome] = []
         for part, future in zip(self.parts, self.futures, strict=True):
             try:
-                outcomes.extend(_unpacked(future.result()))
+                outcomes.extend(_unpacked(self._wait(future, part)))
             except BrokenProcessPool:
                 outcomes.extend(self._retry(part))
         return outcomes
 
+    def _wait(self, future: Future[list[bytes]], part: list[tuple[str, str]]) -> list[bytes]:
+        """``future.result()``; past ``_wait_limit_s`` the pool's workers are killed and the
+        chunk fails as if a worker had died (only for an ``AuditPool``, which can)."""
+        kill = getattr(self.executor, "kill_workers", None)
+        limit = _wait_limit_s(self.config, len(part)) if kill is not None else None
+        try:
+            return future.result(timeout=limit)
+        except FuturesTimeoutError:
+            log.warning("audit workers stuck past the audit budget: stopping them")
+            assert kill is not None
+            kill()
+            raise BrokenProcessPool("audit workers stopped past the audit budget") from None
+
     def _retry(self, part: list[tuple[str, str]]) -> list[AuditOutcome]:
         assert self.executor is not None
         try:
-            return _unpacked(_submit(self.executor, part, self.config).result())
+            return _unpacked(self._wait(_submit(self.executor, part, self.config), part))
         except BrokenProcessPool:
             pass
         outcomes: list[AuditOutcome] = []
         pool: ProcessPoolExecutor | None = None
+        limit = _wait_limit_s(self.config, 1)
         try:
             for page in part:
                 pool = pool or _process_pool(1)
                 try:
-                    outcomes.extend(pool.submit(audit_pages, [page], self.config).result())
+                    outcomes.extend(
+                        pool.submit(audit_pages, [page], self.config).result(timeout=limit)
+                    )
+                except FuturesTimeoutError:
+                    log.warning("%s: the audit worker was stuck past the budget", page[0])
+                    outcomes.append(
+                        AuditOutcome(
+                            page[0],
+                            None,
+                            f"audit over budget: the worker was stopped after {limit:g} s "
+                            "(crawl.audit_budget_s)",
+                        )
+                    )
+                    _kill_workers(pool)
+                    pool.shutdown(wait=False)
+                    pool = None
                 except BrokenProcessPool as exc:
                     log.warning("%s: the audit worker died on this page", page[0])
                     outcomes.append(AuditOutcome(page[0], None, f"worker died: {exc}"))
