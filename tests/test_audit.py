@@ -65,3 +65,8 @@ def test_audit_page_takes_element_verdicts_through_findings_and_score() -> None:
     weights = load_config().weights
     lost = weights.definition * UNCLEAR_SHARE + weights.consult
     assert all_found.score - audit.score == pytest.approx(lost, abs=1)
+
+
+def test_given_elements_must_name_each_element_once() -> None:
+    with pytest.raises(ValueError, match="one result per element"):
+        audit_page(_html(), URL, elements=verdicts()[:3])

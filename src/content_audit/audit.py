@@ -19,7 +19,7 @@ from .config import AuditConfig, load_config
 from .elements import find_elements
 from .extract import extract_page
 from .health import check_trust
-from .model import ElementResult, Finding, Kind, PageAudit, Readability
+from .model import ELEMENT_NAMES, ElementResult, Finding, Kind, PageAudit, Readability
 from .plain import check_plain
 from .readability import measure_readability, measure_sections
 
@@ -61,6 +61,8 @@ def audit_page(
         readability = replace(readability, medical_syllables=medical)
     if elements is None:
         elements = find_elements(page, config)
+    elif sorted(e.name for e in elements) != sorted(ELEMENT_NAMES):
+        raise ValueError(f"elements must give one result per element of {ELEMENT_NAMES}")
     findings = check_page(page, kind, readability, elements, config)
     findings += check_trust(page, kind, config, today)
     findings += check_plain(page, kind, readability, config)

@@ -303,7 +303,7 @@ def page_label(page: Page) -> str:
     return page.url or "page"
 
 
-ELEMENT_QUESTIONS: dict[str, str] = {
+ELEMENT_MEANINGS: dict[str, str] = {
     "definition": "what it is",
     "uses": "what it is used for",
     "mechanism": "how it works",
@@ -329,7 +329,7 @@ def _element_findings(
     if kind is not Kind.ARTICLE:
         return
     for result in elements:
-        what = ELEMENT_QUESTIONS.get(result.name, result.name)
+        what = ELEMENT_MEANINGS.get(result.name, result.name)
         if result.status == "missing":
             yield finding(
                 f"missing_{result.name}",
@@ -358,7 +358,7 @@ def unclear_message(where: str, result: ElementResult) -> str:
     look: if the sentence says it, make it plain (and put it under a heading); if not, add
     a sentence that does.
     """
-    what = ELEMENT_QUESTIONS.get(result.name, result.name)
+    what = ELEMENT_MEANINGS.get(result.name, result.name)
     check = UNCLEAR_CHECKS.get(result.name, f"gives the {result.name}")
     place = f' under "{result.heading}"' if result.heading else ""
     sure = f", confidence {result.confidence:.2f}" if result.confidence is not None else ""
