@@ -399,7 +399,16 @@ def test_reports_validate_with_the_nu_html_checker(run_dir: Path, tmp_path: Path
     page = tmp_path / "page.html"
     result = CliRunner().invoke(cli, ["check", str(FIXTURES / "xss_page.html"), "--format", "html"])
     page.write_text(result.output, encoding="utf-8")
-    files = [out / REPORT_HTML, first, page]
+    unclear_page = tmp_path / "unclear.html"  # the three verdicts side by side
+    unclear_page.write_text(render_page_html(_verdict_doc(uses="unclear", consult="missing")))
+    unclear_run = tmp_path / "unclear-run"
+    with DetailWriter(unclear_run) as writer:
+        html = (FIXTURES / "seed_prolotherapy.html").read_text(encoding="utf-8")
+        for slug, status in {"a": {"uses": "unclear"}, "b": {"consult": "missing"}}.items():
+            url = f"{BASE}/blog/{slug}/"
+            writer.write(audit_page(html, url, elements=verdicts(**status)), url)
+    render_site_report(unclear_run, RunMeta(site="demo"))
+    files = [out / REPORT_HTML, first, page, unclear_page, unclear_run / REPORT_HTML]
     result = subprocess.run(
         [*command, "--no-langdetect", *map(str, files)],
         capture_output=True,
