@@ -251,6 +251,11 @@ def _subject_regex(title: str, extra: tuple[str, ...] = ()) -> tuple[str, int]:
     head = words[-1]
     if len(words) > 1 and len(head) >= 4 and head not in _GENERIC_WORDS:
         variants.append(_plural(head))
+    if len(words) > 1 and head in _GENERIC_WORDS:
+        # "oral cancer screening" is also "screening for oral cancer".
+        rest = r"[\s-]+".join(re.escape(w) for w in words[:-1])
+        variants.append(rf"{_plural(head)}\s+(?:for|of)\s+(?:the\s+|your\s+)?{rest}")
+        most = max(most, len(words) + 2)
     for word in words:
         stem = _stem(word)
         if stem:
