@@ -202,7 +202,7 @@ def _plural(word: str) -> str:
 def _stem(word: str) -> str | None:
     """A prefix that catches a specific word's other forms ("menisc" of "meniscal": "menisci",
     "meniscus"); None for short or generic words, whose prefixes would catch other words."""
-    if len(word) < 7 or word in _GENERIC_WORDS or not word.isalpha():
+    if len(word) < 7 or word in _GENERIC_WORDS or not word.isalpha() or word.endswith("ly"):
         return None
     return re.escape(word[:5]) + r"[a-z]*"
 
@@ -472,6 +472,15 @@ def _key(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
+_DISCLAIMER_HEADING = re.compile(
+    r"^\W*(?:medical\s+|legal\s+|important\s+)?(?:disclaimer|terms\s+of\s+use)\b", re.IGNORECASE
+)
+"""A section a site repeats to limit its liability: never evidence of any element."""
+
+_QUESTION_HEADING = re.compile(
+    r"^\W*(?:what|how|why|when|who|where|which|is|are|can|does|do|should|will)\b", re.IGNORECASE
+)
+
 _NOT_A_TOPIC = frozenset(
     [
         "it",
@@ -513,16 +522,24 @@ def _topic(page: Page, text: str = "") -> str:
     """
     headings = [s.heading for s in page.sections if s.heading and not s.pseudo]
     if text:
+        # Only a heading that names a thing, not a question about one, may stand for it.
+        named = [h for h in headings if not _QUESTION_HEADING.match(h)]
         # The H1s and the title first; the first headings only when the text names none
         # of those (a library entry under a section-name H1).
-        for group, least in (([*page.h1, page.title], 1), (headings[:2], 2)):
+        best = (0, 0, "")
+        for group, least in (([*page.h1, page.title], 1), (named[:2], 3)):
             candidates = [c for c in dict.fromkeys(group) if _names_a_topic(c)]
             scored = [
                 (min(len(_page_subject(c).compiled.findall(text, 0, 20000)), 50), -i, c)
                 for i, c in enumerate(candidates)
             ]
-            if scored and max(scored)[0] >= least:
-                return max(scored)[2]
+            top = max(scored, default=(0, 0, ""))
+            # A first heading takes over only when the text names it far more often than
+            # the H1 and title ("Posterior Dislocation" under "Medical Library Shoulder").
+            if top[0] >= least and top[0] >= 2 * best[0]:
+                best = top
+        if best[0]:
+            return best[2]
     if len(page.h1) > 1:
         keys = {_key(h) for h in headings}
         for h1 in page.h1:
@@ -538,7 +555,10 @@ def _topic(page: Page, text: str = "") -> str:
 def _prepare(page: Page) -> _PageText:
     sections = page.sections
     sentences = tuple(
-        tuple(s for p in section.paragraphs for s in split_sentences(p)) for section in sections
+        ()
+        if _DISCLAIMER_HEADING.match(section.heading)
+        else tuple(s for p in section.paragraphs for s in split_sentences(p))
+        for section in sections
     )
     # A heading owns the sections nested under it (an H2 "Conditions Treated" with one H3
     # per condition has its text in the H3s); pseudo headings and the intro own only theirs.
