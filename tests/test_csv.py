@@ -90,3 +90,17 @@ def test_row_width_is_checked(tmp_path: Path) -> None:
     with ReportWriter(tmp_path) as writer, pytest.raises(ValueError, match="expected"):
         writer.write(INVENTORY_CSV, [("too", "short")])
     assert len(INVENTORY_COLUMNS) == 12
+
+
+def test_teasers_csv_appends_block_after_the_original_columns() -> None:
+    from content_audit.report.csv import TEASERS_COLUMNS, TEASERS_CSV, teaser_rows
+
+    assert COLUMNS[TEASERS_CSV] == TEASERS_COLUMNS
+    assert TEASERS_COLUMNS == ("page_url", "position", "text", "href", "truncated", "block")
+    from content_audit.audit import audit_page
+
+    html = (Path(__file__).parent / "fixtures" / "seed_prolotherapy.html").read_text("utf-8")
+    audit = audit_page(html, "https://clinic.example/blog/prolotherapy/")
+    rows = list(teaser_rows(audit, "https://clinic.example/blog/prolotherapy/"))
+    assert len(rows) == 6 and all(len(r) == len(TEASERS_COLUMNS) for r in rows)
+    assert {r[-1] for r in rows} == {"related"}
