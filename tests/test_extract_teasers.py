@@ -151,3 +151,23 @@ def test_every_teaser_names_a_known_block() -> None:
     assert all(t.block in TEASER_BLOCKS for t in page.teasers)
     assert {t.block for t in page.teasers} == {"related"}
     assert all(t.truncated for t in page.teasers)
+
+
+def test_a_related_container_without_a_heading_and_a_lead_in_promo() -> None:
+    items = "".join(
+        f'<li><a href="/treatments/{s}/">{s.title()}</a><p>{s.title()} eases heel pain '
+        "for most runners within weeks.</p></li>"
+        for s in ("orthotics", "shockwave")
+    )
+    html = page_with(
+        f"""<p><strong>Related:</strong> <a href="/blog/icing-an-injury/">How long to ice
+        an injury</a></p><p>Read more: <a href="https://pubmed.example.org/1">the trial</a></p>
+        <ul class="related-treatments">{items}</ul>"""
+    )
+    page = extract_page(html, URL)
+    assert [(t.block, t.href.rsplit("/", 2)[-2]) for t in page.teasers] == [
+        ("promo", "icing-an-injury"),
+        ("related", "orthotics"),
+        ("related", "shockwave"),
+    ]
+    assert page.teasers[0].title == "How long to ice an injury"

@@ -293,7 +293,7 @@ _RECENT_HEADING_RE = re.compile(
     r"^(?:(?:recent|latest|newest|popular|related|more|other|similar|featured)\s+"
     r"(?:blog\s+)?(?:posts?|articles?|news|stories|entries|reads?)|from (?:the|our) blog|"
     r"(?:you may|you might) also like.*|keep reading|further reading|read next|"
-    r"(?:[\w&,'’-]+\s+){0,3}(?:articles|posts))\W*$",
+    r"(?:[\w&,/'’-]+\s+){0,3}(?:articles|posts))\W*$",
     re.I,
 )
 _RECENT_CLASS_RE = re.compile(
@@ -829,7 +829,7 @@ def _presents_articles(kind: str | None, heading: str) -> bool:
 
 
 _ARTICLES_HEADING_RE = re.compile(
-    r"^\W*(?:[\w&'’-]+\s+){0,2}(?:articles|posts|blog|stories|library)\W*$", re.I
+    r"^\W*(?:[\w&/'’-]+\s+){0,2}(?:articles|posts|blog|stories|library)\W*$", re.I
 )
 """A short heading that is only a name for a set of articles."""
 _HEADING_MAX_CHARS = 80
@@ -959,7 +959,7 @@ def _item_of(m: _Measure, a: Tag, stop: set[int], href: str) -> Tag:
 def _headed_block_ok(kind: str, heading: str, items: int, snippets: int, prose: int) -> bool:
     """Whether the links a heading introduces form a block of teasers, by its shape."""
     if kind == "promo":
-        return items <= 3  # "For more information": one to three pages promoted
+        return items <= 3 or prose == 0  # one to three pages promoted, or a list of them
     if prose:
         return False  # links inside sentences: the article's own prose
     if snippets * 2 >= items:  # title + snippet items
@@ -968,17 +968,28 @@ def _headed_block_ok(kind: str, heading: str, items: int, snippets: int, prose: 
     return items >= 2 and _presents_articles(kind, heading)
 
 
+_LEAD_IN_RE = re.compile(
+    r"^\W*(?:related(?:\s+(?:article|post|reading|content))?|(?:read|see)\s+also|also\s+read|"
+    r"further\s+reading|recommended(?:\s+reading)?|you\s+(?:may|might)\s+also\s+like|"
+    r"(?:read|learn)\s+more|don'?t\s+miss|more\s+on\s+this)\s*[:—–-]",
+    re.I,
+)
+"""A line that promotes one page in the article: "Related: <a>...</a>", "See also — ..."."""
+_LEAD_IN_MAX_CHARS = 300
+
+
 def _find_headed(m: _Measure, used: set[int], host: str, base: str | None) -> list[_Card]:
     """Blocks found by their heading ("Related treatments", "You may also be interested
-    in", "Keep reading", "Featured", "For more information"): the links the heading
-    introduces, each with its title and snippet, when they form a block of teasers by
-    shape (a repeated group of link + title, with snippets, or titles the heading presents
-    as articles; one inline link for a promo)."""
+    in", "Keep reading", "Featured", "For more information"), by a related-content class
+    with no heading, and one-line promos ("Related: <a>...</a>"): the links they hold, each
+    with its title and snippet, when they form a block of teasers by shape (a repeated group
+    of link + title, with snippets, or titles the heading presents as articles; one link
+    for a promo)."""
     out: list[_Card] = []
+    done: set[int] = set()
     heads = m.tags("h2", "h3", "h4", "h5", "h6") + [
         t for t in m.titled if t.name in ("p", "span", "div", "strong")
     ]
-    done: set[int] = set()
     for head in heads:
         if m.text_len.get(id(head), 0) > _HEADING_MAX_CHARS:
             continue
@@ -992,55 +1003,100 @@ def _find_headed(m: _Measure, used: set[int], host: str, base: str | None) -> li
             continue
         level = _HEADINGS.get(head.name, 6)
         region = [r for r in _region_after(m, head, level) if id(r) not in done]
-        if not region:
+        cards = _block_cards(m, kind, text, region, used, host, base, id(head))
+        if cards:
+            done.update(id(r) for r in region)
+            out.extend(cards)
+    # A related-content container with no heading of its own ("related-services").
+    for el in m.tags("div", "section", "aside", "ul", "ol"):
+        key = id(el)
+        if key in done or not el.attrs or m.text_len.get(key, 0) > 4000:
             continue
-        stop = {id(r.parent) for r in region if r.parent is not None}
-        items: dict[str, tuple[Tag, Tag]] = {}
-        for el in region:
-            anchors = [el] if el.name == "a" else list(m.descendants(el, "a"))
-            for a in anchors:
-                href = _good_href(a)
-                if href is None or id(a) in used or href in items:
-                    continue
-                absolute = _resolve(base, href)
-                target = _host(absolute) if "://" in absolute else host
-                if host and target != host:
-                    continue
-                if _CONTACT_LINK_RE.search(m.text(a)) or "contact" in href.lower():
-                    continue
-                items[href] = (a, _item_of(m, a, stop, href))
-        if not items:
+        if not any(_RELATED_RE.search(t) for t in m.tokens(el)) or _in_navigation(m, el):
             continue
-        cards: list[_Card] = []
-        snippets = prose = 0
-        for href, (a, item) in items.items():
-            card = _Card(item, href, "title")
-            card.block = kind
-            title_el = next(m.descendants(item, "h2", "h3", "h4", "h5", "h6"), None)
-            title = m.text(title_el) if title_el is not None else m.text(a)
-            if not title or len(title) > 150 or (title_el is None and _is_more_text(title)):
-                continue
-            if title_el is None and _GENERIC_LINK_RE.match(title):
-                continue  # "click here": no title, a sentence's link
-            rest = m.text_len.get(id(item), 0) - len(title)
-            if rest >= _SNIPPET_MIN_CHARS:
-                snippets += 1
-            if item is a and isinstance(a.parent, Tag):
-                parent_len = m.text_len.get(id(a.parent), 0)
-                if parent_len > 2 * max(1, len(title)) + 40:
-                    prose += 1  # a link inside a sentence, not an item of its own
-            elif title_el is None and not m.text(item).startswith(title[:20]):
-                prose += 1  # "You may also want to read <a>...</a>": prose, not an item
-            cards.append(card)
-        if not cards or not _headed_block_ok(kind, text, len(cards), snippets, prose):
+        cards = _block_cards(m, "related", "related", [el], used, host, base, key)
+        if cards:
+            done.add(key)
+            out.extend(cards)
+    # One-line promos in the text: "Related: <a>Icing an injury</a>".
+    for el in m.tags("p", "li", "blockquote"):
+        length = m.text_len.get(id(el), 0)
+        if not length or length > _LEAD_IN_MAX_CHARS or id(el) in done:
             continue
-        done.update(id(r) for r in region)
-        for card in cards:
-            card.parent_key = id(head)
-            for a in [card.el] if card.el.name == "a" else m.descendants(card.el, "a"):
-                used.add(id(a))
-        out.extend(cards)
+        if not _LEAD_IN_RE.match(m.text(el)) or _in_navigation(m, el):
+            continue
+        cards = _block_cards(m, "promo", "", [el], used, host, base, id(el), lead_in=True)
+        if len(cards) == 1:
+            out.extend(cards)
     return out
+
+
+def _block_cards(
+    m: _Measure,
+    kind: str,
+    heading: str,
+    region: list[Tag],
+    used: set[int],
+    host: str,
+    base: str | None,
+    key: int,
+    *,
+    lead_in: bool = False,
+) -> list[_Card]:
+    """The teaser cards of one block region, or [] when its links are not a teaser block."""
+    if not region:
+        return []
+    stop = {id(r.parent) for r in region if r.parent is not None}
+    if lead_in:
+        stop = {id(region[0])}
+    items: dict[str, tuple[Tag, Tag]] = {}
+    for el in region:
+        anchors = [el] if el.name == "a" else list(m.descendants(el, "a"))
+        for a in anchors:
+            href = _good_href(a)
+            if href is None or id(a) in used or href in items:
+                continue
+            absolute = _resolve(base, href)
+            target = _host(absolute) if "://" in absolute else host
+            if host and target != host:
+                continue
+            if _CONTACT_LINK_RE.search(m.text(a)) or "contact" in href.lower():
+                continue
+            items[href] = (a, region[0] if lead_in else _item_of(m, a, stop, href))
+    if not items:
+        return []
+    cards: list[_Card] = []
+    snippets = prose = 0
+    for href, (a, item) in items.items():
+        card = _Card(item, href, "title")
+        card.block = kind
+        title_el = next(m.descendants(item, "h2", "h3", "h4", "h5", "h6"), None)
+        title = m.text(title_el) if title_el is not None else m.text(a)
+        if not title or len(title) > 150 or (title_el is None and _is_more_text(title)):
+            continue
+        if title_el is None and _GENERIC_LINK_RE.match(title):
+            continue  # "click here": no title, a sentence's link
+        rest = m.text_len.get(id(item), 0) - len(title)
+        if rest >= _SNIPPET_MIN_CHARS:
+            snippets += 1
+        if lead_in:
+            pass
+        elif item is a and isinstance(a.parent, Tag):
+            parent_len = m.text_len.get(id(a.parent), 0)
+            if parent_len > 2 * max(1, len(title)) + 40:
+                prose += 1  # a link inside a sentence, not an item of its own
+        elif title_el is None and not m.text(item).startswith(title[:20]):
+            prose += 1  # "You may also want to read <a>...</a>": prose, not an item
+        cards.append(card)
+    if not cards or not _headed_block_ok(kind, heading, len(cards), snippets, prose):
+        return []
+    for card in cards:
+        card.parent_key = key
+        if kind == "promo" and len(cards) > 3:
+            card.block = "related"  # "For more information" over a list of articles
+        for a in [card.el] if card.el.name == "a" else m.descendants(card.el, "a"):
+            used.add(id(a))
+    return cards
 
 
 # ---------------------------------------------------------------------------- recent posts
@@ -1717,13 +1773,25 @@ def _teaser(card: _Card, base: str | None, position: int, m: _Measure | None = N
     el = card.el
     head = next(_descendants(el, "h2", "h3", "h4", "h5", "h6"), None)
     title = normalize_text(_joined_text(head)) if head is not None else ""
+    bare = ""
     if not title:
-        for a in _descendants(el, "a"):
+        for a in [el] if el.name == "a" else _descendants(el, "a"):
             text = normalize_text(_joined_text(a))
             if text and not _is_more_text(text) and len(text) < 150:
                 if normalize_text(_joined_text(el)) != text:
                     title = text
+                else:
+                    bare = text  # the card is its linked title and nothing else
                 break
+    if bare:
+        return Teaser(
+            text="",
+            href=_resolve(base, card.href) if not card.href.startswith(_NO_LINK) else "",
+            truncated=False,
+            title=bare,
+            position=position,
+            block=card.block or "excerpt",
+        )
     parts: list[str] = []
     for p in _descendants(el, "p", "div"):
         if next(_descendants(p, "p", "div"), None) is None:

@@ -144,9 +144,7 @@ class _PageCodec:
 
 
 def _encode_teasers(teasers: tuple[TeaserDigest, ...]) -> bytes:
-    return pickle.dumps(
-        tuple(_teaser_fields(t) for t in teasers), _PROTOCOL
-    )
+    return pickle.dumps(tuple(_teaser_fields(t) for t in teasers), _PROTOCOL)
 
 
 def _decode_teasers(blob: bytes) -> tuple[TeaserDigest, ...]:
