@@ -978,6 +978,21 @@ _LEAD_IN_RE = re.compile(
 _LEAD_IN_MAX_CHARS = 300
 
 
+def _opening_strings(el: Tag, count: int = 3) -> str:
+    """The first few non-blank strings of ``el``, joined: enough for a lead-in label."""
+    parts: list[str] = []
+    for node in el.descendants:
+        if type(node) is NavigableString:
+            text = node.strip()
+            if text:
+                parts.append(text)
+                if len(parts) >= count:
+                    break
+        elif isinstance(node, Tag) and node.name == "a" and parts:
+            break  # the label ends where the link starts
+    return " ".join(parts)
+
+
 def _find_headed(m: _Measure, used: set[int], host: str, base: str | None) -> list[_Card]:
     """Blocks found by their heading ("Related treatments", "You may also be interested
     in", "Keep reading", "Featured", "For more information"), by a related-content class
@@ -1008,26 +1023,30 @@ def _find_headed(m: _Measure, used: set[int], host: str, base: str | None) -> li
             done.update(id(r) for r in region)
             out.extend(cards)
     # A related-content container with no heading of its own ("related-services").
-    for el in m.tags("div", "section", "aside", "ul", "ol"):
-        key = id(el)
-        if key in done or not el.attrs or m.text_len.get(key, 0) > 4000:
-            continue
-        if not any(_RELATED_RE.search(t) for t in m.tokens(el)) or _in_navigation(m, el):
-            continue
-        cards = _block_cards(m, "related", "related", [el], used, host, base, key)
-        if cards:
-            done.add(key)
-            out.extend(cards)
+    by_name = m.by_name
+    for name in ("div", "section", "aside", "ul", "ol"):
+        for el in by_name.get(name, ()):
+            key = id(el)
+            if key in done or not el.attrs or m.text_len.get(key, 0) > 4000:
+                continue
+            if not any(_RELATED_RE.search(t) for t in m.tokens(el)) or _in_navigation(m, el):
+                continue
+            cards = _block_cards(m, "related", "related", [el], used, host, base, key)
+            if cards:
+                done.add(key)
+                out.extend(cards)
     # One-line promos in the text: "Related: <a>Icing an injury</a>".
-    for el in m.tags("p", "li", "blockquote"):
-        length = m.text_len.get(id(el), 0)
-        if not length or length > _LEAD_IN_MAX_CHARS or id(el) in done:
-            continue
-        if not _LEAD_IN_RE.match(m.text(el)) or _in_navigation(m, el):
-            continue
-        cards = _block_cards(m, "promo", "", [el], used, host, base, id(el), lead_in=True)
-        if len(cards) == 1:
-            out.extend(cards)
+    for name in ("p", "li", "blockquote"):
+        for el in by_name.get(name, ()):
+            length = m.text_len.get(id(el), 0)
+            if not length or length > _LEAD_IN_MAX_CHARS or id(el) in done:
+                continue
+            # The label leads the line: its first strings tell, without reading the whole line.
+            if not _LEAD_IN_RE.match(_opening_strings(el)) or _in_navigation(m, el):
+                continue
+            cards = _block_cards(m, "promo", "", [el], used, host, base, id(el), lead_in=True)
+            if len(cards) == 1:
+                out.extend(cards)
     return out
 
 
