@@ -171,3 +171,16 @@ def test_a_related_container_without_a_heading_and_a_lead_in_promo() -> None:
         ("related", "shockwave"),
     ]
     assert page.teasers[0].title == "How long to ice an injury"
+
+
+def test_bold_line_heading_and_cards_linked_by_their_thumbnail() -> None:
+    cards = "".join(
+        f'<div class="item"><a href="/blog/{s}/"><img src="/{s}.jpg" alt=""></a>'
+        f"<h4>{s.title()} basics</h4><p>What every runner should know about {s} pain "
+        "before the next race.</p></div>"
+        for s in ("knee", "hip", "ankle")
+    )
+    html = page_with(f"<p><strong>Related articles</strong></p><div>{cards}</div>")
+    page = extract_page(html, URL)
+    assert [t.title for t in page.teasers] == ["Knee basics", "Hip basics", "Ankle basics"]
+    assert {t.block for t in page.teasers} == {"related"}

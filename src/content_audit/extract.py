@@ -709,10 +709,14 @@ def _title_linked(m: _Measure, el: Tag) -> bool:
         return True
     for anc in _ancestors(head):
         if anc is el:
-            return False
+            break
         if anc.name == "a" and _good_href(anc):
             return True
-    return False
+    # A linked thumbnail stands for the title: <a><img></a><h3>Title</h3><p>...</p>.
+    return any(
+        _good_href(a) and next(m.descendants(a, "img"), None) is not None
+        for a in m.descendants(el, "a")
+    )
 
 
 _SNIPPET_MIN_CHARS = 25
@@ -857,6 +861,8 @@ def _heading_text(m: _Measure, el: Tag) -> str | None:
     name = el.name
     if name in _HEADINGS:
         return _inline_text(el)
+    if name == "p" and 0 < m.text_len.get(id(el), 0) <= _HEADING_MAX_CHARS:
+        return _pseudo_heading(el)  # "<p><strong>Related articles</strong></p>"
     if m.text_len.get(id(el), 0) > 200 or not m.flags.get(id(el), 0) & 9:
         return None
     heads = list(m.descendants(el, "h1", "h2", "h3", "h4", "h5", "h6"))
@@ -1004,6 +1010,12 @@ def _find_headed(m: _Measure, used: set[int], host: str, base: str | None) -> li
     done: set[int] = set()
     heads = m.tags("h2", "h3", "h4", "h5", "h6") + [
         t for t in m.titled if t.name in ("p", "span", "div", "strong")
+    ]
+    # "<p><strong>Related articles</strong></p>": a bold line used as a heading.
+    heads += [
+        t
+        for t in m.by_name.get("p", ())
+        if 0 < m.text_len.get(id(t), 0) <= _HEADING_MAX_CHARS and _pseudo_heading(t)
     ]
     for head in heads:
         if m.text_len.get(id(head), 0) > _HEADING_MAX_CHARS:
