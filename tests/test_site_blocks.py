@@ -51,7 +51,7 @@ def test_a_site_wide_block_is_checked_once_not_on_every_page() -> None:
         (url("prolo-home"), target.url),
     ]
     assert "on 5 pages, checked once" in stale_found[0].message
-    assert "(recent)" in stale_found[0].message
+    assert "the same recent block" in stale_found[0].message
     [dead] = codes(found, "teaser_dead")
     assert dead.url == pages[0].url
 

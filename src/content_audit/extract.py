@@ -10,7 +10,16 @@ One BeautifulSoup(lxml) parse per page, then three passes over the tree:
 2. Teasers, recent-post lists and listing cards are found by their *triggers* ("Read
    more" links, excerpts cut with "[...]", linked card headings, "Recent Posts" headings)
    and climbed to the largest ancestor that holds only one target; cards that share a
-   parent form a group.
+   parent form a group.  Each group is named by its block heading, found where themes put
+   it (before the cards in their container, or before the container): related, recent,
+   featured or promo (``model.TEASER_BLOCKS``).  A group of bare linked titles is
+   navigation unless its heading presents them as articles ("Related from the blog",
+   "Recent Posts"): a "Services" widget or a sibling-page list is a menu by its shape.
+   Blocks no trigger finds are found by their heading ("Related treatments — you may also
+   be interested in…", "Featured", "For more information"), a related-content class, or a
+   one-line label ("Related: <a>…</a>"): the links the block holds, each with its title
+   and snippet, when they are a repeated group of items and not links inside sentences.
+   On a listing page every card is a teaser of the ``listing`` block.
 3. The content root is the first semantic container (single ``<article>``, ``<main>``,
    ``[role=main]``, ``.entry-content`` ...) that holds at least half of the page's content
    score, else the smallest container holding 70 % of it (a text-density rule in the

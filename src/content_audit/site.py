@@ -681,8 +681,7 @@ def _teaser_findings(
                     continue  # this block's teasers were checked on an earlier page
                 checked.add(t.block_key)
                 first_here.add(t.block_key)
-            block = f" ({t.block})" if t.block else ""
-            label = f"teaser {t.position}{block}"
+            label = f"teaser {t.position}"
             state = inventory.get(t.href)
             final = state.final_url if state is not None and state.final_url else t.href
             note = (
