@@ -153,6 +153,12 @@ def test_every_teaser_names_a_known_block() -> None:
     assert all(t.truncated for t in page.teasers)
 
 
+def test_read_next_line_with_a_pictograph_is_a_promo() -> None:
+    html = page_with('<p>👉 Read next: <a href="/blog/shin-splints/">Shin splints</a></p>')
+    page = extract_page(html, URL)
+    assert [(t.block, t.title) for t in page.teasers] == [("promo", "Shin splints")]
+
+
 def test_a_related_container_without_a_heading_and_a_lead_in_promo() -> None:
     items = "".join(
         f'<li><a href="/treatments/{s}/">{s.title()}</a><p>{s.title()} eases heel pain '

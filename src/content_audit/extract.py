@@ -986,6 +986,7 @@ def _headed_block_ok(kind: str, heading: str, items: int, snippets: int, prose: 
 _LEAD_IN_RE = re.compile(
     r"^\W*(?:related(?:\s+(?:article|post|reading|content))?|(?:read|see)\s+also|also\s+read|"
     r"further\s+reading|recommended(?:\s+reading)?|you\s+(?:may|might)\s+also\s+like|"
+    r"(?:read|up)\s+next|keep\s+reading|"
     r"(?:read|learn)\s+more|don'?t\s+miss|more\s+on\s+this)\s*[:—–-]",
     re.I,
 )
