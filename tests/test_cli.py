@@ -113,6 +113,9 @@ def test_url_target_over_loopback(static_server: str) -> None:
     data = json.loads(out)
     assert data["url"] == f"{static_server}/seed_prolotherapy.html"
     assert len(data["teasers"]) == 6
+    # "block" is added to each teaser; the original keys keep their names.
+    assert set(data["teasers"][0]) == {"text", "href", "truncated", "title", "block"}
+    assert {t["block"] for t in data["teasers"]} == {"related"}
 
 
 def _assert_clean_error(code: int, out: str, err: str, needle: str) -> None:

@@ -120,3 +120,17 @@ def test_pages_csv_keeps_element_flags_and_appends_their_status(tmp_path: Path) 
     assert int(row["warnings"]) == audit.count(Severity.WARNING) >= 1
     codes = {r["code"] for r in _read(tmp_path / FINDINGS_CSV)}
     assert {"unclear_uses", "missing_consult"} <= codes
+
+
+def test_teasers_csv_appends_block_after_the_original_columns() -> None:
+    from content_audit.report.csv import TEASERS_COLUMNS, TEASERS_CSV, teaser_rows
+
+    assert COLUMNS[TEASERS_CSV] == TEASERS_COLUMNS
+    assert TEASERS_COLUMNS == ("page_url", "position", "text", "href", "truncated", "block")
+    from content_audit.audit import audit_page
+
+    html = (Path(__file__).parent / "fixtures" / "seed_prolotherapy.html").read_text("utf-8")
+    audit = audit_page(html, "https://clinic.example/blog/prolotherapy/")
+    rows = list(teaser_rows(audit, "https://clinic.example/blog/prolotherapy/"))
+    assert len(rows) == 6 and all(len(r) == len(TEASERS_COLUMNS) for r in rows)
+    assert {r[-1] for r in rows} == {"related"}

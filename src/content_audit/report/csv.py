@@ -64,7 +64,7 @@ PAGES_COLUMNS: tuple[str, ...] = (
     *(f"{name}_status" for name in ELEMENT_NAMES),
 )
 FINDINGS_COLUMNS: tuple[str, ...] = ("url", "code", "severity", "message", "evidence")
-TEASERS_COLUMNS: tuple[str, ...] = ("page_url", "position", "text", "href", "truncated")
+TEASERS_COLUMNS: tuple[str, ...] = ("page_url", "position", "text", "href", "truncated", "block")
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     INVENTORY_CSV: INVENTORY_COLUMNS,
@@ -90,7 +90,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
   added to those rows on ``commit``.
 - ``findings.csv``: one row per finding, by stable ``code`` (see the README table); the
   cross-page findings come after every page's own.
-- ``teasers.csv``: one row per teaser (related-post excerpt) on a page, ``position`` from 1.
+- ``teasers.csv``: one row per teaser on a page (a related-post excerpt, a listing card...),
+  ``position`` from 1; ``block`` (appended last: columns are a contract) names the block it
+  came from, one of ``model.TEASER_BLOCKS``.
 """
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -172,7 +174,14 @@ def finding_rows(findings: Iterable[Finding], url: str) -> Iterator[tuple[Any, .
 def teaser_rows(audit: PageAudit, url: str) -> Iterator[tuple[Any, ...]]:
     """teasers.csv rows, numbered from 1 in page order when extraction gave no position."""
     for index, teaser in enumerate(audit.page.teasers, start=1):
-        yield (url, teaser.position or index, teaser.text, teaser.href, teaser.truncated)
+        yield (
+            url,
+            teaser.position or index,
+            teaser.text,
+            teaser.href,
+            teaser.truncated,
+            teaser.block,
+        )
 
 
 class ReportWriter:
