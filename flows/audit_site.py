@@ -274,7 +274,7 @@ def audit_site_flow(
         pre = Tally()
         record_skipped(writer, pre, discover_task(crawler), collected)
         logger.info("crawling %s into %s", start, target)
-        template = SiteTemplate.for_config(config)
+        template = SiteTemplate.for_config(config, executor)
 
         def on_batch(number: int, tally: Tally, seconds: float) -> None:
             logger.info(

@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .config import AuditConfig
-from .model import FetchResult, Finding, Kind, PageAudit, PageDigest, UrlState
+from .model import FetchResult, Finding, Kind, Page, PageAudit, PageDigest, UrlState
 from .report.csv import ReportWriter
 from .report.details import PAGES_JSONL
 from .report.history import RunRecorder
@@ -232,52 +232,63 @@ class SiteTemplate:
     was made with, so whether a page needs auditing again never depends on timing.
     """
 
-    def __init__(self, config: AuditConfig, today: date | None = None) -> None:
+    def __init__(
+        self, config: AuditConfig, today: date | None = None, executor: Executor | None = None
+    ) -> None:
         site = config.site
         self.config = config
         self.share = site.template_share
         self.min_pages = site.template_min_pages
         self.sample_size = max(1, site.template_sample_pages)
+        self.executor = executor
+        """Where pages are audited again (the audit pool; ``None``: in this process)."""
         self.learnt: frozenset[str] | None = None
         """The template's lines once learnt (``None`` until then)."""
         self.id = ""
         self.sample_pages = 0
         self.reaudited = 0
         self._today = today or date.today()
-        self._normalize = UrlNormalizer(config.crawl.strip_params)
         self._sample: list[frozenset[str]] = []
-        self._held: list[tuple[FetchResult, AuditOutcome | None, list[FetchResult]]] = []
+        self._held: list[Row] = []
 
     @classmethod
-    def for_config(cls, config: AuditConfig) -> SiteTemplate | None:
+    def for_config(
+        cls, config: AuditConfig, executor: Executor | None = None
+    ) -> SiteTemplate | None:
         """The template learner of a site audit, or ``None`` when ``template_share`` is 0."""
-        return cls(config) if config.site.template_share > 0 else None
+        return cls(config, executor=executor) if config.site.template_share > 0 else None
 
     @property
     def chrome(self) -> frozenset[str]:
         """The lines new pages are audited without (none until the template is learnt)."""
         return self.learnt or frozenset()
 
-    def admit(
-        self, result: FetchResult, outcome: AuditOutcome | None, extra: list[FetchResult]
-    ) -> list[tuple[FetchResult, AuditOutcome | None, list[FetchResult]]]:
-        """The rows ready to be written, in crawl order: none while the sample is filling."""
-        if self.learnt is not None:
-            return [(result, self._refined(outcome), extra)]
-        if result.html:
-            result = replace(result, html=HTML_PLACEHOLDER)  # held rows keep no HTML
-        self._held.append((result, outcome, extra))
-        if outcome is not None and outcome.audit is not None:
-            self._sample.append(page_lines(outcome.audit.page))
-            if len(self._sample) >= self.sample_size:
-                return self._learn()
-        return []
+    def admit(self, rows: Sequence[Row]) -> list[Row]:
+        """The rows of a recorded batch that are ready to be written, in crawl order.
 
-    def finish(self) -> list[tuple[FetchResult, AuditOutcome | None, list[FetchResult]]]:
+        Rows wait while the sample fills; when it is complete the held rows come out with
+        this batch's.  Each ``(result, outcome, extra)``: a URL's fetch, its audit, the rows
+        its links added.
+        """
+        ready: list[Row] = []
+        for result, outcome, extra in rows:
+            if self.learnt is not None:
+                ready.append((result, outcome, extra))
+                continue
+            if result.html:
+                result = replace(result, html=HTML_PLACEHOLDER)  # held rows keep no HTML
+            self._held.append((result, outcome, extra))
+            if outcome is not None and outcome.audit is not None:
+                self._sample.append(page_lines(outcome.audit.page))
+                if len(self._sample) >= self.sample_size:
+                    ready = self._learn()
+        return self._refined(ready)
+
+    def finish(self) -> list[Row]:
         """The crawl is over: learn from what was met (if not yet) and release the held rows."""
-        return self._learn() if self.learnt is None else []
+        return self._refined(self._learn()) if self.learnt is None else []
 
-    def _learn(self) -> list[tuple[FetchResult, AuditOutcome | None, list[FetchResult]]]:
+    def _learn(self) -> list[Row]:
         self.sample_pages = len(self._sample)
         self.learnt = learn_template(self._sample, self.share, self.min_pages)
         self.id = template_id(self.learnt)
@@ -289,27 +300,83 @@ class SiteTemplate:
             100 * self.share,
             self.sample_pages,
         )
-        return [(r, self._refined(o), e) for r, o, e in held]
+        return held
 
-    def _refined(self, outcome: AuditOutcome | None) -> AuditOutcome | None:
-        """``outcome`` as if audited with the template (audited again when it differs)."""
-        if outcome is None or outcome.audit is None or outcome.template == self.id:
-            return outcome
+    def _refined(self, rows: list[Row]) -> list[Row]:
+        """``rows`` with every audit made without the template made again with it.
+
+        Only pages that have a template line are audited again (the others' audits are
+        the same), from their extracted Page, in the audit pool when there is one.
+        """
         chrome = self.chrome
-        page = outcome.audit.page  # as extracted: it was audited without this template
-        if not chrome or page_lines(page).isdisjoint(chrome):
-            return outcome
-        from .audit import audit_extracted
+        todo = [
+            i
+            for i, (_, outcome, _) in enumerate(rows)
+            if chrome
+            and outcome is not None
+            and outcome.audit is not None
+            and outcome.template != self.id
+            and not page_lines(outcome.audit.page).isdisjoint(chrome)
+        ]
+        if not todo:
+            return rows
+        items = []
+        for i in todo:
+            outcome = rows[i][1]
+            assert outcome is not None and outcome.audit is not None
+            items.append((outcome.url, outcome.audit.url, outcome.audit.page))
+        redone = self._reaudit(items)
+        self.reaudited += len(todo)
+        rows = list(rows)
+        for i, outcome in zip(todo, redone, strict=True):
+            result, _, extra = rows[i]
+            rows[i] = (result, outcome, extra)
+        return rows
 
-        self.reaudited += 1
-        audit = outcome.audit
-        redone = _digested(
-            outcome.url,
-            lambda: audit_extracted(page, audit.url, self.config, self._today, chrome),
-            self.config,
-            self._normalize,
-        )
-        return replace(redone, template=self.id)
+    def _reaudit(self, items: list[tuple[str, str | None, Page]]) -> list[AuditOutcome]:
+        args = (self.config, self.chrome, self._today)
+        if self.executor is None or len(items) < 2:
+            return reaudit_pages(items, *args)
+        n = 2 * getattr(self.executor, "_max_workers", 2)
+        size = max(1, -(-len(items) // n))
+        parts = [items[i : i + size] for i in range(0, len(items), size)]
+        try:
+            futures = [self.executor.submit(reaudit_pages, part, *args) for part in parts]
+            return [outcome for future in futures for outcome in future.result()]
+        except BrokenProcessPool:
+            log.warning("an audit worker died: the site template's pages are audited here")
+            return reaudit_pages(items, *args)
+
+
+def reaudit_pages(
+    items: Sequence[tuple[str, str | None, Page]],
+    config: AuditConfig,
+    chrome: frozenset[str],
+    today: date,
+) -> list[AuditOutcome]:
+    """Audit extracted pages again with the site template (``SiteTemplate``; a worker task).
+
+    Each item is ``(outcome URL, audit URL, the Page as extracted)``.
+    """
+    from .audit import audit_extracted
+
+    normalize = UrlNormalizer(config.crawl.strip_params)
+    tid = template_id(chrome)
+    outcomes = []
+    for url, audit_url, page in items:
+        with _page_gc():
+            outcome = _digested(
+                url,
+                lambda: audit_extracted(page, audit_url, config, today, chrome),  # noqa: B023
+                config,
+                normalize,
+            )
+        outcomes.append(replace(outcome, template=tid))
+    return outcomes
+
+
+Row = tuple[FetchResult, "AuditOutcome | None", list[FetchResult]]
+"""One fetched URL as ``record_page`` writes it: its fetch, its audit, the rows its links added."""
 
 
 # --------------------------------------------------------------------------- crawler port
@@ -763,6 +830,7 @@ def record_batch(
     the pages met before the site's template is learnt wait for it (``SiteTemplate.admit``).
     """
     by_url = {o.url: o for o in outcomes}
+    rows: list[Row] = []
     for result in results:
         outcome = by_url.get(result.final_url or result.url) if result.html is not None else None
         extra: list[FetchResult] = []
@@ -770,8 +838,10 @@ def record_batch(
             extra = list(crawler.add_links(result, follow_links(outcome.audit)) or ())
         if template is None:
             record_page(writer, tally, result, outcome, extra, site)
-            continue
-        for row in template.admit(result, outcome, extra):
+        else:
+            rows.append((result, outcome, extra))
+    if template is not None:
+        for row in template.admit(rows):
             record_page(writer, tally, *row, site)
 
 
@@ -1020,7 +1090,7 @@ def audit_site(
                 collected = SiteCollector.spilled(spill)
                 tally_pre = Tally()
                 record_skipped(writer, tally_pre, crawler.discover() or (), collected)
-                template = SiteTemplate.for_config(config)
+                template = SiteTemplate.for_config(config, executor)
                 tally = run_batches(
                     crawler,
                     writer,

@@ -15,9 +15,18 @@ A line is a paragraph (or a section heading) of the extracted article text, keye
 sample's pages *and* on at least ``min_pages`` of them: a five-page site cannot tell a
 template from a coincidence, so nothing is pruned until ``min_pages`` pages say so.
 
+A paragraph of fewer than ``MIN_LINE_WORDS`` words is never learnt: a short label (a
+"Book An Appointment" button, a list item, "Insurance") repeats by nature, and the rubric
+judges it by where it sits, not by how often: a booking button inside an article's body
+counts as that page's consult prompt (measured on the labelled Helms Performance pages:
+learning the 3-word button lost the one labelled in-body CTA).  The sentences and blurbs
+that make a template ("Call us today to book your appointment", "Why choose us? Our team
+...") are longer.
+
 A heading is only dropped with its text: a section whose paragraphs are all chrome goes when
 its heading is chrome too (a "Why Choose Us" block), while a repeated heading over page
 text ("Symptoms" on every condition page) stays, so an element found under it still is.
+Headings are counted apart from paragraphs (``HEADING_MARK``) and whatever their length.
 
 Pure: no I/O.  Which pages make the sample, and when, is the pipeline's business
 (``pipeline.SiteTemplate``).
@@ -35,6 +44,11 @@ from .model import Page, Section
 
 _NON_WORD = re.compile(r"[\W_]+")
 
+MIN_LINE_WORDS = 4
+"""Paragraphs shorter than this (in words) are labels, never template lines."""
+HEADING_MARK = "# "
+"""Prefix of a heading's key: a heading and a paragraph of the same words are two lines."""
+
 
 def line_key(text: str) -> str:
     """A line as the template knows it: case folded, runs of non-word characters one space."""
@@ -42,10 +56,16 @@ def line_key(text: str) -> str:
 
 
 def page_lines(page: Page) -> frozenset[str]:
-    """The keys of a page's article lines: every paragraph and every section heading."""
-    keys = {line_key(p) for s in page.sections for p in s.paragraphs}
-    keys.update(line_key(s.heading) for s in page.sections if s.heading)
-    keys.discard("")
+    """The keys of a page's lines the template may learn: paragraphs of ``MIN_LINE_WORDS``
+    words or more, and section headings (marked with ``HEADING_MARK``)."""
+    keys = set()
+    for section in page.sections:
+        for paragraph in section.paragraphs:
+            key = line_key(paragraph)
+            if key.count(" ") + 1 >= MIN_LINE_WORDS:
+                keys.add(key)
+        if section.heading:
+            keys.add(HEADING_MARK + line_key(section.heading))
     return frozenset(keys)
 
 
@@ -85,6 +105,6 @@ def strip_chrome(page: Page, chrome: frozenset[str]) -> Page:
             sections.append(section)
             continue
         changed = True
-        if kept or (section.heading and line_key(section.heading) not in chrome):
+        if kept or (section.heading and HEADING_MARK + line_key(section.heading) not in chrome):
             sections.append(replace(section, paragraphs=kept))
     return replace(page, sections=tuple(sections)) if changed else page
