@@ -266,3 +266,15 @@ def test_a_resumed_run_learns_the_same_template(
 def _drop_column(text: str, column: str) -> list[dict[str, str]]:
     rows = list(csv.DictReader(text.splitlines()))
     return [{k: v for k, v in row.items() if k != column} for row in rows]
+
+
+def test_template_keys_are_checked() -> None:
+    from content_audit.errors import ConfigError
+
+    config = load_config()
+    assert (config.site.template_share, config.site.template_min_pages) == (0.4, 5)
+    assert config.site.template_sample_pages == 200
+    with pytest.raises(ConfigError, match="template_share"):
+        load_config(overrides={"site.template_share": 1.5})
+    with pytest.raises(ConfigError, match="template_sample_pages"):
+        load_config(overrides={"site.template_sample_pages": 0})

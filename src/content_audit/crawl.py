@@ -27,7 +27,11 @@ Decisions worth knowing:
   carries HTML: the page's text is on the row of its final URL (source ``redirect`` when the
   crawl first met it that way), so each page is audited once and every hop has a row a link
   checker can look up.  A chain longer than ``max_redirects`` stops there; its next target
-  is queued as a URL of its own, so an endless chain is bounded by ``max_pages``.
+  is queued as a URL of its own, so an endless chain is bounded by ``max_pages``.  A page
+  whose ``<meta http-equiv="refresh">`` sends on within 5 s is one more hop of the chain
+  (recorded with the page's status), under the same checks (``htmlredirect.py``).
+* A start page that only sends browsers on by script (no text, no link, a script setting
+  ``location``) ends the crawl with an ``InputError`` naming the addresses to start from.
 * Retries (429/500/502/503/504, connect and read errors; ``retries`` in all, Retry-After
   capped at ``max_retry_after_s``) are the Fetcher's own loop, not urllib3's: each try waits
   its turn in the Throttle like any request, so the site is never hit faster than
