@@ -85,6 +85,7 @@ from content_audit.pipeline import (  # noqa: E402
     run_folder,
     run_site_checks,
     site_key,
+    stop_state,
     summarize,
 )
 from content_audit.report.csv import ReportWriter  # noqa: E402
@@ -310,11 +311,10 @@ def audit_site_flow(
         # quote(): Prefect would otherwise walk the whole inventory looking for futures.
         site_counts = site_checks_task(quote(collected), config, writer)
         files = write_outputs_task(writer, link=not out_dir)
-    except BaseException:
+    except BaseException as exc:
         if writer is not None:
             writer.abort()
-        if state is not None:
-            state.close()  # kept: started again on this folder, the run resumes
+        stop_state(state, exc)  # kept (the run resumes when started again) unless unusable
         raise
     finally:
         if spill is not None:

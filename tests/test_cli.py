@@ -234,3 +234,4 @@ def test_crawl_of_a_script_only_start_page_exits_2_naming_where_to_start(
     assert f"start from {server.url('/mobile/index.html')} or " in err
     assert server.url("/desktop/index.html") in err
     assert not (tmp_path / "pages.csv").exists()  # no one-page report
+    assert not (tmp_path / ".crawl-state.sqlite").exists()  # and nothing to resume

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .config import AuditConfig
+from .errors import InputError
 from .model import FetchResult, Finding, Kind, Page, PageAudit, PageDigest, UrlState
 from .report.csv import ReportWriter
 from .report.details import PAGES_JSONL
@@ -1131,9 +1132,8 @@ def audit_site(
             failed_audits=tally.failed,
             elapsed_s=elapsed,
         )
-    except BaseException:
-        if state is not None:
-            state.close()  # kept: started again on this folder, the run resumes
+    except BaseException as exc:
+        stop_state(state, exc)
         raise
     if state is not None:
         state.finish()
@@ -1168,6 +1168,18 @@ def open_state(target: Path, start: str, config: AuditConfig) -> CrawlState | No
         return CrawlState.open(target, start, config)
     discard_state(target)
     return None
+
+
+def stop_state(state: CrawlState | None, error: BaseException) -> None:
+    """The run failed: keep its crawl state so a run started again here resumes, unless it
+    stopped on unusable input (a start page that only redirects by script) before any batch
+    was journaled, where there is nothing to resume."""
+    if state is None:
+        return
+    if isinstance(error, InputError) and state.is_empty():
+        state.finish()
+    else:
+        state.close()
 
 
 def adopt_history_run(state: CrawlState | None, recorder: RunRecorder | None) -> None:
