@@ -219,3 +219,22 @@ def test_json_has_per_section_grades() -> None:
     assert "How Does It Work?" in headings
     graded = [s for s in sections if s["grade"] is not None]
     assert graded and all(isinstance(s["grade"], float) for s in graded)
+
+
+def test_crawl_of_a_script_only_start_page_exits_2_naming_where_to_start(
+    tmp_path: Path,
+) -> None:
+    from .faultserver import FaultServer
+    from .test_crawl import ROUTER
+
+    with FaultServer() as server:
+        server.static("/", ROUTER)
+        server.page("/desktop/index.html")
+        code, out, err = run(
+            "crawl", server.url("/"), "--no-prefect", "--workers", "0", "--out", str(tmp_path)
+        )
+    _assert_clean_error(code, out, err, "only sends browsers on by script")
+    assert f"start from {server.url('/mobile/index.html')} or " in err
+    assert server.url("/desktop/index.html") in err
+    assert not (tmp_path / "pages.csv").exists()  # no one-page report
+    assert not (tmp_path / ".crawl-state.sqlite").exists()  # and nothing to resume

@@ -6,6 +6,11 @@ it is ``None`` that one check is skipped, so an audit is a function of its input
 crawl workers, the Prefect flow and ``content-audit check`` all call this function, so a
 page is judged the same way wherever it is audited.  Extraction runs once; every scorer
 reads the same Page.
+
+In a site audit ``site_chrome`` holds the lines of the site's template (``template.py``):
+they are taken out of the article text right after extraction, before anything is measured.
+``audit_extracted`` is the same audit from an extracted Page, so a page audited before the
+template was known is audited again without parsing its HTML again.
 """
 
 from __future__ import annotations
@@ -19,9 +24,10 @@ from .config import AuditConfig, load_config
 from .elements import find_elements
 from .extract import extract_page
 from .health import check_trust
-from .model import ELEMENT_NAMES, ElementResult, Finding, Kind, PageAudit, Readability
+from .model import ELEMENT_NAMES, ElementResult, Finding, Kind, Page, PageAudit, Readability
 from .plain import check_plain
 from .readability import measure_readability, measure_sections
+from .template import strip_chrome
 
 # Reading grade at which the readability share of the score reaches zero, above the target.
 GRADE_ZERO_MARGIN = 6.0
@@ -39,18 +45,36 @@ def audit_page(
     url: str | None = None,
     config: AuditConfig | None = None,
     today: date | None = None,
+    site_chrome: frozenset[str] = frozenset(),
     *,
     elements: tuple[ElementResult, ...] | None = None,
 ) -> PageAudit:
     """Audit one HTML document: extract, classify, measure, find elements, check, score.
 
-    ``today`` is the reference date of the review-age check (skipped when ``None``).
-    ``elements``, when given, are the element verdicts to judge the page by instead of the
-    detector's (one per name of ``ELEMENT_NAMES``): the seam that lets a caller, a test or
-    an editor's override, carry any verdict (``unclear`` too) through findings and score.
+    ``today`` is the reference date of the review-age check (skipped when ``None``);
+    ``site_chrome`` the site's template lines to drop from the article text (none for one
+    page).  ``elements``, when given, are the element verdicts to judge the page by instead
+    of the detector's (one per name of ``ELEMENT_NAMES``): the seam that lets a caller, a
+    test or an editor's override, carry any verdict (``unclear`` too) through findings and
+    score.
     """
     config = config if config is not None else load_config()
-    page = extract_page(html, url)
+    return audit_extracted(
+        extract_page(html, url), url, config, today, site_chrome, elements=elements
+    )
+
+
+def audit_extracted(
+    page: Page,
+    url: str | None,
+    config: AuditConfig,
+    today: date | None = None,
+    site_chrome: frozenset[str] = frozenset(),
+    *,
+    elements: tuple[ElementResult, ...] | None = None,
+) -> PageAudit:
+    """``audit_page`` from the Page ``extract_page`` made of the document (unfiltered)."""
+    page = strip_chrome(page, site_chrome)
     kind = classify_page(page)
     medical = config.health.medical_syllables
     readability = measure_readability(page.text, medical=medical)

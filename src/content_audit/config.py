@@ -94,6 +94,13 @@ class SiteConfig:
     stale_min_ratio: float = 0.8
     offtopic_min_words: int = 50
     near_duplicate_min_words: int = 50
+    template_share: float = 0.4
+    """A line of article text on at least this share of the sampled pages is the site's
+    template (chrome), removed before elements and readability are measured; 0 = off."""
+    template_min_pages: int = 5
+    """...and on at least this many of them: a small site's pages are not pruned."""
+    template_sample_pages: int = 200
+    """The template is learnt from the first this-many HTML pages of the crawl."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,6 +310,10 @@ def _build(data: dict[str, Any], source: str, trusted: frozenset[str] = frozense
     for name in ("batch_size", "max_batch_size"):
         if getattr(crawl, name) < 1:
             raise ConfigError(f"{source}: crawl.{name} must be at least 1")
+    if site.template_share > 1:
+        raise ConfigError(f"{source}: site.template_share must be between 0 and 1")
+    if site.template_sample_pages < 1:
+        raise ConfigError(f"{source}: site.template_sample_pages must be at least 1")
     return config
 
 
