@@ -20,6 +20,7 @@ first:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .model import Kind, Page
@@ -113,8 +114,97 @@ def _grouped_alternation(alternatives: str) -> str:
     return "|".join(re.escape(k) + "(?:" + "|".join(v) + ")" for k, v in groups.items())
 
 
-_HEALTH_RE = re.compile(r"\b(?:" + _grouped_alternation(_HEALTH_PREFIXES) + r")\w*", re.I)
+# Medical word endings name conditions and procedures the prefixes above do not list
+# (gingivitis, scoliosis, vasectomy, rhinoplasty, arthroscopy, fibromyalgia, neuropathy).
+_HEALTH_SUFFIXES = r"itis|osis|ectomy|otomy|ostomy|plasty|scopy|algia|a?emia|opathy|iatry|iatrist"
+_HEALTH_RE = re.compile(
+    r"\b(?:(?:"
+    + _grouped_alternation(_HEALTH_PREFIXES)
+    + r")\w*|[a-z]+(?:"
+    + _HEALTH_SUFFIXES
+    + r")s?\b)",
+    re.I,
+)
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+# --- what the text talks about, beyond health: general English cues ------------------------
+
+# A bio says where someone trained, what they belong to and how long they have practised:
+# "Dr. Lee graduated from...", "received her degree", "is a member of", "board certified",
+# "in his spare time he enjoys".  Each kind of cue counts once (``_cue_kinds``).
+_BIO_RE = re.compile(
+    r"\b(?:(?P<grad>graduat(?:ed|es|ing)\s+(?:from|with|in|at|summa|magna|cum)|"
+    r"graduate\s+of|alumn(?:us|a|i)\s+of)|"
+    r"(?P<degree>(?:received|earned|completed|obtained|holds|attended)\s+(?:\w+\s+){0,4}?"
+    r"(?:degree|doctorate|diploma|residency|fellowship|training|education|school|university|"
+    r"college)|bachelor(?:'s|’s)?|master(?:'s|’s)?\s+(?:degree|of)|doctor\s+of\s+\w+)|"
+    r"(?P<member>(?:is|are|was|became)\s+(?:a|an)\s+(?:\w+\s+){0,2}?members?\s+of|"
+    r"membership\s+in|member\s+of\s+the)|"
+    r"(?P<board>board[- ]certified|licensed\s+(?:in|to\s+practi[cs]e)|certified\s+in)|"
+    r"(?P<years>(?:\d+|many|over\s+\w+|more\s+than\s+\w+)\s+years\s+of\s+(?:\w+\s+)?"
+    r"experience|(?:has|have)\s+been\s+(?:practi[cs]ing|treating|working|in\s+practice))|"
+    r"(?P<life>born\s+(?:and\s+raised\s+)?in|grew\s+up\s+in|is\s+married|"
+    r"(?:his|her|their)\s+(?:wife|husband|spouse|kids|children|sons?|daughters?)|"
+    r"in\s+(?:his|her|their|my)\s+(?:spare|free)\s+time|enjoys\s+\w+ing|hobbies))",
+    re.I,
+)
+# A policy sets rules and rights: "we collect", "you agree", "personal information",
+# "cancellation", "effective immediately", "third parties".
+_POLICY_RE = re.compile(
+    r"\b(?:(?P<collect>we\s+(?:may\s+)?(?:collect|disclose|retain|store|share)\b)|"
+    r"(?P<agree>you\s+(?:agree|consent|acknowledge)|by\s+using\s+(?:this|our)|"
+    r"terms\s+(?:of\s+(?:use|service)|and\s+conditions))|"
+    r"(?P<personal>personal\s+(?:information|data)|protected\s+health\s+information|"
+    r"privacy|cookies|third[- ]part(?:y|ies)|hipaa|gdpr)|"
+    r"(?P<rules>cancell?ations?|no[- ]shows?|refunds?|liab(?:le|ility)|pursuant|hereby|"
+    r"(?:will|may)\s+be\s+(?:charged|billed|required)|prior\s+notice|"
+    r"effective\s+(?:immediately|date|as\s+of|on))|"
+    r"(?P<policy>polic(?:y|ies)\b))",
+    re.I,
+)
+# Off-topic posts on a clinic blog: recipes, songs, books, art, community events.  Counted
+# as a share of the words, against the clinical vocabulary (``health_density``).
+_GENRE_RE = re.compile(
+    r"\b(?:songs?|music(?:al|ian)?|lyrics|album|singers?|playlist|concerts?|dance|dancing|"
+    r"artists?|artwork|paintings?|painters?|galler(?:y|ies)|exhibit(?:ion)?s?|museums?|"
+    r"sculptures?|novels?|books|chapters?|readers|films?|movies?|recipes?|ingredients?|"
+    r"tablespoons?|teaspoons?|tbsp|tsp|cups?|oven|preheat|bak(?:e|ed|ing)|delicious|"
+    r"flavou?rs?|desserts?|salads?|sauce|garnish|servings|fundraisers?|charit(?:y|ies)|"
+    r"volunteer(?:s|ed|ing)?|celebrat(?:e|ed|es|ing|ion|ions)|congratulations|spotlight|"
+    r"tournaments?|raffle|winners?|donat(?:e|ed|ion|ions)|sponsor(?:s|ed)?|festival|"
+    r"holidays?|christmas|thanksgiving|halloween|vacation|travel(?:ling|ing)?|weddings?|"
+    r"teammates)\b",
+    re.I,
+)
+# Link text that is a button or call to action, not the title of a page.
+_BUTTON_RE = re.compile(
+    r"^\W*(?:read|learn|view|see|click|book|contact|call|get|find|discover|explore|visit|go|"
+    r"more|continue|schedule|request|download|watch|shop|buy|sign|subscribe|join|back|next|"
+    r"previous|prev|older|newer)\b",
+    re.I,
+)
+# Health words that also name the clinic and its people: they say a page is a clinic's, not
+# that it teaches about health ("our clinic", "our patients", "Dr. Lee, a physician").
+_GENERIC_RE = re.compile(
+    r"\b(?:clinics?|clinical|clinicians?|patients?|health|healthy|healthcare|wellness|"
+    r"doctors?|physicians?|specialists?|medical|medicine)\b",
+    re.I,
+)
+_SELF_RE = re.compile(r"\b(?:we|our|ours|us|we['’](?:re|ve|ll))\b", re.I)
+_PERSON_RE = re.compile(r"\b(?:he|she|his|her|him|hers|himself|herself)\b", re.I)
+# Headings that name the parts of a whole site: a one-page site's home is these, one after
+# the other ("About us", "Our services", "Testimonials", "Contact", "Opening hours").
+_SITE_HEADING_RE = re.compile(
+    r"^\W*(?:about(?:\s+(?:us|me|the\s+\w+))?|(?:our\s+)?(?:services|treatments|team|staff|"
+    r"story|mission|values|philosophy|approach|location|locations|clinic|practice|office)|"
+    r"meet\s+.+|contact(?:\s+(?:us|me))?|get\s+in\s+touch|find\s+us|visit\s+us|"
+    r"(?:opening\s+|office\s+|clinic\s+)?hours|location|directions|testimonials?|reviews|"
+    r"what\s+(?:our\s+)?(?:patients|clients|people)\s+(?:say|are\s+saying)|welcome.*|"
+    r"why\s+choose\s+.+|book\s+(?:an?\s+|your\s+)?(?:appointment|visit|consultation|now)|"
+    r"pricing|prices|fees|insurance|gallery)\W*$",
+    re.I,
+)
 
 
 def health_density(text: str) -> float:
@@ -137,51 +227,151 @@ def _path(url: str | None) -> str:
     return path if path.endswith("/") else path + "/"
 
 
-def _prose_words(page: Page) -> int:
-    """Words in sentence-like paragraphs (lists of names and button labels excluded)."""
-    total = 0
-    for section in page.sections:
-        for para in section.paragraphs:
-            n = len(para.split())
-            if n >= 8:
-                total += n
-    return total
+def _clamp(value: float, low: float, high: float) -> float:
+    return max(low, min(high, value))
+
+
+@dataclass(frozen=True, slots=True)
+class _Signals:
+    """Everything ``classify_page`` weighs, measured once (fields are plain numbers)."""
+
+    path: str
+    slug: str
+    depth: int
+    words: int
+    prose: int
+    density: float
+    topic: float
+    linked_cards: int
+    title_entries: int
+    entry_words: int
+    self_rate: float
+    person_rate: float
+    bio_cues: int
+    policy_cues: int
+    genre_rate: float
+    site_headings: int
+    headings: int
+
+
+def _cue_kinds(regex: re.Pattern[str], text: str) -> int:
+    """How many different named groups of ``regex`` match somewhere in ``text``."""
+    return len({m.lastgroup for m in regex.finditer(text)})
+
+
+def _signals(page: Page) -> _Signals:
+    path = _path(page.url)
+    segments = [s for s in path.split("/") if s]
+    text = page.text
+    n_words = max(1, len(_WORD_RE.findall(text)))
+    paragraphs = [p for s in page.sections for p in s.paragraphs]
+    prose = sum(n for n in (len(p.split()) for p in paragraphs) if n >= 8)
+    # A title list: entries that are a link and nothing else (a paragraph, list item or
+    # heading whose whole text is a link's, and reads as a title, not a button).  A
+    # "Recent posts" widget does not count: it sits on every page of a blog.
+    link_texts = {
+        link.text
+        for link in page.links
+        if link.zone == "content"
+        and 2 <= len(link.text.split()) <= 16
+        and not _BUTTON_RE.match(link.text)
+    }
+    headings = [s.heading for s in page.sections if s.heading]
+    entry_paras = [p for p in paragraphs if p in link_texts]
+    entry_heads = [h for h in headings if h in link_texts]
+    title_entries = len(entry_paras) + len(entry_heads)
+    entry_words = sum(len(p.split()) for p in entry_paras)
+    listing_hrefs = {link.href for link in page.links if link.zone == "listing"}
+    return _Signals(
+        path=path,
+        slug=segments[-1] if segments else "",
+        depth=len(segments),
+        words=page.words,
+        prose=prose,
+        density=health_density(text),
+        topic=max(0.0, health_density(text) - len(_GENERIC_RE.findall(text)) / n_words),
+        linked_cards=min(page.listing_items, len(listing_hrefs)),
+        title_entries=title_entries,
+        entry_words=entry_words,
+        self_rate=len(_SELF_RE.findall(text)) / n_words,
+        person_rate=len(_PERSON_RE.findall(text)) / n_words,
+        bio_cues=_cue_kinds(_BIO_RE, text),
+        policy_cues=_cue_kinds(_POLICY_RE, text),
+        genre_rate=len(_GENRE_RE.findall(text)) / n_words,
+        site_headings=sum(1 for h in headings if _SITE_HEADING_RE.match(h)),
+        headings=len(headings),
+    )
+
+
+def _is_listing(page: Page, s: _Signals, types: set[str], body: set[str]) -> bool:
+    """An index of other pages: linked cards, a title list, an archive URL or type."""
+    if s.linked_cards >= 2:
+        return True
+    if s.path and _LISTING_PATH_RE.search(s.path):
+        return True
+    archive = "CollectionPage" in types or (body & _LISTING_BODY and "single" not in body)
+    if archive and not types & _ARTICLE_TYPES:
+        return True
+    own_prose = s.prose - s.entry_words
+    if s.title_entries >= 5 and own_prose < 30 * s.title_entries:
+        return True
+    return s.slug in _INDEX_SLUGS and s.prose < 250
+
+
+def _aside_evidence(s: _Signals) -> dict[str, float]:
+    """Points against "article": the text is about people, rules, the clinic or a pastime."""
+    return {
+        "bio": 1.0 * s.bio_cues + _clamp((s.person_rate - 0.02) * 100, 0.0, 2.0),
+        "policy": 1.0 * max(0, s.policy_cues - 1),
+        "genre": _clamp((s.genre_rate - 0.005) * 200, 0.0, 4.0),
+        "self": _clamp((s.self_rate - 0.03) * 50, 0.0, 2.0),
+        "site": 1.0 * max(0, s.site_headings - 1),
+    }
+
+
+def _article_evidence(page: Page, s: _Signals, types: set[str]) -> dict[str, float]:
+    """Points for "article": the text teaches about health, and the page says it is a post."""
+    return {
+        "topic": _clamp((s.topic - 0.02) * 50, -2.0, 3.0),
+        "short": -1.5 if s.words < 60 else 0.0,
+        "type": 0.5 if types & _ARTICLE_TYPES else 0.25 if page.og_type == "article" else 0.0,
+    }
 
 
 def classify_page(page: Page) -> Kind:
     """Say whether a page is an article, a listing or something else."""
-    path = _path(page.url)
-    segments = [s for s in path.split("/") if s]
-    slug = segments[-1] if segments else ""
+    s = _signals(page)
     types = set(page.jsonld_types)
     body = set(page.body_classes)
-    prose = _prose_words(page)
-    text = page.text
 
     # 1. Listings.
-    if page.listing_items >= 2:
-        return Kind.LISTING
-    if path and _LISTING_PATH_RE.search(path):
-        return Kind.LISTING
-    archive = "CollectionPage" in types or (body & _LISTING_BODY and "single" not in body)
-    if archive and not types & _ARTICLE_TYPES:
-        return Kind.LISTING
-    if slug in _INDEX_SLUGS and prose < 250:
+    if _is_listing(page, s, types, body):
         return Kind.LISTING
 
-    # 2. Pages about the clinic.
-    if path == "/" or "home" in body:
+    # 2. Pages about the clinic, by address or declared type.
+    if s.path == "/" or "home" in body:
         return Kind.OTHER
-    if segments and any(_OTHER_SLUG_RE.match(s) for s in segments[-2:]):
+    segments = [x for x in s.path.split("/") if x]
+    if segments and any(_OTHER_SLUG_RE.match(x) for x in segments[-2:]):
         return Kind.OTHER
     if types & _OTHER_TYPES and not types & _ARTICLE_TYPES:
         return Kind.OTHER
 
-    # 3. Health articles.
-    density = health_density(text)
-    words = page.words
-    if words >= 60 and prose >= 40 and density >= 0.02:
-        return Kind.ARTICLE
-    if words >= 25 and prose >= 20 and density >= 0.15:
-        return Kind.ARTICLE
-    return Kind.OTHER
+    # 3. Health articles: enough text, about health more than about anything else.
+    if s.words < 25 or s.prose < 20:
+        return Kind.OTHER
+    score = sum(_article_evidence(page, s, types).values())
+    score -= sum(_aside_evidence(s).values())
+    return Kind.ARTICLE if score > 0 else Kind.OTHER
+
+
+def _explain(s: _Signals, page: Page) -> dict[str, object]:
+    """The signals and evidence points of one page (for bench/eval_kind.py --explain)."""
+    types = set(page.jsonld_types)
+    out: dict[str, object] = {}
+    for name in _Signals.__slots__:
+        if name not in ("path", "slug"):
+            out[name] = getattr(s, name)
+    out.update({"+" + k: v for k, v in _article_evidence(page, s, types).items()})
+    out.update({"-" + k: v for k, v in _aside_evidence(s).items() if v})
+    return out
