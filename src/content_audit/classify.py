@@ -56,6 +56,22 @@ _OTHER_SLUG_RE = re.compile(
     r"request-an-appointment|patient-portal|portal|sitemap|search|thank-you|values|"
     r"mission|history|covid.*|specials|offers|shop|store|cart|checkout|login|register)$"
 )
+# The top page of a site section: an overview of services or conditions, not one of them.
+_SECTION_SLUGS = frozenset(
+    [
+        "services",
+        "our-services",
+        "treatments",
+        "our-treatments",
+        "conditions",
+        "conditions-treated",
+        "what-we-treat",
+        "specialties",
+        "specialities",
+        "therapies",
+        "programs",
+    ]
+)
 # Page-level types only: Organization/MedicalClinic/WebSite sit on every page of a site.
 _OTHER_TYPES = frozenset(["ProfilePage", "Person", "Physician", "ContactPage", "AboutPage"])
 _ARTICLE_TYPES = frozenset(
@@ -97,7 +113,13 @@ _HEALTH_PREFIXES = (
     r"hammertoe|arter|stroke|seizure|cholesterol|hypertens|gastro|bowel|colon|"
     r"kidney|lung|respirat|sinus|vision|eye|ear|hearing|dementia|memory|weight|obes|"
     r"nutrition|diet|vitamin|supplement|herb|moxa|qi|cupping|manipulat|adjust|"
-    r"vertebra|lumbar|cervical|thorac|abdomen|pelvis|limb|leg|arm|hand|finger|toe"
+    r"vertebra|lumbar|cervical|thorac|abdomen|pelvis|limb|leg|arm|hand|finger|toe|"
+    r"stomach|ulcer|swallow|reflux|nausea|vomit|fever|throat|gland|atrial|fibrillat|"
+    r"palpitat|breath|chest|insulin|glucose|wound|numbness|tingl|cramp|spasm|sore|bruis|"
+    r"bleed|cyst|polyp|biops|vaccin|antibiot|antivir|steroid|cortison|opioid|hair|"
+    r"follic|tendin|bursa|gout|concuss|dizz|vertigo|tinnitus|incontinen|prostat|uter|"
+    r"menstru|ovar|cervix|breast|lymph|rash|itch|blister|callus|brain|tremor|parkinson|"
+    r"alzheimer|dystoni|stimulat"
 )
 
 
@@ -150,7 +172,8 @@ _BIO_RE = re.compile(
     re.I,
 )
 # A policy sets rules and rights: "we collect", "you agree", "personal information",
-# "cancellation", "effective immediately", "third parties".
+# "cancellation", "effective immediately", "third parties"; a fees page talks money: "$70",
+# "how much does", "cash, Visa", "co-pay".
 _POLICY_RE = re.compile(
     r"\b(?:(?P<collect>we\s+(?:may\s+)?(?:collect|disclose|retain|store|share)\b)|"
     r"(?P<agree>you\s+(?:agree|consent|acknowledge)|by\s+using\s+(?:this|our)|"
@@ -160,7 +183,12 @@ _POLICY_RE = re.compile(
     r"(?P<rules>cancell?ations?|no[- ]shows?|refunds?|liab(?:le|ility)|pursuant|hereby|"
     r"(?:will|may)\s+be\s+(?:charged|billed|required)|prior\s+notice|"
     r"effective\s+(?:immediately|date|as\s+of|on))|"
-    r"(?P<policy>polic(?:y|ies)\b))",
+    r"(?P<policy>polic(?:y|ies)\b)|"
+    r"(?P<price>\$\s?\d+|(?:low|the|our)\s+(?:cost|price)s?\b|pricing|fees\b|"
+    r"how\s+much\s+(?:does|do|is|will))|"
+    r"(?P<payment>cash|cheques?|visa|mastercard|amex|credit\s+cards?|payment\s+plans?|"
+    r"co-?pays?|deductibles?|out[- ]of[- ]network|hsa|fsa)|"
+    r"(?P<guarantee>guarantee[sd]?\b))",
     re.I,
 )
 # Off-topic posts on a clinic blog: recipes, songs, books, art, community events.  Counted
@@ -191,12 +219,33 @@ _GENERIC_RE = re.compile(
     r"doctors?|physicians?|specialists?|medical|medicine)\b",
     re.I,
 )
+# A page whose title or H1 is a person: "Dr. Lee", "Meet Dr. Lee", "Ann Lee, DPT",
+# "Ann Lee, Acupuncturist".
+_PERSON_TITLE_RE = re.compile(
+    r"^\W*(?:meet\s+|about\s+)?(?:dr\b\.?|doctor\s+[A-Z])|"
+    r"^[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}\s*[,|–-]?\s*(?:D\.?D\.?S|D\.?M\.?D|"
+    r"D\.?P\.?M|D\.?P\.?T|D\.?C|M\.?D|D\.?O|N\.?D|L\.?Ac|PhD|R\.?N|N\.?P|P\.?T|O\.?D|"
+    r"LMT|ATC|CSCS|MSc|BSc|MPT|MSPT)\b\.?|"
+    r"^[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3},\s*(?:\w+\s+)?(?:acupuncturist|chiropractor|"
+    r"physiotherapist|physical\s+therapist|therapist|dentist|orthodontist|periodontist|"
+    r"podiatrist|osteopath|surgeon|physician|nurse|practitioner|naturopath|dietitian|"
+    r"nutritionist|trainer|coach)\b",
+)
+# The boilerplate disclaimer a medical site puts on every page: not the page's own text.
+_DISCLAIMER_RE = re.compile(
+    r"\b(?:(?:informational|educational|information)\s+purposes\s+only|"
+    r"not\s+(?:intended|meant)\s+(?:as|to\s+be|to\s+replace|to\s+substitute)|"
+    r"(?:is|are)\s+not\s+a\s+substitute|accepts?\s+no\s+(?:responsibility|liability)|"
+    r"does\s+not\s+constitute)",
+    re.I,
+)
 _SELF_RE = re.compile(r"\b(?:we|our|ours|us|we['’](?:re|ve|ll))\b", re.I)
 _PERSON_RE = re.compile(r"\b(?:he|she|his|her|him|hers|himself|herself)\b", re.I)
 # Headings that name the parts of a whole site: a one-page site's home is these, one after
 # the other ("About us", "Our services", "Testimonials", "Contact", "Opening hours").
 _SITE_HEADING_RE = re.compile(
-    r"^\W*(?:about(?:\s+(?:us|me|the\s+\w+))?|(?:our\s+)?(?:services|treatments|team|staff|"
+    r"^\W*(?:(?:our\s+)?services\b.{0,60}|"
+    r"about(?:\s+(?:us|me|the\s+\w+))?|(?:our\s+)?(?:treatments|team|staff|"
     r"story|mission|values|philosophy|approach|location|locations|clinic|practice|office)|"
     r"meet\s+.+|contact(?:\s+(?:us|me))?|get\s+in\s+touch|find\s+us|visit\s+us|"
     r"(?:opening\s+|office\s+|clinic\s+)?hours|location|directions|testimonials?|reviews|"
@@ -244,10 +293,13 @@ class _Signals:
     topic: float
     linked_cards: int
     title_entries: int
+    own_words: int
+    recent_titles: int
     entry_words: int
     self_rate: float
     person_rate: float
     bio_cues: int
+    person_subject: bool
     policy_cues: int
     genre_rate: float
     site_headings: int
@@ -292,10 +344,15 @@ def _signals(page: Page) -> _Signals:
         topic=max(0.0, health_density(text) - len(_GENERIC_RE.findall(text)) / n_words),
         linked_cards=min(page.listing_items, len(listing_hrefs)),
         title_entries=title_entries,
+        own_words=sum(len(p.split()) for p in paragraphs if not _DISCLAIMER_RE.search(p)),
+        recent_titles=len(page.recent_posts),
         entry_words=entry_words,
         self_rate=len(_SELF_RE.findall(text)) / n_words,
         person_rate=len(_PERSON_RE.findall(text)) / n_words,
         bio_cues=_cue_kinds(_BIO_RE, text),
+        person_subject=any(
+            _PERSON_TITLE_RE.search(t) for t in (*page.h1, page.title.split("|")[0].strip()) if t
+        ),
         policy_cues=_cue_kinds(_POLICY_RE, text),
         genre_rate=len(_GENRE_RE.findall(text)) / n_words,
         site_headings=sum(1 for h in headings if _SITE_HEADING_RE.match(h)),
@@ -312,20 +369,37 @@ def _is_listing(page: Page, s: _Signals, types: set[str], body: set[str]) -> boo
     archive = "CollectionPage" in types or (body & _LISTING_BODY and "single" not in body)
     if archive and not types & _ARTICLE_TYPES:
         return True
-    own_prose = s.prose - s.entry_words
-    if s.title_entries >= 5 and own_prose < 30 * s.title_entries:
+    if s.title_entries >= 5 and s.prose - s.entry_words < 120:
         return True
     return s.slug in _INDEX_SLUGS and s.prose < 250
+
+
+def _bio_points(s: _Signals) -> float:
+    """A bio is about a person: credentials and life events *and* he/she all through it.
+
+    Credentials alone ("licensed in", "Doctor of Chiropractic") also turn up in articles
+    that explain who may give a treatment, so they count in proportion to how much the
+    text talks about one person.
+    """
+    focus = _clamp(s.person_rate / 0.012, 0.0, 1.0)
+    if s.person_subject:
+        focus = max(focus, 0.5)
+    return focus * (
+        1.0 * s.bio_cues
+        + (1.5 if s.person_subject else 0.0)
+        + _clamp((s.person_rate - 0.01) * 100, 0.0, 2.0)
+    )
 
 
 def _aside_evidence(s: _Signals) -> dict[str, float]:
     """Points against "article": the text is about people, rules, the clinic or a pastime."""
     return {
-        "bio": 1.0 * s.bio_cues + _clamp((s.person_rate - 0.02) * 100, 0.0, 2.0),
-        "policy": 1.0 * max(0, s.policy_cues - 1),
+        "bio": _bio_points(s),
+        "policy": 1.0 * max(0, s.policy_cues - 2),
         "genre": _clamp((s.genre_rate - 0.005) * 200, 0.0, 4.0),
         "self": _clamp((s.self_rate - 0.03) * 50, 0.0, 2.0),
         "site": 1.0 * max(0, s.site_headings - 1),
+        "section": 1.0 if s.depth == 1 and s.slug in _SECTION_SLUGS else 0.0,
     }
 
 
@@ -356,6 +430,10 @@ def classify_page(page: Page) -> Kind:
         return Kind.OTHER
     if types & _OTHER_TYPES and not types & _ARTICLE_TYPES:
         return Kind.OTHER
+    # A page with no text of its own but a list of titles: a library or archive page
+    # whose list extraction read as "recent posts" (a widget beside real text is not).
+    if s.recent_titles >= 5 and s.own_words < 15:
+        return Kind.LISTING
 
     # 3. Health articles: enough text, about health more than about anything else.
     if s.words < 25 or s.prose < 20:
