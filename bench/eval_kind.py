@@ -174,6 +174,9 @@ def eval_corpus(corpus: Path) -> tuple[float, float]:
         if found != row.has_teasers:
             misses.append(f"  tease {row.ident}: truth {row.has_teasers}, got {found}")
     scores = score_kinds(rows, kinds)
+    # The same pages with no address at all: a file checked without --url or a canonical.
+    bare = [classify_page(extract_page(row.html, None)).value for row in rows]
+    bare_scores = score_kinds(rows, bare)
     tacc = teaser_ok / len(rows)
     print(
         f"corpus: {len(rows)} pages  kind accuracy {scores.accuracy:.3f}  "
@@ -192,6 +195,11 @@ def eval_corpus(corpus: Path) -> tuple[float, float]:
         print(
             f"site-split half {number}: {len(half)} sites, {pages} pages, kind accuracy {acc:.3f}"
         )
+    bare_misses = ", ".join(m.split(":")[0] for m in bare_scores.misses)
+    print(
+        f"without URLs (a file checked with no address): kind accuracy "
+        f"{bare_scores.accuracy:.3f}  misses: {bare_misses or '-'}"
+    )
     return scores.accuracy, tacc
 
 

@@ -20,6 +20,7 @@ first:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -138,19 +139,33 @@ def _grouped_alternation(alternatives: str) -> str:
 
 # Medical word endings name conditions and procedures the prefixes above do not list
 # (gingivitis, scoliosis, vasectomy, rhinoplasty, arthroscopy, fibromyalgia, neuropathy).
-_HEALTH_SUFFIXES = r"itis|osis|ectomy|otomy|ostomy|plasty|scopy|algia|a?emia|opathy|iatry|iatrist"
-_HEALTH_RE = re.compile(
-    r"\b(?:(?:"
-    + _grouped_alternation(_HEALTH_PREFIXES)
-    + r")\w*|[a-z]+(?:"
-    + _HEALTH_SUFFIXES
-    + r")s?\b)",
-    re.I,
+_HEALTH_SUFFIXES = (
+    "itis",
+    "osis",
+    "ectomy",
+    "otomy",
+    "ostomy",
+    "plasty",
+    "scopy",
+    "algia",
+    "emia",
+    "opathy",
+    "iatry",
+    "iatrist",
 )
-_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_HEALTH_ENDINGS = _HEALTH_SUFFIXES + tuple(s + "s" for s in _HEALTH_SUFFIXES)
+# Run on lower-cased text: a case-insensitive regex is 3x slower.
+_HEALTH_RE = re.compile(r"\b(?:" + _grouped_alternation(_HEALTH_PREFIXES) + r")")
+_WORD_RE = re.compile(r"[a-z][a-z'’-]*")
 
 
 # --- what the text talks about, beyond health: general English cues ------------------------
+
+
+def _word_set(words: str) -> frozenset[str]:
+    """A family of words, written as one space-separated string."""
+    return frozenset(words.split())
+
 
 # A bio says where someone trained, what they belong to and how long they have practised:
 # "Dr. Lee graduated from...", "received her degree", "is a member of", "board certified",
@@ -158,6 +173,8 @@ _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _BIO_RE = re.compile(
     r"\b(?:(?P<grad>graduat(?:ed|es|ing)\s+(?:from|with|in|at|summa|magna|cum)|"
     r"graduate\s+of|alumn(?:us|a|i)\s+of)|"
+    r"(?P<trained>(?:qualified|trained|studied|studying|apprenticed|interned)\s+"
+    r"(?:in|at|with|under|as)\b)|"
     r"(?P<degree>(?:received|earned|completed|obtained|holds|attended)\s+(?:\w+\s+){0,4}?"
     r"(?:degree|doctorate|diploma|residency|fellowship|training|education|school|university|"
     r"college)|bachelor(?:'s|’s)?|master(?:'s|’s)?\s+(?:degree|of)|doctor\s+of\s+\w+)|"
@@ -169,7 +186,6 @@ _BIO_RE = re.compile(
     r"(?P<life>born\s+(?:and\s+raised\s+)?in|grew\s+up\s+in|is\s+married|"
     r"(?:his|her|their)\s+(?:wife|husband|spouse|kids|children|sons?|daughters?)|"
     r"in\s+(?:his|her|their|my)\s+(?:spare|free)\s+time|enjoys\s+\w+ing|hobbies))",
-    re.I,
 )
 # A policy sets rules and rights: "we collect", "you agree", "personal information",
 # "cancellation", "effective immediately", "third parties"; a fees page talks money: "$70",
@@ -187,23 +203,44 @@ _POLICY_RE = re.compile(
     r"(?P<price>\$\s?\d+|(?:low|the|our)\s+(?:cost|price)s?\b|pricing|fees\b|"
     r"how\s+much\s+(?:does|do|is|will))|"
     r"(?P<payment>cash|cheques?|visa|mastercard|amex|credit\s+cards?|payment\s+plans?|"
-    r"co-?pays?|deductibles?|out[- ]of[- ]network|hsa|fsa)|"
+    r"co-?pays?|deductibles?|out[- ]of[- ]network|hsa|fsa)\b|"
     r"(?P<guarantee>guarantee[sd]?\b))",
-    re.I,
 )
+# A word every match of a ``_POLICY_RE`` group needs, one set per group but "$"; a page
+# holding words of fewer than three groups cannot score policy points.
+_POLICY_TRIGGERS = tuple(
+    _word_set(words)
+    for words in (
+        "collect disclose retain store share",
+        "agree consent acknowledge using terms",
+        "personal protected privacy cookies third-party third hipaa gdpr",
+        "cancellation cancelation cancellations cancelations no-show no-shows refund "
+        "refunds liable liability pursuant hereby charged billed required notice effective",
+        "policy policies",
+        "cost costs price prices pricing fees much",
+        "cash cheque cheques visa mastercard amex credit payment co-pay co-pays copay copays "
+        "deductible deductibles out-of-network hsa fsa",
+        "guarantee guarantees guaranteed",
+    )
+)
+_PERSON_MIN = 0.003
+"""He/she in fewer than 3 words in 1000 is a passing mention, not a text about a person."""
+
 # Off-topic posts on a clinic blog: recipes, songs, books, art, community events.  Counted
 # as a share of the words, against the clinical vocabulary (``health_density``).
-_GENRE_RE = re.compile(
-    r"\b(?:songs?|music(?:al|ian)?|lyrics|album|singers?|playlist|concerts?|dance|dancing|"
-    r"artists?|artwork|paintings?|painters?|galler(?:y|ies)|exhibit(?:ion)?s?|museums?|"
-    r"sculptures?|novels?|books|chapters?|readers|films?|movies?|recipes?|ingredients?|"
-    r"tablespoons?|teaspoons?|tbsp|tsp|cups?|oven|preheat|bak(?:e|ed|ing)|delicious|"
-    r"flavou?rs?|desserts?|salads?|sauce|garnish|servings|fundraisers?|charit(?:y|ies)|"
-    r"volunteer(?:s|ed|ing)?|celebrat(?:e|ed|es|ing|ion|ions)|congratulations|spotlight|"
-    r"tournaments?|raffle|winners?|donat(?:e|ed|ion|ions)|sponsor(?:s|ed)?|festival|"
-    r"holidays?|christmas|thanksgiving|halloween|vacation|travel(?:ling|ing)?|weddings?|"
-    r"teammates)\b",
-    re.I,
+_GENRE_WORDS = _word_set(
+    """song songs music musical musician lyrics album singer singers playlist concert
+    concerts dance dancing artist artists artwork painting paintings painter painters
+    gallery galleries exhibit exhibits exhibition exhibitions museum museums sculpture
+    sculptures novel novels books chapter chapters readers film films movie movies recipe
+    recipes ingredient ingredients tablespoon tablespoons teaspoon teaspoons tbsp tsp cup
+    cups oven preheat bake baked baking delicious flavor flavors flavour flavours dessert
+    desserts salad salads sauce garnish servings fundraiser fundraisers charity charities
+    volunteer volunteers volunteered volunteering celebrate celebrated celebrates
+    celebrating celebration celebrations congratulations spotlight tournament tournaments
+    raffle winner winners donate donated donation donations sponsor sponsors sponsored
+    festival holiday holidays christmas thanksgiving halloween vacation travel travelling
+    traveling wedding weddings teammates"""
 )
 # Link text that is a button or call to action, not the title of a page.
 _BUTTON_RE = re.compile(
@@ -214,11 +251,13 @@ _BUTTON_RE = re.compile(
 )
 # Health words that also name the clinic and its people: they say a page is a clinic's, not
 # that it teaches about health ("our clinic", "our patients", "Dr. Lee, a physician").
-_GENERIC_RE = re.compile(
-    r"\b(?:clinics?|clinical|clinicians?|patients?|health|healthy|healthcare|wellness|"
-    r"doctors?|physicians?|specialists?|medical|medicine)\b",
-    re.I,
+_GENERIC_WORDS = _word_set(
+    """clinic clinics clinical clinician clinicians patient patients health healthy
+    healthcare wellness doctor doctors physician physicians specialist specialists medical
+    medicine"""
 )
+_SELF_WORDS = _word_set("we our ours us we're we've we'll we’re we’ve we’ll")
+_PERSON_WORDS = _word_set("he she his her him hers himself herself")
 # A page whose title or H1 is a person: "Dr. Lee", "Meet Dr. Lee", "Ann Lee, DPT",
 # "Ann Lee, Acupuncturist".
 _PERSON_TITLE_RE = re.compile(
@@ -226,10 +265,10 @@ _PERSON_TITLE_RE = re.compile(
     r"^[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}\s*[,|–-]?\s*(?:D\.?D\.?S|D\.?M\.?D|"
     r"D\.?P\.?M|D\.?P\.?T|D\.?C|M\.?D|D\.?O|N\.?D|L\.?Ac|PhD|R\.?N|N\.?P|P\.?T|O\.?D|"
     r"LMT|ATC|CSCS|MSc|BSc|MPT|MSPT)\b\.?|"
-    r"^[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3},\s*(?:\w+\s+)?(?:acupuncturist|chiropractor|"
-    r"physiotherapist|physical\s+therapist|therapist|dentist|orthodontist|periodontist|"
-    r"podiatrist|osteopath|surgeon|physician|nurse|practitioner|naturopath|dietitian|"
-    r"nutritionist|trainer|coach)\b",
+    r"^[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3},\s*(?i:(?:\w+\s+)?(?:acupuncturist|"
+    r"chiropractor|physiotherapist|physical\s+therapist|therapist|dentist|orthodontist|"
+    r"periodontist|podiatrist|osteopath|surgeon|physician|nurse|practitioner|naturopath|"
+    r"dietitian|nutritionist|trainer|coach))\b",
 )
 # The boilerplate disclaimer a medical site puts on every page: not the page's own text.
 _DISCLAIMER_RE = re.compile(
@@ -237,10 +276,7 @@ _DISCLAIMER_RE = re.compile(
     r"not\s+(?:intended|meant)\s+(?:as|to\s+be|to\s+replace|to\s+substitute)|"
     r"(?:is|are)\s+not\s+a\s+substitute|accepts?\s+no\s+(?:responsibility|liability)|"
     r"does\s+not\s+constitute)",
-    re.I,
 )
-_SELF_RE = re.compile(r"\b(?:we|our|ours|us|we['’](?:re|ve|ll))\b", re.I)
-_PERSON_RE = re.compile(r"\b(?:he|she|his|her|him|hers|himself|herself)\b", re.I)
 # Headings that name the parts of a whole site: a one-page site's home is these, one after
 # the other ("About us", "Our services", "Testimonials", "Contact", "Opening hours").
 _SITE_HEADING_RE = re.compile(
@@ -258,10 +294,35 @@ _SITE_HEADING_RE = re.compile(
 
 def health_density(text: str) -> float:
     """Share of words that belong to the clinical vocabulary (0.0 for empty text)."""
-    words = len(_WORD_RE.findall(text))
-    if not words:
-        return 0.0
-    return len(_HEALTH_RE.findall(text)) / words
+    return _Words(text).health_share
+
+
+class _Words:
+    """The words of a text, lower-cased and counted once; shares of word families."""
+
+    __slots__ = ("counts", "lower", "total")
+
+    def __init__(self, text: str) -> None:
+        self.lower = text.lower()
+        words = _WORD_RE.findall(self.lower)
+        self.total = len(words)
+        self.counts = Counter(words)
+
+    def share(self, family: frozenset[str]) -> float:
+        if not self.total:
+            return 0.0
+        counts = self.counts
+        return sum(counts[w] for w in family if w in counts) / self.total
+
+    @property
+    def health_share(self) -> float:
+        if not self.total:
+            return 0.0
+        hits = len(_HEALTH_RE.findall(self.lower))
+        for word, n in self.counts.items():
+            if word.endswith(_HEALTH_ENDINGS) and not _HEALTH_RE.match(word):
+                hits += n
+        return hits / self.total
 
 
 def _path(url: str | None) -> str:
@@ -314,8 +375,7 @@ def _cue_kinds(regex: re.Pattern[str], text: str) -> int:
 def _signals(page: Page) -> _Signals:
     path = _path(page.url)
     segments = [s for s in path.split("/") if s]
-    text = page.text
-    n_words = max(1, len(_WORD_RE.findall(text)))
+    text = _Words(page.text)
     paragraphs = [p for s in page.sections for p in s.paragraphs]
     prose = sum(n for n in (len(p.split()) for p in paragraphs) if n >= 8)
     # A title list: entries that are a link and nothing else (a paragraph, list item or
@@ -334,27 +394,41 @@ def _signals(page: Page) -> _Signals:
     title_entries = len(entry_paras) + len(entry_heads)
     entry_words = sum(len(p.split()) for p in entry_paras)
     listing_hrefs = {link.href for link in page.links if link.zone == "listing"}
+    density = text.health_share
+    person_rate = text.share(_PERSON_WORDS)
+    person_subject = any(
+        _PERSON_TITLE_RE.search(t) for t in (*page.h1, page.title.split("|")[0].strip()) if t
+    )
+    # The phrase searches cost more than the rest together: each runs only when its
+    # answer can count (a bio needs a person; policy points need three kinds of cue).
+    bio_cues = (
+        _cue_kinds(_BIO_RE, text.lower) if person_rate >= _PERSON_MIN or person_subject else 0
+    )
+    maybe_policy = sum(1 for group in _POLICY_TRIGGERS if not group.isdisjoint(text.counts))
+    maybe_policy += "$" in text.lower
+    policy_cues = _cue_kinds(_POLICY_RE, text.lower) if maybe_policy >= 3 else 0
+    own_words = page.words
+    if len(page.recent_posts) >= 5:
+        own_words = sum(len(p.split()) for p in paragraphs if not _DISCLAIMER_RE.search(p.lower()))
     return _Signals(
         path=path,
         slug=segments[-1] if segments else "",
         depth=len(segments),
         words=page.words,
         prose=prose,
-        density=health_density(text),
-        topic=max(0.0, health_density(text) - len(_GENERIC_RE.findall(text)) / n_words),
+        density=density,
+        topic=max(0.0, density - text.share(_GENERIC_WORDS)),
         linked_cards=min(page.listing_items, len(listing_hrefs)),
         title_entries=title_entries,
-        own_words=sum(len(p.split()) for p in paragraphs if not _DISCLAIMER_RE.search(p)),
+        own_words=own_words,
         recent_titles=len(page.recent_posts),
         entry_words=entry_words,
-        self_rate=len(_SELF_RE.findall(text)) / n_words,
-        person_rate=len(_PERSON_RE.findall(text)) / n_words,
-        bio_cues=_cue_kinds(_BIO_RE, text),
-        person_subject=any(
-            _PERSON_TITLE_RE.search(t) for t in (*page.h1, page.title.split("|")[0].strip()) if t
-        ),
-        policy_cues=_cue_kinds(_POLICY_RE, text),
-        genre_rate=len(_GENRE_RE.findall(text)) / n_words,
+        self_rate=text.share(_SELF_WORDS),
+        person_rate=person_rate,
+        bio_cues=bio_cues,
+        person_subject=person_subject,
+        policy_cues=policy_cues,
+        genre_rate=text.share(_GENRE_WORDS),
         site_headings=sum(1 for h in headings if _SITE_HEADING_RE.match(h)),
         headings=len(headings),
     )
@@ -381,7 +455,9 @@ def _bio_points(s: _Signals) -> float:
     that explain who may give a treatment, so they count in proportion to how much the
     text talks about one person.
     """
-    focus = _clamp(s.person_rate / 0.012, 0.0, 1.0)
+    if not s.bio_cues and not s.person_subject:
+        return 0.0  # a patient's story says "she" throughout, and is no bio
+    focus = _clamp((s.person_rate - _PERSON_MIN) / 0.009, 0.0, 1.0)
     if s.person_subject:
         focus = max(focus, 0.5)
     return focus * (
