@@ -120,7 +120,9 @@ _HEALTH_PREFIXES = (
     r"bleed|cyst|polyp|biops|vaccin|antibiot|antivir|steroid|cortison|opioid|hair|"
     r"follic|tendin|bursa|gout|concuss|dizz|vertigo|tinnitus|incontinen|prostat|uter|"
     r"menstru|ovar|cervix|breast|lymph|rash|itch|blister|callus|brain|tremor|parkinson|"
-    r"alzheimer|dystoni|stimulat"
+    r"alzheimer|dystoni|stimulat|hemorrhoid|haemorrhoid|hernia|rectal|rectum|intestin|"
+    r"esophag|oesophag|pancrea|gallbladder|gallstone|appendic|urinar|urinat|spleen|tonsil|"
+    r"nasal|eczem|dermat|ophthalm|cataract|glaucoma|retina"
 )
 
 
