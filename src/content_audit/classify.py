@@ -260,6 +260,7 @@ _GENERIC_WORDS = _word_set(
 )
 _SELF_WORDS = _word_set("we our ours us we're we've we'll we’re we’ve we’ll")
 _PERSON_WORDS = _word_set("he she his her him hers himself herself")
+_FIRST_PERSON_WORDS = _word_set("i me my myself i'm i’m i've i’ve")
 # A page whose title or H1 is a person: "Dr. Lee", "Meet Dr. Lee", "Ann Lee, DPT",
 # "Ann Lee, Acupuncturist".
 _PERSON_TITLE_RE = re.compile(
@@ -357,10 +358,12 @@ class _Signals:
     linked_cards: int
     title_entries: int
     own_words: int
+    own_prose: int
     recent_titles: int
     entry_words: int
     self_rate: float
     person_rate: float
+    first_person: float
     bio_cues: int
     person_subject: bool
     policy_cues: int
@@ -374,15 +377,44 @@ def _cue_kinds(regex: re.Pattern[str], text: str) -> int:
     return len({m.lastgroup for m in regex.finditer(text)})
 
 
+def _title_entries(page: Page, link_texts: set[str]) -> tuple[int, int, int]:
+    """A title list: (entries, words in entries, prose words outside them).
+
+    An entry is a paragraph or list item that is a link's title, alone or with a date or
+    byline after it ("Knee Pain Explained – March 3, 2024"), or a section whose heading
+    is a link's title over a short excerpt (an index whose cards extraction did not see).
+    Prose is paragraphs of 8 words or more, as in ``_Signals.prose``.
+    """
+    by_first: dict[str, list[str]] = {}
+    for title in link_texts:
+        by_first.setdefault(title.split(maxsplit=1)[0], []).append(title)
+    entries = entry_words = own_prose = 0
+    for section in page.sections:
+        if section.heading and section.heading in link_texts and section.words <= 80:
+            entries += 1
+            entry_words += section.words
+            continue
+        for para in section.paragraphs:
+            n = len(para.split())
+            first = para.split(maxsplit=1)[0] if n else ""
+            for title in by_first.get(first, ()):
+                if para.startswith(title) and len(para[len(title) :].split()) <= 8:
+                    entries += 1
+                    entry_words += n
+                    break
+            else:
+                own_prose += n if n >= 8 else 0
+    return entries, entry_words, own_prose
+
+
 def _signals(page: Page) -> _Signals:
     path = _path(page.url)
     segments = [s for s in path.split("/") if s]
     text = _Words(page.text)
     paragraphs = [p for s in page.sections for p in s.paragraphs]
     prose = sum(n for n in (len(p.split()) for p in paragraphs) if n >= 8)
-    # A title list: entries that are a link and nothing else (a paragraph, list item or
-    # heading whose whole text is a link's, and reads as a title, not a button).  A
-    # "Recent posts" widget does not count: it sits on every page of a blog.
+    # Link texts that read as titles of other pages, not as buttons.  A "Recent posts"
+    # widget does not count: it sits on every page of a blog.
     link_texts = {
         link.text
         for link in page.links
@@ -391,20 +423,20 @@ def _signals(page: Page) -> _Signals:
         and not _BUTTON_RE.match(link.text)
     }
     headings = [s.heading for s in page.sections if s.heading]
-    entry_paras = [p for p in paragraphs if p in link_texts]
-    entry_heads = [h for h in headings if h in link_texts]
-    title_entries = len(entry_paras) + len(entry_heads)
-    entry_words = sum(len(p.split()) for p in entry_paras)
+    title_entries, entry_words, own_prose = _title_entries(page, link_texts)
     listing_hrefs = {link.href for link in page.links if link.zone == "listing"}
     density = text.health_share
     person_rate = text.share(_PERSON_WORDS)
+    first_person = text.share(_FIRST_PERSON_WORDS)
     person_subject = any(
         _PERSON_TITLE_RE.search(t) for t in (*page.h1, page.title.split("|")[0].strip()) if t
     )
     # The phrase searches cost more than the rest together: each runs only when its
     # answer can count (a bio needs a person; policy points need three kinds of cue).
     bio_cues = (
-        _cue_kinds(_BIO_RE, text.lower) if person_rate >= _PERSON_MIN or person_subject else 0
+        _cue_kinds(_BIO_RE, text.lower)
+        if max(person_rate, first_person) >= _PERSON_MIN or person_subject
+        else 0
     )
     maybe_policy = sum(1 for group in _POLICY_TRIGGERS if not group.isdisjoint(text.counts))
     maybe_policy += "$" in text.lower
@@ -423,10 +455,12 @@ def _signals(page: Page) -> _Signals:
         linked_cards=min(page.listing_items, len(listing_hrefs)),
         title_entries=title_entries,
         own_words=own_words,
+        own_prose=own_prose,
         recent_titles=len(page.recent_posts),
         entry_words=entry_words,
         self_rate=text.share(_SELF_WORDS),
         person_rate=person_rate,
+        first_person=first_person,
         bio_cues=bio_cues,
         person_subject=person_subject,
         policy_cues=policy_cues,
@@ -445,7 +479,14 @@ def _is_listing(page: Page, s: _Signals, types: set[str], body: set[str]) -> boo
     archive = "CollectionPage" in types or (body & _LISTING_BODY and "single" not in body)
     if archive and not types & _ARTICLE_TYPES:
         return True
-    if s.title_entries >= 5 and s.prose - s.entry_words < 120:
+    # A list of titles with little prose of its own: the rest of the page is an intro.
+    # The list must hold the page: related links under a short article do not.
+    entries = s.title_entries
+    if (
+        entries >= 5
+        and s.own_prose < min(120, 12 * entries)
+        and (entries >= 8 or s.entry_words >= s.own_prose)
+    ):
         return True
     return s.slug in _INDEX_SLUGS and s.prose < 250
 
@@ -459,7 +500,9 @@ def _bio_points(s: _Signals) -> float:
     """
     if not s.bio_cues and not s.person_subject:
         return 0.0  # a patient's story says "she" throughout, and is no bio
-    focus = _clamp((s.person_rate - _PERSON_MIN) / 0.009, 0.0, 1.0)
+    # "I graduated from..." is a bio too, but a clinician's "I see this every week" is not:
+    # the first person lends focus to the cues, only he/she all through adds points.
+    focus = _clamp((max(s.person_rate, s.first_person) - _PERSON_MIN) / 0.009, 0.0, 1.0)
     if s.person_subject:
         focus = max(focus, 0.5)
     return focus * (
