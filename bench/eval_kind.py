@@ -1,6 +1,7 @@
 """Measure page-kind classification (and teaser detection) against labelled pages.
 
     .venv/bin/python bench/eval_kind.py [--corpus ../shared/corpus] [--pages 300] [--seed 7]
+                                        [--explain]
 
 Prints kind accuracy with a confusion table on the real-page corpus (labels.tsv), per site
 and on two site-split halves, and on a freshly generated sitegen site; has_teasers accuracy on
@@ -10,7 +11,8 @@ Site split: the corpus's 15 sites sorted by name and dealt alternately into half
 (``site_halves``), so no site has pages on both sides.  Each half's accuracy is what the
 classifier scores on sites it was not tuned on *if* its rules were tuned looking only at the
 other half's mistakes; the classifier module's docstring records the figures measured that
-way, both directions.  ``tests/test_eval_kind.py`` pins the floors.
+way, both directions.  ``tests/test_eval_kind.py`` pins the floors.  ``--explain`` prints
+the signals and evidence points behind each corpus miss.
 
 sitegen truth kinds map to ours: complete/incomplete -> article, listing -> listing,
 page/offtopic -> other.  ``thin`` posts (1-3 sentence clinic news: "we are moving to a new
@@ -159,7 +161,7 @@ def confusion(pairs: list[tuple[str, str]]) -> str:
     return "\n".join(lines)
 
 
-def eval_corpus(corpus: Path) -> tuple[float, float]:
+def eval_corpus(corpus: Path, explain: bool = False) -> tuple[float, float]:
     rows = load_corpus_pages(corpus)
     pairs, kinds, teaser_ok, misses = [], [], 0, []
     for row in rows:
@@ -171,6 +173,11 @@ def eval_corpus(corpus: Path) -> tuple[float, float]:
         teaser_ok += found == row.has_teasers
         if got != row.kind:
             misses.append(f"  kind  {row.ident}: truth {row.kind}, got {got}")
+            if explain:
+                from content_audit.classify import _explain, _signals
+
+                points = _explain(_signals(page), page)
+                misses.append("        " + ", ".join(f"{k}={v:.3g}" for k, v in points.items()))
         if found != row.has_teasers:
             misses.append(f"  tease {row.ident}: truth {row.has_teasers}, got {found}")
     scores = score_kinds(rows, kinds)
@@ -242,9 +249,10 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--explain", action="store_true", help="signals behind each miss")
     args = parser.parse_args()
     if (args.corpus / "labels.tsv").is_file():
-        eval_corpus(args.corpus)
+        eval_corpus(args.corpus, args.explain)
     else:
         print(f"corpus not found at {args.corpus}")
     eval_sitegen(args.pages, args.seed)
