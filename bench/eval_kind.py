@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from content_audit.classify import classify_page  # noqa: E402
 from content_audit.extract import extract_page  # noqa: E402
+from content_audit.target import published_address  # noqa: E402
 
 KINDS = ("article", "listing", "other")
 SITEGEN_KIND = {
@@ -181,9 +182,12 @@ def eval_corpus(corpus: Path, explain: bool = False) -> tuple[float, float]:
         if found != row.has_teasers:
             misses.append(f"  tease {row.ident}: truth {row.has_teasers}, got {found}")
     scores = score_kinds(rows, kinds)
-    # The same pages with no address at all: a file checked without --url or a canonical.
+    # The same pages with no address at all: a file checked without --url or a canonical;
+    # and with the address ``check FILE`` gives them by default (canonical, og:url).
     bare = [classify_page(extract_page(row.html, None)).value for row in rows]
     bare_scores = score_kinds(rows, bare)
+    own = [classify_page(extract_page(row.html, published_address(row.html))).value for row in rows]
+    own_scores = score_kinds(rows, own)
     tacc = teaser_ok / len(rows)
     print(
         f"corpus: {len(rows)} pages  kind accuracy {scores.accuracy:.3f}  "
@@ -202,11 +206,12 @@ def eval_corpus(corpus: Path, explain: bool = False) -> tuple[float, float]:
         print(
             f"site-split half {number}: {len(half)} sites, {pages} pages, kind accuracy {acc:.3f}"
         )
-    bare_misses = ", ".join(m.split(":")[0] for m in bare_scores.misses)
-    print(
-        f"without URLs (a file checked with no address): kind accuracy "
-        f"{bare_scores.accuracy:.3f}  misses: {bare_misses or '-'}"
-    )
+    for label, other in (
+        ("without URLs (a file checked with no address)", bare_scores),
+        ("with its own canonical/og:url (check FILE's default)", own_scores),
+    ):
+        missed = ", ".join(m.split(":")[0] for m in other.misses)
+        print(f"{label}: kind accuracy {other.accuracy:.3f}  misses: {missed or '-'}")
     return scores.accuracy, tacc
 
 
