@@ -259,8 +259,8 @@ _GENRE_WORDS = _word_set(
     volunteer volunteers volunteered volunteering celebrate celebrated celebrates
     celebrating celebration celebrations congratulations spotlight tournament tournaments
     raffle winner winners donate donated donation donations sponsor sponsors sponsored
-    festival holiday holidays christmas thanksgiving halloween vacation travel travelling
-    traveling wedding weddings teammates"""
+    festival holiday holidays christmas thanksgiving halloween vacation wedding weddings
+    teammates"""
 )
 # Link text that is a button or call to action, not the title of a page.
 _BUTTON_RE = re.compile(
@@ -530,12 +530,22 @@ def _bio_points(s: _Signals) -> float:
     )
 
 
+def _genre_points(s: _Signals) -> float:
+    """Pastime words count where health words are thin.
+
+    A recipe or a song list is about food or music; a text dense with clinical words that
+    also talks dance or food is about dance injuries or eating for arthritis, an article.
+    """
+    weight = _clamp(1.5 - s.topic / 0.1, 0.0, 1.0)
+    return weight * _clamp((s.genre_rate - 0.005) * 200, 0.0, 4.0)
+
+
 def _aside_evidence(s: _Signals) -> dict[str, float]:
     """Points against "article": the text is about people, rules, the clinic or a pastime."""
     return {
         "bio": _bio_points(s),
         "policy": 1.0 * max(0, s.policy_cues - 2),
-        "genre": _clamp((s.genre_rate - 0.005) * 200, 0.0, 4.0),
+        "genre": _genre_points(s),
         "self": _clamp((s.self_rate - 0.03) * 50, 0.0, 2.0),
         "site": 1.0 * max(0, s.site_headings - 1),
         "section": 1.0 if s.depth == 1 and s.slug in _SECTION_SLUGS else 0.0,
