@@ -277,6 +277,14 @@ _GENERIC_WORDS = _word_set(
     medicine"""
 )
 _SELF_WORDS = _word_set("we our ours us we're we've we'll we’re we’ve we’ll")
+# A job advert: "we're hiring", "full-time", "salary", "applicants".  Words articles do not
+# use ("apply ice", "resume running" are left out); each counts once.
+_JOB_WORDS = _word_set(
+    """hiring applicants salary salaries wages full-time part-time vacancy vacancies
+    recruiting recruitment internship internships"""
+)
+# A testimonial: a quoted paragraph signed with a name ("... better." – Maria G.).
+_TESTIMONIAL_RE = re.compile(r"^[\"“].{10,}[\"”]\s*[-–—]\s*[A-Z]")
 _PERSON_WORDS = _word_set("he she his her him hers himself herself")
 _FIRST_PERSON_WORDS = _word_set("i me my myself i'm i’m i've i’ve")
 # A page whose title or H1 is a person: "Dr. Lee", "Meet Dr. Lee", "Ann Lee, DPT",
@@ -386,6 +394,8 @@ class _Signals:
     person_subject: bool
     policy_cues: int
     genre_rate: float
+    job_cues: int
+    testimonial_share: float
     site_headings: int
     headings: int
 
@@ -460,6 +470,7 @@ def _signals(page: Page) -> _Signals:
     maybe_policy += "$" in text.lower
     policy_cues = _cue_kinds(_POLICY_RE, text.lower) if maybe_policy >= 3 else 0
     own_words = page.words
+    quoted = sum(len(p.split()) for p in paragraphs if _TESTIMONIAL_RE.match(p))
     if len(page.recent_posts) >= 5:
         own_words = sum(len(p.split()) for p in paragraphs if not _DISCLAIMER_RE.search(p.lower()))
     return _Signals(
@@ -483,6 +494,8 @@ def _signals(page: Page) -> _Signals:
         person_subject=person_subject,
         policy_cues=policy_cues,
         genre_rate=text.share(_GENRE_WORDS),
+        job_cues=sum(1 for w in _JOB_WORDS if w in text.counts),
+        testimonial_share=quoted / max(1, page.words),
         site_headings=sum(1 for h in headings if _SITE_HEADING_RE.match(h)),
         headings=len(headings),
     )
@@ -541,12 +554,15 @@ def _genre_points(s: _Signals) -> float:
 
 
 def _aside_evidence(s: _Signals) -> dict[str, float]:
-    """Points against "article": the text is about people, rules, the clinic or a pastime."""
+    """Points against "article": the text is about people, rules, the clinic, a pastime,
+    a job opening or what patients say."""
     return {
         "bio": _bio_points(s),
         "policy": 1.0 * max(0, s.policy_cues - 2),
         "genre": _genre_points(s),
         "self": _clamp((s.self_rate - 0.03) * 50, 0.0, 2.0),
+        "job": _clamp(s.job_cues - 1.0, 0.0, 3.0),
+        "reviews": 3.0 if s.testimonial_share >= 0.5 else 0.0,
         "site": 1.0 * max(0, s.site_headings - 1),
         "section": 1.0 if s.depth == 1 and s.slug in _SECTION_SLUGS else 0.0,
     }
