@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import replace
 
@@ -77,7 +78,11 @@ def test_seed_finds_all_four_under_their_headings(config: AuditConfig) -> None:
 def test_removing_one_element_section_makes_only_it_absent(config: AuditConfig, name: str) -> None:
     found = by_name(find_elements(without(seed_page(), SEED_HEADINGS[name]), config))
     assert not found[name].present
-    assert found[name] == ElementResult(name, False)
+    # The intro may still hold a candidate ("a nonsurgical procedure known as
+    # prolotherapy"): then it is shown as unclear, never called found.
+    assert found[name].status in ("unclear", "missing")
+    if found[name].status == "missing":
+        assert found[name] == ElementResult(name, False)
     for other in ELEMENT_NAMES:
         if other != name:
             assert found[other].present, other
@@ -498,7 +503,10 @@ def test_subject_from_the_content_h1_not_the_banner_h1(config: AuditConfig) -> N
         sections=(Section("About Herbal Medicine", 1, (sentence,)),),
     )
     assert by_name(find_elements(page, config))["definition"].evidence == sentence
-    banner_only = replace(page, h1=("Amasia Clinic",), sections=(Section("", 0, (sentence,)),))
+    # With a title that names the topic the sentence would count; the banner names nothing.
+    banner_only = replace(
+        page, title="Amasia Clinic", h1=("Amasia Clinic",), sections=(Section("", 0, (sentence,)),)
+    )
     assert not by_name(find_elements(banner_only, config))["definition"].present
 
 
@@ -518,24 +526,8 @@ def test_pointer_to_another_article_is_not_uses(config: AuditConfig) -> None:
     assert not by_name(find_elements(page, config))["uses"].present
 
 
-# --- {subject} patterns: compiled once with a slot, same answers as filling the subject in
-
-
-def test_slot_safe_accepts_plain_contexts_and_refuses_the_rest() -> None:
-    from content_audit.elements import _slot_safe
-
-    assert _slot_safe(r"\b(?:{subject}|it|this)\s+(?:treats|helps)\b")
-    assert _slot_safe(r"^\W*about\s+(?:the\s+)?{subject}\W*$")
-    assert _slot_safe(r"(?:the\s+)?({subject})?\s+is")  # optional group: at most one capture
-    assert not _slot_safe(r"\b(?!{subject})\w+")  # negative lookahead: widening loses matches
-    assert not _slot_safe(r"(?<!{subject})x")
-    assert not _slot_safe(r"(?>{subject})x")  # atomic
-    assert not _slot_safe(r"(?:{subject}\s+)+x")  # repeated: only the last capture is seen
-    assert not _slot_safe(r"({subject})\s+\1")  # back-reference: numbering would shift
-    assert not _slot_safe(r"[{subject}]")
-    assert not _slot_safe(r"{subject} and {subject}")
-    assert not _slot_safe(r"(?i:{subject})")  # scoped flags
-    assert not _slot_safe(r"no placeholder")
+# --- {subject} patterns: compiled once, run on text with the subject marked; the same
+# answers as compiling each pattern with the page's subject filled in
 
 
 SLOT_SENTENCES = [
@@ -570,7 +562,7 @@ SLOT_TOPICS = [
 
 def test_subject_patterns_answer_as_if_compiled_per_subject(config: AuditConfig) -> None:
     """Every default {subject} pattern, on sentences and headings that do and do not name
-    the subject: the once-compiled slot form agrees with the pattern compiled per subject."""
+    the subject: the once-compiled marked form agrees with the pattern compiled per subject."""
     import re
 
     from content_audit import elements
@@ -578,7 +570,7 @@ def test_subject_patterns_answer_as_if_compiled_per_subject(config: AuditConfig)
     sources = {
         p
         for rule in config.elements
-        for p in (*rule.headings, *rule.body, *rule.negative)
+        for p in (*rule.headings, *rule.body, *rule.negative, *rule.weak)
         if elements.SUBJECT_PLACEHOLDER in p
     }
     assert sources
@@ -586,18 +578,41 @@ def test_subject_patterns_answer_as_if_compiled_per_subject(config: AuditConfig)
     for topic in SLOT_TOPICS:
         subject = elements._page_subject(topic)
         for source in sorted(sources):
-            pattern = elements._subject_pattern(source, subject.words)
+            marked = re.compile(
+                source.replace(elements.SUBJECT_PLACEHOLDER, elements.SUBJECT_MARK),
+                re.IGNORECASE | re.MULTILINE,
+            )
             exact = re.compile(
                 source.replace(elements.SUBJECT_PLACEHOLDER, subject.regex),
                 re.IGNORECASE | re.MULTILINE,
             )
             for text in SLOT_SENTENCES:
                 want = exact.search(text) is not None
-                got = (
-                    pattern.search(text, subject)
-                    if subject.compiled.search(text)
-                    else (pattern.never.search(text) is not None)
-                )
+                got = marked.search(subject.mark(text)) is not None
                 assert got == want, (topic, source[:60], text)
                 checked += want
     assert checked > 10  # the sentences do exercise matches, not only misses
+
+
+def test_subject_mark_is_one_word_the_patterns_never_meet() -> None:
+    from content_audit import elements
+
+    subject = elements._page_subject("Dry Needling for Neck Pain")
+    assert subject.mark("Dry-needling works.") == f"{elements.SUBJECT_MARK} works."
+    assert re.fullmatch(r"\w+", elements.SUBJECT_MARK)
+
+
+def test_abbreviation_defined_in_the_text_names_the_subject(config: AuditConfig) -> None:
+    """ "Extracorporeal Shockwave Therapy (ESWT)" makes ESWT a wording of the subject."""
+    from content_audit.elements import text_acronyms
+
+    topic = "Shockwave Therapy | Clinic"
+    text = "We offer Extracorporeal Shockwave Therapy (ESWT) for heel pain."
+    assert "ESWT" in text_acronyms(topic, text)
+    page = Page(
+        url=None,
+        title=topic,
+        h1=("Shockwave Therapy",),
+        sections=(Section("", 0, (text, "ESWT is a non-invasive treatment for tendon pain.")),),
+    )
+    assert by_name(find_elements(page, config))["definition"].present

@@ -31,6 +31,8 @@ def audit_to_dict(audit: PageAudit, target: str | None = None) -> dict[str, Any]
                 "heading": e.heading,
                 "evidence": e.evidence,
                 "via": e.via,
+                "status": e.status,
+                "confidence": e.confidence,
             }
             for name in ELEMENT_NAMES
             for e in (audit.element(name),)

@@ -61,6 +61,7 @@ PAGES_COLUMNS: tuple[str, ...] = (
     "words",
     "errors",
     "warnings",
+    *(f"{name}_status" for name in ELEMENT_NAMES),
 )
 FINDINGS_COLUMNS: tuple[str, ...] = ("url", "code", "severity", "message", "evidence")
 TEASERS_COLUMNS: tuple[str, ...] = ("page_url", "position", "text", "href", "truncated")
@@ -78,7 +79,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
   nothing was fetched; ``error`` is the crawler's reason code (``robots``, ``offsite``,
   ``max_pages``, ``timeout``, ...) or ``audit_failed``; ``kind`` is the audited page kind;
   ``audited`` says whether a row exists in pages.csv.
-- ``pages.csv``: one row per audited HTML page; element columns are ``true``/``false``.
+- ``pages.csv``: one row per audited HTML page; element columns are ``true``/``false``
+  (``true`` only when the element is ``found``), and the ``<element>_status`` columns,
+  appended last (columns are added, never moved), hold the verdict: ``found``,
+  ``unclear`` or ``missing``.
   ``errors`` and ``warnings`` count *every* finding of that severity on the page's URL:
   its own checks and the cross-page ones (``teaser_*``, ``title_duplicate``, ...) alike,
   so they equal the page's rows in findings.csv and the badges of report.html.  The site
@@ -155,6 +159,7 @@ def page_row(audit: PageAudit, url: str) -> tuple[Any, ...]:
         read.words,
         audit.count(Severity.ERROR),
         audit.count(Severity.WARNING),
+        *(audit.element(name).status for name in ELEMENT_NAMES),
     )
 
 
