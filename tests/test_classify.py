@@ -207,3 +207,18 @@ def test_cards_that_link_nowhere_are_no_listing() -> None:
 
     page = Page(url="https://clinic.example/psoriasis/", listing_items=6)
     assert _signals(page).linked_cards == 0
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Blog | Riverside Physio", "The Foot & Ankle Health Blog", "Category: Knee", "News - Clinic"],
+)
+def test_an_index_titled_by_its_section_is_a_listing_without_a_url(title: str) -> None:
+    """An empty or script-loaded index checked as a file: its <title> names the section."""
+    html = (
+        f"<html><head><title>{title}</title></head><body><main><h1>Notes from the clinic</h1>"
+        "<p>Loading posts…</p></main></body></html>"
+    )
+    assert classify_page(extract_page(html, None)) is Kind.LISTING
+    post = html.replace("<p>Loading posts…</p>", "<p>" + "Knee pain and its treatment. " * 60)
+    assert classify_page(extract_page(post, None)) is not Kind.LISTING
