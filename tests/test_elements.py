@@ -616,3 +616,101 @@ def test_abbreviation_defined_in_the_text_names_the_subject(config: AuditConfig)
         sections=(Section("", 0, (text, "ESWT is a non-invasive treatment for tendon pain.")),),
     )
     assert by_name(find_elements(page, config))["definition"].present
+
+
+# --- three verdicts, and general English forms (sentences written here, not from a site) --
+
+
+def _one(title: str, *sentences: str, heading: str = "") -> Page:
+    return Page(url=None, title=title, h1=(title,), sections=(Section(heading, 2, sentences),))
+
+
+GENERAL_FORMS = [
+    ("definition", "Shockwave Therapy", "Shockwave therapy delivers acoustic pulses into tissue."),
+    ("definition", "Sciatica", "Sciatica: pain that travels along the sciatic nerve."),
+    ("definition", "Sciatica", "Sciatica is not a diagnosis so much as a description."),
+    ("definition", "Knee Bursitis", "Knee bursitis, a condition in which the bursa swells, hurts."),
+    ("definition", "Cupping", "Cupping occurs when cups draw the skin upward."),
+    ("definition", "Meniscal Tears", "The menisci are cartilage pads, which function to cushion."),
+    ("uses", "Root Canal", "A root canal is needed when the pulp becomes infected."),
+    ("uses", "Massage", "Massage is for people of all ages and activity levels."),
+    ("uses", "Gum Grafts", "The goal of gum grafting is to cover exposed roots."),
+    ("mechanism", "Dry Needling", "First we clean the skin, and then a thin needle goes in."),
+    ("mechanism", "Adjustments", "By moving the joint gently, we restore its normal glide."),
+    ("mechanism", "Laser", "The light warms the area, which lets the tissue heal faster."),
+    ("consult", "Heel Pain", "If you're dealing with heel pain, give us a call."),
+    ("consult", "Heel Pain", "Schedule your evaluation with our team."),
+    ("consult", "Eczema", "Keep your dermatologist informed about any herbs you take."),
+    ("consult", "Braces", "Ask your dentist whether a retainer is right for you."),
+]
+
+
+@pytest.mark.parametrize(("name", "title", "sentence"), GENERAL_FORMS)
+def test_general_forms_are_found(config: AuditConfig, name: str, title: str, sentence: str) -> None:
+    result = by_name(find_elements(_one(title, sentence), config))[name]
+    assert result.status == "found", (name, sentence)
+    assert result.evidence == sentence and result.confidence == 0.75
+
+
+NOT_A_PROMPT = [
+    "There are many reasons people choose to visit a chiropractor.",
+    "Call us if something does not feel right after your session.",
+    "This information should not be used without first consulting your physician.",
+]
+
+
+@pytest.mark.parametrize("sentence", NOT_A_PROMPT)
+def test_descriptions_and_safety_nets_are_not_consult_prompts(
+    config: AuditConfig, sentence: str
+) -> None:
+    assert not by_name(find_elements(_one("Heel Pain", sentence), config))["consult"].present
+
+
+def test_a_weak_candidate_is_unclear_and_quoted(config: AuditConfig) -> None:
+    """A sentence that touches on the element without settling it: unclear, not missing."""
+    sentence = "Scoliosis affects many teenagers in their growth years."
+    result = by_name(find_elements(_one("Scoliosis", sentence), config))["definition"]
+    assert result.status == "unclear" and not result.present
+    assert result.evidence == sentence and result.confidence == 0.4
+
+
+def test_nothing_close_is_missing(config: AuditConfig) -> None:
+    result = by_name(find_elements(_one("Scoliosis", "Our office opens at nine."), config))
+    assert result["definition"].status == "missing"
+    assert result["definition"] == ElementResult("definition", False)
+
+
+def test_heading_over_nothing_but_glosses_is_unclear(config: AuditConfig) -> None:
+    glosses = (
+        "Custom orthotics — arch support that spreads the load.",
+        "Shockwave therapy — sound waves aimed at the tendon.",
+    )
+    page = _one("Flat Feet", *glosses, heading="How We Treat Flat Feet")
+    result = by_name(find_elements(page, config))["mechanism"]
+    assert result.status == "unclear" and result.heading == "How We Treat Flat Feet"
+
+
+def test_disclaimer_section_is_never_evidence(config: AuditConfig) -> None:
+    text = "Consult your physician before starting any exercise program."
+    page = Page(
+        url=None,
+        title="Knee Pain",
+        sections=(Section("Disclaimer", 2, (text,)),),
+    )
+    assert by_name(find_elements(page, config))["consult"].status == "missing"
+
+
+def test_library_entry_subject_comes_from_its_first_heading(config: AuditConfig) -> None:
+    """Under a section-name H1 ("Medical Library"), the heading the text keeps naming."""
+    body = (
+        "Frozen shoulder is a stiffening of the shoulder capsule.",
+        "Frozen shoulder often follows a period of immobility.",
+        "Frozen shoulder improves with gentle stretching.",
+    )
+    page = Page(
+        url=None,
+        title="Medical Library",
+        h1=("Medical Library",),
+        sections=(Section("Frozen Shoulder", 2, body),),
+    )
+    assert by_name(find_elements(page, config))["definition"].evidence == body[0]
