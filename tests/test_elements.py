@@ -638,6 +638,7 @@ GENERAL_FORMS = [
     ("mechanism", "Dry Needling", "First we clean the skin, and then a thin needle goes in."),
     ("mechanism", "Adjustments", "By moving the joint gently, we restore its normal glide."),
     ("mechanism", "Laser", "The light warms the area, which lets the tissue heal faster."),
+    ("mechanism", "Lifting", "Loading stresses bone, which helps slow the bone loss of age."),
     ("consult", "Heel Pain", "If you're dealing with heel pain, give us a call."),
     ("consult", "Heel Pain", "Schedule your evaluation with our team."),
     ("consult", "Eczema", "Keep your dermatologist informed about any herbs you take."),
