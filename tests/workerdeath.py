@@ -22,6 +22,7 @@ from content_audit.pipeline import audit_pages as real_audit_pages
 def audit_or_die(
     pages: Sequence[tuple[str, str]],
     config: AuditConfig,
+    chrome: frozenset[str] = frozenset(),
     *,
     kill: frozenset[str],
     once: str | None = None,
@@ -29,7 +30,7 @@ def audit_or_die(
     for url, _ in pages:
         if url in kill and _first_time(once):
             os.kill(os.getpid(), signal.SIGKILL)
-    return real_audit_pages(pages, config)
+    return real_audit_pages(pages, config, chrome)
 
 
 def _first_time(flag: str | None) -> bool:
@@ -43,7 +44,11 @@ def _first_time(flag: str | None) -> bool:
 
 
 def audit_or_stall(
-    pages: Sequence[tuple[str, str]], config: AuditConfig, *, stall: frozenset[str]
+    pages: Sequence[tuple[str, str]],
+    config: AuditConfig,
+    chrome: frozenset[str] = frozenset(),
+    *,
+    stall: frozenset[str],
 ) -> list[AuditOutcome]:
     """Hang on a page of ``stall`` where the audit budget's alarm cannot reach (SIGALRM
     blocked), as C code stuck on a page would."""
@@ -53,4 +58,4 @@ def audit_or_stall(
         if url in stall:
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
             time.sleep(3600)
-    return real_audit_pages(pages, config)
+    return real_audit_pages(pages, config, chrome)

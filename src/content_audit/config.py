@@ -33,13 +33,17 @@ class ElementRule:
     ``headings`` match a heading's text; ``body`` match a sentence of the article text.
     Patterns are case-insensitive regular expressions; ``{subject}`` stands for the page's
     subject (from its H1 or title), escaped.  ``negative`` patterns veto a body sentence
-    (for example "available by appointment" is not a consult prompt).
+    (for example "available by appointment" is not a consult prompt).  ``weak`` patterns
+    match a sentence that *may* state the element but does not settle it (a sentence about
+    the subject with a plain "is", a list of conditions with no verb): such a sentence makes
+    the element ``unclear`` rather than ``missing``, quoted for an editor to judge.
     """
 
     name: str
     headings: tuple[str, ...] = ()
     body: tuple[str, ...] = ()
     negative: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +98,13 @@ class SiteConfig:
     stale_min_ratio: float = 0.8
     offtopic_min_words: int = 50
     near_duplicate_min_words: int = 50
+    template_share: float = 0.4
+    """A line of article text on at least this share of the sampled pages is the site's
+    template (chrome), removed before elements and readability are measured; 0 = off."""
+    template_min_pages: int = 5
+    """...and on at least this many of them: a small site's pages are not pruned."""
+    template_sample_pages: int = 200
+    """The template is learnt from the first this-many HTML pages of the crawl."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +289,10 @@ def _as_list(value: Any, where: str) -> list[str]:
     raise ConfigError(f"{where} must be a string or a list of strings")
 
 
+_RULE_KEYS = ("headings", "body", "negative", "weak")
+"""The pattern lists of an ``[elements.NAME]`` table (each also takes ``add_<key>``)."""
+
+
 def _shipped_patterns(data: Mapping[str, Any]) -> frozenset[str]:
     """Patterns of the shipped defaults: a test compiles them, so loading skips them.
 
@@ -287,7 +302,7 @@ def _shipped_patterns(data: Mapping[str, Any]) -> frozenset[str]:
     return frozenset(
         pattern
         for rule in data.get("elements", {}).values()
-        for key in ("headings", "body", "negative")
+        for key in _RULE_KEYS
         for pattern in rule.get(key, [])
     )
 
@@ -304,13 +319,13 @@ def _build(
     rules = []
     for name, rule in elements_data.items():
         kwargs = {}
-        for key in ("headings", "body", "negative"):
+        for key in _RULE_KEYS:
             patterns = tuple(_as_list(rule.get(key, []), f"{source}: elements.{name}.{key}"))
             for pattern in patterns:
                 if pattern not in trusted:
                     _check_pattern(pattern, f"elements.{name}.{key}", source)
             kwargs[key] = patterns
-        unknown = set(rule) - {"headings", "body", "negative"}
+        unknown = set(rule) - set(_RULE_KEYS)
         if unknown:
             raise ConfigError(f"{source}: unknown key elements.{name}.{sorted(unknown)[0]}")
         rules.append(ElementRule(name=name, **kwargs))
@@ -344,6 +359,7 @@ _SHARES = (
     "site.stale_min_ratio",
     "health.long_sentence_max_share",
     "health.passive_max_share",
+    "site.template_share",
 )
 """Keys that are a share or a similarity: between 0 and 1."""
 _AT_LEAST_ONE = (
@@ -352,6 +368,7 @@ _AT_LEAST_ONE = (
     "crawl.concurrency",
     "crawl.max_bytes",
     "health.same_start_run",
+    "site.template_sample_pages",
 )
 _POSITIVE = ("crawl.timeout_s", "crawl.deadline_s")
 _CHOICES = {"crawl.robots_unreachable": ("disallow", "allow")}
