@@ -720,3 +720,26 @@ def test_a_worker_stuck_where_the_alarm_cannot_reach_is_stopped_by_the_parent(
     assert summary.audited == 2
     failed = [f for f in read_csv(tmp_path / "run" / "findings.csv") if f["code"] == "audit_failed"]
     assert len(failed) == 1 and "the worker was stopped" in failed[0]["evidence"]
+
+
+def test_a_meta_refresh_to_credentials_is_recorded_like_a_redirect(tmp_path: Path) -> None:
+    from .test_fault_matrix import PAGE as FINE
+    from .test_fault_matrix import check_run, read_csv, run_site
+
+    def setup(server, offsite) -> None:  # type: ignore[no-untyped-def]
+        target = server.base.replace("://", "://clinic:s3cret@") + "/landing"
+        server.static(
+            "/refresh",
+            f'<html><head><meta http-equiv="refresh" content="0; url={target}"></head></html>',
+        )
+        server.page("/landing")
+
+    with run_site(tmp_path, ("/refresh",), setup=setup) as site:
+        check_run(site, {"/": FINE, "/refresh": ("200", "credentials", False), "/landing": FINE})
+        for path in tmp_path.rglob("*"):
+            if path.is_file():
+                assert b"s3cret" not in path.read_bytes(), path
+        found = [
+            f for f in read_csv(site.out / "findings.csv") if f["code"] == "redirect_credentials"
+        ]
+        assert [site.rel(f["url"]) for f in found] == ["/refresh"]
