@@ -1,7 +1,7 @@
 """Measure the element detector: corpus precision/recall/F1 and sitegen agreement.
 
 Usage:
-    .venv/bin/python bench/eval_elements.py [--corpus /work/shared/corpus]
+    .venv/bin/python bench/eval_elements.py [--corpus ../shared/corpus]
         [--sitegen DIR] [--pages 300] [--seed 11] [--verbose]
 
 Corpus: every page labelled ``article`` in labels.tsv (``--all-kinds`` for every page);
@@ -33,7 +33,8 @@ from content_audit.elements import find_elements
 from content_audit.extract import extract_page
 from content_audit.model import ELEMENT_NAMES, Page, Section
 
-SITEGEN = Path("/work/shared/sitegen/sitegen.py")
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"  # ../shared beside the clone
+SITEGEN = SHARED / "sitegen" / "sitegen.py"
 _CHROME = re.compile(
     r"^(?:.*[-_])?(?:sidebar|footer|header|nav|navbar|navigation|menu|related|breadcrumbs?|"
     r"comments?|share|sharing|cookie|recent|teasers?|cards?|popup|modal|widget-area|secondary|"
@@ -211,7 +212,7 @@ def eval_sitegen(out: Path, verbose: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=Path("/work/shared/corpus"))
+    parser.add_argument("--corpus", type=Path, default=SHARED / "corpus")
     parser.add_argument("--sitegen", type=Path, help="an existing sitegen output folder")
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--seed", type=int, default=11)

@@ -9,7 +9,6 @@ import pytest
 
 from tests.test_pipeline import (
     SCORED_CODES,
-    SITEGEN,
     ServedSite,
     assert_counts_match_findings,
     by_url,
@@ -21,8 +20,6 @@ from tests.test_pipeline import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-
-pytestmark = pytest.mark.skipif(not SITEGEN.is_file(), reason="needs ../shared/sitegen")
 
 
 @pytest.fixture(scope="module")

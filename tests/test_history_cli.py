@@ -25,6 +25,8 @@ from content_audit.report.history import (
 )
 from content_audit.store import Change, connect, list_runs
 
+from .sites import copy_demo_site
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "seed_prolotherapy.html"
@@ -167,8 +169,6 @@ def test_changes_markdown_escapes_page_urls() -> None:
 
 # --------------------------------------------------------------------------- two runs of a site
 
-SITEGEN = ROOT.parent / "shared" / "sitegen" / "sitegen.py"
-
 
 def _edit_between_runs(folder: Path) -> tuple[str, str]:
     """Remove one article's consult section and retitle another; returns their paths."""
@@ -188,7 +188,6 @@ def _edit_between_runs(folder: Path) -> tuple[str, str]:
     return cut["path"], retitled["path"]
 
 
-@pytest.mark.skipif(not SITEGEN.is_file(), reason="needs ../shared/sitegen")
 def test_two_runs_of_an_edited_site_write_what_changed(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
@@ -199,22 +198,7 @@ def test_two_runs_of_an_edited_site_write_what_changed(tmp_path: Path) -> None:
     folder = tmp_path / "site"
     (folder / "www").mkdir(parents=True)
     server = SiteServer(folder / "www")
-    subprocess.run(
-        [
-            sys.executable,
-            str(SITEGEN),
-            "--pages",
-            "60",
-            "--seed",
-            "3",
-            "--out",
-            str(folder),
-            "--base-url",
-            server.base_url,
-            "-q",
-        ],
-        check=True,
-    )
+    copy_demo_site(folder, server.base_url)  # sitegen's 60 pages, truth.csv
     server.redirects = read_redirects(folder / "redirects.tsv")
     db = tmp_path / "history.sqlite"
     config = load_config(overrides={"report.history": str(db)})
@@ -344,7 +328,6 @@ def test_drift_finding_stays_until_reviewed_and_can_be_turned_off(tmp_path: Path
     assert config.health.drift is False and load_config().health.drift is True
 
 
-@pytest.mark.skipif(not SITEGEN.is_file(), reason="needs ../shared/sitegen")
 def test_text_edited_after_its_review_is_drift_on_that_page_only(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
@@ -355,22 +338,7 @@ def test_text_edited_after_its_review_is_drift_on_that_page_only(tmp_path: Path)
     folder = tmp_path / "site"
     (folder / "www").mkdir(parents=True)
     server = SiteServer(folder / "www")
-    subprocess.run(
-        [
-            sys.executable,
-            str(SITEGEN),
-            "--pages",
-            "60",
-            "--seed",
-            "5",
-            "--out",
-            str(folder),
-            "--base-url",
-            server.base_url,
-            "-q",
-        ],
-        check=True,
-    )
+    copy_demo_site(folder, server.base_url)  # sitegen's 60 pages, truth.csv
     server.redirects = read_redirects(folder / "redirects.tsv")
     articles = [r["path"] for r in read_csv(folder / "truth.csv") if r["kind"] == "complete"]
     drifted, rereviewed, untouched = articles[:3]
