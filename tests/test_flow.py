@@ -1,4 +1,5 @@
-"""flows/audit_site.py: the Prefect flow under prefect_test_harness, on Dask, and scheduled."""
+"""The Prefect flow (content_audit/flows/audit_site.py, and the flows/ entry point that
+prefect.yaml names) under prefect_test_harness, on Dask, and scheduled."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def prefect_harness() -> Iterator[None]:
     Hypothesis (``test_fuzz.py``, which runs next) rightly warns when the global random
     state changes while it generates an example.  Stopping the API closes the websocket.
     """
-    from flows import set_prefect_env_defaults
+    from content_audit.flows import set_prefect_env_defaults
 
     set_prefect_env_defaults()
     from prefect.testing.utilities import prefect_test_harness
@@ -78,7 +79,7 @@ def test_flow_writes_the_four_csvs_and_artifacts(
 ) -> None:
     from prefect.client.orchestration import get_client
 
-    from flows.audit_site import run_audit_site, summary_markdown
+    from content_audit.flows.audit_site import run_audit_site, summary_markdown
 
     summary = run_audit_site(
         site.base_url + "/", reports_root=tmp_path, overrides={"crawl.batch_size": 25}
@@ -112,7 +113,7 @@ def test_flow_runs_its_audit_batches_on_dask(
 ) -> None:
     from distributed import Client, LocalCluster
 
-    from flows.audit_site import run_audit_site
+    from content_audit.flows.audit_site import run_audit_site
 
     with (
         LocalCluster(
@@ -149,7 +150,7 @@ def test_demo_command_runs_the_flow(prefect_harness: None, tmp_path: Path) -> No
 
 
 def test_served_deployment_has_the_cron_schedule() -> None:
-    from flows.audit_site import FLOW_NAME, audit_site_flow, deployment_kwargs
+    from content_audit.flows.audit_site import FLOW_NAME, audit_site_flow, deployment_kwargs
 
     kwargs = deployment_kwargs("https://clinic.example/", "0 6 * * 1", overrides={"x": None})
     deployment = audit_site_flow.to_deployment(**kwargs)
@@ -163,12 +164,18 @@ def test_served_deployment_has_the_cron_schedule() -> None:
 def test_prefect_yaml_defines_the_same_scheduled_deployment() -> None:
     import yaml
 
-    from flows.audit_site import FLOW_NAME, audit_site_flow
+    from content_audit.flows.audit_site import FLOW_NAME, audit_site_flow
 
     spec = yaml.safe_load((REPO / "prefect.yaml").read_text(encoding="utf-8"))
     [deployment] = spec["deployments"]
     module, _, name = deployment["entrypoint"].partition(":")
     assert (REPO / module).is_file() and name == audit_site_flow.fn.__name__
+    # What `prefect deploy` and the worker do with the entrypoint: load the file by path.
+    # The top-level flows/ file is a thin pointer to the installed package's flow.
+    from prefect.flows import load_flow_from_entrypoint
+
+    loaded = load_flow_from_entrypoint(f"{REPO / module}:{name}")
+    assert loaded.name == FLOW_NAME and loaded.fn is audit_site_flow.fn
     assert audit_site_flow.name == FLOW_NAME
     assert [s["cron"] for s in deployment["schedules"]] == ["0 6 * * 1"]
     assert "start" in deployment["parameters"]
