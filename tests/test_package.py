@@ -22,6 +22,7 @@ EXPECTED_ALL = [
     "PageAudit",
     "Readability",
     "RecentPost",
+    "RunFrames",
     "Section",
     "Severity",
     "StoreError",
@@ -29,6 +30,7 @@ EXPECTED_ALL = [
     "__version__",
     "audit_page",
     "load_config",
+    "load_run",
 ]
 
 
@@ -59,6 +61,12 @@ def test_core_imports_no_shell_library() -> None:
     )
     leaked = [m for m in FORBIDDEN_IN_CORE if m in loaded]
     assert leaked == []
+
+
+def test_package_import_stays_cheap() -> None:
+    """`import content_audit` (load_run included) loads neither pandas nor Prefect."""
+    loaded = _modules_after("import content_audit\nfrom content_audit import load_run")
+    assert [m for m in ("pandas", "prefect", "requests", "jinja2") if m in loaded] == []
 
 
 def test_cli_import_does_not_load_prefect() -> None:
