@@ -103,9 +103,12 @@ def _read(file: Path) -> pd.DataFrame:
         values = frame[column]
         if kind == _BOOL and set(values) <= {"true", "false"}:
             frame[column] = values == "true"
-        elif kind in (_INT, _NULLABLE_INT, _FLOAT):
-            numbers = pd.to_numeric(values.replace("", None))
-            frame[column] = numbers.astype(kind)
+        elif kind == _INT:
+            frame[column] = pd.to_numeric(values).astype("int64")
+        elif kind == _NULLABLE_INT:
+            frame[column] = pd.to_numeric(values.replace("", None)).astype("Int64")
+        elif kind == _FLOAT:
+            frame[column] = pd.to_numeric(values.replace("", None)).astype("float64")
         else:
             frame[column] = values.map(unguard_cell).astype("string")
     return frame
