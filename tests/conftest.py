@@ -78,9 +78,9 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
     if _SKIPPED_FOR_SHARED:
         terminalreporter.write_line(
-            f"{len(_SKIPPED_FOR_SHARED)} tests skipped because {SHARED} is absent "
-            "(the corpus, sitegen): clone beside the project's shared/ folder, or run "
-            "`CI=true bash .ci/run` there, for the full run."
+            f"{len(_SKIPPED_FOR_SHARED)} tests skipped because ../shared is absent ({SHARED}: "
+            "the real-page corpus, sitegen); clone beside the project's shared/ folder for "
+            "the full run (CI=true bash .ci/run there requires them)."
         )
 
 
