@@ -41,9 +41,10 @@ def need_shared(relative: str) -> Path:
     """``../shared/<relative>``, or skip the test (fail it under ``REQUIRE_SHARED_TESTS=1``)."""
     path = SHARED / relative
     if not path.exists():
+        where = f"not in {SHARED}" if SHARED.is_dir() else f"{SHARED} is absent"
         reason = (
-            f"{NEEDS_SHARED}{relative} ({SHARED} is absent): clone the repository beside "
-            "the project's shared/ folder for the full run (CI does: REQUIRE_SHARED_TESTS=1)"
+            f"{NEEDS_SHARED}{relative} ({where}): clone the repository beside the project's "
+            "shared/ folder for the full run (CI does: REQUIRE_SHARED_TESTS=1)"
         )
         if shared_required():
             pytest.fail(f"REQUIRE_SHARED_TESTS=1 but {reason}", pytrace=False)
@@ -78,9 +79,10 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
     if _SKIPPED_FOR_SHARED:
         terminalreporter.write_line(
-            f"{len(_SKIPPED_FOR_SHARED)} tests skipped because ../shared is absent ({SHARED}: "
-            "the real-page corpus, sitegen); clone beside the project's shared/ folder for "
-            "the full run (CI=true bash .ci/run there requires them)."
+            f"{len(_SKIPPED_FOR_SHARED)} tests skipped because ../shared is absent or "
+            f"incomplete ({SHARED}: the real-page corpus, sitegen); clone beside the "
+            "project's shared/ folder for the full run (CI=true bash .ci/run there requires "
+            "them)."
         )
 
 
