@@ -15,6 +15,7 @@ from tests.test_pipeline import (
     by_url,
     check_demo_site_findings,
     read_csv,
+    serve_demo_copy,
     serve_sitegen,
     site_findings_vs_truth,
     teaser_pairs,
@@ -46,7 +47,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
     yield from serve_sitegen(tmp_path_factory.mktemp("flowsite"), 60, seed=3)
 
 
-def _check_reports(out: Path, site: ServedSite) -> None:
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """The bundled demo site (sitegen's truth.csv, no truth_links.csv): needs no ../shared."""
+    yield from serve_demo_copy(tmp_path_factory.mktemp("flowdemo"))
+
+
+def _check_pages(out: Path, site: ServedSite) -> None:
+    """inventory.csv, pages.csv and findings.csv against the site's truth.csv."""
     truth = site.truth()
     inventory = by_url(read_csv(out / "inventory.csv"))
     pages = by_url(read_csv(out / "pages.csv"))
@@ -58,12 +66,17 @@ def _check_reports(out: Path, site: ServedSite) -> None:
         else:
             assert inventory[row["url"]]["status"] == "200"
             assert row["url"] in pages
-    assert site.teasers() <= teaser_pairs(out)
     findings = read_csv(out / "findings.csv")
     for row in truth:
         if row["robots_disallowed"] == "0" and row["has_meta_description"] == "0":
             codes = {f["code"] for f in findings if f["url"] == row["url"]}
             assert "meta_description_missing" in codes, row["url"]
+
+
+def _check_reports(out: Path, site: ServedSite) -> None:
+    """Everything against sitegen's truth: pages, teasers, the planted cross-page defects."""
+    _check_pages(out, site)
+    assert site.teasers() <= teaser_pairs(out)
     # The cross-page checks ran in the flow (digests from the audit tasks, wherever those
     # ran) and their findings reached findings.csv before it was committed.
     want, got = site_findings_vs_truth(out, site)
@@ -109,8 +122,9 @@ def test_flow_writes_the_four_csvs_and_artifacts(
 
 @pytest.mark.slow
 def test_flow_runs_its_audit_batches_on_dask(
-    prefect_harness: None, site: ServedSite, tmp_path: Path
+    prefect_harness: None, demo_site: ServedSite, tmp_path: Path
 ) -> None:
+    site = demo_site
     from distributed import Client, LocalCluster
 
     from content_audit.flows.audit_site import run_audit_site
@@ -132,7 +146,8 @@ def test_flow_runs_its_audit_batches_on_dask(
         )
     # The audit batches ran on the cluster; fetching stayed next to the crawler.
     assert prefixes == ["audit_batch_task"]
-    _check_reports(tmp_path, site)
+    _check_pages(tmp_path, site)
+    check_demo_site_findings(tmp_path)
     assert summary.failed_audits == 0
 
 
