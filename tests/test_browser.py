@@ -15,10 +15,13 @@ from typing import Any
 
 import pytest
 
+from content_audit.audit import audit_page
+from content_audit.report.details import DetailWriter
 from content_audit.report.html import RunMeta, render_site_report
 from content_audit.store import Change
 
-from .reportdata import BASE, XSS_URL, build_run
+from .reportdata import BASE, FIXTURES, XSS_URL, build_run
+from .tristate import CANDIDATE, verdicts
 
 CHROMIUM = Path("/usr/bin/chromium")
 REQUIRED = os.environ.get("REQUIRE_BROWSER_TESTS") == "1"
@@ -210,5 +213,31 @@ def test_a_page_detail_link_opens_on_load_and_on_a_phone(browser: Any, report: P
     width = page.evaluate("document.querySelector('dialog#detail').getBoundingClientRect().width")
     assert width <= 390
     page.screenshot(path=str(ARTIFACTS / "report-phone-detail.png"), full_page=False)
+    assert watch.errors == [] and watch.dialogs == []
+    page.close()
+
+
+def test_unclear_elements_filter_and_show_their_candidate(browser: Any, tmp_path: Path) -> None:
+    """An unclear element: its own filter, a "? unclear" card quoting the candidate as text."""
+    html = (FIXTURES / "seed_prolotherapy.html").read_text(encoding="utf-8")
+    plans = {"a": {}, "b": {"uses": "unclear"}, "c": {"consult": "missing"}}
+    with DetailWriter(tmp_path) as writer:
+        for slug, status in plans.items():
+            url = f"{BASE}/blog/{slug}/"
+            writer.write(audit_page(html, url, elements=verdicts(**status)), url)
+    report = render_site_report(tmp_path, RunMeta(site="demo", start=BASE + "/"))
+    page, watch = _open(browser, report)
+    page.select_option("#f-missing", "?")
+    urls = page.eval_on_selector_all(
+        "#pages tbody tr:not([hidden]) .url", "cells => cells.map(c => c.textContent)"
+    )
+    assert urls == [f"{BASE}/blog/b/"]
+    page.click("#pages tbody tr:not([hidden]) a.open")
+    page.wait_for_selector("dialog#detail[open] li.element.unclear")
+    card = "dialog#detail li.element.unclear"
+    assert page.text_content(f"{card} .badge") == "? unclear"
+    assert page.text_content(f"{card} blockquote") == CANDIDATE
+    assert "confidence 0.40" in page.text_content(f"{card} p.candidate")
+    assert page.eval_on_selector_all("dialog#detail it", "n => n.length") == 0
     assert watch.errors == [] and watch.dialogs == []
     page.close()

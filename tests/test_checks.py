@@ -96,3 +96,37 @@ def test_disabled_checks_are_dropped(tmp_path: Path) -> None:
     page = _page(lang=None)
     found = check_page(page, Kind.ARTICLE, EASY, ALL_PRESENT, load_config(path))
     assert "lang_missing" not in {f.code for f in found}
+
+
+def test_unclear_element_is_a_warning_quoting_its_candidate() -> None:
+    unclear = ElementResult(
+        "uses", False, "Who it helps", "It may suit some people.", "text", "unclear", 0.4
+    )
+    elements = (ALL_PRESENT[0], unclear, *ALL_PRESENT[2:])
+    found = check_page(_page(), Kind.ARTICLE, EASY, elements, load_config())
+    (f,) = [f for f in found if f.code.endswith("uses") or f.code == "element_without_heading"]
+    assert f.code == "unclear_uses"
+    assert f.severity == FINDINGS["unclear_uses"].severity == "warning"
+    assert f.evidence == "It may suit some people."
+    assert f.message.startswith("https://clinic.example/a/: uses (what it is used for) is unclear")
+    assert '"Who it helps"' in f.message and "0.40" in f.message
+    assert "unclear_uses" not in codes(_page(), Kind.LISTING, elements=elements)
+
+
+def test_every_element_has_a_missing_and_an_unclear_code() -> None:
+    for name in ("definition", "uses", "mechanism", "consult"):
+        assert FINDINGS[f"missing_{name}"].severity == "error"
+        assert FINDINGS[f"unclear_{name}"].severity == "warning"
+        assert FINDINGS[f"unclear_{name}"].scope == "page"
+        bare = ElementResult(name, False, status="unclear")
+        elements = tuple(bare if e.name == name else e for e in ALL_PRESENT)
+        found = check_page(_page(), Kind.ARTICLE, EASY, elements, load_config())
+        assert [f.code for f in found] == [f"unclear_{name}"]
+        assert found[0].evidence is None and "the article" in found[0].message
+
+
+def test_unclear_codes_can_be_disabled(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('disabled_checks = ["unclear_consult"]\n')
+    elements = (*ALL_PRESENT[:3], ElementResult("consult", False, status="unclear"))
+    assert check_page(_page(), Kind.ARTICLE, EASY, elements, load_config(path)) == ()

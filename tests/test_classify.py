@@ -138,3 +138,82 @@ def test_corpus_kind_accuracy_meets_target() -> None:
         )
     assert kind_ok / len(rows) >= 0.90
     assert teaser_ok / len(rows) >= 0.85
+
+
+# --- pages of the kinds that sites nobody tuned for showed (issue #13) -------------------------
+
+KIND_FIXTURES = sorted((FIXTURES / "kind").iterdir())
+
+
+def _kind_page(path: Path, url: str | None) -> Page:
+    from content_audit.target import render_markdown
+
+    text = path.read_text(encoding="utf-8")
+    return extract_page(render_markdown(text) if path.suffix == ".md" else text, url)
+
+
+@pytest.mark.parametrize("path", KIND_FIXTURES, ids=lambda p: p.name)
+@pytest.mark.parametrize("url", [None, "https://clinic.example/blog/a-post/"])
+def test_kind_by_what_the_text_is_about(path: Path, url: str | None) -> None:
+    """Recipes, book reviews, artist and gym-member features, song lists, policy updates,
+    Markdown bios and policies, a one-page site's home, a bare list of titles; and articles
+    that tell a patient's story, talk food or sport, or close with the author's bio.  The
+    file name says the kind; the verdict must not need the URL."""
+    want = Kind(path.name.split("-", 1)[0])
+    assert classify_page(_kind_page(path, url)) is want
+
+
+def test_bio_evidence_needs_a_person_not_only_credentials() -> None:
+    from content_audit.classify import _bio_points, _signals
+
+    explainer = _post(
+        "<p>Chiropractors are licensed in all fifty states and earn a Doctor of Chiropractic "
+        "degree after four years of training. Spinal adjustment restores joint motion and "
+        "eases back pain, neck pain and headaches for most patients within a few visits.</p>"
+    )
+    bio = _post(
+        "<p>Dr. Ann Lee graduated from Parker University and is a member of the state "
+        "chiropractic association. She has been treating back pain for twelve years, and "
+        "in her spare time she enjoys hiking with her husband and their two kids.</p>"
+    )
+    assert _bio_points(_signals(explainer)) < 0.5 < 2.0 < _bio_points(_signals(bio))
+    assert classify_page(explainer) is Kind.ARTICLE
+    assert classify_page(bio) is Kind.OTHER
+
+
+def test_a_list_of_buttons_is_no_title_list() -> None:
+    links = "".join(
+        f"<li><a href='/services/{n}/'>Read our {n} articles</a></li>"
+        for n in ("knee", "hip", "back", "neck", "foot", "hand")
+    )
+    page = _post(f"<ul>{links}</ul>", "https://clinic.example/overview/")
+    assert classify_page(page) is not Kind.LISTING
+    titles = "".join(
+        f"<li><a href='/library/{n}/'>{n.title()} Pain and Its Treatment</a></li>"
+        for n in ("knee", "hip", "back", "neck", "foot", "hand")
+    )
+    assert classify_page(_post(f"<ul>{titles}</ul>")) is Kind.LISTING
+
+
+def test_cards_that_link_nowhere_are_no_listing() -> None:
+    """Cards of a condition page ("patterns we treat") with no link are part of the
+    article, not entries of an index of other pages."""
+    from content_audit.classify import _signals
+
+    page = Page(url="https://clinic.example/psoriasis/", listing_items=6)
+    assert _signals(page).linked_cards == 0
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Blog | Riverside Physio", "The Foot & Ankle Health Blog", "Category: Knee", "News - Clinic"],
+)
+def test_an_index_titled_by_its_section_is_a_listing_without_a_url(title: str) -> None:
+    """An empty or script-loaded index checked as a file: its <title> names the section."""
+    html = (
+        f"<html><head><title>{title}</title></head><body><main><h1>Notes from the clinic</h1>"
+        "<p>Loading posts…</p></main></body></html>"
+    )
+    assert classify_page(extract_page(html, None)) is Kind.LISTING
+    post = html.replace("<p>Loading posts…</p>", "<p>" + "Knee pain and its treatment. " * 60)
+    assert classify_page(extract_page(post, None)) is not Kind.LISTING

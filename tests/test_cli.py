@@ -113,6 +113,9 @@ def test_url_target_over_loopback(static_server: str) -> None:
     data = json.loads(out)
     assert data["url"] == f"{static_server}/seed_prolotherapy.html"
     assert len(data["teasers"]) == 6
+    # "block" is added to each teaser; the original keys keep their names.
+    assert set(data["teasers"][0]) == {"text", "href", "truncated", "title", "block"}
+    assert {t["block"] for t in data["teasers"]} == {"related"}
 
 
 def _assert_clean_error(code: int, out: str, err: str, needle: str) -> None:
@@ -303,3 +306,115 @@ def test_check_help_examples_run_as_shown(tmp_path: Path) -> None:
     )
     assert data["kind"] == "article"
     assert (work / "page-report.html").read_text(encoding="utf-8").startswith("<!")
+
+
+def test_crawl_of_a_script_only_start_page_exits_2_naming_where_to_start(
+    tmp_path: Path,
+) -> None:
+    from .faultserver import FaultServer
+    from .test_crawl import ROUTER
+
+    with FaultServer() as server:
+        server.static("/", ROUTER)
+        server.page("/desktop/index.html")
+        code, out, err = run(
+            "crawl", server.url("/"), "--no-prefect", "--workers", "0", "--out", str(tmp_path)
+        )
+    _assert_clean_error(code, out, err, "only sends browsers on by script")
+    assert f"start from {server.url('/mobile/index.html')} or " in err
+    assert server.url("/desktop/index.html") in err
+    assert not (tmp_path / "pages.csv").exists()  # no one-page report
+    assert not (tmp_path / ".crawl-state.sqlite").exists()  # and nothing to resume
+
+
+# --- check --url: the address a file is published at -------------------------------------------
+
+_INDEX_PAGE = (
+    "<html><head><title>Knee</title>{head}</head><body><main><h1>Knee</h1>"
+    "<p>Health and wellness insights from our team.</p>"
+    "<p><a href='/blog/knee-pain/'>Read the latest</a></p></main></body></html>"
+)
+
+
+def _page_file(tmp_path: Path, head: str = "") -> Path:
+    page = tmp_path / "page.html"
+    page.write_text(_INDEX_PAGE.format(head=head), encoding="utf-8")
+    return page
+
+
+def test_url_option_gives_a_file_its_address(tmp_path: Path) -> None:
+    page = _page_file(tmp_path)
+    _code, out, _ = run("check", str(page), "--format", "json")
+    bare = json.loads(out)
+    assert bare["url"] is None and bare["kind"] == "other"
+    address = "https://clinic.example/category/knee/"
+    _code, out, _ = run("check", str(page), "--url", address, "--format", "json")
+    data = json.loads(out)
+    assert data["url"] == address
+    assert data["kind"] == "listing"  # the URL shape of an archive
+
+
+def test_url_option_resolves_links(tmp_path: Path) -> None:
+    """The address given is the one links resolve against (what the check command does)."""
+    from content_audit.audit import audit_page
+    from content_audit.config import load_config
+    from content_audit.target import load_target
+
+    page = _page_file(tmp_path)
+    address = "https://clinic.example/category/knee/"
+    document = load_target(str(page), load_config().crawl, address=address)
+    audit = audit_page(document.html, document.url)
+    assert [link.href for link in audit.page.links] == ["https://clinic.example/blog/knee-pain/"]
+    assert all(link.internal for link in audit.page.links)
+
+
+@pytest.mark.parametrize(
+    ("head", "want"),
+    [
+        ('<link rel="canonical" href="https://clinic.example/blog/">', "listing"),
+        ('<meta property="og:url" content="https://clinic.example/">', "other"),
+    ],
+)
+def test_a_files_canonical_or_og_url_is_its_default_address(
+    tmp_path: Path, head: str, want: str
+) -> None:
+    page = _page_file(tmp_path, head)
+    _code, out, _ = run("check", str(page), "--format", "json")
+    data = json.loads(out)
+    assert data["kind"] == want
+    assert data["url"].startswith("https://clinic.example/")
+    # --url wins over the file's own word
+    address = "https://clinic.example/tag/knee/"
+    _code, out, _ = run("check", str(page), "--url", address, "--format", "json")
+    assert json.loads(out)["url"] == address
+
+
+def test_published_address_takes_absolute_canonical_then_og_url() -> None:
+    from content_audit.target import published_address
+
+    og = "<meta property='og:url' content='https://a.example/x/'>"
+    assert published_address(f"<link rel='canonical' href='https://a.example/c/'>{og}") == (
+        "https://a.example/c/"
+    )
+    assert published_address(f"<link rel='canonical' href='/relative/'>{og}") == (
+        "https://a.example/x/"
+    )
+    assert published_address("<html><head><title>t</title></head></html>") is None
+
+
+def test_url_option_with_stdin() -> None:
+    address = "https://clinic.example/blog/prolotherapy/"
+    _code, out, _ = run("check", "-", "--url", address, "--format", "json", input=SEED.read_bytes())
+    assert json.loads(out)["url"] == address
+
+
+@pytest.mark.parametrize(
+    ("target", "address", "needle"),
+    [
+        ("https://clinic.example/x/", "https://clinic.example/y/", "--url is for files"),
+        (str(SEED), "blog/x/", "not an absolute http(s) URL"),
+    ],
+)
+def test_url_option_misuse_is_a_usage_error(target: str, address: str, needle: str) -> None:
+    code, out, err = run("check", target, "--url", address)
+    _assert_clean_error(code, out, err, needle)

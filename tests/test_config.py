@@ -69,5 +69,5 @@ def test_every_shipped_pattern_compiles() -> None:
     import re
 
     for rule in load_config().elements:
-        for pattern in (*rule.headings, *rule.body, *rule.negative):
+        for pattern in (*rule.headings, *rule.body, *rule.negative, *rule.weak):
             re.compile(pattern.replace("{subject}", "prolotherapy"))

@@ -285,6 +285,103 @@ def test_redirect_hops_are_scope_and_robots_checked() -> None:
         assert rows[other.url("/elsewhere")].error == "offsite"
 
 
+def refresh_page(target: str, delay: str = "0") -> str:
+    return (
+        f'<!doctype html><html><head><meta http-equiv="refresh" content="{delay}; url={target}">'
+        f"<title>Moved</title></head><body><p>This page has moved.</p></body></html>"
+    )
+
+
+def test_meta_refresh_is_followed_as_a_redirect_hop(server: FaultServer) -> None:
+    server.static("/old/", refresh_page("/new/"))
+    server.page("/new/", links=["/other"])
+    server.page("/other")
+    server.static("/later/", refresh_page("/new/", delay="30"))
+    server.page("/", links=["/old/", "/later/"])
+    server.drop_sitemaps()
+    rows = by_url(list(crawl(server.url("/"), cfg())))
+    old = rows[server.url("/old/")]
+    assert (old.status, old.error, old.final_url) == (200, None, server.url("/new/"))
+    assert old.redirects == ((server.url("/old/"), 200),)
+    assert old.html is None  # the page's text is on its final URL's row, as for HTTP
+    new = rows[server.url("/new/")]
+    assert (new.source, new.redirects, new.referrer) == ("redirect", (), server.url("/old/"))
+    assert "/new/" in new.html
+    assert server.url("/other") in rows  # links of the refresh's target are followed
+    assert server.hits("/new/") == 1
+    later = rows[server.url("/later/")]  # a refresh after 30 s is no redirect
+    assert (later.redirects, later.final_url) == ((), server.url("/later/"))
+    assert later.html is not None
+
+
+def test_meta_refresh_hops_obey_scope_loops_and_the_hop_limit() -> None:
+    with FaultServer() as server, FaultServer() as other:
+        server.static("/to-offsite", refresh_page(other.url("/elsewhere")))
+        server.static("/to-private", refresh_page("/private/secret"))
+        server.static("/ping", refresh_page("/pong"))
+        server.static("/pong", refresh_page("/ping"))
+        for n in range(4):
+            server.static(f"/hop{n}", refresh_page(f"/hop{n + 1}"))
+        server.page("/hop4")
+        server.static("/self", refresh_page("/self"))
+        links = ["/to-offsite", "/to-private", "/ping", "/hop0", "/self"]
+        server.page("/", links=links)
+        rows = by_url(list(crawl(server.url("/"), cfg(max_redirects=2))))
+        assert other.paths() == []
+        assert rows[server.url("/to-offsite")].error == "offsite"
+        assert rows[server.url("/to-private")].error == "robots"
+        assert server.hits("/private/secret") == 0
+        assert rows[server.url("/ping")].error == "redirect_loop"
+        hop = rows[server.url("/hop0")]
+        assert hop.error == "too_many_redirects" and len(hop.redirects) == 3
+        assert rows[server.url("/hop3")].source == "redirect"  # queued as a URL of its own
+        own = rows[server.url("/self")]  # a refresh of the page itself is no redirect
+        assert (own.error, own.redirects, own.html is not None) == (None, (), True)
+
+
+ROUTER = """<!DOCTYPE html><html><head><title>Router</title><script>
+    if (/Android|iPhone/i.test(navigator.userAgent) || window.innerWidth <= 768) {
+        window.location.replace("/mobile/index.html");
+    } else { window.location.replace("/desktop/index.html"); }
+    </script></head><body><p>Routing...</p></body></html>"""
+
+
+def test_a_start_page_that_only_redirects_by_script_stops_the_crawl(server: FaultServer) -> None:
+    server.static("/", ROUTER)
+    server.page("/desktop/index.html")
+    with pytest.raises(InputError) as caught:
+        list(crawl(server.url("/"), cfg()))
+    message = str(caught.value)
+    assert "\n" not in message
+    assert server.url("/desktop/index.html") in message
+    assert server.url("/mobile/index.html") in message
+    assert server.hits("/desktop/index.html") == 0
+
+
+def test_a_script_redirect_on_a_page_with_links_is_crawled(server: FaultServer) -> None:
+    server.static("/", ROUTER.replace("<p>Routing...</p>", '<a href="/desktop/">Desktop</a>'))
+    server.page("/desktop/")
+    rows = by_url(list(crawl(server.url("/"), cfg())))
+    assert rows[server.url("/desktop/")].status == 200
+    # ...and a router met below the start page is a page like any other.
+    server.static("/router/", ROUTER)
+    server.page("/", links=["/router/"])
+    rows = by_url(list(crawl(server.url("/"), cfg())))
+    assert rows[server.url("/router/")].html is not None
+
+
+def test_a_start_page_that_refreshes_is_followed(server: FaultServer) -> None:
+    server.static("/", refresh_page("/home/"))
+    server.page("/home/", links=["/about"])
+    server.page("/about")
+    server.drop_sitemaps()
+    rows = by_url(list(crawl(server.url("/"), cfg())))
+    start = rows[server.url("/")]
+    assert (start.source, start.final_url) == ("start", server.url("/home/"))
+    assert start.redirects == ((server.url("/"), 200),)
+    assert rows[server.url("/about")].status == 200
+
+
 # --------------------------------------------------------------------------- robots.txt
 
 

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from content_audit.model import FetchResult
+from content_audit.audit import audit_page
+from content_audit.model import ELEMENT_NAMES, FetchResult, Severity
 from content_audit.report.csv import (
     COLUMNS,
     FINDINGS_CSV,
     INVENTORY_COLUMNS,
     INVENTORY_CSV,
+    PAGES_COLUMNS,
     PAGES_CSV,
     ReportWriter,
     guard_cell,
 )
+
+from .conftest import FIXTURES
+from .tristate import verdicts
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -90,3 +96,41 @@ def test_row_width_is_checked(tmp_path: Path) -> None:
     with ReportWriter(tmp_path) as writer, pytest.raises(ValueError, match="expected"):
         writer.write(INVENTORY_CSV, [("too", "short")])
     assert len(INVENTORY_COLUMNS) == 12
+
+
+def test_pages_csv_keeps_element_flags_and_appends_their_status(tmp_path: Path) -> None:
+    old = ("url", "title", "kind", "score", *ELEMENT_NAMES)
+    old += ("flesch_kincaid_grade", "flesch_reading_ease", "words", "errors", "warnings")
+    assert (*old, *(f"{n}_status" for n in ELEMENT_NAMES)) == PAGES_COLUMNS
+    html = (FIXTURES / "seed_prolotherapy.html").read_text(encoding="utf-8")
+    given = verdicts(uses="unclear", consult="missing")
+    audit = audit_page(html, "http://x.test/a/", today=date(2026, 11, 25), elements=given)
+    with ReportWriter(tmp_path) as writer:
+        writer.write_fetch(_result("http://x.test/a/", html=html), audit)
+    (row,) = _read(tmp_path / PAGES_CSV)
+    flags = {n: row[n] for n in ELEMENT_NAMES}
+    statuses = {n: row[f"{n}_status"] for n in ELEMENT_NAMES}
+    assert flags == {"definition": "true", "uses": "false", "mechanism": "true", "consult": "false"}
+    assert statuses == {
+        "definition": "found",
+        "uses": "unclear",
+        "mechanism": "found",
+        "consult": "missing",
+    }
+    assert int(row["warnings"]) == audit.count(Severity.WARNING) >= 1
+    codes = {r["code"] for r in _read(tmp_path / FINDINGS_CSV)}
+    assert {"unclear_uses", "missing_consult"} <= codes
+
+
+def test_teasers_csv_appends_block_after_the_original_columns() -> None:
+    from content_audit.report.csv import TEASERS_COLUMNS, TEASERS_CSV, teaser_rows
+
+    assert COLUMNS[TEASERS_CSV] == TEASERS_COLUMNS
+    assert TEASERS_COLUMNS == ("page_url", "position", "text", "href", "truncated", "block")
+    from content_audit.audit import audit_page
+
+    html = (Path(__file__).parent / "fixtures" / "seed_prolotherapy.html").read_text("utf-8")
+    audit = audit_page(html, "https://clinic.example/blog/prolotherapy/")
+    rows = list(teaser_rows(audit, "https://clinic.example/blog/prolotherapy/"))
+    assert len(rows) == 6 and all(len(r) == len(TEASERS_COLUMNS) for r in rows)
+    assert {r[-1] for r in rows} == {"related"}

@@ -304,7 +304,13 @@ def test_sitegen_category_page_is_listing(sitegen_site: Path) -> None:
     category = next((sitegen_site / "www" / "category").iterdir())
     page = extract_page((category / "index.html").read_text("utf-8"), "http://127.0.0.1:8080/")
     assert page.listing_items >= 2
-    assert page.teasers == ()
+    # The cards are reported as teasers of the listing block, excerpt without the date line.
+    assert len(page.teasers) == page.listing_items
+    assert {t.block for t in page.teasers} == {"listing"}
+    assert [t.position for t in page.teasers] == list(range(1, len(page.teasers) + 1))
+    first = page.teasers[0]
+    assert first.href.startswith("http://127.0.0.1:8080/blog/") and first.title
+    assert first.truncated and not first.text[:1].isdigit()
     assert {lk.zone for lk in page.links} >= {"listing", "recent", "chrome"}
     assert "Read More" not in page.text
     assert page.words < 40

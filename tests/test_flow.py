@@ -152,6 +152,33 @@ def test_flow_runs_its_audit_batches_on_dask(
 
 
 @pytest.mark.slow
+def test_flow_learns_the_site_template_as_the_library_path_does(
+    prefect_harness: None, tmp_path: Path
+) -> None:
+    """One SiteTemplate in run_batches serves both paths: same pages.csv, chrome CTA gone."""
+    from content_audit.config import load_config
+    from content_audit.demo.server import SiteServer
+    from content_audit.flows.audit_site import run_audit_site
+    from content_audit.pipeline import audit_site
+    from tests.test_template import OWN_CTA, TREATMENTS, slug, write_site
+
+    root = tmp_path / "www"
+    root.mkdir()
+    write_site(root)
+    overrides = {"crawl.batch_size": 2, "crawl.max_batch_size": 2, "site.template_sample_pages": 6}
+    with SiteServer(root) as server:
+        start = server.base_url + "/"
+        run_audit_site(start, out_dir=tmp_path / "flow", overrides=overrides)
+        config = load_config(overrides=overrides)
+        audit_site(start, config, tmp_path / "lib", workers=1)
+    flow_pages = by_url(read_csv(tmp_path / "flow" / "pages.csv"))
+    assert flow_pages == by_url(read_csv(tmp_path / "lib" / "pages.csv"))
+    for name in TREATMENTS:
+        row = flow_pages[f"{server.base_url}/{slug(name)}/"]
+        assert row["consult"] == ("true" if name == OWN_CTA else "false")
+
+
+@pytest.mark.slow
 def test_demo_command_runs_the_flow(prefect_harness: None, tmp_path: Path) -> None:
     from click.testing import CliRunner
 

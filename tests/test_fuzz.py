@@ -527,7 +527,10 @@ def assert_elements(elements: tuple[ElementResult, ...]) -> None:
         assert isinstance(e, ElementResult) and isinstance(e.present, bool)
         assert _str_or_none(e.heading) and _str_or_none(e.evidence)
         assert e.via in (None, "heading", "pseudo_heading", "text"), e.via
-        assert (e.via is None) == (not e.present), e
+        assert e.status in ("found", "unclear", "missing"), e
+        assert e.present == (e.status == "found"), e
+        # Found and unclear quote their evidence or candidate; missing has none.
+        assert (e.via is None) == (e.status == "missing"), e
 
 
 def assert_audit(audit: PageAudit) -> None:

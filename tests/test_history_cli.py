@@ -26,6 +26,7 @@ from content_audit.report.history import (
 from content_audit.store import Change, connect, list_runs
 
 from .sites import copy_demo_site
+from .tristate import verdicts
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -171,16 +172,23 @@ def test_changes_markdown_escapes_page_urls() -> None:
 
 
 def _edit_between_runs(folder: Path) -> tuple[str, str]:
-    """Remove one article's consult section and retitle another; returns their paths."""
+    """Remove one article's consult section (an article whose consult is then missing, not
+    unclear) and retitle another; returns their paths."""
     rows = read_csv(folder / "truth.csv")
     complete = [r for r in rows if r["kind"] == "complete" and r["consult_heading"]]
-    cut, retitled = complete[0], complete[1]
-    page = folder / "www" / cut["path"].strip("/") / "index.html"
-    html = page.read_text(encoding="utf-8")
-    tag = cut["heading_tag"]
-    start = html.index(f'<{tag} class="wp-block-heading">{cut["consult_heading"]}</{tag}>')
-    end = html.index('</div>\n<footer class="entry-footer">', start)
-    page.write_text(html[:start] + html[end:], encoding="utf-8")
+    for cut in complete:
+        page = folder / "www" / cut["path"].strip("/") / "index.html"
+        html = page.read_text(encoding="utf-8")
+        tag = cut["heading_tag"]
+        start = html.index(f'<{tag} class="wp-block-heading">{cut["consult_heading"]}</{tag}>')
+        end = html.index('</div>\n<footer class="entry-footer">', start)
+        edited = html[:start] + html[end:]
+        if audit_page(edited, cut["url"]).element("consult").status == "missing":
+            page.write_text(edited, encoding="utf-8")
+            break
+    else:
+        raise AssertionError("no article whose consult goes missing without its section")
+    retitled = next(r for r in complete if r is not cut)
     page = folder / "www" / retitled["path"].strip("/") / "index.html"
     html = page.read_text(encoding="utf-8")
     start, end = html.index("<title>") + len("<title>"), html.index("</title>")
@@ -391,3 +399,54 @@ def test_text_edited_after_its_review_is_drift_on_that_page_only(tmp_path: Path)
     assert "Text changed after its medical review" in report  # the changes table
     assert url in second.changes_markdown and "medical review" in second.changes_markdown
     assert "review_drift" not in first.changes_markdown
+
+
+# --------------------------------------------------------------------------- element verdicts
+
+
+def test_unclear_verdicts_flow_into_changes_csv_and_the_diff_command(tmp_path: Path) -> None:
+    """found -> unclear is a loss (the page got worse), unclear -> found a gain."""
+    from click.testing import CliRunner
+
+    from content_audit.cli import cli
+
+    html = SEED.read_text(encoding="utf-8")
+    url = "https://clinic.example/prolotherapy/"
+    other = "https://clinic.example/other/"
+    db = tmp_path / "history.sqlite"
+    plans = [
+        {url: verdicts(), other: verdicts(mechanism="unclear")},
+        {url: verdicts(consult="unclear"), other: verdicts()},
+    ]
+    comparison = None
+    for n, plan in enumerate(plans, 1):
+        recorder = RunRecorder.open(db, "clinic.example", url, tmp_path / f"r{n}")
+        recorder.record([audit_page(html, u, elements=given) for u, given in plan.items()])
+        comparison = recorder.finish(tmp_path / f"r{n}", urls=2)
+        recorder.close()
+    assert comparison is not None
+    rows = {
+        (r["url"], r["change"]): r
+        for r in read_csv(tmp_path / "r2" / CHANGES_CSV)
+        if r["change"].startswith("element_")
+    }
+    lost, gained = rows[url, "element_lost"], rows[other, "element_gained"]
+    assert (lost["detail"], lost["before"], lost["after"]) == (
+        "consult became unclear",
+        "present",
+        "unclear",
+    )
+    assert (gained["detail"], gained["before"], gained["after"]) == (
+        "mechanism made clear",
+        "unclear",
+        "present",
+    )
+    assert len(rows) == 2
+    assert comparison.worse() == [url]
+    codes = {(c.url, c.change, c.after or c.before) for c in comparison.changes}
+    assert (url, "finding_new", "unclear_consult") in codes
+    assert (other, "finding_fixed", "unclear_mechanism") in codes
+    result = CliRunner().invoke(cli, ["diff", "1", "2", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "element_lost: consult became unclear (present -> unclear)" in result.output
+    assert "element_gained: mechanism made clear (unclear -> present)" in result.output

@@ -367,10 +367,10 @@ def test_a_page_that_fails_to_audit_is_a_row(
     broken = site60.truth()[5]["url"]
     real = audit_module.audit_page
 
-    def audit_page(html, url=None, config=None, today=None):  # type: ignore[no-untyped-def]
+    def audit_page(html, url=None, config=None, today=None, site_chrome=frozenset()):  # type: ignore[no-untyped-def]
         if url == broken:
             raise ValueError("parser exploded")
-        return real(html, url, config, today=today)
+        return real(html, url, config, today=today, site_chrome=site_chrome)
 
     monkeypatch.setattr(audit_module, "audit_page", audit_page)
     summary = audit_site(site60.base_url + "/", load_config(), tmp_path, workers=0)

@@ -23,7 +23,7 @@ from content_audit.audit import audit_page
 from content_audit.model import ELEMENT_NAMES
 from content_audit.report import charts
 from content_audit.report.csv import FINDINGS_COLUMNS
-from content_audit.report.details import PAGES_JSONL, iter_details
+from content_audit.report.details import PAGES_JSONL, DetailWriter, iter_details
 from content_audit.report.html import (
     REPORT_HTML,
     RunMeta,
@@ -37,6 +37,7 @@ from content_audit.serialize import audit_to_dict
 from content_audit.store import Change
 
 from .reportdata import BASE, FIXTURES, XSS_URL, build_run
+from .tristate import CANDIDATE, verdicts
 
 ROOT = Path(__file__).resolve().parents[1]
 TITLE_PAYLOAD = '<script>window.__xss = "title"; alert(1)</script> Prolotherapy'
@@ -398,7 +399,16 @@ def test_reports_validate_with_the_nu_html_checker(run_dir: Path, tmp_path: Path
     page = tmp_path / "page.html"
     result = CliRunner().invoke(cli, ["check", str(FIXTURES / "xss_page.html"), "--format", "html"])
     page.write_text(result.output, encoding="utf-8")
-    files = [out / REPORT_HTML, first, page]
+    unclear_page = tmp_path / "unclear.html"  # the three verdicts side by side
+    unclear_page.write_text(render_page_html(_verdict_doc(uses="unclear", consult="missing")))
+    unclear_run = tmp_path / "unclear-run"
+    with DetailWriter(unclear_run) as writer:
+        html = (FIXTURES / "seed_prolotherapy.html").read_text(encoding="utf-8")
+        for slug, status in {"a": {"uses": "unclear"}, "b": {"consult": "missing"}}.items():
+            url = f"{BASE}/blog/{slug}/"
+            writer.write(audit_page(html, url, elements=verdicts(**status)), url)
+    render_site_report(unclear_run, RunMeta(site="demo"))
+    files = [out / REPORT_HTML, first, page, unclear_page, unclear_run / REPORT_HTML]
     result = subprocess.run(
         [*command, "--no-langdetect", *map(str, files)],
         capture_output=True,
@@ -406,3 +416,70 @@ def test_reports_validate_with_the_nu_html_checker(run_dir: Path, tmp_path: Path
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --------------------------------------------------------------------------- three verdicts
+
+
+def _verdict_doc(**status: str) -> dict:
+    html = (FIXTURES / "seed_prolotherapy.html").read_text(encoding="utf-8")
+    url = "https://clinic.example/prolotherapy/"
+    return audit_to_dict(audit_page(html, url, elements=verdicts(**status)))
+
+
+def test_page_view_shows_unclear_apart_with_its_candidate_quoted() -> None:
+    soup = BeautifulSoup(render_page_html(_verdict_doc(uses="unclear", consult="missing")), "lxml")
+    cards = dict(zip(ELEMENT_NAMES, soup.select("ul.elements > li.element"), strict=True))
+    assert "present" in cards["definition"]["class"]
+    assert cards["definition"].select_one(".badge").get_text() == "found"
+    assert "absent" in cards["consult"]["class"]
+    assert cards["consult"].select_one(".badge").get_text() == "missing"
+    uses = cards["uses"]
+    assert "unclear" in uses["class"] and "present" not in uses["class"]
+    assert uses.select_one(".badge.unclear").get_text() == "? unclear"
+    assert uses.select_one("blockquote.candidate").get_text() == CANDIDATE  # escaped, as text
+    note = uses.select_one("p.candidate").get_text(" ", strip=True)
+    assert "confidence 0.40" in note and "used for" in note and "Next steps" in note
+    assert not soup.find_all("it")
+    codes = [c.get_text() for c in soup.select("li.finding code")]
+    assert "unclear_uses" in codes and "missing_consult" in codes
+
+
+def test_page_view_reads_documents_written_before_statuses() -> None:
+    doc = _verdict_doc(consult="missing")
+    for element in doc["elements"].values():
+        del element["status"], element["confidence"]
+    soup = BeautifulSoup(render_page_html(doc), "lxml")
+    classes = [card["class"][1] for card in soup.select("ul.elements > li.element")]
+    assert classes == ["present", "present", "present", "absent"]
+
+
+def test_site_report_counts_unclear_apart_from_missing(tmp_path: Path) -> None:
+    html = (FIXTURES / "seed_prolotherapy.html").read_text(encoding="utf-8")
+    plans = {"a": {}, "b": {"uses": "unclear"}, "c": {"uses": "missing", "consult": "unclear"}}
+    with DetailWriter(tmp_path) as writer:
+        for slug, status in plans.items():
+            url = f"{BASE}/blog/{slug}/"
+            writer.write(audit_page(html, url, elements=verdicts(**status)), url)
+    soup = _report(tmp_path)
+    rows = {r.select_one(".url").get_text(): r for r in soup.select("#pages tbody tr")}
+    b, c = rows[f"{BASE}/blog/b/"], rows[f"{BASE}/blog/c/"]
+    assert b["data-missing"] == "" and b["data-unclear"] == "uses"
+    assert c["data-missing"] == "uses" and c["data-unclear"] == "consult"
+    assert [s.get_text() for s in c.select(".badge.absent, .badge.unclear")] == [
+        "Uses",
+        "? Consult prompt",
+    ]
+    assert c.select("td")[4]["data-v"] == "1.5"
+    cards = {
+        li.select_one(".label").get_text(strip=True): li for li in soup.select("ul.cards > li")
+    }
+    complete = cards["Articles with all four elements"]
+    assert complete.select_one(".value").get_text(strip=True) == "33%"
+    assert "1 more with an unclear one" in complete.select_one(".note").get_text()
+    legend = soup.find("figcaption", string="Articles missing each element").find_parent("figure")
+    assert "Consult prompt 1" in legend.get_text() and "Uses 1" in legend.select_one("p").get_text()
+    assert soup.select_one('#f-missing option[value="?"]') is not None
+    data = {d["url"]: d for d in _page_data(soup)}
+    uses = data[f"{BASE}/blog/b/"]["elements"]["uses"]
+    assert (uses["status"], uses["confidence"], uses["evidence"]) == ("unclear", 0.4, CANDIDATE)

@@ -21,13 +21,19 @@ from pathlib import Path
 
 import pytest
 
+from content_audit.audit import audit_page
 from content_audit.config import load_config
 from content_audit.demo.server import SiteServer, read_redirects
-from content_audit.model import FetchResult
-from content_audit.pipeline import run_folder
-from content_audit.resume import STATE_FILE, CrawlState, fingerprint, unfinished_run
+from content_audit.model import ElementResult, FetchResult
+from content_audit.pipeline import AuditOutcome, _unpacked, run_folder
+from content_audit.report.csv import page_row
+from content_audit.resume import STATE_FILE, CrawlState, fingerprint, pack, unfinished_run, unpack
+from content_audit.serialize import audit_to_dict
+from content_audit.site import digest_page
 
+from .conftest import FIXTURES
 from .sites import copy_demo_site
+from .tristate import CANDIDATE, verdicts
 
 CLI = str(Path(sys.executable).with_name("content-audit"))
 
@@ -246,3 +252,47 @@ def test_unreadable_state_starts_over(tmp_path: Path) -> None:
     (tmp_path / STATE_FILE).write_bytes(b"not a database" * 100)
     with CrawlState.open(tmp_path, "http://127.0.0.1:8/", load_config()) as state:
         assert state.resumed_fetches == 0
+
+
+# --------------------------------------------------------------------------- element verdicts
+
+
+def test_element_verdicts_survive_a_killed_and_resumed_run(tmp_path: Path) -> None:
+    """Status and confidence come back from the crawl state as the worker sent them."""
+    config = load_config()
+    start = "http://127.0.0.1:8/"
+    html = (FIXTURES / "seed_prolotherapy.html").read_text(encoding="utf-8")
+    given = verdicts(uses="unclear", consult="missing")
+    audit = audit_page(html, start, config, elements=given)
+    outcome = AuditOutcome(start, audit, digest=digest_page(audit, config))
+    (sent,) = _unpacked([pack(outcome)])  # as a worker process hands it to the parent
+    row = FetchResult(start, "start", 0, 200, start, html=html)
+    state = CrawlState.open(tmp_path, start, config)
+    state.save_batch([row], {start: sent})
+    state.close()  # the run dies here; the next one resumes
+    with CrawlState.open(tmp_path, start, config) as state:
+        assert state.resumed_audits == 1
+        (back,) = state.recorded_outcomes([start]).values()
+    assert back.audit == audit and back.digest == outcome.digest
+    assert back.audit.elements == given
+    uses = back.audit.element("uses")
+    assert (uses.status, uses.confidence, uses.evidence) == ("unclear", 0.4, CANDIDATE)
+    assert audit_to_dict(back.audit) == audit_to_dict(audit)
+    assert page_row(back.audit, start) == page_row(audit, start)
+
+
+class _OldElementResult:
+    """Pickles as an ``ElementResult`` did before statuses: five field values."""
+
+    def __init__(self, *values: object) -> None:
+        self.values = values
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return ElementResult, self.values
+
+
+def test_a_state_pickled_before_statuses_reads_as_found_or_missing() -> None:
+    found = unpack(pack(_OldElementResult("uses", True, "H", "E", "heading")))
+    missing = unpack(pack(_OldElementResult("consult", False, None, None, None)))
+    assert (found.status, found.present, found.confidence) == ("found", True, None)
+    assert (missing.status, missing.present, missing.confidence) == ("missing", False, None)

@@ -20,7 +20,13 @@ from content_audit.spill import DigestSpill, SpilledMapping
 def digest(n: int, **changes: object) -> PageDigest:
     teasers = tuple(
         TeaserDigest(
-            f"http://clinic.test/blog/{n + i}/", f"Excerpt {i} [...]", True, i + 1, f"excerpt {i}"
+            f"http://clinic.test/blog/{n + i}/",
+            f"Excerpt {i} [...]",
+            True,
+            i + 1,
+            f"excerpt {i}",
+            ("related", "listing", "recent")[i % 3],
+            0xFFFFFFFF - n,
         )
         for i in range(n % 3)
     )
@@ -54,6 +60,13 @@ def test_values_come_back_equal(tmp_path: Path) -> None:
         assert list(spill.pages.values()) == pages
         assert [spill.pages[p.url] for p in pages] == pages
         assert [spill.teasers[p.url] for p in pages] == [p.teasers for p in pages]
+        # Every teaser field comes back, the block and its key included.
+        back = spill.teasers[pages[2].url]
+        assert [(t.block, t.block_key) for t in back] == [
+            ("related", 0xFFFFFFFD),
+            ("listing", 0xFFFFFFFD),
+        ]
+        assert [t.block for t in spill.pages[pages[2].url].teasers] == ["related", "listing"]
         assert spill.pages[pages[0].url].kind is Kind.ARTICLE
         # The same Recent Posts list, decoded once.
         a, b = spill.pages[pages[1].url], spill.pages[pages[2].url]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,8 @@ from content_audit.model import (
     Section,
     Severity,
 )
+
+from .tristate import verdicts
 
 
 def make_audit(
@@ -175,7 +178,7 @@ def test_a_version_1_database_upgrades_in_place(tmp_path: Path) -> None:
     old.close()
 
     conn = store.connect(path)
-    assert store.schema_version(conn) == store.SCHEMA_VERSION == 2
+    assert store.schema_version(conn) == store.SCHEMA_VERSION == 3
     columns = {row[1] for row in conn.execute("PRAGMA table_info(pages)")}
     assert {"text_sha1", "reviewed_on"} <= columns
     (kept,) = conn.execute("SELECT * FROM pages WHERE run_id = 1").fetchall()
@@ -195,8 +198,8 @@ def test_a_version_1_database_upgrades_in_place(tmp_path: Path) -> None:
     assert store.find_drift(conn, run) == []
     conn.close()
 
-    again = store.connect(path)  # a second open finds version 2: nothing to do
-    assert store.schema_version(again) == 2
+    again = store.connect(path)  # a second open finds version 3: nothing to do
+    assert store.schema_version(again) == 3
     assert again.execute("SELECT count(*) FROM pages").fetchone()[0] == 2
     again.close()
 
@@ -409,3 +412,83 @@ def test_diff_runs_streams_to_the_in_memory_definition(
         store.finish_run(conn, run, urls=len(pages))
         runs.append(run)
     assert store.diff_runs(conn, *runs) == _diff_in_memory(conn, *runs)
+
+
+# --------------------------------------------------------------------------- element verdicts
+
+
+def _with(audit: PageAudit, **status: str) -> PageAudit:
+    return replace(audit, elements=verdicts(**status))
+
+
+def test_element_verdicts_are_stored_and_their_moves_are_losses_and_gains(
+    conn: sqlite3.Connection,
+) -> None:
+    moves = [
+        ("found", "missing", "element_lost", "present", "absent", "disappeared"),
+        ("found", "unclear", "element_lost", "present", "unclear", "became unclear"),
+        ("unclear", "missing", "element_lost", "unclear", "absent", "disappeared (was unclear)"),
+        ("missing", "found", "element_gained", "absent", "present", "added"),
+        ("missing", "unclear", "element_gained", "absent", "unclear", "added, unclear"),
+        ("unclear", "found", "element_gained", "unclear", "present", "made clear"),
+        ("unclear", "unclear", None, "", "", ""),
+    ]
+    before = [_with(make_audit(f"/{i}/"), uses=m[0]) for i, m in enumerate(moves)]
+    after = [_with(make_audit(f"/{i}/"), uses=m[1]) for i, m in enumerate(moves)]
+    first, second = _two_runs(conn, before, after)
+    stored = conn.execute(
+        "SELECT uses, uses_status FROM pages WHERE run_id = ? ORDER BY url", (first,)
+    ).fetchall()
+    assert [tuple(r) for r in stored] == [(int(m[0] == "found"), m[0]) for m in moves]
+    changes = {c.url: c for c in store.diff_runs(conn, first, second)}
+    for i, (_, _, change, old, new, detail) in enumerate(moves):
+        c = changes.get(f"/{i}/")
+        if change is None:
+            assert c is None
+        else:
+            assert c is not None
+            assert (c.change, c.before, c.after, c.detail) == (change, old, new, f"uses {detail}")
+
+
+V2_MIGRATION = """
+ALTER TABLE pages ADD COLUMN text_sha1 TEXT;
+ALTER TABLE pages ADD COLUMN reviewed_on TEXT;
+UPDATE meta SET value = '2' WHERE key = 'schema_version';
+INSERT INTO pages VALUES (1, '/b/', 'B', 'article', 70, 1, 1, 1, 0, 7.0, 500, 1, 0, NULL, NULL);
+"""
+
+
+def test_a_version_2_database_gains_element_statuses_and_still_compares(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript(V1_SCHEMA + V2_MIGRATION)
+    old.close()
+
+    conn = store.connect(path)
+    assert store.schema_version(conn) == 3
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(pages)")]
+    assert columns[-4:] == [f"{n}_status" for n in ("definition", "uses", "mechanism", "consult")]
+    assert tuple(columns) == store.PAGE_COLUMNS
+    rows = conn.execute("SELECT * FROM pages WHERE run_id = 1 ORDER BY url").fetchall()
+    assert [store.element_status(r, "consult") for r in rows] == ["found", "missing"]
+    assert all(r["consult_status"] is None for r in rows)  # old rows are not rewritten
+    run = store.start_run(conn, "s", "https://s/", None)
+    store.record_pages(
+        conn,
+        run,
+        [
+            _with(make_audit("/a/"), consult="unclear"),
+            _with(make_audit("/b/"), consult="unclear"),
+        ],
+    )
+    store.finish_run(conn, run, urls=2)
+    lost_or_gained = {
+        (c.url, c.change, c.before, c.after)
+        for c in store.diff_runs(conn, 1, run)
+        if c.change.startswith("element_")
+    }
+    assert lost_or_gained == {
+        ("/a/", "element_lost", "present", "unclear"),
+        ("/b/", "element_gained", "absent", "unclear"),
+    }
+    conn.close()

@@ -22,6 +22,7 @@ from content_audit.pipeline import audit_pages as real_audit_pages
 def audit_or_die(
     pages: Sequence[tuple[str, str]],
     config: AuditConfig,
+    chrome: frozenset[str] = frozenset(),
     *,
     kill: frozenset[str],
     once: str | None = None,
@@ -29,7 +30,7 @@ def audit_or_die(
     for url, _ in pages:
         if url in kill and _first_time(once):
             os.kill(os.getpid(), signal.SIGKILL)
-    return real_audit_pages(pages, config)
+    return real_audit_pages(pages, config, chrome)
 
 
 def _first_time(flag: str | None) -> bool:

@@ -6,6 +6,11 @@ it is ``None`` that one check is skipped, so an audit is a function of its input
 crawl workers, the Prefect flow and ``content-audit check`` all call this function, so a
 page is judged the same way wherever it is audited.  Extraction runs once; every scorer
 reads the same Page.
+
+In a site audit ``site_chrome`` holds the lines of the site's template (``template.py``):
+they are taken out of the article text right after extraction, before anything is measured.
+``audit_extracted`` is the same audit from an extracted Page, so a page audited before the
+template was known is audited again without parsing its HTML again.
 """
 
 from __future__ import annotations
@@ -19,14 +24,20 @@ from .config import AuditConfig, load_config
 from .elements import find_elements
 from .extract import extract_page
 from .health import check_trust
-from .model import ElementResult, Finding, Kind, PageAudit, Readability
+from .model import ELEMENT_NAMES, ElementResult, Finding, Kind, Page, PageAudit, Readability
 from .plain import check_plain
 from .readability import measure_readability, measure_sections
+from .template import strip_chrome
 
 # Reading grade at which the readability share of the score reaches zero, above the target.
 GRADE_ZERO_MARGIN = 6.0
 # Points of the structure share lost per structure finding.
 STRUCTURE_PENALTY = 0.25
+# Share of an element's points an ``unclear`` element earns (``found`` earns all of them):
+# the candidate may well say it, but an editor has yet to confirm.
+UNCLEAR_SHARE = 0.5
+ELEMENT_SHARE = {"found": 1.0, "unclear": UNCLEAR_SHARE, "missing": 0.0}
+"""The share of an element's weight each verdict earns (README: "Score")."""
 
 
 def audit_page(
@@ -34,13 +45,36 @@ def audit_page(
     url: str | None = None,
     config: AuditConfig | None = None,
     today: date | None = None,
+    site_chrome: frozenset[str] = frozenset(),
+    *,
+    elements: tuple[ElementResult, ...] | None = None,
 ) -> PageAudit:
     """Audit one HTML document: extract, classify, measure, find elements, check, score.
 
-    ``today`` is the reference date of the review-age check (skipped when ``None``).
+    ``today`` is the reference date of the review-age check (skipped when ``None``);
+    ``site_chrome`` the site's template lines to drop from the article text (none for one
+    page).  ``elements``, when given, are the element verdicts to judge the page by instead
+    of the detector's (one per name of ``ELEMENT_NAMES``): the seam that lets a caller, a
+    test or an editor's override, carry any verdict (``unclear`` too) through findings and
+    score.
     """
     config = config if config is not None else load_config()
-    page = extract_page(html, url)
+    return audit_extracted(
+        extract_page(html, url), url, config, today, site_chrome, elements=elements
+    )
+
+
+def audit_extracted(
+    page: Page,
+    url: str | None,
+    config: AuditConfig,
+    today: date | None = None,
+    site_chrome: frozenset[str] = frozenset(),
+    *,
+    elements: tuple[ElementResult, ...] | None = None,
+) -> PageAudit:
+    """``audit_page`` from the Page ``extract_page`` made of the document (unfiltered)."""
+    page = strip_chrome(page, site_chrome)
     kind = classify_page(page)
     medical = config.health.medical_syllables
     readability = measure_readability(page.text, medical=medical)
@@ -49,7 +83,10 @@ def audit_page(
         readability = replace(readability, sections=sections, medical_syllables=medical)
     else:
         readability = replace(readability, medical_syllables=medical)
-    elements = find_elements(page, config)
+    if elements is None:
+        elements = find_elements(page, config)
+    elif sorted(e.name for e in elements) != sorted(ELEMENT_NAMES):
+        raise ValueError(f"elements must give one result per element of {ELEMENT_NAMES}")
     findings = check_page(page, kind, readability, elements, config)
     findings += check_trust(page, kind, config, today)
     findings += check_plain(page, kind, readability, config)
@@ -74,7 +111,8 @@ def score_page(
 ) -> int:
     """The 0-100 page score, by the weights in ``config.weights`` (README: "Score").
 
-    - each required element present: its full weight (articles only);
+    - each required element: its full weight when ``found``, ``UNCLEAR_SHARE`` (half) of
+      it when ``unclear``, nothing when ``missing`` (articles only);
     - readability: full weight at or under the grade target, falling linearly to zero at
       target + 6 grades; a page with no text gets zero;
     - structure: full weight, less a quarter of it per structure finding (H1, title, meta
@@ -92,7 +130,7 @@ def score_page(
     structure_share = max(0.0, 1.0 - STRUCTURE_PENALTY * structure_hits)
     points = weights.readability * read_share + weights.structure * structure_share
     if kind is Kind.ARTICLE:
-        points += sum(getattr(weights, e.name, 0) for e in elements if e.present)
+        points += sum(getattr(weights, e.name, 0) * ELEMENT_SHARE[e.status] for e in elements)
         total = 100.0
     else:
         total = float(weights.readability + weights.structure) or 1.0

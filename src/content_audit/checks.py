@@ -33,6 +33,31 @@ _SPECS = (
     FindingSpec("missing_mechanism", ERR, "page", "Article does not explain how it works."),
     FindingSpec("missing_consult", ERR, "page", "Article does not prompt the reader to consult."),
     FindingSpec(
+        "unclear_definition",
+        WARN,
+        "page",
+        "Only a sentence that may say what the subject is (quoted): an editor should check it.",
+    ),
+    FindingSpec(
+        "unclear_uses",
+        WARN,
+        "page",
+        "Only a sentence that may say what it is used for (quoted): an editor should check it.",
+    ),
+    FindingSpec(
+        "unclear_mechanism",
+        WARN,
+        "page",
+        "Only a sentence that may explain how it works (quoted): an editor should check it.",
+    ),
+    FindingSpec(
+        "unclear_consult",
+        WARN,
+        "page",
+        "Only a sentence that may prompt the reader to consult (quoted): an editor should "
+        "check it.",
+    ),
+    FindingSpec(
         "element_without_heading",
         INFO,
         "page",
@@ -278,23 +303,44 @@ def page_label(page: Page) -> str:
     return page.url or "page"
 
 
+ELEMENT_MEANINGS: dict[str, str] = {
+    "definition": "what it is",
+    "uses": "what it is used for",
+    "mechanism": "how it works",
+    "consult": "a prompt to consult a clinician",
+}
+"""What each required element tells the reader, as finding messages name it."""
+
+UNCLEAR_CHECKS: dict[str, str] = {
+    "definition": "says what the subject is",
+    "uses": "says what it is used for, and for whom",
+    "mechanism": "explains how it works",
+    "consult": "invites the reader to talk to a clinician",
+}
+"""What an editor checks of an unclear element's candidate sentence."""
+
+
 def _element_findings(
     page: Page, kind: Kind, elements: tuple[ElementResult, ...]
 ) -> Iterator[Finding]:
+    """``missing_*`` (error) for a missing element, ``unclear_*`` (warning) for an unclear
+    one, quoting the candidate sentence; ``element_without_heading`` only for a found one
+    (an unclear candidate is not yet the element to give a heading)."""
     if kind is not Kind.ARTICLE:
         return
-    labels = {
-        "definition": "what it is",
-        "uses": "what it is used for",
-        "mechanism": "how it works",
-        "consult": "a prompt to consult a clinician",
-    }
     for result in elements:
-        if not result.present:
+        what = ELEMENT_MEANINGS.get(result.name, result.name)
+        if result.status == "missing":
             yield finding(
                 f"missing_{result.name}",
-                f"{page_label(page)}: no {result.name} ({labels.get(result.name, result.name)}) "
+                f"{page_label(page)}: no {result.name} ({what}) "
                 "found under a heading or in the text",
+            )
+        elif result.status == "unclear":
+            yield finding(
+                f"unclear_{result.name}",
+                unclear_message(page_label(page), result),
+                evidence=result.evidence or result.heading,
             )
         elif result.via in ("text", "pseudo_heading"):
             how = "a bold line" if result.via == "pseudo_heading" else "body text only"
@@ -303,6 +349,26 @@ def _element_findings(
                 f"{page_label(page)}: {result.name} is in {how}; give it a heading",
                 evidence=result.evidence,
             )
+
+
+def unclear_message(where: str, result: ElementResult) -> str:
+    """The message of an ``unclear_*`` finding: what to check, and where the candidate is.
+
+    The finding's evidence quotes the candidate sentence, so the editor settles it in one
+    look: if the sentence says it, make it plain (and put it under a heading); if not, add
+    a sentence that does.
+    """
+    what = ELEMENT_MEANINGS.get(result.name, result.name)
+    check = UNCLEAR_CHECKS.get(result.name, f"gives the {result.name}")
+    place = f' under "{result.heading}"' if result.heading else ""
+    sure = f", confidence {result.confidence:.2f}" if result.confidence is not None else ""
+    candidate = (
+        "the quoted sentence" if result.evidence else "the section" if place else "the article"
+    )
+    return (
+        f"{where}: {result.name} ({what}) is unclear{sure}: check whether {candidate}"
+        f"{place} {check}; if it does, say it plainly, if not, add a sentence that does"
+    )
 
 
 def _readability_findings(

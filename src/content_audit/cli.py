@@ -94,12 +94,22 @@ def cli(verbose: int, quiet: bool) -> None:
     help="Exit 1 when the page score is below this.",
 )
 @click.option("--grade-target", type=float, default=None, help="Override the reading-grade target.")
+@click.option(
+    "--url",
+    "address",
+    default=None,
+    metavar="URL",
+    help="The address a file or stdin is published at: its URL shape helps tell an "
+    "article from a listing or a home page, and its links resolve against it "
+    "(default: the file's canonical link or og:url).",
+)
 def check(
     target: str,
     fmt: str,
     config_path: Path | None,
     fail_under: int | None,
     grade_target: float | None,
+    address: str | None,
 ) -> None:
     """Audit one page: an http(s) URL, an .html file, a Markdown draft (.md), or - for stdin.
 
@@ -120,7 +130,7 @@ def check(
 
     config = build_config(config_path, {"grade_target": grade_target})
     try:
-        document = load_target(target, config.crawl)
+        document = load_target(target, config.crawl, address=address)
         audit = audit_page(document.html, document.url, config, today=date.today())
     except ContentAuditError as exc:
         raise CliError(str(exc)) from None

@@ -30,13 +30,17 @@ class ElementRule:
     ``headings`` match a heading's text; ``body`` match a sentence of the article text.
     Patterns are case-insensitive regular expressions; ``{subject}`` stands for the page's
     subject (from its H1 or title), escaped.  ``negative`` patterns veto a body sentence
-    (for example "available by appointment" is not a consult prompt).
+    (for example "available by appointment" is not a consult prompt).  ``weak`` patterns
+    match a sentence that *may* state the element but does not settle it (a sentence about
+    the subject with a plain "is", a list of conditions with no verb): such a sentence makes
+    the element ``unclear`` rather than ``missing``, quoted for an editor to judge.
     """
 
     name: str
     headings: tuple[str, ...] = ()
     body: tuple[str, ...] = ()
     negative: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +94,13 @@ class SiteConfig:
     stale_min_ratio: float = 0.8
     offtopic_min_words: int = 50
     near_duplicate_min_words: int = 50
+    template_share: float = 0.4
+    """A line of article text on at least this share of the sampled pages is the site's
+    template (chrome), removed before elements and readability are measured; 0 = off."""
+    template_min_pages: int = 5
+    """...and on at least this many of them: a small site's pages are not pruned."""
+    template_sample_pages: int = 200
+    """The template is learnt from the first this-many HTML pages of the crawl."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +254,10 @@ def _as_list(value: Any, where: str) -> list[str]:
     raise ConfigError(f"{where} must be a string or a list of strings")
 
 
+_RULE_KEYS = ("headings", "body", "negative", "weak")
+"""The pattern lists of an ``[elements.NAME]`` table (each also takes ``add_<key>``)."""
+
+
 def _shipped_patterns(data: Mapping[str, Any]) -> frozenset[str]:
     """Patterns of the shipped defaults: a test compiles them, so loading skips them.
 
@@ -252,7 +267,7 @@ def _shipped_patterns(data: Mapping[str, Any]) -> frozenset[str]:
     return frozenset(
         pattern
         for rule in data.get("elements", {}).values()
-        for key in ("headings", "body", "negative")
+        for key in _RULE_KEYS
         for pattern in rule.get(key, [])
     )
 
@@ -263,13 +278,13 @@ def _build(data: dict[str, Any], source: str, trusted: frozenset[str] = frozense
     rules = []
     for name, rule in elements_data.items():
         kwargs = {}
-        for key in ("headings", "body", "negative"):
+        for key in _RULE_KEYS:
             patterns = tuple(_as_list(rule.get(key, []), f"{source}: elements.{name}.{key}"))
             for pattern in patterns:
                 if pattern not in trusted:
                     _check_pattern(pattern, f"elements.{name}.{key}", source)
             kwargs[key] = patterns
-        unknown = set(rule) - {"headings", "body", "negative"}
+        unknown = set(rule) - set(_RULE_KEYS)
         if unknown:
             raise ConfigError(f"{source}: unknown key elements.{name}.{sorted(unknown)[0]}")
         rules.append(ElementRule(name=name, **kwargs))
@@ -295,6 +310,10 @@ def _build(data: dict[str, Any], source: str, trusted: frozenset[str] = frozense
     for name in ("batch_size", "max_batch_size"):
         if getattr(crawl, name) < 1:
             raise ConfigError(f"{source}: crawl.{name} must be at least 1")
+    if site.template_share > 1:
+        raise ConfigError(f"{source}: site.template_share must be between 0 and 1")
+    if site.template_sample_pages < 1:
+        raise ConfigError(f"{source}: site.template_sample_pages must be at least 1")
     return config
 
 

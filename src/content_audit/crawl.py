@@ -27,7 +27,11 @@ Decisions worth knowing:
   carries HTML: the page's text is on the row of its final URL (source ``redirect`` when the
   crawl first met it that way), so each page is audited once and every hop has a row a link
   checker can look up.  A chain longer than ``max_redirects`` stops there; its next target
-  is queued as a URL of its own, so an endless chain is bounded by ``max_pages``.
+  is queued as a URL of its own, so an endless chain is bounded by ``max_pages``.  A page
+  whose ``<meta http-equiv="refresh">`` sends on within 5 s is one more hop of the chain
+  (recorded with the page's status), under the same checks (``htmlredirect.py``).
+* A start page that only sends browsers on by script (no text, no link, a script setting
+  ``location``) ends the crawl with an ``InputError`` naming the addresses to start from.
 * Retries (429/500/502/503/504, connect and read errors; ``retries`` in all, Retry-After
   capped at ``max_retry_after_s``) are the Fetcher's own loop, not urllib3's: each try waits
   its turn in the Throttle like any request, so the site is never hit faster than
@@ -66,6 +70,7 @@ from . import __version__
 from .config import AuditConfig, CrawlConfig
 from .decode import decode_html
 from .errors import ConfigError, InputError
+from .htmlredirect import meta_refresh_target, script_redirect_targets
 from .model import FetchResult
 from .urls import (
     CRAWLABLE_SCHEMES,
@@ -247,6 +252,8 @@ class _Opened:
     error: str | None = None
     detail: str | None = None
     waited_s: float = 0.0
+    visited: set[str] = field(default_factory=set)
+    """Raw URLs requested along the chain (a redirect back to one is a loop)."""
 
 
 class Fetcher:
@@ -373,10 +380,17 @@ class Fetcher:
             return "bad_encoding", str(exc)
         return "connection", str(exc) or type(exc).__name__
 
-    def _open(self, url: str, hop_check: HopCheck | None, max_hops: int) -> _Opened:
-        """Request ``url`` and follow redirects hop by hop, checking each target first."""
-        opened = _Opened(response=None, final_url=url)
-        visited = {url}
+    def _open(
+        self, url: str, hop_check: HopCheck | None, max_hops: int, chain: _Opened | None = None
+    ) -> _Opened:
+        """Request ``url`` and follow redirects hop by hop, checking each target first.
+
+        ``chain``: the chain so far when ``url`` is the target of a meta refresh.
+        """
+        opened = chain if chain is not None else _Opened(response=None, final_url=url)
+        opened.response = None
+        visited = opened.visited
+        visited.add(url)
         current = url
         while True:
             try:
@@ -489,6 +503,53 @@ class Fetcher:
         """
         started = time.monotonic()
         opened = self._open(item.url, hop_check, self.config.max_redirects)
+        while True:
+            row = self._complete(item, opened, known, started)
+            target = meta_refresh_target(row.html) if row.html else None
+            if target is None or not self._refresh_hop(opened, target, hop_check):
+                return row
+
+    def _refresh_hop(self, opened: _Opened, location: str, hop_check: HopCheck | None) -> bool:
+        """Follow a meta refresh to ``location`` as one more hop of ``opened``'s chain.
+
+        False when it is no redirect (a refresh of the page itself); otherwise ``opened`` is
+        the rest of the chain, or says why it stopped (loop, too many hops, scope, robots).
+        """
+        max_hops = self.config.max_redirects
+        try:
+            target = urljoin(opened.final_url, location.strip()).partition("#")[0]
+            normalized = self._normalize(target)
+        except ValueError:
+            opened.redirects.append((opened.final_url, opened.status or 200))
+            opened.final_url = location
+            opened.error, opened.detail = "bad_url", f"refresh to unusable URL {location!r}"
+            opened.response = None
+            return True
+        if normalized == opened.final_url:
+            return False
+        opened.redirects.append((opened.final_url, opened.status or 200))
+        opened.final_url = normalized
+        opened.response = None
+        if target in opened.visited:
+            opened.error, opened.detail = "redirect_loop", f"refresh back to {normalized}"
+        elif len(opened.redirects) > max_hops:
+            opened.error = "too_many_redirects"
+            opened.detail = f"more than {max_hops} redirects; next was {normalized}"
+        elif (refusal := hop_check(target) if hop_check is not None else None) is not None:
+            opened.error = refusal[0]
+            opened.detail = f"refresh to {normalized} not followed: {refusal[1]}"
+        else:
+            self._open(target, hop_check, max_hops, chain=opened)
+        return True
+
+    def _complete(
+        self,
+        item: QueueItem,
+        opened: _Opened,
+        known: Callable[[str], bool] | None,
+        started: float,
+    ) -> FetchResult:
+        """The row of ``item`` once its chain has ended at ``opened`` (reads the body)."""
         row = FetchResult(
             url=item.url,
             source=item.source,
@@ -1316,9 +1377,15 @@ class Crawler:
         return list(self._pool.map(self._fetch_one, items))
 
     def account(self, results: Sequence[FetchResult]) -> list[FetchResult]:
-        """The second half of ``fetch_batch``: count each result and its redirect hops."""
+        """The second half of ``fetch_batch``: count each result and its redirect hops.
+
+        Raises ``InputError`` when the start page only sends browsers on by script
+        (``check_start_page``).
+        """
         rows: list[FetchResult] = []
         for result in results:
+            if result.source == "start" and result.html:
+                check_start_page(result)
             rows += self._account_redirects(result)
         return rows
 
@@ -1362,6 +1429,21 @@ class Crawler:
             extra.append(self._emit(row))
         own = result if keep_html else replace(result, html=None)
         return [self._emit(own), *extra]
+
+
+def check_start_page(result: FetchResult) -> None:
+    """Refuse a start page that only sends browsers on by script: nothing to crawl.
+
+    A device router (``window.location.replace("/desktop/")``) with no content and no link
+    would give a one-page report of an empty page; the message names where to start instead.
+    """
+    where = result.final_url or result.url
+    targets = script_redirect_targets(result.html or "", where)
+    if targets:
+        raise InputError(
+            f"{where} only sends browsers on by script, which a crawl does not follow; "
+            f"start from {' or '.join(targets)}"
+        )
 
 
 def crawl(

@@ -121,37 +121,160 @@ def derive_subject(title: str) -> str:
     return text.lower().strip()
 
 
-def _subject_regex(title: str) -> str:
-    """``{subject}`` as a regex: the full term or its head noun, singular or plural."""
+_GENERIC_WORDS = frozenset(
+    [
+        "therapy",
+        "therapies",
+        "treatment",
+        "treatments",
+        "care",
+        "pain",
+        "pains",
+        "injury",
+        "injuries",
+        "surgery",
+        "exercise",
+        "exercises",
+        "procedure",
+        "procedures",
+        "condition",
+        "conditions",
+        "disease",
+        "diseases",
+        "syndrome",
+        "health",
+        "services",
+        "service",
+        "program",
+        "programs",
+        "programme",
+        "session",
+        "sessions",
+        "technique",
+        "techniques",
+        "medicine",
+        "relief",
+        "management",
+        "test",
+        "tests",
+        "exam",
+        "screening",
+        "options",
+        "benefits",
+        "tear",
+        "tears",
+        "problem",
+        "problems",
+        "issue",
+        "issues",
+        "disorder",
+        "disorders",
+        "medical",
+        "library",
+        "clinic",
+        "center",
+        "centre",
+        "blog",
+        "news",
+        "page",
+        "guide",
+        "information",
+        "home",
+        "wellness",
+        "family",
+        "general",
+    ]
+)
+"""Head nouns too general to stand for the subject alone ("therapy" of "shockwave therapy")."""
+
+_TEXT_ACRONYM = re.compile(r"\(([A-Z][A-Za-z&-]{1,7})\)")
+_WORDS_BEFORE = re.compile(r"([\w’'-]+(?:\s+[\w’'-]+){0,5})\s*$")
+
+
+def _plural(word: str) -> str:
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "is", "us")):
+        return re.escape(word[:-1]) + "s?"
+    if len(word) > 3 and word.endswith("y") and word[-2] not in "aeiou":
+        return re.escape(word[:-1]) + "(?:y|ies)"
+    return re.escape(word) + "(?:s|es)?"
+
+
+def _stem(word: str) -> str | None:
+    """A prefix that catches a specific word's other forms ("menisc" of "meniscal": "menisci",
+    "meniscus"); None for short or generic words, whose prefixes would catch other words."""
+    if len(word) < 7 or word in _GENERIC_WORDS or not word.isalpha() or word.endswith("ly"):
+        return None
+    return re.escape(word[:5]) + r"[a-z]*"
+
+
+def text_acronyms(topic: str, text: str) -> tuple[str, ...]:
+    """Abbreviations the article defines for its subject: "Platelet-Rich Plasma (PRP)".
+
+    An "expansion (ABBR)" pair counts when the expansion shares a specific word with the
+    subject or the abbreviation stands in the topic; both wordings then name the subject.
+    """
+    subject_words = {w for w in re.findall(r"[\w’']+", derive_subject(topic)) if w}
+    topic_words = {w.lower() for w in re.findall(r"[\w’'-]+", topic)}
+    out: list[str] = []
+    for match in _TEXT_ACRONYM.finditer(text):
+        abbr = match.group(1)
+        before = _WORDS_BEFORE.search(text, max(0, match.start() - 80), match.start())
+        if before is None:
+            continue
+        expansion = before.group(1)
+        letters = len(re.sub(r"[^A-Za-z]", "", abbr))
+        words = expansion.lower().split()[-letters:]
+        phrase = " ".join(words)
+        specific = {w for w in re.findall(r"[\w’']+", phrase)} - _GENERIC_WORDS
+        if abbr.lower() in topic_words or specific & subject_words:
+            out.extend([abbr, phrase])
+        if len(out) >= 6:
+            break
+    return tuple(dict.fromkeys(out))
+
+
+def _subject_regex(title: str, extra: tuple[str, ...] = ()) -> tuple[str, int]:
+    """``{subject}`` as a regex, and the most words any of its wordings has.
+
+    The wordings: the full term, its head noun when specific, each specific word's stem,
+    an abbreviation in the title, and the ``extra`` wordings the text defines for it
+    (``text_acronyms``); singular or plural.
+    """
     subject = derive_subject(title)
     words = re.findall(r"[\w’']+", subject)
     if not words:
-        return _NEVER
+        return _NEVER, 0
     variants: list[str] = []
-
-    def plural(word: str) -> str:
-        if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "is", "us")):
-            return re.escape(word[:-1]) + "s?"
-        if len(word) > 3 and word.endswith("y") and word[-2] not in "aeiou":
-            return re.escape(word[:-1]) + "(?:y|ies)"
-        return re.escape(word) + "(?:s|es)?"
-
-    full = r"[\s-]+".join([*(re.escape(w) for w in words[:-1]), plural(words[-1])])
+    full = r"[\s-]+".join([*(re.escape(w) for w in words[:-1]), _plural(words[-1])])
     variants.append(full)
+    most = len(words)
     head = words[-1]
-    if len(words) > 1 and len(head) >= 4:
-        variants.append(plural(head))
+    if len(words) > 1 and len(head) >= 4 and head not in _GENERIC_WORDS:
+        variants.append(_plural(head))
+    if len(words) > 1 and head in _GENERIC_WORDS:
+        # "oral cancer screening" is also "screening for oral cancer".
+        rest = r"[\s-]+".join(re.escape(w) for w in words[:-1])
+        variants.append(rf"{_plural(head)}\s+(?:for|of)\s+(?:the\s+|your\s+)?{rest}")
+        most = max(most, len(words) + 2)
+    for word in words:
+        stem = _stem(word)
+        if stem:
+            variants.append(stem)
     acronym = _ACRONYM.search(title)
     if acronym:
         variants.append(re.escape(acronym.group(1)))
-    return "(?:" + "|".join(variants) + ")"
+    for wording in extra:
+        parts = re.findall(r"[\w’'&-]+", wording)
+        if parts:
+            variants.append(r"[\s-]+".join(re.escape(p) for p in parts))
+            most = max(most, len(parts))
+    return "(?:" + "|".join(dict.fromkeys(variants)) + ")", most
 
 
 @lru_cache(maxsize=1024)
-def _page_subject(topic: str) -> _Subject:
+def _page_subject(topic: str, extra: tuple[str, ...] = ()) -> _Subject:
     """The page subject of a title-like ``topic``, compiled (the same topic, the same object)."""
-    regex = _subject_regex(topic)
-    words = len(re.findall(r"[\w’']+", derive_subject(topic)))
+    regex, words = _subject_regex(topic, extra)
     return _Subject(regex, re.compile(regex, re.IGNORECASE), words)
 
 
@@ -190,131 +313,14 @@ def _combine(patterns: tuple[str, ...]) -> _Patterns:
 
 # A pattern naming the page subject would have to be compiled again for every page (each
 # page has its own subject, and compiling the big body patterns costs milliseconds, more
-# than the rest of the element search).  Instead each such pattern is compiled once with
-# the subject replaced by a *slot*: a named group matching any short phrase (a superset of
-# every wording of every subject with at most N words).  On one sentence:
-#
-# - no wording of the subject anywhere in it: the pattern behaves exactly as if the
-#   subject matched nothing, so the copy with ``_NEVER`` in its place decides;
-# - the slotted pattern finds nothing: the real pattern cannot match either (the slot only
-#   widens what the pattern accepts, which holds because the slot is only ever in a
-#   "positive" place, checked once by ``_slot_safe``);
-# - it matches and the slot holds a wording of the subject (or was not used): the real
-#   pattern has the very same match;
-# - otherwise the regex engine may have stopped at a path the real pattern would not take:
-#   only then is the pattern compiled with the subject filled in (cached per subject).
-# Every case gives exactly the answer of the pattern with the subject filled in.
+# than the rest of the element search).  Instead every wording of the page's subject is
+# replaced, once per page, by one mark word (``SUBJECT_MARK``) in a copy of the page's text,
+# and each ``{subject}`` pattern is compiled once, with the mark in place of the
+# placeholder, and run on that copy.  Patterns without ``{subject}`` run on the text as
+# written, so a subject word ("sciatica") still counts where a pattern lists it.
 
-_SLOT = "_subject_slot_"
-_TOKEN = r"[\w’'&-]+"
-r"""One word of a subject wording: words are ``[\w’']+`` (any case), acronyms add & and -."""
-
-
-def _slot_safe(pattern: str) -> bool:
-    """Whether ``{subject}`` in ``pattern`` may be widened to a slot without changing answers.
-
-    A small scan of the regex syntax (escapes, classes, groups).  True when the pattern holds
-    the placeholder exactly once, outside any class, inside groups that are plain, capturing,
-    named or positive lookaheads and not repeated (``?`` is allowed), and the pattern has no
-    back-reference, conditional, flag group, atomic group or possessive quantifier (a
-    negative or atomic context would make a wider slot *lose* matches; an extra group would
-    renumber back-references).  Anything unusual answers False: the pattern is then compiled
-    per subject, as before.
-    """
-    if pattern.count(SUBJECT_PLACEHOLDER) != 1 or f"(?P<{_SLOT}>" in pattern:
-        return False
-    stack: list[tuple[str, bool]] = []  # (kind, holds the placeholder)
-    i, n = 0, len(pattern)
-    found = False
-    while i < n:
-        if pattern.startswith(SUBJECT_PLACEHOLDER, i):
-            if any(kind not in ("(?:", "(", "(?P<", "(?=") for kind, _ in stack):
-                return False
-            stack = [(kind, True) for kind, _ in stack]
-            found = True
-            i += len(SUBJECT_PLACEHOLDER)
-            continue
-        c = pattern[i]
-        if c == "\\":
-            if i + 1 < n and pattern[i + 1] in "123456789":
-                return False
-            i += 2
-        elif c == "[":
-            j = i + 1
-            if j < n and pattern[j] == "^":
-                j += 1
-            if j < n and pattern[j] == "]":
-                j += 1
-            while j < n and pattern[j] != "]":
-                j += 2 if pattern[j] == "\\" else 1
-            if SUBJECT_PLACEHOLDER in pattern[i:j]:
-                return False
-            i = j + 1
-        elif c == "(":
-            if pattern.startswith("(?:", i) or pattern.startswith("(?=", i):
-                kind = pattern[i : i + 3]
-            elif pattern.startswith("(?P<", i):
-                kind = "(?P<"
-            elif pattern.startswith("(?", i):
-                return False  # negative/behind lookaround, atomic, conditional, flags, comment
-            else:
-                kind = "("
-            stack.append((kind, False))
-            i += len(kind)
-        elif c == ")":
-            if not stack:
-                return False
-            _, holds = stack.pop()
-            i += 1
-            if holds and i < n and pattern[i] in "*+{":
-                return False
-        elif c in "*+?}" and i + 1 < n and pattern[i + 1] == "+":
-            return False  # possessive
-        else:
-            i += 1
-    return found and not stack
-
-
-@dataclass(frozen=True, slots=True)
-class _SubjectPattern:
-    """One pattern naming ``{subject}``, compiled once for every page (see above)."""
-
-    source: str
-    never: re.Pattern[str]
-    slotted: re.Pattern[str] | None
-    """The pattern with a slot of up to ``words`` words, or None when not ``_slot_safe``."""
-
-    def search(self, text: str, subject: _Subject) -> bool:
-        if self.slotted is None:
-            return _filled(self.source, subject.regex).search(text) is not None
-        match = self.slotted.search(text)
-        if match is None:
-            return False
-        slot = match.group(_SLOT)
-        if slot is None or subject.compiled.fullmatch(slot):
-            return True
-        if self.never.search(text):
-            return True
-        return _filled(self.source, subject.regex).search(text) is not None
-
-
-@lru_cache(maxsize=256)
-def _filled(source: str, subject: str) -> re.Pattern[str]:
-    """``source`` with one page subject filled in: the exact (and slow to compile) form."""
-    return re.compile(source.replace(SUBJECT_PLACEHOLDER, subject), _FLAGS)
-
-
-@lru_cache(maxsize=256)
-def _subject_pattern(source: str, words: int) -> _SubjectPattern:
-    never = re.compile(source.replace(SUBJECT_PLACEHOLDER, _NEVER), _FLAGS)
-    slotted = None
-    if _slot_safe(source):
-        slot = f"(?P<{_SLOT}>{_TOKEN}(?:[\\s-]+{_TOKEN}){{0,{max(0, words - 1)}}}?)"
-        try:
-            slotted = re.compile(source.replace(SUBJECT_PLACEHOLDER, slot), _FLAGS)
-        except re.error:  # e.g. the placeholder sits in a fixed-width lookbehind
-            slotted = None
-    return _SubjectPattern(source, never, slotted)
+SUBJECT_MARK = "zqsubjectqz"
+"""One word (``\\w`` only) that stands for the page subject in the marked text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,38 +335,11 @@ class _Subject:
     def never(self) -> bool:
         return self.regex == _NEVER
 
-
-@dataclass(frozen=True, slots=True)
-class _SubjectPatterns:
-    """The ``{subject}`` patterns of one list; one alternation of their ``_NEVER`` forms."""
-
-    patterns: tuple[str, ...]
-    never: _Patterns
-
-    def search(self, text: str, subject: _Subject) -> bool:
-        if not self.patterns:
-            return False
-        if subject.never or subject.compiled.search(text) is None:
-            # No wording of the subject in the text: the subject part cannot match.
-            return self.never.search(text)
-        return any(_subject_pattern(p, subject.words).search(text, subject) for p in self.patterns)
-
-    def first(self, text: str, subject: _Subject) -> int:
-        """A lower bound of the leftmost match in ``text`` (a whole page), or -1 for none.
-
-        A sentence can only match through the subject if it holds a wording of the
-        subject, so the first wording bounds those matches; the rest is the ``_NEVER``
-        form's own leftmost match.
-        """
-        if not self.patterns:
-            return -1
-        starts = [self.never.first(text)]
-        if not subject.never:
-            found = subject.compiled.search(text)
-            if found is not None:
-                starts.append(found.start())
-        starts = [s for s in starts if s >= 0]
-        return min(starts) if starts else -1
+    def mark(self, text: str) -> str:
+        """``text`` with every wording of the subject replaced by ``SUBJECT_MARK``."""
+        if self.never:
+            return text
+        return self.compiled.sub(SUBJECT_MARK, text)
 
 
 def _split(patterns: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -369,41 +348,53 @@ def _split(patterns: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]
     return fixed, with_subject
 
 
-def _subject_part(patterns: tuple[str, ...]) -> _SubjectPatterns:
-    with_subject = _split(patterns)[1]
-    never = _combine(tuple(p.replace(SUBJECT_PLACEHOLDER, _NEVER) for p in with_subject))
-    return _SubjectPatterns(with_subject, never)
+def _subject_part(patterns: tuple[str, ...]) -> _Patterns:
+    """The ``{subject}`` patterns of a list, compiled once with the mark in the slot."""
+    marked = _split(patterns)[1]
+    return _combine(tuple(p.replace(SUBJECT_PLACEHOLDER, SUBJECT_MARK) for p in marked))
 
 
 @dataclass(frozen=True, slots=True)
 class _Matcher:
-    """The compiled patterns of one rule, the same for every page (``_rule_matcher``)."""
+    """The compiled patterns of one rule, the same for every page (``_rule_matcher``).
+
+    Each method takes a sentence (or heading) as written and its subject-marked copy.
+    """
 
     headings: _Patterns
     body: _Patterns
     negative: _Patterns
-    subject_headings: _SubjectPatterns
-    subject_body: _SubjectPatterns
-    subject_negative: _SubjectPatterns
+    subject_headings: _Patterns
+    subject_body: _Patterns
+    subject_negative: _Patterns
+    weak: _Patterns
+    subject_weak: _Patterns
 
-    def heading(self, text: str, subject: _Subject) -> bool:
-        return self.headings.search(text) or self.subject_headings.search(text, subject)
+    def heading(self, text: str, marked: str) -> bool:
+        return self.headings.search(text) or self.subject_headings.search(marked)
 
-    def sentence(self, text: str, subject: _Subject) -> bool:
-        body = self.body.search(text) or self.subject_body.search(text, subject)
-        return body and not (
-            self.negative.search(text) or self.subject_negative.search(text, subject)
-        )
+    def vetoed(self, text: str, marked: str) -> bool:
+        return self.negative.search(text) or self.subject_negative.search(marked)
 
-    def first_body(self, text: str, subject: _Subject) -> int:
-        """A lower bound of the leftmost body match in ``text`` (a whole page), or -1.
+    def sentence(self, text: str, marked: str) -> bool:
+        body = self.body.search(text) or self.subject_body.search(marked)
+        return body and not self.vetoed(text, marked)
 
-        Only used to skip sentences that cannot match, so a bound is as good as the
-        exact offset.
-        """
-        starts = [
-            i for i in (self.body.first(text), self.subject_body.first(text, subject)) if i >= 0
-        ]
+    def weak_sentence(self, text: str, marked: str) -> bool:
+        """A candidate that may state the element: a ``weak`` pattern, not vetoed."""
+        hit = self.weak.search(text) or self.subject_weak.search(marked)
+        return hit and not self.vetoed(text, marked)
+
+    @staticmethod
+    def first(text: str, marked: str, fixed: _Patterns, subject: _Patterns) -> int:
+        """A lower bound of the leftmost match in a whole page (``text`` and its marked
+        copy, joined the same way), or -1: the marked copy's offsets run ahead of or
+        behind the text's, so the bound is the text's offset of the earlier sentence."""
+        starts = [fixed.first(text)]
+        at = subject.first(marked)
+        if at >= 0:
+            starts.append(at)
+        starts = [i for i in starts if i >= 0]
         return min(starts) if starts else -1
 
 
@@ -417,6 +408,8 @@ def _rule_matcher(rule: ElementRule) -> _Matcher:
         subject_headings=_subject_part(rule.headings),
         subject_body=_subject_part(rule.body),
         subject_negative=_subject_part(rule.negative),
+        weak=_combine(_split(rule.weak)[0]),
+        subject_weak=_subject_part(rule.weak),
     )
 
 
@@ -435,13 +428,38 @@ class _PageText:
     subtree_end: tuple[int, ...]
     title_keys: frozenset[str]
     subject: _Subject
+    flat: tuple[tuple[int, str, str], ...]
+    """(section index, sentence, its subject-marked copy) for every sentence, in order."""
     joined: str
     """Every sentence of the page, in order, joined with _JOIN: one regex call per element
     rules out a page, instead of one per sentence (the body patterns are the hot loop)."""
-    flat: tuple[tuple[int, str], ...]
-    """(section index, sentence) for every sentence, in page order."""
     ends: tuple[int, ...]
     """Offset in ``joined`` just past each sentence of ``flat``."""
+    marked_joined: str
+    """The same for the subject-marked copies (what ``{subject}`` patterns scan)."""
+    marked_ends: tuple[int, ...]
+    headings: tuple[str, ...]
+    """Each section's heading, subject-marked."""
+
+    def first(self, fixed: int, marked: int) -> int:
+        """Index into ``flat`` of the first sentence that can hold a match, given the
+        leftmost page-wide match offsets in ``joined`` and ``marked_joined`` (-1: none)."""
+        firsts = [len(self.flat)]
+        if fixed >= 0:
+            firsts.append(bisect_right(self.ends, fixed))
+        if marked >= 0:
+            firsts.append(bisect_right(self.marked_ends, marked))
+        return min(firsts)
+
+
+def _ends(texts: list[str]) -> tuple[int, ...]:
+    offsets = []
+    pos = 0
+    for text in texts:
+        pos += len(text)
+        offsets.append(pos)
+        pos += len(_JOIN)
+    return tuple(offsets)
 
 
 _JOIN = "\n\x00\n"
@@ -454,30 +472,93 @@ def _key(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
-def _topic(page: Page) -> str:
+_DISCLAIMER_HEADING = re.compile(
+    r"^\W*(?:medical\s+|legal\s+|important\s+)?(?:disclaimer|terms\s+of\s+use)\b", re.IGNORECASE
+)
+"""A section a site repeats to limit its liability: never evidence of any element."""
+
+_QUESTION_HEADING = re.compile(
+    r"^\W*(?:what|how|why|when|who|where|which|is|are|can|does|do|should|will)\b", re.IGNORECASE
+)
+
+_NOT_A_TOPIC = frozenset(
+    [
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "they",
+        "them",
+        "you",
+        "your",
+        "we",
+        "our",
+        "i",
+        "my",
+        "me",
+        "us",
+        "he",
+        "she",
+    ]
+)
+
+
+def _names_a_topic(title: str) -> bool:
+    """Whether a heading names something ("How Does It Work?" names nothing: "it")."""
+    words = set(re.findall(r"[\w’']+", derive_subject(title)))
+    return bool(words - _NOT_A_TOPIC - _GENERIC_WORDS)
+
+
+def _topic(page: Page, text: str = "") -> str:
     """The title-like text the subject is derived from.
 
-    Of several H1s, the one that heads the article text wins: the others are usually the
-    site name in the banner ("Amasia Acupuncture Clinic"), which says nothing about the
-    topic.  Then the first H1 (a hero banner's H1 is still the page's headline), then the
-    <title>, then the first heading of the text (Markdown sources have neither).
+    The candidates: the H1s, the <title>, then the first headings of the article text
+    (Markdown sources have no H1 or title; a library entry's H1 is often the section's
+    name, "Medical Library", and its topic the first heading under it).  Of those, the one
+    whose subject the article ``text`` names most often wins, ties to the earliest: a
+    page's subject is what its text keeps talking about.  Without text, the first H1 that
+    heads the article text, else the first H1, else the title.
     """
+    headings = [s.heading for s in page.sections if s.heading and not s.pseudo]
+    if text:
+        # Only a heading that names a thing, not a question about one, may stand for it.
+        named = [h for h in headings if not _QUESTION_HEADING.match(h)]
+        # The H1s and the title first; the first headings only when the text names none
+        # of those (a library entry under a section-name H1).
+        best = (0, 0, "")
+        for group, least in (([*page.h1, page.title], 1), (named[:2], 3)):
+            candidates = [c for c in dict.fromkeys(group) if _names_a_topic(c)]
+            scored = [
+                (min(len(_page_subject(c).compiled.findall(text, 0, 20000)), 50), -i, c)
+                for i, c in enumerate(candidates)
+            ]
+            top = max(scored, default=(0, 0, ""))
+            # A first heading takes over only when the text names it far more often than
+            # the H1 and title ("Posterior Dislocation" under "Medical Library Shoulder").
+            if top[0] >= least and top[0] >= 2 * best[0]:
+                best = top
+        if best[0]:
+            return best[2]
     if len(page.h1) > 1:
-        headings = {_key(s.heading) for s in page.sections if s.heading and not s.pseudo}
+        keys = {_key(h) for h in headings}
         for h1 in page.h1:
-            if _key(h1) in headings:
+            if _key(h1) in keys:
                 return h1
     if page.h1:
         return page.h1[0]
     if page.title.strip():
         return page.title
-    return next((s.heading for s in page.sections if s.heading and not s.pseudo), "")
+    return headings[0] if headings else ""
 
 
 def _prepare(page: Page) -> _PageText:
     sections = page.sections
     sentences = tuple(
-        tuple(s for p in section.paragraphs for s in split_sentences(p)) for section in sections
+        ()
+        if _DISCLAIMER_HEADING.match(section.heading)
+        else tuple(s for p in section.paragraphs for s in split_sentences(p))
+        for section in sections
     )
     # A heading owns the sections nested under it (an H2 "Conditions Treated" with one H3
     # per condition has its text in the H3s); pseudo headings and the intro own only theirs.
@@ -490,67 +571,120 @@ def _prepare(page: Page) -> _PageText:
             ):
                 end += 1
         ends.append(end)
-    topic = _topic(page)
+    body = " ".join(s for group in sentences for s in group)
+    topic = _topic(page, body)
     titles = frozenset(_key(t) for t in (topic, page.subject, page.title) if t.strip())
-    subject = _page_subject(topic)
-    flat = tuple((i, s) for i, group in enumerate(sentences) for s in group)
-    offsets = []
-    pos = 0
-    for _, sentence in flat:
-        pos += len(sentence)
-        offsets.append(pos)
-        pos += len(_JOIN)
+    extra = text_acronyms(topic, body[:20000])
+    subject = _page_subject(topic, extra)
+    plain = [(i, s) for i, group in enumerate(sentences) for s in group]
+    marked = [subject.mark(s) for _, s in plain]
     return _PageText(
         sections=sections,
         sentences=sentences,
         subtree_end=tuple(ends),
         title_keys=titles,
         subject=subject,
-        joined=_JOIN.join(s for _, s in flat),
-        flat=flat,
-        ends=tuple(offsets),
+        flat=tuple((i, s, m) for (i, s), m in zip(plain, marked, strict=True)),
+        joined=_JOIN.join(s for _, s in plain),
+        ends=_ends([s for _, s in plain]),
+        marked_joined=_JOIN.join(marked),
+        marked_ends=_ends(marked),
+        headings=tuple(subject.mark(section.heading.strip()) for section in sections),
+    )
+
+
+CONFIDENCE = {"heading": 0.9, "pseudo_heading": 0.8, "text": 0.75, "candidate": 0.5, "weak": 0.4}
+"""How strongly each kind of evidence says an element: a real heading over a bold line over
+a body sentence; a strong sentence in a doubtful place (a pronoun with no antecedent, a
+heading with almost nothing under it) and a ``weak`` pattern only make it ``unclear``."""
+
+
+def _found(name: str, heading: str | None, evidence: str | None, via: str) -> ElementResult:
+    return ElementResult(
+        name, True, heading=heading, evidence=evidence, via=via, confidence=CONFIDENCE[via]
+    )
+
+
+def _unclear(
+    name: str, heading: str | None, evidence: str | None, via: str, how: str
+) -> ElementResult:
+    return ElementResult(
+        name,
+        False,
+        heading=heading,
+        evidence=evidence,
+        via=via,
+        status="unclear",
+        confidence=CONFIDENCE[how],
     )
 
 
 def _find(name: str, matcher: _Matcher, text: _PageText) -> ElementResult:
+    """One element's verdict: found under a heading, else in a sentence, else unclear on the
+    best candidate, else missing."""
     pseudo_hit: ElementResult | None = None
+    candidate: ElementResult | None = None
+    mark = text.subject.mark
     for i, section in enumerate(text.sections):
         heading = section.heading.strip()
-        if (
-            not heading
-            or _key(heading) in text.title_keys
-            or not matcher.heading(heading, text.subject)
-        ):
+        marked = text.headings[i]
+        if section.pseudo and heading and matcher.sentence(heading, marked):
+            # A bold line is still a sentence: "Corrective exercise is about ..." in bold.
+            pseudo_hit = pseudo_hit or _found(name, heading, heading, "pseudo_heading")
             continue
+        if not heading or _key(heading) in text.title_keys or not matcher.heading(heading, marked):
+            continue
+        via = "pseudo_heading" if section.pseudo else "heading"
         under = [s for j in range(i, text.subtree_end[i]) for s in text.sentences[j]]
         if sum(len(s.split()) for s in under) < _MIN_SECTION_WORDS:
+            # The heading promises the element but (almost) nothing stands under it.
+            if candidate is None:
+                candidate = _unclear(name, heading, under[0] if under else None, via, "candidate")
             continue
-        evidence = next((s for s in under if matcher.sentence(s, text.subject)), under[0])
-        via = "pseudo_heading" if section.pseudo else "heading"
-        hit = ElementResult(name, True, heading=heading, evidence=evidence, via=via)
+        if len(under) > 1 and all(matcher.vetoed(s, mark(s)) for s in under):
+            # Only what the rule's negatives reject stands under it (a list of one-line
+            # glosses under "How we treat X"): the heading alone does not settle it.
+            if candidate is None:
+                candidate = _unclear(name, heading, under[0], via, "candidate")
+            continue
+        evidence = next((s for s in under if matcher.sentence(s, mark(s))), under[0])
+        hit = _found(name, heading, evidence, via)
         if via == "heading":
             return hit
         pseudo_hit = pseudo_hit or hit
     if pseudo_hit is not None:
         return pseudo_hit
-    start = matcher.first_body(text.joined, text.subject)
-    if start < 0:
-        return ElementResult(name, False)
     # Sentences before the leftmost page-wide match cannot match on their own.
-    for i, sentence in text.flat[bisect_right(text.ends, start) :]:
-        if not matcher.sentence(sentence, text.subject):
+    first = text.first(
+        matcher.body.first(text.joined), matcher.subject_body.first(text.marked_joined)
+    )
+    for i, sentence, marked in text.flat[first:]:
+        if not matcher.sentence(sentence, marked):
             continue
         section = text.sections[i]
-        heading = section.heading.strip()
+        heading = section.heading.strip() or None
         if name == "definition" and _PRONOUN_START.match(sentence):
             about_subject = (
                 section.level <= 1
-                or _key(heading) in text.title_keys
-                or bool(text.subject.compiled.search(heading))
+                or _key(heading or "") in text.title_keys
+                or SUBJECT_MARK in text.headings[i]
             )
             if not about_subject:
+                # "It is a gentle technique" under a heading that names something else:
+                # maybe the subject, maybe not.
+                if candidate is None:
+                    candidate = _unclear(name, heading, sentence, "text", "candidate")
                 continue
-        return ElementResult(name, True, heading=heading or None, evidence=sentence, via="text")
+        return _found(name, heading, sentence, "text")
+    if candidate is not None:
+        return candidate
+    first = text.first(
+        matcher.weak.first(text.joined), matcher.subject_weak.first(text.marked_joined)
+    )
+    for i, sentence, marked in text.flat[first:]:
+        if matcher.weak_sentence(sentence, marked):
+            heading = text.sections[i].heading.strip() or None
+            return _unclear(name, heading, sentence, "text", "weak")
     return ElementResult(name, False)
 
 

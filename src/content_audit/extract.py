@@ -10,7 +10,16 @@ One BeautifulSoup(lxml) parse per page, then three passes over the tree:
 2. Teasers, recent-post lists and listing cards are found by their *triggers* ("Read
    more" links, excerpts cut with "[...]", linked card headings, "Recent Posts" headings)
    and climbed to the largest ancestor that holds only one target; cards that share a
-   parent form a group.
+   parent form a group.  Each group is named by its block heading, found where themes put
+   it (before the cards in their container, or before the container): related, recent,
+   featured or promo (``model.TEASER_BLOCKS``).  A group of bare linked titles is
+   navigation unless its heading presents them as articles ("Related from the blog",
+   "Recent Posts"): a "Services" widget or a sibling-page list is a menu by its shape.
+   Blocks no trigger finds are found by their heading ("Related treatments — you may also
+   be interested in…", "Featured", "For more information"), a related-content class, or a
+   one-line label ("Related: <a>…</a>"): the links the block holds, each with its title
+   and snippet, when they are a repeated group of items and not links inside sentences.
+   On a listing page every card is a teaser of the ``listing`` block.
 3. The content root is the first semantic container (single ``<article>``, ``<main>``,
    ``[role=main]``, ``.entry-content`` ...) that holds at least half of the page's content
    score, else the smallest container holding 70 % of it (a text-density rule in the
@@ -27,6 +36,7 @@ import json
 import re
 import warnings
 from bisect import bisect_left
+from dataclasses import replace
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
@@ -272,6 +282,17 @@ _MORE_TEXT_RE = re.compile(
     re.I,
 )
 _ELLIPSIS_END_RE = re.compile(r"(?:\[\s*(?:\.\.\.|…)\s*\]|…|\.\.\.)\s*$")
+_EDGE_SYMBOLS_RE = re.compile(r"^[^\w\[.…]+|[^\w\].…]+$")
+"""Arrows, pictographs and dashes around a link's words ("→ Read article now »")."""
+
+
+def _is_more_text(text: str) -> bool:
+    """A "Read more" style link text, arrows and pictographs around it ignored."""
+    if not text or len(text) >= 40:
+        return False
+    return bool(_MORE_TEXT_RE.match(text) or _MORE_TEXT_RE.match(_EDGE_SYMBOLS_RE.sub("", text)))
+
+
 _MORE_TAIL_RE = re.compile(
     r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|…|\.\.\.|(?:read|learn|see|view) more\W*|"
     r"continue reading\W*|read (?:the |full )?(?:article|post)\W*(?:now)?\W*)\s*$",
@@ -281,7 +302,7 @@ _RECENT_HEADING_RE = re.compile(
     r"^(?:(?:recent|latest|newest|popular|related|more|other|similar|featured)\s+"
     r"(?:blog\s+)?(?:posts?|articles?|news|stories|entries|reads?)|from (?:the|our) blog|"
     r"(?:you may|you might) also like.*|keep reading|further reading|read next|"
-    r"(?:[\w&,'’-]+\s+){0,3}(?:articles|posts))\W*$",
+    r"(?:[\w&,/'’-]+\s+){0,3}(?:articles|posts))\W*$",
     re.I,
 )
 _RECENT_CLASS_RE = re.compile(
@@ -534,7 +555,7 @@ class _Measure:
 
 
 class _Card:
-    __slots__ = ("el", "href", "kind", "parent_key", "title")
+    __slots__ = ("block", "el", "href", "kind", "parent_key", "title", "unlinked")
 
     def __init__(self, el: Tag, href: str, kind: str) -> None:
         self.el = el
@@ -542,6 +563,9 @@ class _Card:
         self.kind = kind
         self.title = ""
         self.parent_key = 0
+        self.block = ""
+        self.unlinked = href.startswith(_NO_LINK)
+        """No link on the card's title or a "Read more": a box with a button, not a card."""
 
 
 def _ancestors(tag: Tag):
@@ -581,15 +605,19 @@ def _find_cards(m: _Measure) -> list[_Card]:
             "more-link" in tokens
             or "read-more" in tokens
             or "readmore" in tokens
-            or (text and len(text) < 40 and _MORE_TEXT_RE.match(text))
+            or _is_more_text(text)
         ):
             triggers.append((a, href, "more"))
             continue
         parent = a.parent
         if isinstance(parent, Tag) and parent.name in ("h2", "h3", "h4", "h5"):
             triggers.append((parent, href, "title"))
+        elif m.flags.get(id(a), 0) & 8:  # a whole card as one link: <a><h3>Title</h3>...</a>
+            triggers.append((a, href, "title"))
     for s in m.ellipsis:
         block = s.parent
+        if isinstance(block, Tag) and block.name in _HEADINGS:
+            continue  # "You may also be interested in…": a heading, not a cut excerpt
         while isinstance(block, Tag) and block.name not in _BLOCK_TAGS:
             block = block.parent
         if not isinstance(block, Tag) or m.text_len.get(id(block), 0) > 600:
@@ -660,8 +688,13 @@ def _find_cards(m: _Measure) -> list[_Card]:
         out.append(card)
     # A linked heading alone is not a card: it needs siblings or an excerpt cue.
     groups: dict[int, int] = {}
+    linked: dict[int, int] = {}
     for card in out:
         groups[card.parent_key] = groups.get(card.parent_key, 0) + 1
+        if card.kind == "title" and not card.unlinked and not _title_linked(m, card.el):
+            card.unlinked = True  # "<h3>Request an appointment</h3> ... <a>Contact Us</a>"
+        if not card.unlinked:
+            linked[card.parent_key] = linked.get(card.parent_key, 0) + 1
     kept = []
     for card in out:
         if card.kind == "title" and groups[card.parent_key] < 2:
@@ -671,6 +704,73 @@ def _find_cards(m: _Measure) -> list[_Card]:
         if card.kind == "more" and m.text_len.get(id(card.el), 0) < 25:
             continue  # a bare "Learn more" button, not an excerpt
         kept.append(card)
+    return _name_blocks(m, kept)
+
+
+def _title_linked(m: _Measure, el: Tag) -> bool:
+    """Whether the card's title (its first heading) is a link, or the card is one."""
+    if el.name == "a":
+        return True
+    head = el if el.name in _HEADINGS else next(m.descendants(el, *_HEADINGS), None)
+    if head is None:
+        return True
+    if any(_good_href(a) for a in m.descendants(head, "a")):
+        return True
+    for anc in _ancestors(head):
+        if anc is el:
+            break
+        if anc.name == "a" and _good_href(anc):
+            return True
+    # A linked thumbnail stands for the title: <a><img></a><h3>Title</h3><p>...</p>.
+    return any(
+        _good_href(a) and next(m.descendants(a, "img"), None) is not None
+        for a in m.descendants(el, "a")
+    )
+
+
+_SNIPPET_MIN_CHARS = 25
+"""Text beyond a card's title that makes it an excerpt, not a bare title (a label such as
+"Blog" or "Service" is shorter)."""
+
+
+def _snippet_chars(m: _Measure, card: _Card) -> int:
+    total = m.text_len.get(id(card.el), 0)
+    head = next(m.descendants(card.el, "h2", "h3", "h4", "h5", "h6"), None)
+    if head is None and card.el.name in _HEADINGS:
+        head = card.el
+    if head is None:
+        link = next((a for a in m.descendants(card.el, "a") if _good_href(a)), None)
+        head = link if link is not None else card.el
+    return total - m.text_len.get(id(head), 0)
+
+
+def _name_blocks(m: _Measure, cards: list[_Card]) -> list[_Card]:
+    """Give each group of cards its block kind; drop title-only groups that are navigation.
+
+    A group of bare linked titles (no excerpt, no "Read more", no "[...]") is a menu unless
+    its heading presents the titles as articles ("Related from the blog", "Recent Posts",
+    "Keep reading", "Articles"): a sidebar "Services" widget or sibling-page list is
+    navigation (rubric)."""
+    groups: dict[int, list[_Card]] = {}
+    for card in cards:
+        groups.setdefault(card.parent_key, []).append(card)
+    kept: list[_Card] = []
+    for group in groups.values():
+        first = min(group, key=lambda c: m.order.get(id(c.el), 0))
+        heading = _block_heading(m, first.el)
+        kind = _heading_kind(heading) or _class_kind(first.el, m)
+        excerpts = sum(
+            1 for c in group if c.kind != "title" or _snippet_chars(m, c) >= _SNIPPET_MIN_CHARS
+        )
+        titles_only = 2 * excerpts < len(group)  # mostly bare titles: a menu by its shape
+        nav = titles_only and not _presents_articles(kind, heading)
+        linked = sum(1 for c in group if not c.unlinked)
+        for card in group:
+            # Navigation, or one linked box among unlinked ones ("Also on our team"): kept
+            # for the page kind and out of the article text, never a teaser.
+            solitary = card.kind == "title" and linked < 2
+            card.block = "nav" if nav or solitary else (kind or "")
+        kept.extend(group)
     return kept
 
 
@@ -682,6 +782,362 @@ def _in_related(card: _Card) -> bool:
         if anc.name in ("body", "main", "article"):
             break
     return False
+
+
+# ---------------------------------------------------------------------------- block kinds
+#
+# A teaser block is named by its heading, the way English-language themes title them:
+# "Related Posts", "You may also like", "Keep reading", "More from the blog" (related);
+# "Recent Posts", "Latest news", "Popular articles" (recent); "Featured", "Our services"
+# (featured); "For more information" (promo).  The heading is looked for where themes put
+# it: before the cards inside their container, or just before the container, a few levels
+# up.  Class names are a fallback only ("related-posts", "widget_recent_entries").
+
+_RELATED_HEADING_RE = re.compile(
+    r"\brelated\b|\b(?:you|readers?|patients?|people)\s+(?:may|might|will|would|could)?\s*"
+    r"(?:also\s+)?(?:like|enjoy|love|want|find|be\s+interested|read|look\s+at|check\s+out|"
+    r"explore|consider)\b|\balso\s+(?:of\s+"
+    r"interest|worth\s+reading|read|like)\b|\bsee\s+also\b|\bkeep\s+reading\b|"
+    r"\bcontinue\s+(?:reading|learning|exploring)\b|\bfurther\s+reading\b|"
+    r"\b(?:what\s+to\s+)?read\s+next\b|\bup\s+next\b|\bmore\s+(?:from|on|about|in|like\s+"
+    r"this|to\s+(?:read|explore)|reading|articles?|posts?|stories|resources|guides?|tips)\b|"
+    r"\b(?:other|similar|recommended)\s+(?:\w+\s+)?(?:articles?|posts?|reads?|stories|guides?|"
+    r"resources|treatments?|services|conditions|topics)\b|\brecommended\b|\bexplore\s+more\b|"
+    r"\blearn\s+more\s+about\b|\bdon'?t\s+miss\b|\bwhat\s+to\s+read\b",
+    re.I,
+)
+_RECENT_KIND_RE = re.compile(
+    r"^\W*(?:(?:most\s+)?(?:recent|latest|newest|new|popular|trending|top|most\s+read)\b"
+    r"|from\s+(?:the|our)\s+blog\b|(?:our|the)\s+blog\b|blog\s*$|news\s*$)",
+    re.I,
+)
+_FEATURED_KIND_RE = re.compile(
+    r"^\W*(?:featured\b|highlights?\b|spotlight\b|editor'?s?\s+picks?\b|"
+    r"(?:our|popular|top|key)\s+(?:services|treatments|specialties|specialities|programs)\b|"
+    r"(?:services|treatments|conditions)\s+(?:we\s+(?:offer|provide|treat))\b)",
+    re.I,
+)
+_PROMO_KIND_RE = re.compile(
+    r"^\W*(?:for\s+(?:more|further)\s+(?:information|info|details|reading)|"
+    r"(?:more|further)\s+information|helpful\s+(?:resources|reading))\b",
+    re.I,
+)
+_ARTICLE_WORD_RE = re.compile(
+    r"\b(?:articles?|posts?|blogs?|news|stories|reads?|reading|guides?|resources|tips|"
+    r"library|insights)\b",
+    re.I,
+)
+"""A block heading that presents its items as articles (titles alone then suffice)."""
+_READING_RE = re.compile(
+    r"^\W*related\W*$|\b(?:keep|further|continue)\s+reading\b|\bread\s+next\b|"
+    r"\b(?:you|readers?)\s+(?:may|might|will)\s+also\s+(?:like|enjoy|read)\b",
+    re.I,
+)
+
+
+def _presents_articles(kind: str | None, heading: str) -> bool:
+    """Whether a heading presents bare titles as articles to read ("Related from the blog",
+    "Recent Posts", "Keep reading"), not as pages to go to ("Services", "Other conditions")."""
+    return kind == "recent" or bool(_ARTICLE_WORD_RE.search(heading) or _READING_RE.search(heading))
+
+
+_ARTICLES_HEADING_RE = re.compile(
+    r"^\W*(?:[\w&/'’-]+\s+){0,2}(?:articles|posts|blog|stories|library)\W*$", re.I
+)
+"""A short heading that is only a name for a set of articles."""
+_HEADING_MAX_CHARS = 80
+
+
+def _heading_kind(text: str) -> str | None:
+    """The block kind a heading names, or None when it names none."""
+    if not text or len(text) > _HEADING_MAX_CHARS:
+        return None
+    if _PROMO_KIND_RE.match(text):
+        return "promo"
+    if _RELATED_HEADING_RE.search(text):
+        return "related"
+    if _RECENT_KIND_RE.match(text):
+        return "recent"
+    if _FEATURED_KIND_RE.match(text):
+        return "featured"
+    if _ARTICLES_HEADING_RE.match(text):
+        return "related"  # "Articles", "Health library", "Blog posts"
+    return None
+
+
+def _heading_text(m: _Measure, el: Tag) -> str | None:
+    """The text of ``el`` when it is a heading, or a short box ending in one (section head)."""
+    name = el.name
+    if name in _HEADINGS:
+        return _inline_text(el)
+    if name == "p" and 0 < m.text_len.get(id(el), 0) <= _HEADING_MAX_CHARS:
+        return _pseudo_heading(el)  # "<p><strong>Related articles</strong></p>"
+    if m.text_len.get(id(el), 0) > 200 or not m.flags.get(id(el), 0) & 9:
+        return None
+    heads = list(m.descendants(el, "h1", "h2", "h3", "h4", "h5", "h6"))
+    if len(heads) != 1 or next(m.descendants(el, "a"), None) is not None:
+        return None
+    return _inline_text(heads[-1])
+
+
+def _block_heading(m: _Measure, first: Tag, levels: int = 4) -> str:
+    """The heading of the block whose first item is ``first``: before it in its container,
+    or before the container (a few levels up); "" when there is none near."""
+    cur = first
+    for _ in range(levels):
+        seen = 0
+        sib = cur.previous_sibling
+        while sib is not None and seen < 2:
+            if isinstance(sib, Tag) and sib.name not in _SKIP_TAGS:
+                text = _heading_text(m, sib)
+                if text:
+                    return text
+                if m.text_len.get(id(sib), 0) > 0:
+                    seen += 1
+            sib = sib.previous_sibling
+        parent = cur.parent
+        if parent is None or parent.name in ("body", "html", "[document]", "main"):
+            break
+        cur = parent
+    return ""
+
+
+def _class_kind(card_el: Tag, m: _Measure) -> str | None:
+    for anc in _ancestors(card_el):
+        for token in m.tokens(anc):
+            if _RECENT_CLASS_RE.search(token):
+                return "recent"
+            if _RELATED_RE.search(token):
+                return "related"
+        if anc.name in ("body", "main"):
+            break
+    return None
+
+
+_OUT_OF_CONTENT = frozenset(("nav", "header", "footer", "menu"))
+_GENERIC_LINK_RE = re.compile(
+    r"^\W*(?:click|tap)?\s*(?:here|this\s+(?:link|page)|link|more|details|website)\W*$", re.I
+)
+_ITEM_MAX_CHARS = 600
+
+
+def _in_navigation(m: _Measure, el: Tag) -> bool:
+    """Inside a nav/header/footer/menu element or an ARIA navigation landmark."""
+    for anc in _ancestors(el):
+        if anc.name in _OUT_OF_CONTENT:
+            return True
+        role = anc.attrs.get("role") if anc.attrs else None
+        if isinstance(role, str) and role.lower() in ("navigation", "menu", "contentinfo"):
+            return True
+    return False
+
+
+def _region_after(m: _Measure, head: Tag, level: int) -> list[Tag]:
+    """The elements a block heading introduces: its following siblings up to the next
+    heading of its level or higher (or, for a heading alone in its wrapper, the wrapper's)."""
+    cur: Tag = head
+    for _ in range(3):
+        region: list[Tag] = []
+        for sib in cur.next_siblings:
+            if not isinstance(sib, Tag) or sib.name in _SKIP_TAGS:
+                continue
+            sib_level = _HEADINGS.get(sib.name)
+            if sib_level is not None and sib_level <= level:
+                break
+            if sib_level is None and _heading_text(m, sib) and len(region) > 0:
+                break
+            region.append(sib)
+            if len(region) >= 12:
+                break
+        if region:
+            return region
+        parent = cur.parent
+        if parent is None or parent.name in ("body", "html", "main", "article", "[document]"):
+            return []
+        cur = parent
+    return []
+
+
+def _item_of(m: _Measure, a: Tag, stop: set[int], href: str) -> Tag:
+    """The largest element around link ``a``, inside the region, that holds no other target."""
+    cur = a
+    for anc in _ancestors(a):
+        if id(anc) in stop or m.text_len.get(id(anc), 0) > _ITEM_MAX_CHARS:
+            break
+        hrefs = {_good_href(x) for x in m.descendants(anc, "a")} - {None}
+        if len(hrefs) > 1 or (hrefs and href not in hrefs):
+            break
+        cur = anc
+    return cur
+
+
+def _headed_block_ok(kind: str, heading: str, items: int, snippets: int, prose: int) -> bool:
+    """Whether the links a heading introduces form a block of teasers, by its shape."""
+    if kind == "promo":
+        return items <= 3 or prose == 0  # one to three pages promoted, or a list of them
+    if prose:
+        return False  # links inside sentences: the article's own prose
+    if snippets * 2 >= items:  # title + snippet items
+        return items >= 2 or kind == "related"
+    # Bare titles: a menu unless the heading presents them as articles.
+    return items >= 2 and _presents_articles(kind, heading)
+
+
+_LEAD_IN_RE = re.compile(
+    r"^\W*(?:related(?:\s+(?:article|post|reading|content))?|(?:read|see)\s+also|also\s+read|"
+    r"further\s+reading|recommended(?:\s+reading)?|you\s+(?:may|might)\s+also\s+like|"
+    r"(?:read|up)\s+next|keep\s+reading|"
+    r"(?:read|learn)\s+more|don'?t\s+miss|more\s+on\s+this)\s*[:—–-]",
+    re.I,
+)
+"""A line that promotes one page in the article: "Related: <a>...</a>", "See also — ..."."""
+_LEAD_IN_MAX_CHARS = 300
+
+
+def _opening_strings(el: Tag, count: int = 3) -> str:
+    """The first few non-blank strings of ``el``, joined: enough for a lead-in label."""
+    parts: list[str] = []
+    for node in el.descendants:
+        if type(node) is NavigableString:
+            text = node.strip()
+            if text:
+                parts.append(text)
+                if len(parts) >= count:
+                    break
+        elif isinstance(node, Tag) and node.name == "a" and parts:
+            break  # the label ends where the link starts
+    return " ".join(parts)
+
+
+def _find_headed(m: _Measure, used: set[int], host: str, base: str | None) -> list[_Card]:
+    """Blocks found by their heading ("Related treatments", "You may also be interested
+    in", "Keep reading", "Featured", "For more information"), by a related-content class
+    with no heading, and one-line promos ("Related: <a>...</a>"): the links they hold, each
+    with its title and snippet, when they form a block of teasers by shape (a repeated group
+    of link + title, with snippets, or titles the heading presents as articles; one link
+    for a promo)."""
+    out: list[_Card] = []
+    done: set[int] = set()
+    heads = m.tags("h2", "h3", "h4", "h5", "h6") + [
+        t for t in m.titled if t.name in ("p", "span", "div", "strong")
+    ]
+    # "<p><strong>Related articles</strong></p>": a bold line used as a heading.
+    heads += [
+        t
+        for t in m.by_name.get("p", ())
+        if 0 < m.text_len.get(id(t), 0) <= _HEADING_MAX_CHARS and _pseudo_heading(t)
+    ]
+    for head in heads:
+        if m.text_len.get(id(head), 0) > _HEADING_MAX_CHARS:
+            continue
+        text = _inline_text(head)
+        kind = _heading_kind(text)
+        if kind is None or next(m.descendants(head, "a"), None) is not None:
+            continue
+        if _CONTACT_LINK_RE.search(text):
+            continue  # "For more information, contact us today!": a call to action
+        if _in_navigation(m, head):
+            continue
+        level = _HEADINGS.get(head.name, 6)
+        region = [r for r in _region_after(m, head, level) if id(r) not in done]
+        cards = _block_cards(m, kind, text, region, used, host, base, id(head))
+        if cards:
+            done.update(id(r) for r in region)
+            out.extend(cards)
+    # A related-content container with no heading of its own ("related-services").
+    by_name = m.by_name
+    for name in ("div", "section", "aside", "ul", "ol"):
+        for el in by_name.get(name, ()):
+            key = id(el)
+            if key in done or not el.attrs or m.text_len.get(key, 0) > 4000:
+                continue
+            if not any(_RELATED_RE.search(t) for t in m.tokens(el)) or _in_navigation(m, el):
+                continue
+            cards = _block_cards(m, "related", "related", [el], used, host, base, key)
+            if cards:
+                done.add(key)
+                out.extend(cards)
+    # One-line promos in the text: "Related: <a>Icing an injury</a>".
+    for name in ("p", "li", "blockquote"):
+        for el in by_name.get(name, ()):
+            length = m.text_len.get(id(el), 0)
+            if not length or length > _LEAD_IN_MAX_CHARS or id(el) in done:
+                continue
+            # The label leads the line: its first strings tell, without reading the whole line.
+            if not _LEAD_IN_RE.match(_opening_strings(el)) or _in_navigation(m, el):
+                continue
+            cards = _block_cards(m, "promo", "", [el], used, host, base, id(el), lead_in=True)
+            if len(cards) == 1:
+                out.extend(cards)
+    return out
+
+
+def _block_cards(
+    m: _Measure,
+    kind: str,
+    heading: str,
+    region: list[Tag],
+    used: set[int],
+    host: str,
+    base: str | None,
+    key: int,
+    *,
+    lead_in: bool = False,
+) -> list[_Card]:
+    """The teaser cards of one block region, or [] when its links are not a teaser block."""
+    if not region:
+        return []
+    stop = {id(r.parent) for r in region if r.parent is not None}
+    if lead_in:
+        stop = {id(region[0])}
+    items: dict[str, tuple[Tag, Tag]] = {}
+    for el in region:
+        anchors = [el] if el.name == "a" else list(m.descendants(el, "a"))
+        for a in anchors:
+            href = _good_href(a)
+            if href is None or id(a) in used or href in items:
+                continue
+            absolute = _resolve(base, href)
+            target = _host(absolute) if "://" in absolute else host
+            if host and target != host:
+                continue
+            if _CONTACT_LINK_RE.search(m.text(a)) or "contact" in href.lower():
+                continue
+            items[href] = (a, region[0] if lead_in else _item_of(m, a, stop, href))
+    if not items:
+        return []
+    cards: list[_Card] = []
+    snippets = prose = 0
+    for href, (a, item) in items.items():
+        card = _Card(item, href, "title")
+        card.block = kind
+        title_el = next(m.descendants(item, "h2", "h3", "h4", "h5", "h6"), None)
+        title = m.text(title_el) if title_el is not None else m.text(a)
+        if not title or len(title) > 150 or (title_el is None and _is_more_text(title)):
+            continue
+        if title_el is None and _GENERIC_LINK_RE.match(title):
+            continue  # "click here": no title, a sentence's link
+        rest = m.text_len.get(id(item), 0) - len(title)
+        if rest >= _SNIPPET_MIN_CHARS:
+            snippets += 1
+        if lead_in:
+            pass
+        elif item is a and isinstance(a.parent, Tag):
+            parent_len = m.text_len.get(id(a.parent), 0)
+            if parent_len > 2 * max(1, len(title)) + 40:
+                prose += 1  # a link inside a sentence, not an item of its own
+        elif title_el is None and not m.text(item).startswith(title[:20]):
+            prose += 1  # "You may also want to read <a>...</a>": prose, not an item
+        cards.append(card)
+    if not cards or not _headed_block_ok(kind, heading, len(cards), snippets, prose):
+        return []
+    for card in cards:
+        card.parent_key = key
+        if kind == "promo" and len(cards) > 3:
+            card.block = "related"  # "For more information" over a list of articles
+        for a in [card.el] if card.el.name == "a" else m.descendants(card.el, "a"):
+            used.add(id(a))
+    return cards
 
 
 # ---------------------------------------------------------------------------- recent posts
@@ -1190,8 +1646,18 @@ def _extract(html: object, url: str | None) -> Page:
     listing = len(in_root) >= 2 and (root_chars - card_chars) < max(600, card_chars)
     listing_ids = {id(c.el) for c in in_root} if listing else set()
     cards = [c for c in cards if id(c.el) in listing_ids or not c.href.startswith(_NO_LINK)]
-    teaser_cards = [c for c in cards if id(c.el) not in listing_ids]
+    teaser_cards = [
+        c for c in cards if id(c.el) in listing_ids or (c.block != "nav" and not c.unlinked)
+    ]
     for card in cards:
+        if id(card.el) not in root_ancestors:
+            excluded.add(id(card.el))
+    used = set(recent_anchor)
+    for card in cards:
+        used.update(id(a) for a in ([card.el] if card.el.name == "a" else []))
+        used.update(id(a) for a in m.descendants(card.el, "a"))
+    headed = _find_headed(m, used, _host(url), base)
+    for card in headed:
         if id(card.el) not in root_ancestors:
             excluded.add(id(card.el))
 
@@ -1214,16 +1680,36 @@ def _extract(html: object, url: str | None) -> Page:
     teasers: list[Teaser] = []
     teaser_anchor: set[int] = set()
     listing_anchor: set[int] = set()
-    for card in cards:
+    for card in cards + headed:
         anchors = [card.el] if card.el.name == "a" else []
         anchors.extend(m.descendants(card.el, "a"))
         if id(card.el) in listing_ids:
             listing_anchor.update(id(a) for a in anchors)
             continue
         teaser_anchor.update(id(a) for a in anchors)
+    teaser_cards.extend(headed)
     teaser_cards.sort(key=lambda c: m.order.get(id(c.el), 0))
-    for pos, card in enumerate(teaser_cards, start=1):
-        teasers.append(_teaser(card, base, pos))
+    promo_groups: dict[int, int] = {}
+    for card in teaser_cards:
+        promo_groups[card.parent_key] = promo_groups.get(card.parent_key, 0) + 1
+    for card in teaser_cards:
+        if id(card.el) in listing_ids:
+            if card.href.startswith(_NO_LINK):
+                link = next((a for a in m.descendants(card.el, "a") if _good_href(a)), None)
+                if link is None:
+                    continue  # a card with no link at all: counted, nothing to check
+                card.href = _good_href(link) or card.href
+            card.block = "listing"
+        elif not card.block:
+            # A lone "Read more" box inside the article's text promotes one page.
+            alone = promo_groups[card.parent_key] == 1 and id(root) in {
+                id(a) for a in _ancestors(card.el)
+            }
+            card.block = "promo" if alone and card.kind == "more" else "excerpt"
+        teaser = _teaser(card, base, len(teasers) + 1, m)
+        if teaser.block == "promo" and teaser.truncated:
+            teaser = replace(teaser, block="excerpt")  # a cut excerpt is no hand-made promo
+        teasers.append(teaser)
 
     # Links and images ---------------------------------------------------------------
     host = _host(url)
@@ -1311,22 +1797,49 @@ def _extract(html: object, url: str | None) -> Page:
     )
 
 
-def _teaser(card: _Card, base: str | None, position: int) -> Teaser:
+def _in_card_chrome(m: _Measure, el: Tag, card_el: Tag) -> bool:
+    """Whether ``el`` is card metadata (a date line, byline, category links, a screen-reader
+    label): chrome inside the card, never part of the excerpt."""
+    if id(el) in m.chrome:
+        return True
+    for anc in _ancestors(el):
+        if anc is card_el:
+            return False
+        if id(anc) in m.chrome:
+            return True
+    return False
+
+
+def _teaser(card: _Card, base: str | None, position: int, m: _Measure | None = None) -> Teaser:
     el = card.el
     head = next(_descendants(el, "h2", "h3", "h4", "h5", "h6"), None)
     title = normalize_text(_joined_text(head)) if head is not None else ""
+    bare = ""
     if not title:
-        for a in _descendants(el, "a"):
+        for a in [el] if el.name == "a" else _descendants(el, "a"):
             text = normalize_text(_joined_text(a))
-            if text and not _MORE_TEXT_RE.match(text) and len(text) < 150:
+            if text and not _is_more_text(text) and len(text) < 150:
                 if normalize_text(_joined_text(el)) != text:
                     title = text
+                else:
+                    bare = text  # the card is its linked title and nothing else
                 break
+    if bare:
+        return Teaser(
+            text="",
+            href=_resolve(base, card.href) if not card.href.startswith(_NO_LINK) else "",
+            truncated=False,
+            title=bare,
+            position=position,
+            block=card.block or "excerpt",
+        )
     parts: list[str] = []
     for p in _descendants(el, "p", "div"):
         if next(_descendants(p, "p", "div"), None) is None:
+            if m is not None and _in_card_chrome(m, p, el):
+                continue
             text = normalize_text(_joined_text(p))
-            if text and text != title and not _MORE_TEXT_RE.match(text):
+            if text and text != title and not _is_more_text(text):
                 parts.append(text)
     text = " ".join(parts) if parts else normalize_text(_joined_text(el))
     if title and text.startswith(title) and text != title:
@@ -1347,6 +1860,7 @@ def _teaser(card: _Card, base: str | None, position: int) -> Teaser:
         truncated=truncated,
         title=title,
         position=position,
+        block=card.block or "excerpt",
     )
 
 

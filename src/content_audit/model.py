@@ -59,6 +59,19 @@ class Kind(StrEnum):
 ELEMENT_NAMES: tuple[str, ...] = ("definition", "uses", "mechanism", "consult")
 """The four required elements of a patient-education article, in report order."""
 
+TEASER_BLOCKS: tuple[str, ...] = ("related", "recent", "featured", "listing", "promo", "excerpt")
+"""Where a teaser sits, by the block that holds it:
+
+- ``related``: other posts or pages recommended from this one ("Related Posts", "You may
+  also like", "Keep reading", "More from the blog", "Further reading", "See also");
+- ``recent``: the newest or most-read posts ("Recent Posts", "Latest news", "Popular");
+- ``featured``: items a page puts forward ("Featured", "Our services", a home page's cards);
+- ``listing``: the cards of an index page (blog index, category, archive, overview);
+- ``promo``: one inline promotion of another page ("📌 ... Read article now", "For more
+  information");
+- ``excerpt``: excerpt cards no heading or position names (cut with "[...]", "Read more").
+"""
+
 ELEMENT_STATUSES = ("found", "unclear", "missing")
 """An element's three verdicts: only ``missing`` is an error, ``unclear`` a warning."""
 
@@ -117,13 +130,18 @@ class Section:
 @_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Teaser:
-    """An excerpt of another post linking to it, usually cut with "[...]" or "Read more"."""
+    """An excerpt of another post linking to it, usually cut with "[...]" or "Read more".
+
+    ``block`` says which kind of block it came from (``TEASER_BLOCKS``): ``related``,
+    ``recent``, ``featured``, ``listing``, ``promo`` or ``excerpt``.
+    """
 
     text: str
     href: str
     truncated: bool
     title: str = ""
     position: int = 0
+    block: str = "excerpt"
 
 
 @_pickled_by_fields
@@ -379,6 +397,12 @@ class TeaserDigest:
     truncated: bool = False
     position: int = 0
     words: str = ""
+    block: str = "excerpt"
+    """The teaser's block kind (``Teaser.block``)."""
+    block_key: int = 0
+    """A stable hash of the whole block the teaser belongs to (its kind, hrefs and
+    excerpts, in order): equal on every page that shows the same block, so a site-wide
+    widget is recognised and checked once (``site.SiteIndex``)."""
 
 
 @_pickled_by_fields

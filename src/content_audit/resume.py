@@ -158,6 +158,10 @@ class CrawlState:
             )
         return state
 
+    def is_empty(self) -> bool:
+        """True when no fetch or audit has been journaled (nothing to resume)."""
+        return self._count("fetches") == 0 and self._count("audits") == 0
+
     def _count(self, table: str) -> int:
         return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 

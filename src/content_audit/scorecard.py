@@ -74,17 +74,26 @@ def _elements(audit: PageAudit) -> Table:
     table.add_column("Heading / evidence", overflow="fold")
     for name in ELEMENT_NAMES:
         e = audit.element(name)
-        if e.present:
+        detail = Text()
+        if e.status == "found":
             mark = Text("yes", style="green")
             if e.via and e.via != "heading":
                 mark.append(f" ({e.via.replace('_', ' ')})", style="dim")
+        elif e.status == "unclear":
+            mark = Text("? unclear", style="yellow" if demanded else "dim")
+            if e.confidence is not None:
+                mark.append(f" ({e.confidence:.2f})", style="dim")
+            detail.append("check this candidate:", style="yellow")
+            detail.append("\n")
         else:
             mark = Text("no", style="red" if demanded else "dim")
-        detail = Text()
         if e.heading:
             detail.append(_clip(e.heading, 80), style="bold")
             detail.append("\n")
-        detail.append(_clip(e.evidence, 200), style="italic")
+        if e.evidence and e.status == "unclear":
+            detail.append(f"“{_clip(e.evidence, 198)}”", style="italic")
+        else:
+            detail.append(_clip(e.evidence, 200), style="italic")
         table.add_row(ELEMENT_LABEL.get(name, name), mark, detail)
     return table
 

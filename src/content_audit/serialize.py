@@ -31,6 +31,8 @@ def audit_to_dict(audit: PageAudit, target: str | None = None) -> dict[str, Any]
                 "heading": e.heading,
                 "evidence": e.evidence,
                 "via": e.via,
+                "status": e.status,
+                "confidence": e.confidence,
             }
             for name in ELEMENT_NAMES
             for e in (audit.element(name),)
@@ -55,7 +57,13 @@ def audit_to_dict(audit: PageAudit, target: str | None = None) -> dict[str, Any]
             for s in page.sections
         ],
         "teasers": [
-            {"text": t.text, "href": t.href, "truncated": t.truncated, "title": t.title}
+            {
+                "text": t.text,
+                "href": t.href,
+                "truncated": t.truncated,
+                "title": t.title,
+                "block": t.block,
+            }
             for t in page.teasers
         ],
         "recent_posts": [{"title": p.title, "href": p.href} for p in page.recent_posts],

@@ -25,6 +25,17 @@ The checks, and why they are built the way they are:
   the opening (its last token may be cut mid-word: teasers are truncated with "[...]"), when
   it occurs within the opening window, or when its token similarity to the opening's start
   is at least ``site.stale_min_ratio`` (a light edit is not a stale teaser).
+* Teaser blocks (``TeaserDigest.block``/``block_key``): every teaser says which block it
+  came from (related, recent, featured, listing, promo, excerpt) and carries a stable hash of
+  the whole block.  A block shown on two pages or more (a site-wide "Recent Posts" widget
+  with excerpts) is checked once, on the first page that shows it, and its findings say on
+  how many pages it is; it is not the page's own choice, so listing the page it sits on is
+  no ``teaser_self``.  The pages per block are counted in bounded memory (``BlockCounter``,
+  a Misra-Gries summary of 1024 keys: any block on more than 1/1024 of the pages is always
+  recognised).  Duplicates are looked for within one block (an index card and a sidebar
+  card to the same post are not ``teaser_duplicate``), and ``listing``/``recent`` blocks
+  list posts by index or date, not by choice, so an off-topic post there is only the post's
+  ``article_offtopic``.
 * Topic (``teaser_offtopic``, ``article_offtopic``): each page's most frequent content
   words are kept as a hashed term-count vector; the site's article centroid is the mean of
   the articles' L2-normalised TF-IDF vectors (smooth IDF over the site's posts); a post's
@@ -68,6 +79,7 @@ from .model import (
     PageAudit,
     PageDigest,
     RecentPost,
+    Teaser,
     TeaserDigest,
     UrlState,
 )
@@ -77,7 +89,9 @@ _T = TypeVar("_T")
 
 __all__ = [
     "SITE_CODES",
+    "BlockCounter",
     "SiteIndex",
+    "block_keys",
     "check_site",
     "crawl_was_complete",
     "digest_page",
@@ -126,6 +140,11 @@ EMPTY_BIN = 0xFFFFFFFF
 MAX_BUCKET = 500
 """LSH buckets larger than this hold boilerplate shared by hundreds of pages; they are
 skipped (a true near-duplicate pair shares several other bands)."""
+REPEATED_BLOCK_KEYS = 1024
+"""Distinct teaser blocks ``SiteIndex`` counts at once (``BlockCounter``)."""
+UNRECOMMENDED_BLOCKS = frozenset({"listing", "recent"})
+"""Blocks that list posts by date or by index, not by choice: an off-topic post in them is
+the post's problem (``article_offtopic``), not a teaser's."""
 DEAD_ERRORS = frozenset(
     {"connection", "timeout", "http_error", "redirect_loop", "too_many_redirects", "bad_url"}
 )
@@ -266,6 +285,7 @@ def digest_page(
         normalize = UrlNormalizer(strip)
     page = audit.page
     url = _safe_norm(normalize, audit.url or page.url or "") or (audit.url or "")
+    keys = block_keys(page.teasers)
     teasers = tuple(
         TeaserDigest(
             href=_safe_norm(normalize, t.href),
@@ -273,6 +293,8 @@ def digest_page(
             words=" ".join(normalize_words(t.text)),
             truncated=t.truncated,
             position=t.position,
+            block=t.block,
+            block_key=keys[t.block],
         )
         for t in page.teasers
     )
@@ -312,6 +334,52 @@ def digest_page(
         top_terms=top,
         sketch=sketch,
     )
+
+
+def block_keys(teasers: Iterable[Teaser]) -> dict[str, int]:
+    """A stable 32-bit key per block of a page's teasers: its kind, hrefs and excerpts.
+
+    Equal on every page showing the same block (a site-wide "Recent Posts" widget with
+    excerpts), different as soon as one card differs.  Blocks are told apart by kind: a
+    page's teasers of one kind form one block."""
+    parts: dict[str, list[str]] = {}
+    for t in teasers:
+        parts.setdefault(t.block, [t.block]).append(f"{t.href}\x1f{t.text}")
+    return {block: _stable_hash("\x1e".join(items)) or 1 for block, items in parts.items()}
+
+
+class BlockCounter:
+    """How many pages show each teaser block, in bounded memory (Misra-Gries summary).
+
+    At most ``capacity`` keys are kept; when a new key finds the table full, every count
+    drops by one and keys at zero go.  Any block shown on more than ``pages / capacity`` of
+    the pages is always kept (a site-wide widget is on nearly all of them), with its count
+    low by at most that much; on a site with fewer distinct blocks than ``capacity`` the
+    counts are exact.  ~100 bytes a key: 1024 keys are ~0.1 MB at any site size.
+    """
+
+    __slots__ = ("capacity", "counts")
+
+    def __init__(self, capacity: int = REPEATED_BLOCK_KEYS) -> None:
+        self.capacity = capacity
+        self.counts: dict[int, int] = {}
+
+    def add(self, key: int) -> None:
+        counts = self.counts
+        if key in counts:
+            counts[key] += 1
+        elif len(counts) < self.capacity:
+            counts[key] = 1
+        else:
+            for k in list(counts):
+                if counts[k] == 1:
+                    del counts[k]
+                else:
+                    counts[k] -= 1
+
+    def repeated(self, min_pages: int = 2) -> dict[int, int]:
+        """Keys counted on at least ``min_pages`` pages, with their (lower-bound) counts."""
+        return {k: c for k, c in self.counts.items() if c >= min_pages}
 
 
 @lru_cache(maxsize=8192)
@@ -387,6 +455,8 @@ class SiteIndex:
             {} if teasers is None else teasers
         )
         self.linked: set[str] = set()
+        self.blocks = BlockCounter()
+        """Pages showing each teaser block: a block on two pages or more is checked once."""
         self._shared: dict[object, object] | None = (
             {} if digests is None and teasers is None else None
         )
@@ -401,6 +471,8 @@ class SiteIndex:
 
     def add(self, digest: PageDigest) -> None:
         self.linked.update(sys.intern(link) for link in digest.links)
+        for key in {t.block_key for t in digest.teasers if t.block_key}:
+            self.blocks.add(key)
         if self._shared is None:
             self.digests[digest.url] = replace(digest, links=(), teasers=())
             self.teasers[digest.url] = digest.teasers
@@ -457,7 +529,16 @@ class SiteIndex:
         lookup = lru_cache(maxsize=LOOKUP_CACHE)(self.digests.get)
         opening = lru_cache(maxsize=OPENING_CACHE)(partial(_opening_of, self.digests))
         yield from kept(
-            _teaser_findings(self.teasers, opening, lookup, inventory, scores, subject, config)
+            _teaser_findings(
+                self.teasers,
+                opening,
+                lookup,
+                inventory,
+                scores,
+                subject,
+                config,
+                self.blocks.repeated(),
+            )
         )
         opening.cache_clear()  # what a check no longer needs is freed as it goes
         yield from kept(_recent_findings(survey.shown_on, lookup, inventory))
@@ -577,23 +658,47 @@ def _teaser_findings(
     scores: Mapping[str, float],
     subject: str,
     config: AuditConfig,
+    repeated: Mapping[int, int] | None = None,
 ) -> Iterator[Finding]:
+    """The teaser checks, page by page.  ``repeated`` maps the key of each teaser block
+    shown on two pages or more to the number of pages: such a block (a site-wide widget) is
+    checked once, on the first page that shows it, and its findings say so; it is not a
+    page's own choice of links, so linking to the page it sits on is no ``teaser_self``."""
     threshold = config.site.offtopic_threshold
+    repeated = repeated or {}
+    checked: set[int] = set()
     for url, page_teasers in teasers.items():
         if not page_teasers:
             continue
-        seen: dict[str, int] = {}
+        seen: dict[tuple[int, str], int] = {}
+        first_here: set[int] = set()
         for t in page_teasers:
             if not t.href:
                 continue
+            shared = repeated.get(t.block_key, 0)
+            if shared:
+                if t.block_key in checked and t.block_key not in first_here:
+                    continue  # this block's teasers were checked on an earlier page
+                checked.add(t.block_key)
+                first_here.add(t.block_key)
             label = f"teaser {t.position}"
             state = inventory.get(t.href)
             final = state.final_url if state is not None and state.final_url else t.href
+            note = (
+                f"; the same {t.block} block is on {shared} pages, checked once" if shared else ""
+            )
 
-            def make(code: str, message: str, evidence: str | None) -> Finding:
-                return _finding(code, message, evidence, url, t.href)  # noqa: B023
+            def make(
+                code: str,
+                message: str,
+                evidence: str | None,
+                _note: str = note,
+                _url: str = url,
+                _href: str = t.href,
+            ) -> Finding:
+                return _finding(code, message + _note, evidence, _url, _href)
 
-            first = seen.setdefault(final, t.position)
+            first = seen.setdefault((t.block_key, final), t.position)
             if first != t.position:
                 yield make(
                     "teaser_duplicate",
@@ -625,6 +730,8 @@ def _teaser_findings(
                         f"{state.hops} time(s) to {state.final_url}",
                         _chain(state),
                     )
+            if (t.href == url or final == url) and shared:
+                continue  # a site-wide block lists the page it sits on: by design
             if t.href == url or final == url:
                 how = "" if t.href == url else f" (through {t.href})"
                 yield make(
@@ -648,7 +755,7 @@ def _teaser_findings(
                     f"excerpt {_quote(t.excerpt)}; the target now opens {_quote(shown)}",
                 )
             score = scores.get(final)
-            if score is not None and score < threshold:
+            if score is not None and score < threshold and t.block not in UNRECOMMENDED_BLOCKS:
                 yield make(
                     "teaser_offtopic",
                     f"{url}: {label} links to an off-topic post, {final}: topic "

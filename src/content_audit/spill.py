@@ -59,6 +59,12 @@ _PROTOCOL = pickle.HIGHEST_PROTOCOL
 _KINDS = {kind.value: kind for kind in Kind}
 
 
+def _teaser_fields(t: TeaserDigest) -> tuple[object, ...]:
+    """A teaser digest as a plain tuple, in field order (``TeaserDigest(*fields)`` rebuilds
+    it): every field, ``block`` and ``block_key`` included."""
+    return (t.href, t.excerpt, t.truncated, t.position, t.words, t.block, t.block_key)
+
+
 def _encode_page(d: PageDigest) -> bytes:
     recent = pickle.dumps(tuple((r.title, r.href) for r in d.recent_posts), _PROTOCOL)
     return pickle.dumps(
@@ -77,7 +83,7 @@ def _encode_page(d: PageDigest) -> bytes:
             d.counts,
             d.top_terms,
             d.sketch,
-            tuple((t.href, t.excerpt, t.truncated, t.position, t.words) for t in d.teasers),
+            tuple(_teaser_fields(t) for t in d.teasers),
         ),
         _PROTOCOL,
     )
@@ -138,9 +144,7 @@ class _PageCodec:
 
 
 def _encode_teasers(teasers: tuple[TeaserDigest, ...]) -> bytes:
-    return pickle.dumps(
-        tuple((t.href, t.excerpt, t.truncated, t.position, t.words) for t in teasers), _PROTOCOL
-    )
+    return pickle.dumps(tuple(_teaser_fields(t) for t in teasers), _PROTOCOL)
 
 
 def _decode_teasers(blob: bytes) -> tuple[TeaserDigest, ...]:

@@ -1,11 +1,11 @@
 """Run history in SQLite: runs, pages and findings, and the diff between two runs.
 
 Every site audit is recorded so the next one can say what changed: new and fixed findings,
-pages added and removed, score and grade moves, and an element that disappeared (a consult
-prompt removed by an edit), and review drift (an article whose text changed while its
-medical review date stayed).  The module owns the schema and its version (``migrate``
-upgrades an older database in place); all SQL is parameterised; functions take a
-connection so tests can use ``:memory:``.
+pages added and removed, score and grade moves, an element whose verdict moved between
+found, unclear and missing (a consult prompt removed by an edit), and review drift (an
+article whose text changed while its medical review date stayed).  The module owns the
+schema and its version (``migrate`` upgrades an older database in place); all SQL is
+parameterised; functions take a connection so tests can use ``:memory:``.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from .errors import StoreError
 from .health import parse_date
 from .model import ELEMENT_NAMES, Page, PageAudit, Severity
 
-SCHEMA_VERSION = 2
-"""1: runs, pages, findings.  2: pages.text_sha1 and pages.reviewed_on (review drift)."""
+SCHEMA_VERSION = 3
+"""1: runs, pages, findings.  2: pages.text_sha1 and pages.reviewed_on (review drift).
+3: pages.<element>_status, each element's verdict (found / unclear / missing)."""
 DRIFT_CODE = "review_drift"
 """The change type (``diff_runs``) and the finding code (``checks.py``) of review drift."""
 
@@ -57,6 +58,10 @@ CREATE TABLE IF NOT EXISTS pages (
     warnings INTEGER NOT NULL,
     text_sha1 TEXT,
     reviewed_on TEXT,
+    definition_status TEXT,
+    uses_status TEXT,
+    mechanism_status TEXT,
+    consult_status TEXT,
     PRIMARY KEY (run_id, url)
 );
 CREATE INDEX IF NOT EXISTS pages_url ON pages (url, run_id);
@@ -73,12 +78,15 @@ CREATE INDEX IF NOT EXISTS findings_run ON findings (run_id, url, code);
 
 _MIGRATIONS: dict[int, tuple[tuple[str, str, str], ...]] = {
     1: (("pages", "text_sha1", "TEXT"), ("pages", "reviewed_on", "TEXT")),
+    2: tuple(("pages", f"{name}_status", "TEXT") for name in ELEMENT_NAMES),
 }
 """Version N -> the columns (table, column, type) version N + 1 adds to a version N database.
 
 Columns are only ever added (``ALTER TABLE ... ADD COLUMN``, NULL in the old rows), so an old
 database upgrades in place and its runs stay comparable; pages recorded before version 2 have
-no text hash and are never reported as drift.
+no text hash and are never reported as drift; pages recorded before version 3 have no element
+status, and ``element_status`` reads theirs from the element's 0/1 column (found or missing:
+no earlier version knew ``unclear``).
 """
 
 PAGE_COLUMNS: tuple[str, ...] = (
@@ -94,7 +102,14 @@ PAGE_COLUMNS: tuple[str, ...] = (
     "warnings",
     "text_sha1",
     "reviewed_on",
+    *(f"{name}_status" for name in ELEMENT_NAMES),
 )
+
+STATUS_RANK = {"missing": 0, "unclear": 1, "found": 2}
+"""Element verdicts from worst to best: a move down is ``element_lost``, up ``element_gained``."""
+CHANGE_VALUES = {"found": "present", "unclear": "unclear", "missing": "absent"}
+"""How ``element_lost``/``element_gained`` name a verdict in ``before``/``after``: the
+``present``/``absent`` of earlier releases, and ``unclear``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +132,10 @@ class Change:
     """One difference between two runs, on one page.
 
     ``change`` is one of: page_added, page_removed, finding_new, finding_fixed,
-    score_changed, grade_changed, element_lost, element_gained, kind_changed, review_drift
-    (``before``/``after``: the medical review date in each run).
+    score_changed, grade_changed, element_lost, element_gained (``before``/``after``:
+    ``present``, ``unclear`` or ``absent``; a move towards absent is a loss, even from
+    present to unclear), kind_changed, review_drift (``before``/``after``: the medical
+    review date in each run).
     """
 
     url: str
@@ -229,7 +246,7 @@ def record_pages(conn: sqlite3.Connection, run_id: int, audits: Iterable[PageAud
     finding_rows: list[tuple[Any, ...]] = []
     for audit in audits:
         url = audit.url or ""
-        flags = [int(audit.element(name).present) for name in ELEMENT_NAMES]
+        results = [audit.element(name) for name in ELEMENT_NAMES]
         page_rows.append(
             (
                 run_id,
@@ -237,13 +254,14 @@ def record_pages(conn: sqlite3.Connection, run_id: int, audits: Iterable[PageAud
                 audit.page.title,
                 audit.kind.value,
                 audit.score,
-                *flags,
+                *(int(e.present) for e in results),
                 audit.readability.flesch_kincaid_grade,
                 audit.readability.words,
                 audit.count(Severity.ERROR),
                 audit.count(Severity.WARNING),
                 text_sha1(audit.page.text),
                 reviewed_on(audit.page),
+                *(e.status for e in results),
             )
         )
         finding_rows.extend(
@@ -503,10 +521,16 @@ def _page_changes(url: str, old: sqlite3.Row, new: sqlite3.Row) -> Iterator[Chan
     if old["kind"] != new["kind"]:
         yield Change(url, "kind_changed", "page kind changed", old["kind"], new["kind"])
     for name in ELEMENT_NAMES:
-        if old[name] and not new[name]:
-            yield Change(url, "element_lost", f"{name} disappeared", "present", "absent")
-        elif new[name] and not old[name]:
-            yield Change(url, "element_gained", f"{name} added", "absent", "present")
+        before, after = element_status(old, name), element_status(new, name)
+        if before != after:
+            lost = STATUS_RANK[after] < STATUS_RANK[before]
+            yield Change(
+                url,
+                "element_lost" if lost else "element_gained",
+                _ELEMENT_MOVES[before, after].format(name=name),
+                CHANGE_VALUES[before],
+                CHANGE_VALUES[after],
+            )
     if old["score"] != new["score"]:
         delta = new["score"] - old["score"]
         yield Change(
@@ -521,6 +545,26 @@ def _page_changes(url: str, old: sqlite3.Row, new: sqlite3.Row) -> Iterator[Chan
             f"{old['flesch_kincaid_grade']:.1f}",
             f"{new['flesch_kincaid_grade']:.1f}",
         )
+
+
+_ELEMENT_MOVES = {
+    ("found", "missing"): "{name} disappeared",
+    ("found", "unclear"): "{name} became unclear",
+    ("unclear", "missing"): "{name} disappeared (was unclear)",
+    ("missing", "found"): "{name} added",
+    ("missing", "unclear"): "{name} added, unclear",
+    ("unclear", "found"): "{name} made clear",
+}
+"""The ``detail`` of an element change, by (before, after) verdict."""
+
+
+def element_status(row: sqlite3.Row, name: str) -> str:
+    """An element's verdict in a stored page row: its ``<name>_status`` column, or for a
+    page recorded before schema 3 (NULL there), what its 0/1 column says."""
+    status = row[f"{name}_status"]
+    if status in STATUS_RANK:
+        return str(status)
+    return "found" if row[name] else "missing"
 
 
 def _findings(conn: sqlite3.Connection, run_id: int, other: int) -> Iterator[sqlite3.Row]:

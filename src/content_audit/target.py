@@ -4,12 +4,19 @@ A target is an http(s) URL, an ``.html``/``.htm`` file, a Markdown draft (``.md`
 for HTML on standard input.  Markdown is rendered with markdown-it-py and then goes through
 the same pipeline as any page, so a draft is judged exactly as it will be once published.
 Every failure is an ``InputError`` whose message names the target.
+
+A file or stdin has no address of its own, yet the address says a lot about a page
+(``/blog/x/`` is a post, ``/category/x/`` a listing, ``/`` the home page) and resolves its
+links.  ``address`` (``check --url``) gives it; without it an HTML file's own
+``<link rel=canonical>`` or ``og:url`` stands in, when it is an absolute http(s) URL.
 """
 
 from __future__ import annotations
 
+import html as html_lib
+import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -19,6 +26,10 @@ from .errors import FetchError, InputError
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+# <head> tags are read from the start of the document only: a canonical link sits there.
+_HEAD_SCAN_CHARS = 200_000
+_HEAD_TAG_RE = re.compile(r"<(link|meta)\b([^>]*)>", re.I)
+_ATTR_RE = re.compile(r"""([\w:-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,18 +42,65 @@ class Document:
     markdown: bool = False
 
 
-def load_target(target: str, crawl: CrawlConfig, *, stdin: BinaryIO | None = None) -> Document:
-    """Read, fetch or render ``target`` into a Document; raise InputError when it is unusable."""
+def load_target(
+    target: str,
+    crawl: CrawlConfig,
+    *,
+    stdin: BinaryIO | None = None,
+    address: str | None = None,
+) -> Document:
+    """Read, fetch or render ``target`` into a Document; raise InputError when it is unusable.
+
+    ``address`` is the URL a file or stdin is published at (``check --url``); a file
+    without one takes its canonical or ``og:url`` (``published_address``).
+    """
+    is_url = target.lower().startswith(("http://", "https://"))
+    if address is not None:
+        if is_url:
+            raise InputError(f"{target}: --url is for files and stdin; a URL is its own address")
+        if not _is_absolute_http(address):
+            raise InputError(f"--url {address}: not an absolute http(s) URL")
     if target == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
         data = stream.read(crawl.max_bytes + 1)
         _check_size(len(data), crawl.max_bytes, "stdin")
-        return Document(ensure_html(decode_html(data, source="stdin"), source="stdin"), None, "-")
-    if target.lower().startswith(("http://", "https://")):
+        text = ensure_html(decode_html(data, source="stdin"), source="stdin")
+        return Document(text, address, "-")
+    if is_url:
         return _fetch(target, crawl)
     if "://" in target:
         raise InputError(f"{target}: only http and https URLs can be checked")
-    return _read_file(Path(target), crawl.max_bytes)
+    document = _read_file(Path(target), crawl.max_bytes)
+    if address is None and not document.markdown:
+        address = published_address(document.html)
+    return replace(document, url=address) if address else document
+
+
+def published_address(html: str) -> str | None:
+    """The page's own word on where it lives: ``<link rel=canonical>``, else ``og:url``.
+
+    Only an absolute http(s) URL counts (a relative one needs the address it would give).
+    A light scan of the document's start, not a parse: the tags sit in ``<head>``.
+    """
+    canonical = og_url = None
+    for match in _HEAD_TAG_RE.finditer(html, 0, _HEAD_SCAN_CHARS):
+        attrs = {
+            k.lower(): html_lib.unescape(v.strip("\"'")).strip()
+            for k, v in _ATTR_RE.findall(match.group(2))
+        }
+        if match.group(1).lower() == "link":
+            if canonical is None and "canonical" in attrs.get("rel", "").lower().split():
+                canonical = attrs.get("href")
+        elif og_url is None and attrs.get("property", attrs.get("name", "")).lower() == "og:url":
+            og_url = attrs.get("content")
+    for candidate in (canonical, og_url):
+        if candidate and _is_absolute_http(candidate):
+            return candidate
+    return None
+
+
+def _is_absolute_http(url: str) -> bool:
+    return bool(re.match(r"https?://[^/\s]+", url, re.I))
 
 
 def render_markdown(text: str) -> str:

@@ -70,10 +70,12 @@ from content_audit.pipeline import (  # noqa: E402
     ResumingCrawler,
     SiteCollector,
     SiteRunSummary,
+    SiteTemplate,
     Tally,
     adopt_history_run,
     audit_batch,
     audit_submitter,
+    chrome_of,
     link_latest,
     make_executor,
     open_crawler,
@@ -83,6 +85,7 @@ from content_audit.pipeline import (  # noqa: E402
     run_folder,
     run_site_checks,
     site_key,
+    stop_state,
     summarize,
 )
 from content_audit.report.csv import ReportWriter  # noqa: E402
@@ -109,10 +112,16 @@ def discover_task(crawler: CrawlerPort) -> list[FetchResult]:
 
 @task(name="audit-batch", cache_policy=NO_CACHE)
 def audit_batch_task(
-    results: Sequence[FetchResult], config: AuditConfig, executor: Executor | None = None
+    results: Sequence[FetchResult],
+    config: AuditConfig,
+    executor: Executor | None = None,
+    chrome: frozenset[str] = frozenset(),
 ) -> list[AuditOutcome]:
-    """Audit a fetched batch: in the process pool locally, in the worker itself on Dask."""
-    return audit_batch(results, config, executor)
+    """Audit a fetched batch: in the process pool locally, in the worker itself on Dask.
+
+    ``chrome``: the site template's lines (``pipeline.SiteTemplate``), dropped from each page.
+    """
+    return audit_batch(results, config, executor, chrome)
 
 
 @task(name="site-checks", cache_policy=NO_CACHE)
@@ -266,6 +275,7 @@ def audit_site_flow(
         pre = Tally()
         record_skipped(writer, pre, discover_task(crawler), collected)
         logger.info("crawling %s into %s", start, target)
+        template = SiteTemplate.for_config(config, executor)
 
         def on_batch(number: int, tally: Tally, seconds: float) -> None:
             logger.info(
@@ -284,12 +294,16 @@ def audit_site_flow(
             max_batch_size=config.crawl.max_batch_size,
             fetch=crawler.fetch_batch,
             submit_audit=audit_submitter(
-                crawler, lambda results: _submit_audit(results, config, executor, on_dask)
+                crawler,
+                lambda results: _submit_audit(
+                    results, config, executor, on_dask, chrome_of(template)
+                ),
             ),
             window=4 if on_dask else 2,
             on_batch=on_batch,
             progress=progress,
             site=collected,
+            template=template,
         )
         tally.urls += pre.urls
         tally.fetched += pre.fetched
@@ -297,11 +311,10 @@ def audit_site_flow(
         # quote(): Prefect would otherwise walk the whole inventory looking for futures.
         site_counts = site_checks_task(quote(collected), config, writer)
         files = write_outputs_task(writer, link=not out_dir)
-    except BaseException:
+    except BaseException as exc:
         if writer is not None:
             writer.abort()
-        if state is not None:
-            state.close()  # kept: started again on this folder, the run resumes
+        stop_state(state, exc)  # kept (the run resumes when started again) unless unusable
         raise
     finally:
         if spill is not None:
@@ -340,7 +353,11 @@ def audit_site_flow(
 
 
 def _submit_audit(
-    results: list[FetchResult], config: AuditConfig, executor: Executor | None, on_dask: bool
+    results: list[FetchResult],
+    config: AuditConfig,
+    executor: Executor | None,
+    on_dask: bool,
+    chrome: frozenset[str] = frozenset(),
 ) -> AuditFuture:
     """An audit task for a batch, unless the batch is smaller than ``crawl.batch_size``.
 
@@ -352,11 +369,11 @@ def _submit_audit(
     the same.  On Dask, a task is how work reaches the cluster: every batch is one.
     """
     if len(results) < config.crawl.batch_size and not on_dask:
-        return PendingAudit(results, config, executor)
+        return PendingAudit(results, config, executor, chrome=chrome)
     # quote(): the pages' HTML is not walked for futures (twice per task); not on Dask,
     # which would unpack the quote's tuple into its task graph.
     return HandedOver(
-        audit_batch_task.submit(results if on_dask else quote(results), config, executor)
+        audit_batch_task.submit(results if on_dask else quote(results), config, executor, chrome)
     )
 
 

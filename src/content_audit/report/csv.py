@@ -61,9 +61,10 @@ PAGES_COLUMNS: tuple[str, ...] = (
     "words",
     "errors",
     "warnings",
+    *(f"{name}_status" for name in ELEMENT_NAMES),
 )
 FINDINGS_COLUMNS: tuple[str, ...] = ("url", "code", "severity", "message", "evidence")
-TEASERS_COLUMNS: tuple[str, ...] = ("page_url", "position", "text", "href", "truncated")
+TEASERS_COLUMNS: tuple[str, ...] = ("page_url", "position", "text", "href", "truncated", "block")
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     INVENTORY_CSV: INVENTORY_COLUMNS,
@@ -78,7 +79,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
   nothing was fetched; ``error`` is the crawler's reason code (``robots``, ``offsite``,
   ``max_pages``, ``timeout``, ...) or ``audit_failed``; ``kind`` is the audited page kind;
   ``audited`` says whether a row exists in pages.csv.
-- ``pages.csv``: one row per audited HTML page; element columns are ``true``/``false``.
+- ``pages.csv``: one row per audited HTML page; element columns are ``true``/``false``
+  (``true`` only when the element is ``found``), and the ``<element>_status`` columns,
+  appended last (columns are added, never moved), hold the verdict: ``found``,
+  ``unclear`` or ``missing``.
   ``errors`` and ``warnings`` count *every* finding of that severity on the page's URL:
   its own checks and the cross-page ones (``teaser_*``, ``title_duplicate``, ...) alike,
   so they equal the page's rows in findings.csv and the badges of report.html.  The site
@@ -86,7 +90,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
   added to those rows on ``commit``.
 - ``findings.csv``: one row per finding, by stable ``code`` (see the README table); the
   cross-page findings come after every page's own.
-- ``teasers.csv``: one row per teaser (related-post excerpt) on a page, ``position`` from 1.
+- ``teasers.csv``: one row per teaser on a page (a related-post excerpt, a listing card...),
+  ``position`` from 1; ``block`` (appended last: columns are a contract) names the block it
+  came from, one of ``model.TEASER_BLOCKS``.
 """
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -162,6 +168,7 @@ def page_row(audit: PageAudit, url: str) -> tuple[Any, ...]:
         read.words,
         audit.count(Severity.ERROR),
         audit.count(Severity.WARNING),
+        *(audit.element(name).status for name in ELEMENT_NAMES),
     )
 
 
@@ -174,7 +181,14 @@ def finding_rows(findings: Iterable[Finding], url: str) -> Iterator[tuple[Any, .
 def teaser_rows(audit: PageAudit, url: str) -> Iterator[tuple[Any, ...]]:
     """teasers.csv rows, numbered from 1 in page order when extraction gave no position."""
     for index, teaser in enumerate(audit.page.teasers, start=1):
-        yield (url, teaser.position or index, teaser.text, teaser.href, teaser.truncated)
+        yield (
+            url,
+            teaser.position or index,
+            teaser.text,
+            teaser.href,
+            teaser.truncated,
+            teaser.block,
+        )
 
 
 class ReportWriter:

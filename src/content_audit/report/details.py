@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from ..model import PageAudit
+from ..model import ELEMENT_STATUSES, PageAudit
 from ..serialize import audit_to_dict
 from .files import temp_path
 
@@ -115,6 +115,8 @@ def page_detail(
         "elements": {
             name: {
                 "present": bool(e.get("present")),
+                "status": element_status(e),
+                "confidence": e.get("confidence"),
                 "heading": clip(e.get("heading"), 200),
                 "evidence": clip(e.get("evidence")),
                 "via": e.get("via") or "",
@@ -153,6 +155,17 @@ def page_detail(
             for f in [*(doc.get("findings") or []), *extra_findings]
         ],
     }
+
+
+def element_status(element: Mapping[str, Any] | None) -> str:
+    """An element object's verdict: its ``status``, or for a document written before
+    statuses existed (a ``pages.jsonl`` of an older run), what ``present`` implies."""
+    if not element:
+        return "missing"
+    status = element.get("status")
+    if status in ELEMENT_STATUSES:
+        return str(status)
+    return "found" if element.get("present") else "missing"
 
 
 def _sections(doc: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -40,7 +40,9 @@ CHANGES_COLUMNS: tuple[str, ...] = ("url", "change", "detail", "before", "after"
 
 ``change`` is one of ``page_added``, ``page_removed``, ``finding_new`` (``after`` is the
 code), ``finding_fixed`` (``before`` is the code), ``score_changed``, ``grade_changed``,
-``element_lost``, ``element_gained``, ``kind_changed`` (``before``/``after`` the values),
+``element_lost``, ``element_gained`` (``before``/``after``: ``present``, ``unclear`` or
+``absent``, found -> unclear -> missing being losses and the reverse gains), ``kind_changed``
+(``before``/``after`` the values),
 ``review_drift`` (the text changed, ``before``/``after`` the medical review dates).
 """
 HISTORY_FILE = "history.sqlite"

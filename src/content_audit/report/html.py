@@ -40,11 +40,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .. import __version__
-from ..checks import FINDINGS
+from ..checks import FINDINGS, UNCLEAR_CHECKS
 from ..model import ELEMENT_NAMES
 from . import charts
 from .csv import unguard_cell as _unguard
-from .details import PAGES_JSONL, clip, iter_details, page_detail
+from .details import PAGES_JSONL, clip, element_status, iter_details, page_detail
 from .files import atomic_write
 
 REPORT_HTML = "report.html"
@@ -71,6 +71,10 @@ VIA_LABELS: dict[str, str] = {
     "pseudo_heading": "Found under a bold line used as a heading",
     "text": "Found in the body text only, in the section",
 }
+STATUS_CLASSES: dict[str, str] = {"found": "present", "unclear": "unclear", "missing": "absent"}
+"""CSS class of each element verdict (cards and badges)."""
+STATUS_BADGES: dict[str, str] = {"found": "found", "unclear": "? unclear", "missing": "missing"}
+"""Badge text of each element verdict."""
 CHANGE_LABELS: dict[str, str] = {
     "page_added": "Page added",
     "page_removed": "Page removed",
@@ -135,6 +139,13 @@ class PageRow:
     """``worse``, ``better``, ``new`` or empty (no previous run, or no change)."""
     score_delta: int | None = None
     trend_note: str = ""
+    unclear: tuple[str, ...] = ()
+    """Elements of an article that are unclear (a candidate to check), in report order."""
+
+    @property
+    def gaps_rank(self) -> float:
+        """Sort key of the elements column: a missing element counts 1, an unclear one 1/2."""
+        return len(self.missing) + len(self.unclear) / 2
 
     @property
     def severities(self) -> str:
@@ -159,9 +170,13 @@ class SiteSummary:
     articles: int = 0
     kinds: Counter[str] = field(default_factory=Counter)
     complete: int = 0
+    """Articles with all four elements found (an unclear one is not complete)."""
     grades: list[float] = field(default_factory=list)
     scores: list[int] = field(default_factory=list)
     missing: Counter[str] = field(default_factory=Counter)
+    unclear: Counter[str] = field(default_factory=Counter)
+    unclear_articles: int = 0
+    """Articles with no missing element but at least one unclear one."""
     severities: Counter[str] = field(default_factory=Counter)
     codes: Counter[str] = field(default_factory=Counter)
     within_target: int = 0
@@ -207,6 +222,9 @@ def environment() -> Environment:
         ELEMENT_LABELS=ELEMENT_LABELS,
         ELEMENT_QUESTIONS=ELEMENT_QUESTIONS,
         VIA_LABELS=VIA_LABELS,
+        STATUS_CLASSES=STATUS_CLASSES,
+        STATUS_BADGES=STATUS_BADGES,
+        UNCLEAR_CHECKS=UNCLEAR_CHECKS,
         SEVERITIES=SEVERITIES,
         version=__version__,
     )
@@ -376,7 +394,9 @@ def read_rows(
         url = doc.get("url") or doc.get("target") or ""
         kind = doc.get("kind", "")
         elements = doc.get("elements") or {}
-        missing = tuple(n for n in ELEMENT_NAMES if not (elements.get(n) or {}).get("present"))
+        status = {n: element_status(elements.get(n)) for n in ELEMENT_NAMES}
+        missing = tuple(n for n in ELEMENT_NAMES if status[n] == "missing")
+        unclear = tuple(n for n in ELEMENT_NAMES if status[n] == "unclear")
         findings = [*(doc.get("findings") or []), *site_findings.get(url, [])]
         severity = Counter(f.get("severity") for f in findings)
         grade = float((doc.get("readability") or {}).get("flesch_kincaid_grade") or 0.0)
@@ -398,6 +418,7 @@ def read_rows(
                 trend=trend,
                 score_delta=delta,
                 trend_note=note,
+                unclear=unclear if kind == "article" else (),
             )
         )
         summary.pages += 1
@@ -410,8 +431,11 @@ def read_rows(
             summary.grades.append(grade)
             summary.scores.append(score)
             summary.missing.update(missing)
-            if not missing:
+            summary.unclear.update(unclear)
+            if not missing and not unclear:
                 summary.complete += 1
+            elif not missing:
+                summary.unclear_articles += 1
     return rows, summary
 
 
@@ -504,6 +528,9 @@ def render_site_report(
                 {ELEMENT_LABELS[n]: summary.missing[n] for n in ELEMENT_NAMES}, summary.articles
             ),
         },
+        "unclear_counts": [
+            (ELEMENT_LABELS[n], summary.unclear[n]) for n in ELEMENT_NAMES if summary.unclear[n]
+        ],
         "page_data": _detail_chunks(details, site_findings, by_url_changes),
         "script_config": script_json(
             {
@@ -512,6 +539,9 @@ def render_site_report(
                 "elementLabels": ELEMENT_LABELS,
                 "elementQuestions": ELEMENT_QUESTIONS,
                 "viaLabels": VIA_LABELS,
+                "statusClasses": STATUS_CLASSES,
+                "statusBadges": STATUS_BADGES,
+                "unclearChecks": UNCLEAR_CHECKS,
             }
         ),
     }

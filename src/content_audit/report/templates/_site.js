@@ -12,6 +12,7 @@
       text: (tr.cells[0].textContent || "").toLowerCase(),
       kind: tr.getAttribute("data-kind"),
       missing: (tr.getAttribute("data-missing") || "").split(" ").filter(Boolean),
+      unclear: (tr.getAttribute("data-unclear") || "").split(" ").filter(Boolean),
       sev: (tr.getAttribute("data-sev") || "").split(" ").filter(Boolean),
       trend: tr.getAttribute("data-trend") || ""
     };
@@ -73,7 +74,8 @@
       var ok = (!text || row.text.indexOf(text) !== -1) &&
         (!kind || row.kind === kind) &&
         (!missing || (missing === "*" ? row.missing.length > 0 :
-          missing === "-" ? row.kind === "article" && row.missing.length === 0 :
+          missing === "?" ? row.unclear.length > 0 :
+          missing === "-" ? row.kind === "article" && row.missing.length === 0 && row.unclear.length === 0 :
           row.missing.indexOf(missing) !== -1)) &&
         (!severity || (severity === "-" ? row.sev.length === 0 : row.sev.indexOf(severity) !== -1)) &&
         (!trend || row.trend === trend);
@@ -200,14 +202,23 @@
     var cards = el("ul", { class: "elements" });
     config.elementNames.forEach(function (name) {
       var e = page.elements[name] || { present: false };
-      var card = el("li", { class: "element " + (e.present ? "present" : "absent") },
-        el("h4", null, config.elementLabels[name], badge(e.present ? "present" : "absent", e.present ? "found" : "missing")),
+      var status = e.status || (e.present ? "found" : "missing");
+      var cls = config.statusClasses[status] || "absent";
+      var card = el("li", { class: "element " + cls },
+        el("h4", null, config.elementLabels[name], badge(cls, config.statusBadges[status] || status)),
         el("p", { class: "muted" }, config.elementQuestions[name]));
-      if (e.present) {
+      if (status === "found") {
         var found = el("p", null, config.viaLabels[e.via] || "Found");
         if (e.heading) { found.appendChild(document.createTextNode(" ")); found.appendChild(el("strong", null, e.heading)); }
         card.appendChild(found);
         if (e.evidence) { card.appendChild(el("blockquote", null, e.evidence)); }
+      } else if (status === "unclear") {
+        var sure = typeof e.confidence === "number" ? " (confidence " + e.confidence.toFixed(2) + ")" : "";
+        var check = el("p", { class: "candidate" }, "Unclear" + sure + ": check whether " +
+          (e.evidence ? "this sentence " : "the article ") + (config.unclearChecks[name] || ""));
+        if (e.heading) { check.appendChild(document.createTextNode(", under ")); check.appendChild(el("strong", null, e.heading)); }
+        card.appendChild(check);
+        if (e.evidence) { card.appendChild(el("blockquote", { class: "candidate" }, e.evidence)); }
       }
       cards.appendChild(card);
     });
