@@ -256,7 +256,7 @@ def test_check_help_examples_run_as_shown(tmp_path: Path) -> None:
     from content_audit.demo.server import SiteServer
 
     examples = _help_examples()
-    assert len(examples) == 6 and all("content-audit check" in e for e in examples)
+    assert len(examples) == 7 and all("content-audit check" in e for e in examples)
     www = tmp_path / "www"
     (www / "blog" / "prolotherapy").mkdir(parents=True)
     page = SEED.read_text(encoding="utf-8")

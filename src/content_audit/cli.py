@@ -122,6 +122,7 @@ def check(
       content-audit check draft.md
       content-audit check page.html --format json
       content-audit check page.html --format html > page-report.html
+      content-audit check page.html --url https://clinic.example/blog/x/
       curl -s https://clinic.example/ | content-audit check -
       content-audit check page.html --fail-under 80 --config audit.toml
     """
