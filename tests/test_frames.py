@@ -43,6 +43,7 @@ EXPECTED = {
         "words": "int64",
         "errors": "int64",
         "warnings": "int64",
+        **{f"{name}_status": STRING for name in ("definition", "uses", "mechanism", "consult")},
     },
     "findings": dict.fromkeys(("url", "code", "severity", "message", "evidence"), STRING),
     "teasers": {
@@ -51,6 +52,7 @@ EXPECTED = {
         "text": STRING,
         "href": STRING,
         "truncated": "bool",
+        "block": STRING,
     },
     "inventory": {
         "url": STRING,
