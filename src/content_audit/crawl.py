@@ -341,13 +341,13 @@ def _watched(conn: Any) -> None:
 class _DeadlineHTTPConnection(urllib3.connection.HTTPConnection):
     """Registers its socket with the current request's guard before reading the answer."""
 
-    def getresponse(self) -> Any:  # type: ignore[override]
+    def getresponse(self) -> Any:
         _watched(self)
         return super().getresponse()
 
 
 class _DeadlineHTTPSConnection(urllib3.connection.HTTPSConnection):
-    def getresponse(self) -> Any:  # type: ignore[override]
+    def getresponse(self) -> Any:
         _watched(self)
         return super().getresponse()
 
