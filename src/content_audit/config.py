@@ -21,9 +21,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
 
+from .decisions import Decision, parse_decisions
 from .errors import ConfigError
 
 DEFAULT_CONFIG_RESOURCE = "default.toml"
+DEFAULT_DECISIONS_FILE = "audit-decisions.toml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +143,19 @@ class ReportConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class DecisionsConfig:
+    """The maintainers' decisions file (``decisions.py``) and the entries read from it."""
+
+    file: str = DEFAULT_DECISIONS_FILE
+    """Path of the TOML file, relative to the configuration file's folder (or the working
+    folder when there is none); a missing file means no decisions."""
+    entries: tuple[Decision, ...] = ()
+    """Filled by ``load_config`` from ``file``; not a configuration key."""
+    path: str = ""
+    """The resolved path ``entries`` came from (empty when the file does not exist)."""
+
+
+@dataclass(frozen=True, slots=True)
 class AuditConfig:
     """Everything an audit needs to know, loaded once and passed down."""
 
@@ -157,6 +172,7 @@ class AuditConfig:
     site: SiteConfig = field(default_factory=SiteConfig)
     health: HealthConfig = field(default_factory=HealthConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
+    decisions: DecisionsConfig = field(default_factory=DecisionsConfig)
 
     def rule(self, name: str) -> ElementRule:
         for rule in self.elements:
@@ -218,7 +234,26 @@ def load_config(
             node = node.setdefault(key, {})
         node[leaf] = value
         origins[dotted] = f"the command line ({dotted})"
-    return _build(merged, source, shipped, origins)
+    config = _build(merged, source, shipped, origins)
+    home = Path(path).parent if path is not None else None
+    if home is None and pyproject is not None and Path(pyproject).is_file():
+        home = Path(pyproject).parent
+    return load_decisions(config, home or Path.cwd())
+
+
+def load_decisions(config: AuditConfig, home: Path) -> AuditConfig:
+    """``config`` with the entries of its decisions file (relative to ``home``) read in."""
+    target = Path(config.decisions.file).expanduser()
+    if not target.is_absolute():
+        target = home / target
+    if not target.is_file():
+        return config
+    try:
+        text = target.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read decisions file {target}: {exc}") from None
+    entries = parse_decisions(text, str(target))
+    return replace(config, decisions=replace(config.decisions, entries=entries, path=str(target)))
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -329,7 +364,7 @@ def _build(
         if unknown:
             raise ConfigError(f"{source}: unknown key elements.{name}.{sorted(unknown)[0]}")
         rules.append(ElementRule(name=name, **kwargs))
-    for table in ("weights", "crawl", "site", "health", "report"):
+    for table in ("weights", "crawl", "site", "health", "report", "decisions"):
         if not isinstance(data.get(table, {}), Mapping):
             raise ConfigError(f"{origins.get(table, source)}: {table} must be a table")
     weights = _record(ScoreWeights, data.pop("weights", {}), "weights", source, origins)
@@ -339,6 +374,13 @@ def _build(
     site = _record(SiteConfig, data.pop("site", {}), "site", source, origins)
     health = _record(HealthConfig, data.pop("health", {}), "health", source, origins)
     report = _record(ReportConfig, data.pop("report", {}), "report", source, origins)
+    decisions_table = data.pop("decisions", {})
+    for key in ("entries", "path"):
+        if key in decisions_table:
+            raise ConfigError(
+                f"{origins.get('decisions.' + key, source)}: unknown key decisions.{key}"
+            )
+    decisions = _record(DecisionsConfig, decisions_table, "decisions", source, origins)
     top = _record(AuditConfig, data, "", source, origins)
     config = replace(
         top,
@@ -348,6 +390,7 @@ def _build(
         site=site,
         health=health,
         report=report,
+        decisions=decisions,
     )
     _check_ranges(config, source, origins)
     return config
@@ -434,7 +477,15 @@ def _record(
     for key, value in data.items():
         name = f"{prefix}.{key}" if prefix else key
         where = (origins or {}).get(name, source)
-        if key not in known or key in {"elements", "weights", "crawl", "site", "health", "report"}:
+        if key not in known or key in {
+            "elements",
+            "weights",
+            "crawl",
+            "site",
+            "health",
+            "report",
+            "decisions",
+        }:
             raise ConfigError(f"{where}: unknown key {name}")
         default = getattr(cls(), key)
         if isinstance(default, bool):

@@ -50,6 +50,7 @@ from typing import Any, Protocol
 
 from .budget import BudgetExceeded, time_budget
 from .config import AuditConfig
+from .decisions import accept_findings
 from .errors import InputError
 from .model import FetchResult, Finding, Kind, Page, PageAudit, PageDigest, Severity, UrlState
 from .report.csv import ReportWriter
@@ -1085,8 +1086,12 @@ def run_site_checks(
     """
     counts: Counter[str] = Counter()
 
+    entries, today = config.decisions.entries, date.today()
+
     def counted(findings: Iterable[Finding]) -> Iterator[Finding]:
         for f in findings:
+            if entries:
+                f = accept_findings(entries, (f,), f.url, today)[0]
             counts[f.code] += 1
             yield f
 

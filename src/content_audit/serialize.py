@@ -84,6 +84,7 @@ def audit_to_dict(audit: PageAudit, target: str | None = None) -> dict[str, Any]
                 "severity": f.severity.value,
                 "message": f.message,
                 "evidence": f.evidence,
+                **({"decision": f.decision} if f.decision else {}),
             }
             for f in audit.findings
         ],

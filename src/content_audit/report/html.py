@@ -460,6 +460,7 @@ def read_site_findings(findings_path: Path) -> dict[str, list[dict[str, Any]]]:
                     "severity": row.get("severity", ""),
                     "message": _unguard(row.get("message", "")),
                     "evidence": _unguard(row.get("evidence", "")) or None,
+                    "decision": row.get("decision") or None,
                 }
             )
     return found

@@ -147,7 +147,7 @@ def finish_reports(
                 (url, f["code"], f["severity"], f["message"], f["evidence"])
                 for url, items in site_findings.items()
                 for f in items
-                if _scope(f["code"]) != "history"
+                if _scope(f["code"]) != "history" and not f.get("decision")
             )
             comparison = recorder.finish(out, urls=urls)
         finally:
