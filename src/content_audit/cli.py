@@ -258,6 +258,7 @@ def crawl(
         no_prefect=no_prefect,
     )
     _require_pages(start, summary)
+    _echo_idle_decisions(summary)
     click.echo(str(summary.out_dir))
 
 
@@ -465,6 +466,16 @@ def run_site_audit(
                 progress_hook.reset(token)
         except ContentAuditError as exc:
             raise CliError(str(exc)) from None
+
+
+def _echo_idle_decisions(summary: Any) -> None:
+    idle = getattr(summary, "idle_decisions", ())
+    if idle:
+        click.echo(
+            f"Decisions that matched nothing ({len(idle)}): {', '.join(idle)}; "
+            "see report.html to clean them up.",
+            err=True,
+        )
 
 
 def _require_pages(start: str, summary: Any) -> None:

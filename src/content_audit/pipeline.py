@@ -132,6 +132,8 @@ class SiteRunSummary:
     """``report.html`` of the run."""
     changes_markdown: str = ""
     """What changed since the previous run, as Markdown (``report.history``)."""
+    idle_decisions: tuple[str, ...] = ()
+    """Maintainers' decisions (``decisions.py``) that matched nothing in this run."""
 
     @property
     def pages_per_s(self) -> float:
@@ -1229,7 +1231,12 @@ def audit_site(
         link_latest(target)
     files = (*files, target / PAGES_JSONL, *reports.files)
     summary = summarize(start, target, tally, elapsed, crawler.stats, files, site_counts)
-    return replace(summary, report=reports.report, changes_markdown=reports.markdown)
+    return replace(
+        summary,
+        report=reports.report,
+        changes_markdown=reports.markdown,
+        idle_decisions=reports.idle_decisions,
+    )
 
 
 # --------------------------------------------------------------------------- resume

@@ -340,7 +340,12 @@ def audit_site_flow(
         [*map(Path, files), *reports.files],
         site_counts,
     )
-    summary = replace(summary, report=reports.report, changes_markdown=reports.markdown)
+    summary = replace(
+        summary,
+        report=reports.report,
+        changes_markdown=reports.markdown,
+        idle_decisions=reports.idle_decisions,
+    )
     publish_artifacts_task(summary)
     logger.info(
         "%d pages audited (%d URLs met) in %.1f s; reports in %s",

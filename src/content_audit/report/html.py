@@ -31,7 +31,7 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,6 +41,7 @@ from markupsafe import Markup, escape
 
 from .. import __version__
 from ..checks import FINDINGS, UNCLEAR_CHECKS
+from ..decisions import Decision, unmatched
 from ..model import ELEMENT_NAMES
 from . import charts
 from .csv import unguard_cell as _unguard
@@ -180,6 +181,9 @@ class SiteSummary:
     severities: Counter[str] = field(default_factory=Counter)
     codes: Counter[str] = field(default_factory=Counter)
     within_target: int = 0
+    accepted: int = 0
+    """Findings the maintainers accepted (``decisions.py``): shown apart, never counted."""
+    accepted_keys: set[str] = field(default_factory=set)
 
     @property
     def complete_share(self) -> float | None:
@@ -397,7 +401,12 @@ def read_rows(
         status = {n: element_status(elements.get(n)) for n in ELEMENT_NAMES}
         missing = tuple(n for n in ELEMENT_NAMES if status[n] == "missing")
         unclear = tuple(n for n in ELEMENT_NAMES if status[n] == "unclear")
-        findings = [*(doc.get("findings") or []), *site_findings.get(url, [])]
+        every = [*(doc.get("findings") or []), *site_findings.get(url, [])]
+        findings = [f for f in every if not f.get("decision")]
+        for f in every:
+            if f.get("decision"):
+                summary.accepted += 1
+                summary.accepted_keys.add(f["decision"])
         severity = Counter(f.get("severity") for f in findings)
         grade = float((doc.get("readability") or {}).get("flesch_kincaid_grade") or 0.0)
         score = int(doc.get("score") or 0)
@@ -473,10 +482,13 @@ def render_site_report(
     *,
     details_path: str | Path | None = None,
     findings_path: str | Path | None = None,
+    decisions: tuple[Decision, ...] = (),
+    today: date | None = None,
 ) -> Path:
     """Write ``report.html`` into ``out_dir`` from its ``pages.jsonl`` (and ``findings.csv``).
 
-    ``changes`` are the run's differences with the previous run (``store.diff_runs``).
+    ``changes`` are the run's differences with the previous run (``store.diff_runs``);
+    ``decisions`` the maintainers' entries of the run, to list those that matched nothing.
     Returns the report's path.
     """
     out = Path(out_dir)
@@ -497,13 +509,19 @@ def render_site_report(
     site_only = {url: items for url, items in site_findings.items() if url not in index_of}
     for items in site_only.values():
         for f in items:
+            if f.get("decision"):
+                summary.accepted += 1
+                summary.accepted_keys.add(f["decision"])
+                continue
             summary.severities[f["severity"]] += 1
             summary.codes[f["code"]] += 1
     target = meta.grade_target
     summary.within_target = sum(1 for g in summary.grades if g <= target)
+    idle = unmatched(decisions, summary.accepted_keys, set(index_of), today)
     context = {
         "meta": meta,
         "summary": summary,
+        "decisions": {"count": len(decisions), "idle": idle},
         "rows": sorted(rows, key=lambda r: (r.kind != "article", r.score, r.url)),
         "kinds": sorted(summary.kinds),
         "worse": worse[:WORSE_SHOWN],
