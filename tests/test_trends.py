@@ -102,3 +102,34 @@ def test_trends_show_planted_movements(five_runs: tuple[Path, list[Path]]) -> No
     assert [int(r["worse"]) for r in table] == [0, 0, 1, 0, 0]
     assert [int(r["code:title_missing"]) for r in table] == titles
     assert len(json.loads(_invoke(db, "--format", "json", "--last", "2"))) == 2
+    _panel_in_chromium(runs[-1] / "report.html", [r["pages"] for r in records])
+
+
+def _panel_in_chromium(report: Path, pages: list[int]) -> None:
+    """The trends panel of the last run's report renders in Chromium, no console errors."""
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("/usr/bin/chromium not found")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(report.resolve().as_uri())
+            panel = page.locator("#trends")
+            assert panel.is_visible()
+            charts = panel.locator("svg.trend")
+            assert charts.count() == 6
+            first = charts.nth(0)
+            assert first.locator("circle").count() == 5
+            tips = first.locator("circle title").all_text_contents()
+            assert [int(t.rsplit(": ", 1)[1]) for t in tips] == pages
+            box = first.bounding_box()
+            assert box is not None and box["width"] > 50 and box["height"] > 10
+            assert errors == []
+        finally:
+            browser.close()

@@ -484,11 +484,13 @@ def render_site_report(
     findings_path: str | Path | None = None,
     decisions: tuple[Decision, ...] = (),
     today: date | None = None,
+    trend_charts: Sequence[Any] = (),
 ) -> Path:
     """Write ``report.html`` into ``out_dir`` from its ``pages.jsonl`` (and ``findings.csv``).
 
     ``changes`` are the run's differences with the previous run (``store.diff_runs``);
-    ``decisions`` the maintainers' entries of the run, to list those that matched nothing.
+    ``decisions`` the maintainers' entries of the run, to list those that matched nothing;
+    ``trend_charts`` the trends panel's charts (``report.trends.trend_charts``).
     Returns the report's path.
     """
     out = Path(out_dir)
@@ -522,6 +524,7 @@ def render_site_report(
         "meta": meta,
         "summary": summary,
         "decisions": {"count": len(decisions), "idle": idle},
+        "trend_charts": list(trend_charts),
         "rows": sorted(rows, key=lambda r: (r.kind != "article", r.score, r.url)),
         "kinds": sorted(summary.kinds),
         "worse": worse[:WORSE_SHOWN],

@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..checks import FINDINGS
 from ..config import AuditConfig
@@ -144,6 +144,7 @@ def finish_reports(
     """
     out = Path(out_dir)
     comparison = None
+    charts: list[Any] = []
     if recorder is not None:
         try:
             site_findings = read_site_findings(out / FINDINGS_CSV)
@@ -154,6 +155,7 @@ def finish_reports(
                 if _scope(f["code"]) != "history" and not f.get("decision")
             )
             comparison = recorder.finish(out, urls=urls)
+            charts = panel_charts(recorder, site)
         finally:
             recorder.close()
     previous = comparison.previous if comparison else None
@@ -171,10 +173,26 @@ def finish_reports(
     )
     entries, today = config.decisions.entries, date.today()
     report = render_site_report(
-        out, meta, comparison.changes if comparison else (), decisions=entries, today=today
+        out,
+        meta,
+        comparison.changes if comparison else (),
+        decisions=entries,
+        today=today,
+        trend_charts=charts,
     )
     idle = idle_decisions(out, entries, today) if entries else ()
     return ReportResult(report, comparison, changes_markdown(comparison), idle)
+
+
+def panel_charts(recorder: RunRecorder, site: str) -> list[Any]:
+    """The trends panel of report.html (last runs of the site); none if it cannot be made."""
+    try:
+        from .trends import PANEL_RUNS, site_trends, trend_charts
+
+        return trend_charts(site_trends(recorder.conn, site, PANEL_RUNS))
+    except Exception as exc:  # a panel must never cost the run its report
+        log.warning("trends panel left out of report.html: %s", exc)
+        return []
 
 
 def idle_decisions(out: Path, entries: tuple[Decision, ...], today: date) -> tuple[str, ...]:

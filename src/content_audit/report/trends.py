@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup, escape
+
 from ..model import ELEMENT_NAMES
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -181,3 +183,70 @@ def format_trends(site: str, trends: SiteTrends) -> str:
         codes = ", ".join(f"{c} {n}" for c, n in sorted(r["by_code"].items())) or "none"
         lines.append(f"{r['run_id']:>5}  {codes}")
     return "\n".join(lines)
+
+
+PANEL_RUNS = 12
+"""Runs the trends panel of ``report.html`` shows."""
+
+PANEL_SERIES: tuple[tuple[str, str, str], ...] = (
+    ("pages", "Pages audited", "{:.0f}"),
+    ("complete_share", "Articles with all four elements", "{:.0%}"),
+    ("median_grade", "Median reading grade", "{:.1f}"),
+    ("errors", "Errors", "{:.0f}"),
+    ("warnings", "Warnings", "{:.0f}"),
+    ("worse", "Pages that got worse", "{:.0f}"),
+)
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    """One small chart of the trends panel: its title, last value and inline SVG."""
+
+    title: str
+    last: str
+    svg: Markup
+
+
+def trend_charts(trends: SiteTrends) -> list[TrendChart]:
+    """The panel's charts, one per series of ``PANEL_SERIES`` (oldest run on the left)."""
+    records = trends_records(trends)
+    labels = [f"run #{r['run_id']} ({str(r['started_at'])[:10]})" for r in records]
+    out = []
+    for key, title, fmt in PANEL_SERIES:
+        values = [r[key] for r in records]
+        last = values[-1] if values else None
+        shown = "-" if last is None else fmt.format(last)
+        out.append(TrendChart(title, shown, line_svg(values, labels, title, fmt)))
+    return out
+
+
+def line_svg(values: list[float | None], labels: list[str], title: str, fmt: str = "{}") -> Markup:
+    """A small line chart (one point per run, a ``<title>`` per point); ``None`` skipped."""
+    width, height, pad = 220, 60, 6
+    known = [v for v in values if v is not None]
+    low, high = (min(known), max(known)) if known else (0.0, 1.0)
+    span = (high - low) or 1.0
+    step = (width - 2 * pad) / max(1, len(values) - 1)
+    points = []
+    dots = []
+    for i, (value, label) in enumerate(zip(values, labels, strict=True)):
+        if value is None:
+            continue
+        x = pad + i * step
+        y = height - pad - (value - low) / span * (height - 2 * pad)
+        points.append(f"{x:.1f},{y:.1f}")
+        tip = escape(f"{label}: {fmt.format(value)}")
+        dots.append(
+            f'<circle class="dot" fill="currentColor" cx="{x:.1f}" cy="{y:.1f}" r="2.5">'
+            f"<title>{tip}</title></circle>"
+        )
+    line = (
+        '<polyline class="trend-line" fill="none" stroke="currentColor" stroke-width="1.5" '
+        f'points="{" ".join(points)}"/>'
+        if len(points) > 1
+        else ""
+    )
+    return Markup(
+        f'<svg class="chart trend" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}">{line}{"".join(dots)}</svg>'
+    )
