@@ -143,6 +143,16 @@ class ReportConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class AlertsConfig:
+    """Where the flow sends its one digest per regressed run (``alerts.py``)."""
+
+    block: str = ""
+    """A Prefect notification block, ``"<block-type-slug>/<name>"``; empty: no message."""
+    clicks_csv: str = ""
+    """A CSV of ``url,clicks`` from the site's analytics to rank pages by; empty: inlinks."""
+
+
+@dataclass(frozen=True, slots=True)
 class DecisionsConfig:
     """The maintainers' decisions file (``decisions.py``) and the entries read from it."""
 
@@ -173,6 +183,7 @@ class AuditConfig:
     health: HealthConfig = field(default_factory=HealthConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
     decisions: DecisionsConfig = field(default_factory=DecisionsConfig)
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
 
     def rule(self, name: str) -> ElementRule:
         for rule in self.elements:
@@ -364,7 +375,7 @@ def _build(
         if unknown:
             raise ConfigError(f"{source}: unknown key elements.{name}.{sorted(unknown)[0]}")
         rules.append(ElementRule(name=name, **kwargs))
-    for table in ("weights", "crawl", "site", "health", "report", "decisions"):
+    for table in ("weights", "crawl", "site", "health", "report", "decisions", "alerts"):
         if not isinstance(data.get(table, {}), Mapping):
             raise ConfigError(f"{origins.get(table, source)}: {table} must be a table")
     weights = _record(ScoreWeights, data.pop("weights", {}), "weights", source, origins)
@@ -381,6 +392,7 @@ def _build(
                 f"{origins.get('decisions.' + key, source)}: unknown key decisions.{key}"
             )
     decisions = _record(DecisionsConfig, decisions_table, "decisions", source, origins)
+    alerts = _record(AlertsConfig, data.pop("alerts", {}), "alerts", source, origins)
     top = _record(AuditConfig, data, "", source, origins)
     config = replace(
         top,
@@ -391,6 +403,7 @@ def _build(
         health=health,
         report=report,
         decisions=decisions,
+        alerts=alerts,
     )
     _check_ranges(config, source, origins)
     return config

@@ -48,6 +48,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from .alerts import write_inlinks
 from .budget import BudgetExceeded, time_budget
 from .config import AuditConfig
 from .decisions import accept_findings
@@ -134,6 +135,8 @@ class SiteRunSummary:
     """What changed since the previous run, as Markdown (``report.history``)."""
     idle_decisions: tuple[str, ...] = ()
     """Maintainers' decisions (``decisions.py``) that matched nothing in this run."""
+    alert_markdown: str = ""
+    """The run's regression digest (``alerts.py``), empty when nothing regressed."""
 
     @property
     def pages_per_s(self) -> float:
@@ -1099,6 +1102,7 @@ def run_site_checks(
 
     # Streamed from the checks to the file: the findings are never all in memory at once.
     writer.write_site_findings(counted(site.findings(config)))
+    write_inlinks(writer.out_dir, site.index.inlinks)
     log.info(
         "cross-page checks: %d findings on %d pages (crawl complete: %s)",
         counts.total(),
