@@ -51,7 +51,7 @@ def test_digest_counts_and_ranks_by_importance() -> None:
 class _Receiver(http.server.BaseHTTPRequestHandler):
     bodies: list[dict[str, str]]
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         self.bodies.append(json.loads(self.rfile.read(length) or b"{}"))
         self.send_response(200)
