@@ -739,3 +739,10 @@ def test_please_give_us_a_call_is_a_prompt(config: AuditConfig) -> None:
     sentence = "To learn more about our program, please give us a call (985) 555-0100."
     page = _one("Work Conditioning", sentence)
     assert by_name(find_elements(page, config))["consult"].status == "found"
+
+
+def test_one_kind_of_care_may_stand_for_another_in_the_subject(config: AuditConfig) -> None:
+    """ "Blood Flow Restriction Therapy" defined as "Blood flow restriction (BFR) rehab..."."""
+    sentence = "Blood flow restriction (BFR) rehabilitation is the brief occlusion of blood flow."
+    page = _one("Blood Flow Restriction Therapy", sentence)
+    assert by_name(find_elements(page, config))["definition"].status == "found"

@@ -189,6 +189,12 @@ _GENERIC_WORDS = frozenset(
 )
 """Head nouns too general to stand for the subject alone ("therapy" of "shockwave therapy")."""
 
+_CARE_HEADS = (
+    r"(?:therap(?:y|ies)|treatments?|rehabilitation|rehab|training|care|techniques?|"
+    r"procedures?|programs?|sessions?)"
+)
+"""Head nouns that name the same kind of care: one may stand for another in the text."""
+
 _TEXT_ACRONYM = re.compile(r"\(([A-Z][A-Za-z&-]{1,7})\)")
 _WORDS_BEFORE = re.compile(r"([\w’'-]+(?:\s+[\w’'-]+){0,5})\s*$")
 
@@ -254,9 +260,11 @@ def _subject_regex(title: str, extra: tuple[str, ...] = ()) -> tuple[str, int]:
     if len(words) > 1 and len(head) >= 4 and head not in _GENERIC_WORDS:
         variants.append(_plural(head))
     if len(words) > 1 and head in _GENERIC_WORDS:
-        # "oral cancer screening" is also "screening for oral cancer".
+        # "oral cancer screening" is also "screening for oral cancer", and "blood flow
+        # restriction therapy" also "blood flow restriction (BFR) rehabilitation".
         rest = r"[\s-]+".join(re.escape(w) for w in words[:-1])
         variants.append(rf"{_plural(head)}\s+(?:for|of)\s+(?:the\s+|your\s+)?{rest}")
+        variants.append(rf"{rest}(?:\s*\([^)\s]{{1,12}}\))?[\s-]+{_CARE_HEADS}")
         most = max(most, len(words) + 2)
     for word in words:
         stem = _stem(word)
