@@ -632,6 +632,7 @@ GENERAL_FORMS = [
     ("definition", "Knee Bursitis", "Knee bursitis, a condition in which the bursa swells, hurts."),
     ("definition", "Cupping", "Cupping occurs when cups draw the skin upward."),
     ("definition", "Meniscal Tears", "The menisci are cartilage pads, which function to cushion."),
+    ("definition", "Osteoporosis", "Osteoporosis is the gradual thinning of the bones."),
     ("uses", "Root Canal", "A root canal is needed when the pulp becomes infected."),
     ("uses", "Massage", "Massage is for people of all ages and activity levels."),
     ("uses", "Gum Grafts", "The goal of gum grafting is to cover exposed roots."),
@@ -651,6 +652,12 @@ def test_general_forms_are_found(config: AuditConfig, name: str, title: str, sen
     result = by_name(find_elements(_one(title, sentence), config))[name]
     assert result.status == "found", (name, sentence)
     assert result.evidence == sentence and result.confidence == 0.75
+
+
+def test_a_superlative_is_not_a_definition(config: AuditConfig) -> None:
+    sentence = "Acupuncture is the best treatment of all for stress."
+    result = by_name(find_elements(_one("Acupuncture", sentence), config))["definition"]
+    assert result.status != "found"
 
 
 NOT_A_PROMPT = [
