@@ -153,13 +153,15 @@ def _print_audit(audit: PageAudit, target: str, config: AuditConfig, fmt: str) -
     if fmt == "json":
         from .serialize import audit_to_dict
 
-        click.echo(json.dumps(audit_to_dict(audit, target), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(audit_to_dict(audit, target, config), indent=2, ensure_ascii=False))
     elif fmt == "html":
         from .report.html import render_page_html
         from .serialize import audit_to_dict
 
         click.echo(
-            render_page_html(audit_to_dict(audit, target), grade_target=config.grade_target),
+            render_page_html(
+                audit_to_dict(audit, target, config), grade_target=config.grade_target
+            ),
             nl=False,
         )
     else:

@@ -8,13 +8,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from .config import AuditConfig
 from .model import ELEMENT_NAMES, PageAudit
 
 SCHEMA_VERSION = 1
 
 
-def audit_to_dict(audit: PageAudit, target: str | None = None) -> dict[str, Any]:
-    """The JSON document for one audited page (see README, "JSON output")."""
+def audit_to_dict(
+    audit: PageAudit, target: str | None = None, config: AuditConfig | None = None
+) -> dict[str, Any]:
+    """The JSON document for one audited page (see README, "JSON output").
+
+    ``config`` gives the grade target of the ``rewrite`` plan (the defaults when ``None``).
+    """
+    from .rewrite import plan_rewrite, plan_to_dict
+
+    rewrite = plan_to_dict(plan_rewrite(audit, config if config is not None else AuditConfig()))
     page = audit.page
     r = audit.readability
     return {
@@ -87,4 +96,6 @@ def audit_to_dict(audit: PageAudit, target: str | None = None) -> dict[str, Any]
             }
             for f in audit.findings
         ],
+        "text": page.text,
+        "rewrite": rewrite,
     }
