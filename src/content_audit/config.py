@@ -361,7 +361,7 @@ def _build(
 def _plain_words(table: Any, source: str) -> tuple[tuple[str, str], ...]:
     """``[plain_words]``: ``term = "plainer words"`` pairs, checked and lower-cased."""
     if not isinstance(table, Mapping):
-        raise ConfigError(f"{source}: plain_words must be a table of term = \"alternative\"")
+        raise ConfigError(f'{source}: plain_words must be a table of term = "alternative"')
     out: list[tuple[str, str]] = []
     for term, alternative in table.items():
         if not isinstance(alternative, str) or not alternative.strip() or not term.strip():
