@@ -137,9 +137,13 @@ def check(
         raise CliError(f"{target}: {exc}") from None
     if audit.page.words == 0 and not audit.page.title and not audit.page.h1:
         raise CliError(f"{target}: the page has no text to audit")
+    if document.markdown:
+        from .audit import audit_as_draft
+
+        audit = audit_as_draft(audit, config)
     code = exit_code_for(audit, fail_under)
     try:
-        _print_audit(audit, target, config, fmt)
+        _print_audit(audit, target, config, fmt, draft=document.markdown)
         sys.stdout.flush()
     except BrokenPipeError:  # `check ... | head -1`: the reader has what it wanted
         quiet_stdout()
@@ -149,11 +153,15 @@ def check(
         sys.exit(code)
 
 
-def _print_audit(audit: PageAudit, target: str, config: AuditConfig, fmt: str) -> None:
+def _print_audit(
+    audit: PageAudit, target: str, config: AuditConfig, fmt: str, *, draft: bool = False
+) -> None:
     if fmt == "json":
         from .serialize import audit_to_dict
 
-        click.echo(json.dumps(audit_to_dict(audit, target, config), indent=2, ensure_ascii=False))
+        doc = audit_to_dict(audit, target, config)
+        doc["draft"] = draft
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
     elif fmt == "html":
         from .report.html import render_page_html
         from .serialize import audit_to_dict
@@ -167,7 +175,7 @@ def _print_audit(audit: PageAudit, target: str, config: AuditConfig, fmt: str) -
     else:
         from .scorecard import print_scorecard
 
-        print_scorecard(audit, target, config)
+        print_scorecard(audit, target, config, draft=draft)
 
 
 def exit_code_for(audit: PageAudit, fail_under: int | None) -> int:

@@ -24,11 +24,25 @@ ELEMENT_LABEL = {
 
 
 def print_scorecard(
-    audit: PageAudit, target: str, config: AuditConfig, console: Console | None = None
+    audit: PageAudit,
+    target: str,
+    config: AuditConfig,
+    console: Console | None = None,
+    *,
+    draft: bool = False,
 ) -> None:
-    """Print the scorecard of one audited page."""
+    """Print the scorecard of one audited page (``draft``: a Markdown draft)."""
     console = console or Console(highlight=False, soft_wrap=False)
     console.print(_header(audit, target))
+    if draft:
+        console.print(
+            Text(
+                "Markdown draft: title, description, date, author and language are read from "
+                "its front matter; findings only the site's template can fix (<title>, "
+                "<html lang>, contact details) are not raised.",
+                style="dim",
+            )
+        )
     console.print(_elements(audit))
     console.print(_readability(audit, config))
     rewrite = _rewrite(audit, config)
