@@ -209,8 +209,13 @@ def plan_rewrite(audit: PageAudit, config: AuditConfig) -> RewritePlan | None:
     )
 
 
-def plan_to_dict(plan: RewritePlan | None) -> dict[str, object] | None:
-    """The ``rewrite`` object of the JSON contract (README, "JSON output")."""
+def plan_to_dict(
+    plan: RewritePlan | None, user_words: tuple[tuple[str, str], ...] = ()
+) -> dict[str, object] | None:
+    """The ``rewrite`` object of the JSON contract (README, "JSON output"); ``user_words``
+    are the configuration's ``[plain_words]``."""
+    from .plain import plain_alternative
+
     if plan is None:
         return None
     return {
@@ -234,6 +239,12 @@ def plan_to_dict(plan: RewritePlan | None) -> dict[str, object] | None:
                 "long_words": list(s.long_words),
                 "passive": s.passive,
                 "unexplained": list(s.unexplained),
+                "plain_words": [
+                    {"term": term, "alternative": plain[0], "source": plain[1]}
+                    for term in s.unexplained
+                    for plain in (plain_alternative(term, user_words),)
+                    if plain is not None
+                ],
                 "clauses": s.clauses,
                 "reasons": list(s.reasons),
                 "in_plan": plan.needed is not None and rank <= plan.needed,

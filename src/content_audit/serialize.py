@@ -23,7 +23,8 @@ def audit_to_dict(
     """
     from .rewrite import plan_rewrite, plan_to_dict
 
-    rewrite = plan_to_dict(plan_rewrite(audit, config if config is not None else AuditConfig()))
+    config = config if config is not None else AuditConfig()
+    rewrite = plan_to_dict(plan_rewrite(audit, config), config.plain_words)
     page = audit.page
     r = audit.readability
     return {
