@@ -145,3 +145,21 @@ def test_no_plan_for_a_listing() -> None:
     audit = audit_page(html + "</body></html>", "https://x.test/blog/", CONFIG)
     if audit.kind.value != "article":
         assert plan_rewrite(audit, CONFIG) is None
+
+
+def test_text_keeps_no_credentials_and_offsets_hold() -> None:
+    from content_audit.serialize import mask_userinfo
+
+    assert mask_userinfo("go to http://clinic:s3cret@host/x, a@b.c") == (
+        "go to http://*************@host/x, a@b.c"
+    )
+    html = (FIXTURES / "seed_prolotherapy.html").read_text(encoding="utf-8")
+    html = html.replace(
+        "Prolotherapy is an injection-based",
+        "See https://clinic:s3cret@example.com/a for more. Prolotherapy is an injection-based",
+        1,
+    )
+    doc = audit_to_dict(audit_page(html, None, CONFIG), "x", CONFIG)
+    assert "s3cret" not in doc["text"] + str(doc["rewrite"])
+    for s in doc["rewrite"]["sentences"]:
+        assert doc["text"][s["start"] : s["end"]] == s["text"]
