@@ -715,3 +715,27 @@ def test_library_entry_subject_comes_from_its_first_heading(config: AuditConfig)
         sections=(Section("Frozen Shoulder", 2, body),),
     )
     assert by_name(find_elements(page, config))["definition"].evidence == body[0]
+
+
+def test_a_heading_that_is_an_invitation_is_the_consult_prompt(config: AuditConfig) -> None:
+    heading = "Contact Us Today at (985) 555-0100 to Learn How Therapy Can Help You"
+    page = Page(
+        url=None,
+        title="Strength Training",
+        h1=("Strength Training",),
+        sections=(Section(heading, 2, ()),),
+    )
+    result = by_name(find_elements(page, config))["consult"]
+    assert result.status == "found" and result.evidence == heading
+
+
+def test_the_title_itself_is_never_evidence(config: AuditConfig) -> None:
+    title = "Compression Therapy for Leg Swelling: What to Expect"
+    page = Page(url=None, title=title, h1=(title,), sections=(Section(title, 1, ("Hello.",)),))
+    assert by_name(find_elements(page, config))["uses"].status != "found"
+
+
+def test_please_give_us_a_call_is_a_prompt(config: AuditConfig) -> None:
+    sentence = "To learn more about our program, please give us a call (985) 555-0100."
+    page = _one("Work Conditioning", sentence)
+    assert by_name(find_elements(page, config))["consult"].status == "found"

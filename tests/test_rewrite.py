@@ -120,7 +120,9 @@ def test_seed_needed_is_right() -> None:
     _check_needed(FIXTURES / "seed_prolotherapy.html")
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpus (the shared corpus)")
+@pytest.mark.needs_shared(
+    "corpus/real/ef-what-is-dry-needling.html", "corpus/real/bp-osteoporosis.html"
+)
 @pytest.mark.parametrize("name", ["ef-what-is-dry-needling.html", "bp-osteoporosis.html"])
 def test_corpus_needed_is_right(name: str) -> None:
     _check_needed(CORPUS / "real" / name)

@@ -40,6 +40,8 @@ _NEVER = r"(?!x)x"
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 _ABBREVIATION_END = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|St|vs|e\.g|i\.e|etc|approx|No|Fig)\.$")
+_SENTENCE_HEADING_WORDS = 6
+"""A real heading this long that matches a body pattern is itself the evidence."""
 _MIN_SECTION_WORDS = 3
 """A heading needs at least this many words of text under it to count as evidence."""
 
@@ -628,9 +630,18 @@ def _find(name: str, matcher: _Matcher, text: _PageText) -> ElementResult:
     for i, section in enumerate(text.sections):
         heading = section.heading.strip()
         marked = text.headings[i]
-        if section.pseudo and heading and matcher.sentence(heading, marked):
-            # A bold line is still a sentence: "Corrective exercise is about ..." in bold.
-            pseudo_hit = pseudo_hit or _found(name, heading, heading, "pseudo_heading")
+        if (
+            heading
+            and (section.pseudo or len(heading.split()) >= _SENTENCE_HEADING_WORDS)
+            and _key(heading) not in text.title_keys
+            and matcher.sentence(heading, marked)
+        ):
+            # A bold line is still a sentence ("Corrective exercise is about ..." in bold),
+            # and so is a heading that is one ("Contact us today at 555-0100 to learn ...").
+            hit = _found(name, heading, heading, "pseudo_heading" if section.pseudo else "heading")
+            if not section.pseudo:
+                return hit
+            pseudo_hit = pseudo_hit or hit
             continue
         if not heading or _key(heading) in text.title_keys or not matcher.heading(heading, marked):
             continue
