@@ -607,14 +607,14 @@ def _plain_findings(page: Page, readability: Readability, config: AuditConfig) -
 
     jargon = unexplained_terms(page)
     if jargon:
-        shown = []
+        listed: list[str] = []
         for term, _ in jargon:
             plain = plain_alternative(term, config.plain_words)
-            shown.append(f"{term} (say: {plain[0]})" if plain else term)
+            listed.append(f"{term} (say: {plain[0]})" if plain else term)
         yield finding(
             "jargon_unexplained",
             f"{where}: {len(jargon)} medical term(s) not explained at first use: "
-            + ", ".join(shown),
+            + ", ".join(listed),
             evidence=" | ".join(f"{t}: {_short(s, 100)}" for t, s in jargon[:3]),
         )
 

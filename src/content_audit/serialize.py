@@ -38,7 +38,9 @@ def audit_to_dict(
     config = config if config is not None else AuditConfig()
     rewrite = plan_to_dict(plan_rewrite(audit, config), config.plain_words)
     if rewrite is not None:
-        for sentence in rewrite["sentences"]:  # type: ignore[union-attr]
+        sentences = rewrite["sentences"]
+        assert isinstance(sentences, list)
+        for sentence in sentences:
             sentence["text"] = mask_userinfo(sentence["text"])
     page = audit.page
     r = audit.readability

@@ -167,7 +167,7 @@ def _front_value(front: dict[str, object], field: str) -> str | None:
         if value is None or value == "":
             continue
         if hasattr(value, "isoformat"):  # YAML and TOML read dates as date/datetime
-            return value.isoformat()  # type: ignore[no-any-return]
+            return str(value.isoformat())
         return " ".join(str(value).split()) or None
     return None
 
