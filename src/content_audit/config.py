@@ -184,6 +184,9 @@ class AuditConfig:
     report: ReportConfig = field(default_factory=ReportConfig)
     decisions: DecisionsConfig = field(default_factory=DecisionsConfig)
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    plain_words: tuple[tuple[str, str], ...] = ()
+    """The user's own (term, plainer words) pairs (``[plain_words]``), lower-case terms;
+    they win over the shipped lexicon (``data/plain_words.tsv``)."""
 
     def rule(self, name: str) -> ElementRule:
         for rule in self.elements:
@@ -375,6 +378,7 @@ def _build(
         if unknown:
             raise ConfigError(f"{source}: unknown key elements.{name}.{sorted(unknown)[0]}")
         rules.append(ElementRule(name=name, **kwargs))
+    plain_words = _plain_words(data.pop("plain_words", {}), origins.get("plain_words", source))
     for table in ("weights", "crawl", "site", "health", "report", "decisions", "alerts"):
         if not isinstance(data.get(table, {}), Mapping):
             raise ConfigError(f"{origins.get(table, source)}: {table} must be a table")
@@ -404,9 +408,24 @@ def _build(
         report=report,
         decisions=decisions,
         alerts=alerts,
+        plain_words=plain_words,
     )
     _check_ranges(config, source, origins)
     return config
+
+
+def _plain_words(table: Any, source: str) -> tuple[tuple[str, str], ...]:
+    """``[plain_words]``: ``term = "plainer words"`` pairs, checked and lower-cased."""
+    if not isinstance(table, Mapping):
+        raise ConfigError(f'{source}: plain_words must be a table of term = "alternative"')
+    out: list[tuple[str, str]] = []
+    for term, alternative in table.items():
+        if not isinstance(alternative, str) or not alternative.strip() or not term.strip():
+            raise ConfigError(
+                f"{source}: plain_words.{term} must be a non-empty string (the plainer words)"
+            )
+        out.append((" ".join(term.lower().split()), alternative.strip()))
+    return tuple(sorted(out))
 
 
 _SHARES = (
@@ -498,6 +517,8 @@ def _record(
             "health",
             "report",
             "decisions",
+            "alerts",
+            "plain_words",
         }:
             raise ConfigError(f"{where}: unknown key {name}")
         default = getattr(cls(), key)
