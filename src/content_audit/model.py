@@ -374,6 +374,8 @@ class FetchResult:
     detail: str | None = None
     html: str | None = field(default=None, repr=False)
     referrer: str | None = None
+    rendered: bool = False
+    """``html`` is the DOM headless Chromium left (``render.py``), not the HTML fetched."""
 
     @property
     def ok(self) -> bool:
