@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from content_audit.cli import cli
@@ -136,6 +137,14 @@ def test_plain_crawl_works_without_chromium(tmp_path: Path, static_server: str) 
     assert rows[0]["rendered"] == "false"
     codes = {f["code"] for f in _findings(out)}
     assert "link_text_vague" in codes  # the "[...]" teasers, in findings.csv
+    soup = BeautifulSoup((out / "report.html").read_text(), "html.parser")
+    panel = soup.find("section", attrs={"aria-labelledby": "h-access"})
+    assert panel is not None
+    links = {a.get_text(" ", strip=True): a["href"] for a in panel.find_all("a")}
+    assert links["2.4.4 Link Purpose (In Context)"] == (
+        "https://www.w3.org/WAI/WCAG21/Understanding/link-purpose-in-context.html"
+    )
+    assert "link_text_vague" in panel.get_text()
 
 
 def test_check_browser_names_the_missing_path(tmp_path: Path) -> None:
@@ -197,3 +206,8 @@ def test_axe_runs_on_sampled_pages(tmp_path: Path, static_server: str) -> None:
     assert {r["url"] for r in rows} == {f"{static_server}/spa/index.html"}
     image_alt = [r for r in rows if r["rule"] == "image-alt"]  # the logo without alt
     assert image_alt and image_alt[0]["wcag"] == "1.1.1" and image_alt[0]["nodes"] == "1"
+    soup = BeautifulSoup((tmp_path / "axe" / "report.html").read_text(), "html.parser")
+    panel = soup.find("section", attrs={"aria-labelledby": "h-access"})
+    assert panel is not None
+    assert "image-alt" in panel.get_text()
+    assert "May 11, 2027" in panel.get_text() and "May 10, 2028" in panel.get_text()

@@ -43,6 +43,7 @@ from .. import __version__
 from ..checks import FINDINGS, UNCLEAR_CHECKS
 from ..model import ELEMENT_NAMES
 from . import charts
+from .access import access_panel
 from .details import PAGES_JSONL, clip, element_status, iter_details, page_detail
 from .files import atomic_write
 
@@ -502,6 +503,7 @@ def render_site_report(
     context = {
         "meta": meta,
         "summary": summary,
+        "access": access_panel(findings, out),
         "rows": sorted(rows, key=lambda r: (r.kind != "article", r.score, r.url)),
         "kinds": sorted(summary.kinds),
         "worse": worse[:WORSE_SHOWN],
