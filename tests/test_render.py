@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import os
 import time
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,10 +20,14 @@ from click.testing import CliRunner
 
 from content_audit.cli import cli
 from content_audit.config import load_config
+from content_audit.model import FetchResult
 from content_audit.render import (
     AXE_COLUMNS,
+    Rendered,
+    RenderingCrawler,
     check_browser,
     is_script_shell,
+    open_rendering,
     template_signature,
     wants_browser,
     wcag_of,
@@ -211,3 +217,68 @@ def test_axe_runs_on_sampled_pages(tmp_path: Path, static_server: str) -> None:
     assert panel is not None
     assert "image-alt" in panel.get_text()
     assert "May 11, 2027" in panel.get_text() and "May 10, 2028" in panel.get_text()
+
+
+# --- the wrapper, with a stand-in browser (no Chromium needed) --------------------------------
+
+
+class _FakeBrowser:
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+        self.closed = False
+
+    def render(self, urls: list[str]) -> list[Rendered]:
+        self.asked += urls
+        html = "<html><body><main><h1>Built</h1><p>" + "word " * 80 + "</p></main></body></html>"
+        return [Rendered(u, html, 0.01) for u in urls]
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class _FakeCrawler:
+    def __init__(self, results: list[FetchResult]) -> None:
+        self.results = results
+        self.stats: Counter[str] = Counter()
+        self.closed = False
+
+    def fetch_items(self, items: list[object]) -> list[FetchResult]:
+        return list(self.results)
+
+    def account(self, results: list[FetchResult]) -> list[FetchResult]:
+        return results
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _result(url: str, html: str) -> FetchResult:
+    return FetchResult(url=url, source="link", depth=1, status=200, final_url=url, html=html)
+
+
+@pytest.mark.parametrize(("mode", "expected"), [("auto", 1), ("always", 2), ("never", 0)])
+def test_rendering_crawler_renders_shells(mode: str, expected: int) -> None:
+    config = load_config()
+    config = replace(config, crawl=replace(config.crawl, render=mode))
+    spa = (FIXTURES / "spa" / "index.html").read_text()
+    seed = (FIXTURES / "seed_prolotherapy.html").read_text()
+    crawler = _FakeCrawler(
+        [_result("http://127.0.0.1/spa", spa), _result("http://127.0.0.1/a", seed)]
+    )
+    browser = _FakeBrowser()
+    wrapped = RenderingCrawler(crawler, config, browser=browser)  # type: ignore[arg-type]
+    rows = wrapped.fetch_batch([])
+    assert sum(r.rendered for r in rows) == expected
+    assert len(browser.asked) == expected
+    if expected:
+        assert "<h1>Built</h1>" in next(r.html for r in rows if r.rendered)
+    assert len(wrapped.samples) == (1 if mode == "always" else 2)  # templates met
+    assert wrapped.stats is crawler.stats  # the rest is the crawler's
+    wrapped.close()
+    assert browser.closed and crawler.closed
+
+
+def test_off_path_needs_no_wrapper() -> None:
+    config = load_config()
+    crawler = _FakeCrawler([])
+    assert open_rendering(crawler, config) is crawler
