@@ -282,3 +282,18 @@ def test_off_path_needs_no_wrapper() -> None:
     config = load_config()
     crawler = _FakeCrawler([])
     assert open_rendering(crawler, config) is crawler
+
+
+def test_playwright_is_imported_lazily() -> None:
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import content_audit.cli, content_audit.pipeline, content_audit.render\n"
+        "import content_audit.report.html\n"
+        "import sys, json; print(json.dumps(sorted(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert not [m for m in loaded if m.startswith(("playwright", "axe_playwright_python"))]
