@@ -574,8 +574,23 @@ WCAG_NAMES: dict[str, tuple[str, str]] = {
     "2.4.6": ("Headings and Labels", "headings-and-labels"),
     "3.1.1": ("Language of Page", "language-of-page"),
     "3.1.2": ("Language of Parts", "language-of-parts"),
+    # Criteria only axe-core's rules name (the report's panel shows them beside ours).
+    "1.3.5": ("Identify Input Purpose", "identify-input-purpose"),
+    "1.4.1": ("Use of Color", "use-of-color"),
+    "1.4.3": ("Contrast (Minimum)", "contrast-minimum"),
+    "1.4.4": ("Resize Text", "resize-text"),
+    "1.4.12": ("Text Spacing", "text-spacing"),
+    "2.1.1": ("Keyboard", "keyboard"),
+    "2.2.1": ("Timing Adjustable", "timing-adjustable"),
+    "2.4.1": ("Bypass Blocks", "bypass-blocks"),
+    "2.4.2": ("Page Titled", "page-titled"),
+    "2.5.3": ("Label in Name", "label-in-name"),
+    "3.3.2": ("Labels or Instructions", "labels-or-instructions"),
+    "4.1.1": ("Parsing", "parsing"),
+    "4.1.2": ("Name, Role, Value", "name-role-value"),
 }
-"""Each WCAG 2.1 criterion a finding names: its title and its Understanding page's slug."""
+"""Each WCAG 2.1 criterion a finding (or an axe-core rule) names: its title and its
+Understanding page's slug."""
 
 
 def wcag_url(criterion: str) -> str:
