@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PIP_FLAGS ?= --disable-pip-version-check -q
 
-.PHONY: install compile demo test test-fast lint bench bench-run clean
+.PHONY: install compile demo test check-static test-fast lint bench bench-run clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,10 +24,15 @@ install: $(STAMP) compile
 demo: install
 	$(BIN)/content-audit demo
 
-## The whole test suite (what CI runs).
-test: install
-	$(BIN)/ruff check .
+## Lint, format check and type check, then the whole test suite (what CI runs).
+test: install check-static
 	$(BIN)/python -m pytest
+
+## ruff (lint and format) and mypy (the package, configured in pyproject.toml's [tool.mypy]).
+check-static: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 ## Skip the slow tests (sites of hundreds of pages, flows).
 test-fast: install
@@ -50,4 +55,4 @@ bench-run: install $(BENCH_STAMP)
 	$(BIN)/python bench/run --pages 1000
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache .mypy_cache

@@ -6,8 +6,9 @@ it with sitegen's own stdlib server in a separate process, then audits it in a f
 process per mode:
 
 - ``library``: ``content_audit.pipeline.audit_site`` (no Prefect);
-- ``flow``: the ``audit-site`` Prefect flow (``flows.audit_site.run_audit_site``), on a
-  temporary (ephemeral) API server unless PREFECT_API_URL points at a running one;
+- ``flow``: the ``audit-site`` Prefect flow
+  (``content_audit.flows.audit_site.run_audit_site``), on a temporary (ephemeral) API
+  server unless PREFECT_API_URL points at a running one;
 - ``disk`` (needs ``--site OUT``, the sitegen folder): the library path with the pages read
   from ``OUT/www`` instead of HTTP (``disk_site.py``);
 - ``advertools`` (``bench/run`` only): ``advertools.crawl`` of the site, for comparison.
@@ -246,13 +247,13 @@ def run_mode(
 
         summary = audit_site(url, load_config(overrides=WHOLE_SITE), out, workers=workers)
     elif mode == "flow":
-        from flows import set_prefect_env_defaults
+        from content_audit.flows import set_prefect_env_defaults
 
         set_prefect_env_defaults()
         # As `content-audit crawl` runs it: Prefect's own logs at WARNING (-v shows the
         # per-batch INFO lines, which the API server then stores too).
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-        from flows.audit_site import run_audit_site
+        from content_audit.flows.audit_site import run_audit_site
 
         summary = run_audit_site(url, out_dir=out, workers=workers, overrides=WHOLE_SITE)
     else:

@@ -37,7 +37,7 @@ from content_audit.demo.server import SiteServer, read_redirects
 from content_audit.model import ELEMENT_NAMES
 from content_audit.pipeline import audit_site
 
-SHARED = Path("/work/shared")
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"  # ../shared beside the clone
 SITEGEN = SHARED / "sitegen" / "sitegen.py"
 LABELS = SHARED / "corpus" / "labels.tsv"
 REAL = {

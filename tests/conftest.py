@@ -1,9 +1,19 @@
-"""Shared fixtures: paths, a clean environment, and a loopback web server."""
+"""Shared fixtures: paths, a clean environment, a loopback web server, and ``../shared``.
+
+``../shared`` (beside the clone) holds what the repository does not: the real-page corpus
+and ``sitegen``, the generator of sites with planted defects and their truth files.  A clone
+with nothing beside it still passes ``make test``: a test that needs ``../shared`` says so
+with ``@pytest.mark.needs_shared("sitegen/sitegen.py")`` (or, inside a fixture,
+``need_shared("corpus")``) and is skipped with the reason.  With ``REQUIRE_SHARED_TESTS=1``
+(``.ci/run`` sets it when ``../shared`` is there) such a skip is a failure instead, so CI
+runs every one of them.  Only the relative ``../shared`` is ever looked at.
+"""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,10 +21,69 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED_TEXT = SHARED / "seed" / "000_9ad4b3a0b8af1526.txt"
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+"""``../shared`` beside the clone (may be absent)."""
+SEED_TEXT = FIXTURES / "seed_prolotherapy.txt"
+"""The model article's text (a copy of ``../shared/seed/000_9ad4b3a0b8af1526.txt``)."""
 CORPUS = SHARED / "corpus"
 SITEGEN = SHARED / "sitegen" / "sitegen.py"
+
+NEEDS_SHARED = "needs ../shared/"
+"""Every skip for a missing ``../shared`` file starts with this (counted at the end)."""
+
+
+def shared_required() -> bool:
+    return os.environ.get("REQUIRE_SHARED_TESTS") == "1"
+
+
+def need_shared(relative: str) -> Path:
+    """``../shared/<relative>``, or skip the test (fail it under ``REQUIRE_SHARED_TESTS=1``)."""
+    path = SHARED / relative
+    if not path.exists():
+        where = f"not in {SHARED}" if SHARED.is_dir() else f"{SHARED} is absent"
+        reason = (
+            f"{NEEDS_SHARED}{relative} ({where}): clone the repository beside the project's "
+            "shared/ folder for the full run (CI does: REQUIRE_SHARED_TESTS=1)"
+        )
+        if shared_required():
+            pytest.fail(f"REQUIRE_SHARED_TESTS=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+    return path
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "needs_shared(*paths): needs these files under ../shared (skipped when absent, "
+        "a failure with REQUIRE_SHARED_TESTS=1)",
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker in item.iter_markers("needs_shared"):
+        for relative in marker.args:
+            need_shared(relative)
+
+
+_SKIPPED_FOR_SHARED: set[str] = set()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    longrepr = report.longrepr
+    if report.skipped and isinstance(longrepr, tuple) and NEEDS_SHARED in str(longrepr[2]):
+        _SKIPPED_FOR_SHARED.add(report.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    if _SKIPPED_FOR_SHARED:
+        terminalreporter.write_line(
+            f"{len(_SKIPPED_FOR_SHARED)} tests skipped because ../shared is absent or "
+            f"incomplete ({SHARED}: the real-page corpus, sitegen); clone beside the "
+            "project's shared/ folder for the full run (CI=true bash .ci/run there requires "
+            "them)."
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -18,8 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SITEGEN
-
 ROOT = Path(__file__).resolve().parents[1]
 NGINX = shutil.which("nginx") or (
     "/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None
@@ -28,7 +26,7 @@ HAS_ADVERTOOLS = importlib.util.find_spec("advertools") is not None
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not SITEGEN.is_file(), reason="needs ../shared/sitegen"),
+    pytest.mark.needs_shared("sitegen/sitegen.py"),
     pytest.mark.skipif(NGINX is None, reason="needs nginx (apt-get install nginx)"),
 ]
 

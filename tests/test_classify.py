@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import subprocess
 import sys
 from pathlib import Path
 
@@ -13,7 +12,8 @@ from content_audit.classify import classify_page, health_density
 from content_audit.extract import extract_page
 from content_audit.model import Kind, Page, Section
 
-from .conftest import CORPUS, FIXTURES, SITEGEN
+from .conftest import CORPUS, FIXTURES
+from .sites import copy_demo_site
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -99,12 +99,7 @@ def test_jsonld_types_decide_when_the_url_does_not() -> None:
 
 
 def test_sitegen_kinds(tmp_path: Path) -> None:
-    if not SITEGEN.is_file():
-        pytest.skip("sitegen not available")
-    out = tmp_path / "site"
-    subprocess.run(
-        [sys.executable, str(SITEGEN), "-n", "80", "-s", "5", "-o", str(out), "-q"], check=True
-    )
+    out = copy_demo_site(tmp_path / "site", "http://127.0.0.1:8080")  # sitegen's truth.csv
     want = {
         "complete": "article",
         "incomplete": "article",
@@ -124,7 +119,7 @@ def test_sitegen_kinds(tmp_path: Path) -> None:
     assert right / len(rows) >= 0.95
 
 
-@pytest.mark.skipif(not (CORPUS / "labels.tsv").is_file(), reason="corpus not available")
+@pytest.mark.needs_shared("corpus/labels.tsv")
 def test_corpus_kind_accuracy_meets_target() -> None:
     sys.path.insert(0, str(ROOT / "bench"))
     try:

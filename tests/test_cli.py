@@ -221,6 +221,93 @@ def test_json_has_per_section_grades() -> None:
     assert graded and all(isinstance(s["grade"], float) for s in graded)
 
 
+# --------------------------------------------------------------------------- --version, --help
+
+
+def test_version_is_the_installed_distributions() -> None:
+    import importlib.metadata
+    import tomllib
+
+    import content_audit
+
+    installed = importlib.metadata.version("content-audit")
+    root = Path(__file__).resolve().parents[1]
+    declared = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert installed == declared["project"]["version"] == content_audit.__version__
+    code, out, _ = run("--version")
+    assert (code, out) == (0, f"content-audit, version {installed}\n")
+
+
+def _help_examples() -> list[str]:
+    code, out, _ = run("check", "--help")
+    assert code == 0
+    lines = out.split("Examples:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    return [line.strip() for line in lines if line.strip()]
+
+
+def test_check_help_examples_run_as_shown(tmp_path: Path) -> None:
+    """Every example of `check --help`, run by a shell in a folder holding the files it names
+    (page.html, draft.md, audit.toml), with https://clinic.example served on loopback."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from content_audit.demo.server import SiteServer
+
+    examples = _help_examples()
+    assert len(examples) == 7 and all("content-audit check" in e for e in examples)
+    www = tmp_path / "www"
+    (www / "blog" / "prolotherapy").mkdir(parents=True)
+    page = SEED.read_text(encoding="utf-8")
+    (www / "index.html").write_text(page, encoding="utf-8")
+    (www / "blog" / "prolotherapy" / "index.html").write_text(page, encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "page.html").write_text(page, encoding="utf-8")
+    (work / "draft.md").write_text(
+        "# Prolotherapy\n\n## What Is Prolotherapy?\n\nProlotherapy is an injection that "
+        "helps a joint heal.\n\n## When to See a Doctor\n\nCall us if the pain stays.\n",
+        encoding="utf-8",
+    )
+    (work / "audit.toml").write_text("grade_target = 9.0\n", encoding="utf-8")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    fetch = "curl -s"
+    if not shutil.which("curl"):  # the same fetch without curl
+        fetch = (
+            f"{sys.executable} -c 'import sys, urllib.request; "
+            "sys.stdout.buffer.write(urllib.request.urlopen(sys.argv[1]).read())'"
+        )
+    with SiteServer(www) as server:
+        for example in examples:
+            command = example.replace("https://clinic.example", server.base_url)
+            command = command.replace("curl -s", fetch)
+            done = subprocess.run(
+                ["bash", "-o", "pipefail", "-c", command],
+                cwd=work,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            assert done.returncode in (0, 1), (example, done.stderr)  # 2: unusable input
+            assert "Error:" not in done.stderr, example
+            shown = done.stdout or (work / "page-report.html").read_text(encoding="utf-8")
+            assert "rolotherapy" in shown, example
+    data = json.loads(
+        subprocess.run(
+            ["content-audit", "check", "page.html", "--format", "json"],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+    )
+    assert data["kind"] == "article"
+    assert (work / "page-report.html").read_text(encoding="utf-8").startswith("<!")
+
+
 def test_crawl_of_a_script_only_start_page_exits_2_naming_where_to_start(
     tmp_path: Path,
 ) -> None:

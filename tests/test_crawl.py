@@ -35,6 +35,7 @@ from content_audit.crawl import (
 )
 from content_audit.errors import InputError
 from content_audit.model import FetchResult
+from tests.conftest import need_shared
 from tests.faultserver import FaultServer, html_page
 
 pytestmark = pytest.mark.timeout(30)
@@ -653,17 +654,6 @@ def test_crawler_accepts_audit_config_and_rejects_bad_start() -> None:
 # --------------------------------------------------------------------------- sitegen site
 
 
-def _sitegen_path() -> Path | None:
-    here = Path(__file__).resolve()
-    for candidate in (
-        here.parents[2] / "shared" / "sitegen" / "sitegen.py",
-        Path("/work/shared/sitegen/sitegen.py"),
-    ):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -673,9 +663,7 @@ def _free_port() -> int:
 @pytest.fixture
 def sitegen_site(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
     """A 100-page sitegen site served by sitegen's own server; yields (base, out, log)."""
-    path = _sitegen_path()
-    if path is None:
-        pytest.skip("shared/sitegen/sitegen.py not found")
+    path = need_shared("sitegen/sitegen.py")
     spec = importlib.util.spec_from_file_location("sitegen", path)
     assert spec is not None and spec.loader is not None
     sitegen = importlib.util.module_from_spec(spec)

@@ -17,13 +17,12 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus"
+from .conftest import SHARED
 
-pytestmark = pytest.mark.skipif(
-    not (CORPUS / "labels.tsv").is_file(),
-    reason="needs ../shared/corpus (the labelled real-page corpus) beside the repository",
-)
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = SHARED / "corpus"
+
+pytestmark = pytest.mark.needs_shared("corpus/labels.tsv")
 
 
 def _bench() -> ModuleType:

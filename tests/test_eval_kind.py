@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
+from .conftest import SHARED, need_shared
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = SHARED / "corpus"
 
 sys.path.insert(0, str(ROOT / "bench"))
 try:
@@ -45,8 +45,7 @@ def test_score_kinds_per_site_and_halves() -> None:
 def test_kind_accuracy_floors_on_the_corpus_and_its_site_split() -> None:
     """Kind accuracy is a test, not a printout: >= 0.95 on the corpus, >= 0.93 on each
     site-split half (the figures bench/eval_kind.py prints)."""
-    if not (CORPUS / "labels.tsv").is_file():
-        pytest.skip(f"the labelled corpus is not at {CORPUS} (../shared/corpus of the repo)")
+    need_shared("corpus/labels.tsv")
     from content_audit.classify import classify_page
     from content_audit.extract import extract_page
 

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+from .conftest import SHARED
+
+CORPUS = SHARED / "corpus"
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
-@pytest.mark.skipif(not (CORPUS / "labels.tsv").is_file(), reason="../shared/corpus not available")
+@pytest.mark.needs_shared("corpus/labels.tsv")
 def test_has_teasers_precision_and_recall_on_the_corpus_and_each_site_half() -> None:
     sys.path.insert(0, str(BENCH))
     try:

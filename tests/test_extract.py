@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,8 @@ from markdown_it import MarkdownIt
 from content_audit.extract import extract_page, normalize_text
 from content_audit.model import Page
 
-from .conftest import FIXTURES, SEED_TEXT, SITEGEN
+from .conftest import FIXTURES, SEED_TEXT
+from .sites import copy_demo_site
 
 SEED_URL = "https://clinic.example/blog/prolotherapy/"
 HEADINGS = (
@@ -39,7 +38,6 @@ def seed_page() -> Page:
 # ---------------------------------------------------------------------------- the seed
 
 
-@pytest.mark.skipif(not SEED_TEXT.is_file(), reason="shared seed not available")
 def test_seed_sections_carry_the_seed_text(seed_page: Page) -> None:
     lines = seed_lines()
     by_heading = {s.heading: s for s in seed_page.sections}
@@ -298,13 +296,8 @@ def test_recent_posts_widget_anywhere_and_read_more_teasers() -> None:
 
 @pytest.fixture(scope="module")
 def sitegen_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not SITEGEN.is_file():
-        pytest.skip("sitegen not available")
-    out = tmp_path_factory.mktemp("sitegen") / "site"
-    subprocess.run(
-        [sys.executable, str(SITEGEN), "-n", "80", "-s", "3", "-o", str(out), "-q"], check=True
-    )
-    return out
+    """The demo site: sitegen's 60 pages (seed 7) with its truth.csv, and two posts."""
+    return copy_demo_site(tmp_path_factory.mktemp("sitegen") / "site", "http://127.0.0.1:8080")
 
 
 def test_sitegen_category_page_is_listing(sitegen_site: Path) -> None:

@@ -1,4 +1,5 @@
-"""flows/audit_site.py: the Prefect flow under prefect_test_harness, on Dask, and scheduled."""
+"""The Prefect flow (content_audit/flows/audit_site.py, and the flows/ entry point that
+prefect.yaml names) under prefect_test_harness, on Dask, and scheduled."""
 
 from __future__ import annotations
 
@@ -9,20 +10,18 @@ import pytest
 
 from tests.test_pipeline import (
     SCORED_CODES,
-    SITEGEN,
     ServedSite,
     assert_counts_match_findings,
     by_url,
     check_demo_site_findings,
     read_csv,
+    serve_demo_copy,
     serve_sitegen,
     site_findings_vs_truth,
     teaser_pairs,
 )
 
 REPO = Path(__file__).resolve().parents[1]
-
-pytestmark = pytest.mark.skipif(not SITEGEN.is_file(), reason="needs ../shared/sitegen")
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +33,7 @@ def prefect_harness() -> Iterator[None]:
     Hypothesis (``test_fuzz.py``, which runs next) rightly warns when the global random
     state changes while it generates an example.  Stopping the API closes the websocket.
     """
-    from flows import set_prefect_env_defaults
+    from content_audit.flows import set_prefect_env_defaults
 
     set_prefect_env_defaults()
     from prefect.testing.utilities import prefect_test_harness
@@ -48,7 +47,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
     yield from serve_sitegen(tmp_path_factory.mktemp("flowsite"), 60, seed=3)
 
 
-def _check_reports(out: Path, site: ServedSite) -> None:
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """The bundled demo site (sitegen's truth.csv, no truth_links.csv): needs no ../shared."""
+    yield from serve_demo_copy(tmp_path_factory.mktemp("flowdemo"))
+
+
+def _check_pages(out: Path, site: ServedSite) -> None:
+    """inventory.csv, pages.csv and findings.csv against the site's truth.csv."""
     truth = site.truth()
     inventory = by_url(read_csv(out / "inventory.csv"))
     pages = by_url(read_csv(out / "pages.csv"))
@@ -60,12 +66,17 @@ def _check_reports(out: Path, site: ServedSite) -> None:
         else:
             assert inventory[row["url"]]["status"] == "200"
             assert row["url"] in pages
-    assert site.teasers() <= teaser_pairs(out)
     findings = read_csv(out / "findings.csv")
     for row in truth:
         if row["robots_disallowed"] == "0" and row["has_meta_description"] == "0":
             codes = {f["code"] for f in findings if f["url"] == row["url"]}
             assert "meta_description_missing" in codes, row["url"]
+
+
+def _check_reports(out: Path, site: ServedSite) -> None:
+    """Everything against sitegen's truth: pages, teasers, the planted cross-page defects."""
+    _check_pages(out, site)
+    assert site.teasers() <= teaser_pairs(out)
     # The cross-page checks ran in the flow (digests from the audit tasks, wherever those
     # ran) and their findings reached findings.csv before it was committed.
     want, got = site_findings_vs_truth(out, site)
@@ -81,7 +92,7 @@ def test_flow_writes_the_four_csvs_and_artifacts(
 ) -> None:
     from prefect.client.orchestration import get_client
 
-    from flows.audit_site import run_audit_site, summary_markdown
+    from content_audit.flows.audit_site import run_audit_site, summary_markdown
 
     summary = run_audit_site(
         site.base_url + "/", reports_root=tmp_path, overrides={"crawl.batch_size": 25}
@@ -111,11 +122,12 @@ def test_flow_writes_the_four_csvs_and_artifacts(
 
 @pytest.mark.slow
 def test_flow_runs_its_audit_batches_on_dask(
-    prefect_harness: None, site: ServedSite, tmp_path: Path
+    prefect_harness: None, demo_site: ServedSite, tmp_path: Path
 ) -> None:
+    site = demo_site
     from distributed import Client, LocalCluster
 
-    from flows.audit_site import run_audit_site
+    from content_audit.flows.audit_site import run_audit_site
 
     with (
         LocalCluster(
@@ -134,7 +146,8 @@ def test_flow_runs_its_audit_batches_on_dask(
         )
     # The audit batches ran on the cluster; fetching stayed next to the crawler.
     assert prefixes == ["audit_batch_task"]
-    _check_reports(tmp_path, site)
+    _check_pages(tmp_path, site)
+    check_demo_site_findings(tmp_path)
     assert summary.failed_audits == 0
 
 
@@ -145,8 +158,8 @@ def test_flow_learns_the_site_template_as_the_library_path_does(
     """One SiteTemplate in run_batches serves both paths: same pages.csv, chrome CTA gone."""
     from content_audit.config import load_config
     from content_audit.demo.server import SiteServer
+    from content_audit.flows.audit_site import run_audit_site
     from content_audit.pipeline import audit_site
-    from flows.audit_site import run_audit_site
     from tests.test_template import OWN_CTA, TREATMENTS, slug, write_site
 
     root = tmp_path / "www"
@@ -179,7 +192,7 @@ def test_demo_command_runs_the_flow(prefect_harness: None, tmp_path: Path) -> No
 
 
 def test_served_deployment_has_the_cron_schedule() -> None:
-    from flows.audit_site import FLOW_NAME, audit_site_flow, deployment_kwargs
+    from content_audit.flows.audit_site import FLOW_NAME, audit_site_flow, deployment_kwargs
 
     kwargs = deployment_kwargs("https://clinic.example/", "0 6 * * 1", overrides={"x": None})
     deployment = audit_site_flow.to_deployment(**kwargs)
@@ -193,12 +206,18 @@ def test_served_deployment_has_the_cron_schedule() -> None:
 def test_prefect_yaml_defines_the_same_scheduled_deployment() -> None:
     import yaml
 
-    from flows.audit_site import FLOW_NAME, audit_site_flow
+    from content_audit.flows.audit_site import FLOW_NAME, audit_site_flow
 
     spec = yaml.safe_load((REPO / "prefect.yaml").read_text(encoding="utf-8"))
     [deployment] = spec["deployments"]
     module, _, name = deployment["entrypoint"].partition(":")
     assert (REPO / module).is_file() and name == audit_site_flow.fn.__name__
+    # What `prefect deploy` and the worker do with the entrypoint: load the file by path.
+    # The top-level flows/ file is a thin pointer to the installed package's flow.
+    from prefect.flows import load_flow_from_entrypoint
+
+    loaded = load_flow_from_entrypoint(f"{REPO / module}:{name}")
+    assert loaded.name == FLOW_NAME and loaded.fn is audit_site_flow.fn
     assert audit_site_flow.name == FLOW_NAME
     assert [s["cron"] for s in deployment["schedules"]] == ["0 6 * * 1"]
     assert "start" in deployment["parameters"]

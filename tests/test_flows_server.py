@@ -1,4 +1,5 @@
-"""flows/server.py: the temporary API server a flow run gets when none is configured."""
+"""content_audit/flows/server.py: the temporary API server a flow run gets when none is
+configured."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from flows import set_prefect_env_defaults
+from content_audit.flows import set_prefect_env_defaults
 
 set_prefect_env_defaults()
 
@@ -21,7 +22,7 @@ from prefect.settings import (  # noqa: E402
     temporary_settings,
 )
 
-from flows.server import SERVER_NICENESS, temporary_api_server  # noqa: E402
+from content_audit.flows.server import SERVER_NICENESS, temporary_api_server  # noqa: E402
 
 
 @task

@@ -24,8 +24,9 @@ from content_audit.health import (
 )
 from content_audit.model import Kind, Link, Page, Section
 
+from .conftest import need_shared
+
 FIXTURES = Path(__file__).parent / "fixtures" / "health"
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 URL = "https://clinic.example/blog/prolotherapy/"
 TRUST_CODES = {
     "author_missing",
@@ -47,10 +48,7 @@ def fixture(name: str) -> str:
 
 
 def corpus(name: str) -> str:
-    path = CORPUS / name
-    if not path.is_file():
-        pytest.skip(f"corpus page {name} not available")
-    return path.read_text(encoding="utf-8")
+    return need_shared(f"corpus/real/{name}").read_text(encoding="utf-8")
 
 
 def trust_codes(page: Page, today: date | None = None, **health: object) -> set[str]:

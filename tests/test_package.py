@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import content_audit
 
@@ -22,6 +23,7 @@ EXPECTED_ALL = [
     "PageAudit",
     "Readability",
     "RecentPost",
+    "RunFrames",
     "Section",
     "Severity",
     "StoreError",
@@ -29,6 +31,7 @@ EXPECTED_ALL = [
     "__version__",
     "audit_page",
     "load_config",
+    "load_run",
 ]
 
 
@@ -61,7 +64,46 @@ def test_core_imports_no_shell_library() -> None:
     assert leaked == []
 
 
+def test_package_import_stays_cheap() -> None:
+    """`import content_audit` (load_run included) loads neither pandas nor Prefect."""
+    loaded = _modules_after("import content_audit\nfrom content_audit import load_run")
+    assert [m for m in ("pandas", "prefect", "requests", "jinja2") if m in loaded] == []
+
+
 def test_cli_import_does_not_load_prefect() -> None:
     loaded = _modules_after("import content_audit.cli")
     assert "prefect" not in loaded
     assert "pandas" not in loaded
+
+
+def test_the_wheel_installs_content_audit_alone(tmp_path: Path) -> None:
+    """What `pip install .` installs: one top-level package, typed, with its data; the
+    top-level flows/ folder (deployment entry points) stays in the repository."""
+    import shutil
+    import zipfile
+
+    root = Path(__file__).resolve().parents[1]
+    source = tmp_path / "src-copy"  # build there: a build leaves build/ beside the sources
+    shutil.copytree(
+        root,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "reports", "build", "*.egg-info", "__pycache__", ".*_cache"
+        ),
+    )
+    subprocess.run(
+        [
+            *(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"),
+            *("--no-index", "-w", str(tmp_path / "dist"), str(source)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    [wheel] = (tmp_path / "dist").glob("content_audit-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    top = {name.split("/", 1)[0] for name in names}
+    assert top == {"content_audit", f"content_audit-{content_audit.__version__}.dist-info"}
+    assert "content_audit/py.typed" in names
+    assert "content_audit/flows/audit_site.py" in names
+    assert "content_audit/demo/site/www/index.html" in names
+    assert "content_audit/data/default.toml" in names

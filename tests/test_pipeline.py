@@ -1,7 +1,9 @@
-"""pipeline.py, the library path (no Prefect): a sitegen site crawled on loopback.
+"""pipeline.py, the library path (no Prefect): sites crawled on loopback.
 
-The site is generated after the server has bound its port, so its sitemap and canonical
-URLs carry the real origin; truth.csv and redirects.tsv say what must be found.
+A site is generated (or the demo site copied) after the server has bound its port, so its
+sitemap and canonical URLs carry the real origin; truth.csv and redirects.tsv say what must
+be found.  The sitegen sites (planted defects, truth_links.csv) need ``../shared``; the
+others are the bundled demo site (tests/sites.py).
 """
 
 from __future__ import annotations
@@ -26,9 +28,8 @@ from content_audit.demo.server import SiteServer, read_redirects, serve_demo
 from content_audit.pipeline import SiteRunSummary, audit_site, link_latest, report_dir
 from content_audit.report.html import read_page_data
 
-SITEGEN = Path(__file__).resolve().parents[2] / "shared" / "sitegen" / "sitegen.py"
-
-pytestmark = pytest.mark.skipif(not SITEGEN.is_file(), reason="needs ../shared/sitegen")
+from .conftest import need_shared
+from .sites import copy_demo_site
 
 
 @dataclass(frozen=True)
@@ -120,12 +121,13 @@ def by_url(rows: list[dict[str, str]], key: str = "url") -> dict[str, dict[str, 
 
 def serve_sitegen(folder: Path, pages: int, seed: int = 7) -> Iterator[ServedSite]:
     """Bind a loopback port, generate a sitegen site for that origin, serve it."""
+    sitegen = need_shared("sitegen/sitegen.py")
     (folder / "www").mkdir(parents=True, exist_ok=True)
     server = SiteServer(folder / "www")
     subprocess.run(
         [
             sys.executable,
-            str(SITEGEN),
+            str(sitegen),
             "--pages",
             str(pages),
             "--seed",
@@ -138,6 +140,16 @@ def serve_sitegen(folder: Path, pages: int, seed: int = 7) -> Iterator[ServedSit
         ],
         check=True,
     )
+    server.redirects = read_redirects(folder / "redirects.tsv")
+    with server:
+        yield ServedSite(server.base_url, folder)
+
+
+def serve_demo_copy(folder: Path, pages: int = 0) -> Iterator[ServedSite]:
+    """Bind a loopback port, copy the demo site (grown to ``pages``) for it, serve it."""
+    (folder / "www").mkdir(parents=True, exist_ok=True)
+    server = SiteServer(folder / "www")
+    copy_demo_site(folder, server.base_url, pages)
     server.redirects = read_redirects(folder / "redirects.tsv")
     with server:
         yield ServedSite(server.base_url, folder)
@@ -289,7 +301,8 @@ def test_demo_article_teasers_are_checked_across_pages(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def site60(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
-    yield from serve_sitegen(tmp_path_factory.mktemp("site60"), 60)
+    """The demo site: sitegen's 60 pages (seed 7) and two posts, truth.csv included."""
+    yield from serve_demo_copy(tmp_path_factory.mktemp("site60"))
 
 
 def test_the_digests_wait_for_the_checks_on_disk_not_in_memory(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -20,8 +19,9 @@ from content_audit.plain import (
 )
 from content_audit.readability import measure_readability, measure_sections
 
+from .conftest import need_shared
+
 URL = "https://clinic.example/blog/knee/"
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
 SHORT = "Ice helps the knee."
 LONG = (
     "When the knee has been sore for many weeks the tendon below the kneecap can thicken and "
@@ -155,9 +155,7 @@ def test_section_grades_and_finding() -> None:
 
 
 def test_audit_carries_section_grades_for_articles() -> None:
-    path = CORPUS / "hp-strength-training-seniors.html"
-    if not path.is_file():
-        pytest.skip("corpus page not available")
+    path = need_shared("corpus/real/hp-strength-training-seniors.html")
     audit = audit_page(path.read_text(encoding="utf-8"), "https://h.example/blog/x/")
     assert audit.kind is Kind.ARTICLE
     graded = [s for s in audit.readability.sections if s.grade is not None]

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -23,7 +22,7 @@ from content_audit.readability import (
     punctuate_lines,
 )
 
-SEED_TEXT = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_9ad4b3a0b8af1526.txt"
+from .conftest import SEED_TEXT
 
 LIST_LINES = (
     "Relief of chronic knee pain",

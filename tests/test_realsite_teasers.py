@@ -33,9 +33,7 @@ PLANTED = (
     "hollow needles and saline […]</p>"
 )
 
-pytestmark = pytest.mark.skipif(
-    not (HELMS / "blog" / "index.html").is_file(), reason="../shared/realsites not available"
-)
+pytestmark = pytest.mark.needs_shared("realsites/helms-performance/blog/index.html")
 
 
 def _free_port() -> int:

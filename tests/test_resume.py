@@ -1,9 +1,9 @@
 """resume.py and the pipeline's crawl state: a crawl killed with SIGKILL resumes.
 
-A sitegen site is served on loopback by a server that logs every request.  A first run is
-killed (SIGKILL, with its worker processes) once its crawl state holds some batches; the
-second run on the same folder must not request those pages again, and its reports must
-equal those of an uninterrupted run of the same site.
+The demo site, grown to 240 pages (tests/sites.py), is served on loopback by a server that
+logs every request.  A first run is killed (SIGKILL, with its worker processes) once its
+crawl state holds some batches; the second run on the same folder must not request those
+pages again, and its reports must equal those of an uninterrupted run of the same site.
 """
 
 from __future__ import annotations
@@ -32,36 +32,21 @@ from content_audit.serialize import audit_to_dict
 from content_audit.site import digest_page
 
 from .conftest import FIXTURES
+from .sites import copy_demo_site
 from .tristate import CANDIDATE, verdicts
 
-SITEGEN = Path(__file__).resolve().parents[2] / "shared" / "sitegen" / "sitegen.py"
 CLI = str(Path(sys.executable).with_name("content-audit"))
 
 COMPARED = ("inventory.csv", "pages.csv", "findings.csv", "teasers.csv", "changes.csv")
 
 
 class LoggedSite:
-    """A sitegen site on a loopback server that records the path of every request."""
+    """The demo site grown to ``pages`` on a loopback server that records every request."""
 
     def __init__(self, folder: Path, pages: int) -> None:
         (folder / "www").mkdir(parents=True, exist_ok=True)
         self.server = SiteServer(folder / "www")
-        subprocess.run(
-            [
-                sys.executable,
-                str(SITEGEN),
-                "--pages",
-                str(pages),
-                "--seed",
-                "11",
-                "--out",
-                str(folder),
-                "--base-url",
-                self.server.base_url,
-                "-q",
-            ],
-            check=True,
-        )
+        copy_demo_site(folder, self.server.base_url, pages)
         self.server.redirects = read_redirects(folder / "redirects.tsv")
         self.base_url = self.server.base_url
         self.hits: list[str] = []
@@ -94,8 +79,6 @@ class LoggedSite:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoggedSite]:
-    if not SITEGEN.is_file():
-        pytest.skip("needs ../shared/sitegen")
     with LoggedSite(tmp_path_factory.mktemp("site"), 240) as served:
         yield served
 

@@ -1,7 +1,8 @@
 """content-audit: keep a clinic's patient-education articles in shape.
 
 The public API is re-exported here; everything else is internal.  Importing this package
-is cheap (no Prefect, no requests, no pandas): heavy modules load only when used.
+is cheap (no Prefect, no requests, no pandas): heavy modules load only when used
+(``load_run`` imports pandas when it is called).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from .audit import audit_page
 from .config import AuditConfig, load_config
 from .errors import ConfigError, ContentAuditError, FetchError, InputError, StoreError
+from .frames import RunFrames, load_run
 from .model import (
     ElementResult,
     Finding,
@@ -39,6 +41,7 @@ __all__ = [
     "PageAudit",
     "Readability",
     "RecentPost",
+    "RunFrames",
     "Section",
     "Severity",
     "StoreError",
@@ -46,4 +49,5 @@ __all__ = [
     "__version__",
     "audit_page",
     "load_config",
+    "load_run",
 ]

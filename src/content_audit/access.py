@@ -183,9 +183,11 @@ def _cap(found: Iterator[AccessNote]) -> list[AccessNote]:
         else:
             extra[note.code] = extra.get(note.code, 0) + 1
     for code, more in extra.items():
-        last = max(i for i, n in enumerate(out) if n.code == code)
-        n = out[last]
-        out[last] = AccessNote(n.code, f"{n.message} (+{more} more like it)", n.evidence, n.wcag)
+        last = max(i for i, note in enumerate(out) if note.code == code)
+        kept = out[last]
+        out[last] = AccessNote(
+            kept.code, f"{kept.message} (+{more} more like it)", kept.evidence, kept.wcag
+        )
     return out
 
 
@@ -331,7 +333,9 @@ def _adjacent_text(img: Tag) -> str:
     a = img.find_parent("a")
     if a is not None:
         texts = [
-            str(s) for s in a.find_all(string=True) if s.parent.name not in ("script", "style")
+            str(s)
+            for s in a.find_all(string=True)
+            if s.parent is not None and s.parent.name not in ("script", "style")
         ]
         return _norm(" ".join(texts))
     return ""
@@ -501,6 +505,13 @@ def _lang_notes(root: Tag, lang: str | None) -> Iterator[AccessNote]:
             )
 
 
+def _media_src(media: Tag) -> str:
+    """The ``src`` of a ``<video>``/``<audio>``, or of its first ``<source>``."""
+    source = media.find("source")
+    found = media.get("src") or (source.get("src") if isinstance(source, Tag) else None)
+    return str(found or "")
+
+
 def _media_notes(body: Tag, links: list[_Link]) -> Iterator[AccessNote]:
     transcript = any(_TRANSCRIPT_RE.search(f"{lk.name} {lk.href}") for lk in links) or bool(
         _TRANSCRIPT_RE.search(_text(body, visible_only=False)[:200000])
@@ -508,7 +519,7 @@ def _media_notes(body: Tag, links: list[_Link]) -> Iterator[AccessNote]:
     for video in body.find_all("video"):
         kinds = {str(t.get("kind", "subtitles")).lower() for t in video.find_all("track")}
         if not kinds & _CAPTION_KINDS:
-            src = str(video.get("src") or (video.find("source") or {}).get("src", "") or "")
+            src = _media_src(video)
             yield AccessNote(
                 "video_captions_missing",
                 'a <video> without a captions track (<track kind="captions">)',
@@ -527,7 +538,7 @@ def _media_notes(body: Tag, links: list[_Link]) -> Iterator[AccessNote]:
             )
     if not transcript:
         for audio in body.find_all("audio"):
-            src = str(audio.get("src") or (audio.find("source") or {}).get("src", "") or "")
+            src = _media_src(audio)
             yield AccessNote(
                 "audio_transcript_missing",
                 "an <audio> with no transcript linked or shown on the page",

@@ -22,7 +22,6 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__
 from .config import AuditConfig, load_config
 from .errors import ContentAuditError
 from .model import PageAudit, Severity
@@ -38,7 +37,7 @@ class CliError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = EXIT_INPUT) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # click types it a ClassVar
 
 
 def start_url(value: str) -> str:
@@ -73,7 +72,8 @@ def build_config(config_path: Path | None, overrides: dict[str, Any] | None = No
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="content-audit")
+# The installed distribution's version (importlib.metadata, read only for --version).
+@click.version_option(package_name="content-audit", prog_name="content-audit")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors in the log.")
 def cli(verbose: int, quiet: bool) -> None:
@@ -121,7 +121,21 @@ def check(
     grade_target: float | None,
     address: str | None,
 ) -> None:
-    """Audit one page: an http(s) URL, an .html file, a Markdown draft (.md), or - for stdin."""
+    """Audit one page: an http(s) URL, an .html file, a Markdown draft (.md), or - for stdin.
+
+    Exit 0 when the page has no error-severity finding, 1 when it has one or scores under
+    --fail-under, 2 when the input is unusable (one line "Error: ..." on stderr).
+
+    \b
+    Examples:
+      content-audit check https://clinic.example/blog/prolotherapy/
+      content-audit check draft.md
+      content-audit check page.html --format json
+      content-audit check page.html --format html > page-report.html
+      content-audit check page.html --url https://clinic.example/blog/x/
+      curl -s https://clinic.example/ | content-audit check -
+      content-audit check page.html --fail-under 80 --config audit.toml
+    """
     from .audit import audit_page
     from .budget import BudgetExceeded, time_budget
     from .target import load_target
@@ -333,7 +347,7 @@ def serve(
             "and stops with this process. Run `prefect server start` and set PREFECT_API_URL.",
             err=True,
         )
-    from flows.audit_site import serve_audit_site
+    from content_audit.flows.audit_site import serve_audit_site
 
     try:
         serve_audit_site(
@@ -422,7 +436,7 @@ def _prefect_env() -> None:
     """
     import os
 
-    from flows import set_prefect_env_defaults
+    from content_audit.flows import set_prefect_env_defaults
 
     set_prefect_env_defaults()
     level = logging.getLogger().getEffectiveLevel()
@@ -458,7 +472,7 @@ def run_site_audit(
                     site_name=site_name,
                 )
             _prefect_env()
-            from flows.audit_site import run_audit_site
+            from content_audit.flows.audit_site import run_audit_site
 
             token = progress_hook.set(progress)
             try:

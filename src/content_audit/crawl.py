@@ -341,13 +341,13 @@ def _watched(conn: Any) -> None:
 class _DeadlineHTTPConnection(urllib3.connection.HTTPConnection):
     """Registers its socket with the current request's guard before reading the answer."""
 
-    def getresponse(self) -> Any:  # type: ignore[override]
+    def getresponse(self) -> Any:
         _watched(self)
         return super().getresponse()
 
 
 class _DeadlineHTTPSConnection(urllib3.connection.HTTPSConnection):
-    def getresponse(self) -> Any:  # type: ignore[override]
+    def getresponse(self) -> Any:
         _watched(self)
         return super().getresponse()
 
@@ -486,9 +486,8 @@ class Fetcher:
                 response.deadline = deadline  # type: ignore[attr-defined]
                 if last or response.status_code not in RETRY_STATUSES:
                     return response, waited
-                pause = self._retry_after(response)
-                if pause is None:
-                    pause = self._backoff(attempt)
+                retry_after = self._retry_after(response)
+                pause = self._backoff(attempt) if retry_after is None else retry_after
                 self._discard(response)
             if pause > 0:
                 time.sleep(pause)
@@ -816,7 +815,7 @@ class Fetcher:
         )
 
 
-_RETRY_AFTER = Retry(0, retry_after_max=float("inf"))
+_RETRY_AFTER = Retry(0, retry_after_max=float("inf"))  # type: ignore[arg-type]  # int in stubs
 """Only for its Retry-After parser (seconds or an HTTP date); the cap is ours."""
 
 

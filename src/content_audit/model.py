@@ -36,7 +36,7 @@ def _pickled_by_fields(cls: type[_T]) -> type[_T]:
         def reduce(self: Any) -> tuple[type, tuple[Any, ...]]:
             return type(self), get(self)
 
-    cls.__reduce__ = reduce  # type: ignore[method-assign,assignment]
+    cls.__reduce__ = reduce  # type: ignore[method-assign]
     return cls
 
 

@@ -1,8 +1,8 @@
 """The site audit as plain functions: crawl, audit in worker processes, stream CSV rows.
 
 ``audit_site(start, config, out_dir)`` is the library path (no Prefect); the Prefect flow in
-``flows/audit_site.py`` wires the same steps as tasks.  Both drive ``run_batches``, so a site
-is audited the same way with or without an orchestrator.
+``content_audit.flows.audit_site`` wires the same steps as tasks.  Both drive
+``run_batches``, so a site is audited the same way with or without an orchestrator.
 
 Why this shape (measured on the 2-core machine this was built on, see the bench):
 

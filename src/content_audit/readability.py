@@ -264,7 +264,7 @@ def _install() -> None:
 
     import textstat
 
-    counter_module = importlib.import_module("textstat.backend.counts._count_syllables")
+    counter_module: Any = importlib.import_module("textstat.backend.counts._count_syllables")
     original = getattr(counter_module, "get_cmudict", None)
     if original is None:  # pragma: no cover - guarded by the textstat==0.7.8 pin
         raise ImportError(
@@ -363,7 +363,8 @@ def _syllable_total(prims: _Primitives, tokens: list[str], lang: str) -> int:
     if memo is None or len(memo) > _MEMO_LIMIT:
         memo = _syllable_memo[lang] = {}
     total = 0
-    cmu_dict = pyphen = None
+    cmu_dict: Any = None
+    pyphen: Any = None
     for word in tokens:
         n = memo.get(word)
         if n is None:

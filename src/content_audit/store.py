@@ -318,7 +318,7 @@ def start_run(conn: sqlite3.Connection, site: str, start_url: str, out_dir: str 
 def record_pages(conn: sqlite3.Connection, run_id: int, audits: Iterable[PageAudit]) -> int:
     """Store a batch of page audits of a run (one transaction); returns how many."""
     page_rows = []
-    finding_rows = []
+    finding_rows: list[tuple[Any, ...]] = []
     for audit in audits:
         url = audit.url or ""
         results = [audit.element(name) for name in ELEMENT_NAMES]
@@ -435,6 +435,7 @@ def diff_runs(
     )
     for url, old, new in pairs:
         if old is None:
+            assert new is not None  # one side at least
             added.append(Change(url, "page_added", f"new page: {new['title']}"))
         elif new is None:
             removed.append(Change(url, "page_removed", f"page gone: {old['title']}"))
@@ -464,6 +465,7 @@ def diff_runs(
         _findings(conn, before, after), _findings(conn, after, before), keyed
     ):
         if old is None:
+            assert new is not None  # one side at least
             if code == DRIFT_CODE and url in drifted:
                 continue
             # A new page's findings are its "page_added"; a site-wide URL's are listed.
@@ -479,21 +481,20 @@ def _merge_sorted(
 ) -> Iterator[tuple[Any, sqlite3.Row | None, sqlite3.Row | None]]:
     """Merge two row streams sorted by ``key`` (unique within each): ``(key, old, new)``
     with ``None`` on the side that lacks the key."""
-    missing = object()
     old_iter, new_iter = iter(old), iter(new)
-    a, b = next(old_iter, missing), next(new_iter, missing)
-    while a is not missing or b is not missing:
-        ka = key(a) if a is not missing else None  # type: ignore[arg-type]
-        kb = key(b) if b is not missing else None  # type: ignore[arg-type]
-        if b is missing or (a is not missing and ka < kb):
-            yield ka, a, None  # type: ignore[misc]
-            a = next(old_iter, missing)
-        elif a is missing or kb < ka:
-            yield kb, None, b  # type: ignore[misc]
-            b = next(new_iter, missing)
+    a, b = next(old_iter, None), next(new_iter, None)  # a row is never None
+    while a is not None or b is not None:
+        ka: Any = key(a) if a is not None else None
+        kb: Any = key(b) if b is not None else None
+        if b is None or (a is not None and ka < kb):
+            yield ka, a, None
+            a = next(old_iter, None)
+        elif a is None or kb < ka:
+            yield kb, None, b
+            b = next(new_iter, None)
         else:
-            yield ka, a, b  # type: ignore[misc]
-            a, b = next(old_iter, missing), next(new_iter, missing)
+            yield ka, a, b
+            a, b = next(old_iter, None), next(new_iter, None)
 
 
 def is_review_drift(

@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from . import DEMO_ORIGIN
 
@@ -139,7 +140,7 @@ def _read_seed(path: Path) -> tuple[list[tuple[bool, str]], list[str]]:
     return blocks, teasers
 
 
-def _post(template: str, slug: str, title: str, body: str, teasers) -> str:  # type: ignore[no-untyped-def]
+def _post(template: str, slug: str, title: str, body: str, teasers: Any) -> str:
     """A post page in the theme of ``template``, with a new title, body and teasers."""
     url = f"{DEMO_ORIGIN}/blog/{slug}/"
     esc = html.escape(title)

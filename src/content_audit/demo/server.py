@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 from urllib.parse import urlsplit
 
 TEXT_SUFFIXES = (".html", ".xml", ".txt")
@@ -47,7 +48,7 @@ class _SiteHandler(SimpleHTTPRequestHandler):
         ".txt": "text/plain; charset=utf-8",
     }
 
-    def __init__(self, *args, site: SiteServer, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, site: SiteServer, **kwargs: Any) -> None:
         self.site = site
         super().__init__(*args, **kwargs)
 

@@ -110,6 +110,13 @@ def guard_cell(value: Any) -> Any:
     return value
 
 
+def unguard_cell(value: str) -> str:
+    """Undo ``guard_cell``: drop the apostrophe put before ``=``, ``+``, ``-``, ``@``, tab, CR."""
+    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
+        return value[1:]
+    return value
+
+
 def _flag(value: bool) -> str:
     return "true" if value else "false"
 

@@ -167,7 +167,12 @@ class RunRecorder:
     def record_rows(self, rows: Iterable[tuple[str, str, str, str, str | None]]) -> None:
         """Store finding rows ``(url, code, severity, message, evidence)`` as they are."""
         store.record_findings(
-            self.conn, self.run_id, ((self.key(url), *rest) for url, *rest in rows)
+            self.conn,
+            self.run_id,
+            (
+                (self.key(url), code, sev, message, evidence)
+                for url, code, sev, message, evidence in rows
+            ),
         )
 
     def drift_findings(self) -> tuple[Finding, ...]:

@@ -44,6 +44,7 @@ from ..checks import FINDINGS, UNCLEAR_CHECKS
 from ..model import ELEMENT_NAMES
 from . import charts
 from .access import access_panel
+from .csv import unguard_cell as _unguard
 from .details import PAGES_JSONL, clip, element_status, iter_details, page_detail
 from .files import atomic_write
 
@@ -609,13 +610,6 @@ def read_page_data(text: str) -> list[dict[str, Any]]:
 def _severity_of(code: str) -> str:
     spec = FINDINGS.get(code)
     return str(spec.severity) if spec else "error"
-
-
-def _unguard(value: str) -> str:
-    """Undo the CSV formula guard (a leading apostrophe before = + - @ tab CR)."""
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
-        return value[1:]
-    return value
 
 
 def _now() -> str:
