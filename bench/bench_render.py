@@ -60,7 +60,7 @@ def build(folder: Path, pages: int, spa: bool) -> None:
         name = f"p{i}.html"
         extra = f"<p>{_article(i)}</p>"
         if spa:
-            shell = (SPA / "index.html").read_text()
+            shell = (SPA / "index.htm").read_text()
             fill = f"<script>window.EXTRA = {extra!r};</script>"
             (folder / name).write_text(
                 shell.replace('<script src="app.js">', fill + '<script src="app.js">')

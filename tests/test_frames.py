@@ -67,6 +67,7 @@ EXPECTED = {
         "error": STRING,
         "kind": STRING,
         "audited": "bool",
+        "rendered": "bool",
     },
 }
 

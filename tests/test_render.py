@@ -78,7 +78,7 @@ def _findings(folder: Path) -> list[dict[str, str]]:
 
 
 def test_script_shell() -> None:
-    spa = (FIXTURES / "spa" / "index.html").read_text()
+    spa = (FIXTURES / "spa" / "index.htm").read_text()
     assert is_script_shell(spa)
     seed = (FIXTURES / "seed_prolotherapy.html").read_text()
     assert not is_script_shell(seed)
@@ -168,7 +168,7 @@ def _crawl_spa(static_server: str, out: Path, *extra: str) -> tuple[int, float]:
     began = time.perf_counter()
     code, _, err = run(
         "crawl",
-        f"{static_server}/spa/index.html",
+        f"{static_server}/spa/index.htm",
         "--no-prefect",
         "--workers",
         "0",
@@ -209,7 +209,7 @@ def test_axe_runs_on_sampled_pages(tmp_path: Path, static_server: str) -> None:
         reader = csv.DictReader(fh)
         assert tuple(reader.fieldnames or ()) == AXE_COLUMNS
         rows = list(reader)
-    assert {r["url"] for r in rows} == {f"{static_server}/spa/index.html"}
+    assert {r["url"] for r in rows} == {f"{static_server}/spa/index.htm"}
     image_alt = [r for r in rows if r["rule"] == "image-alt"]  # the logo without alt
     assert image_alt and image_alt[0]["wcag"] == "1.1.1" and image_alt[0]["nodes"] == "1"
     soup = BeautifulSoup((tmp_path / "axe" / "report.html").read_text(), "html.parser")
@@ -260,7 +260,7 @@ def _result(url: str, html: str) -> FetchResult:
 def test_rendering_crawler_renders_shells(mode: str, expected: int) -> None:
     config = load_config()
     config = replace(config, crawl=replace(config.crawl, render=mode))
-    spa = (FIXTURES / "spa" / "index.html").read_text()
+    spa = (FIXTURES / "spa" / "index.htm").read_text()
     seed = (FIXTURES / "seed_prolotherapy.html").read_text()
     crawler = _FakeCrawler(
         [_result("http://127.0.0.1/spa", spa), _result("http://127.0.0.1/a", seed)]

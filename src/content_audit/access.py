@@ -28,6 +28,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from bs4 import Tag
 
 from .model import AccessNote
+from .urls import redact_userinfo
 
 # Per code, at most this many notes on one page; the last says how many more there were.
 MAX_NOTES_PER_CODE = 10
@@ -273,7 +274,12 @@ def _links(body: Tag, url: str | None) -> Iterator[_Link]:
         if _is_hidden(a):
             continue
         target = urldefrag(urljoin(url or "", href))[0] if url else urldefrag(href)[0]
-        yield _Link(a, target, accessible_name(a, body), _text(a, visible_only=True))
+        # A URL with a user name or password is never repeated in a report.
+        target = redact_userinfo(target)
+        name = accessible_name(a, body)
+        if "@" in name:  # link text that is a URL with a password
+            name = " ".join(redact_userinfo(w) if "://" in w else w for w in name.split())
+        yield _Link(a, target, name, _text(a, visible_only=True))
 
 
 def _vague_key(name: str) -> str:
@@ -346,7 +352,7 @@ def _image_notes(body: Tag) -> Iterator[AccessNote]:
         if _is_hidden(img) or str(img.get("role", "")).lower() in ("presentation", "none"):
             continue
         alt = img.get("alt")
-        src = str(img.get("src") or img.get("data-src") or "")
+        src = redact_userinfo(str(img.get("src") or img.get("data-src") or ""))
         if alt is None:
             continue  # image_alt_missing (checks.py)
         alt = _norm(str(alt))
@@ -356,7 +362,7 @@ def _image_notes(body: Tag) -> Iterator[AccessNote]:
                 yield AccessNote(
                     "image_alt_empty_linked",
                     f'a linked image has alt="" and the link no other text, so the link '
-                    f"to {a.get('href')} has no name: describe where it goes",
+                    f"to {redact_userinfo(str(a.get('href')))} has no name: describe where it goes",
                     src,
                     "1.1.1",
                 )
@@ -509,7 +515,7 @@ def _media_src(media: Tag) -> str:
     """The ``src`` of a ``<video>``/``<audio>``, or of its first ``<source>``."""
     source = media.find("source")
     found = media.get("src") or (source.get("src") if isinstance(source, Tag) else None)
-    return str(found or "")
+    return redact_userinfo(str(found or ""))
 
 
 def _media_notes(body: Tag, links: list[_Link]) -> Iterator[AccessNote]:
@@ -527,7 +533,7 @@ def _media_notes(body: Tag, links: list[_Link]) -> Iterator[AccessNote]:
                 "1.2.2",
             )
     for frame in body.find_all("iframe"):
-        src = str(frame.get("src") or frame.get("data-src") or "")
+        src = redact_userinfo(str(frame.get("src") or frame.get("data-src") or ""))
         if any(host in src for host in _VIDEO_HOSTS):
             yield AccessNote(
                 "video_embed_check_captions",
