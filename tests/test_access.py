@@ -165,3 +165,15 @@ def test_hidden_links_are_not_judged() -> None:
         '<p aria-hidden="true"><a href="/y/">here</a></p>'
     )
     assert "link_text_vague" not in _codes(_page(body))
+
+
+def test_urls_with_credentials_are_redacted() -> None:
+    body = (
+        '<p><a href="https://bob:s3cret@clinic.example/x/">Read more</a> '
+        '<a href="https://bob:s3cret@clinic.example/f.pdf">Form</a> '
+        '<a href="https://bob:s3cret@clinic.example/y/">https://bob:s3cret@clinic.example/y/</a></p>'
+    )
+    audit = audit_page(_page(body), "https://clinic.example/a/")
+    text = " ".join(f"{f.message} {f.evidence}" for f in audit.findings)
+    assert "link_text_vague" in {f.code for f in audit.findings}
+    assert "s3cret" not in text
