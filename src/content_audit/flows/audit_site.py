@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from content_audit.flows import set_prefect_env_defaults
-from content_audit.flows.server import temporary_api_server
+from content_audit.flows.server import shared_server_keep_s, temporary_api_server
 
 set_prefect_env_defaults()
 
@@ -423,8 +423,10 @@ def run_audit_site(
     """Run the flow once; on an existing Dask cluster when ``dask_address`` (or the config's
     ``crawl.dask_address``) is given.  Raises the flow's exception when it fails.
 
-    Without a configured API (``PREFECT_API_URL``) the run gets a temporary API server of
-    its own (``content_audit.flows.server``), stopped when the run is over."""
+    Without a configured API (``PREFECT_API_URL``) the run uses the shared temporary API
+    server (``content_audit.flows.server``): started by the first run, reused by the next
+    ones, stopped once unused for ``CONTENT_AUDIT_PREFECT_SERVER_KEEP_S`` seconds (900; 0:
+    a server of the run's own, stopped when the run is over)."""
     the_flow = audit_site_flow
     if dask_address is None:
         pyproject = Path.cwd() / "pyproject.toml"
@@ -434,7 +436,7 @@ def run_audit_site(
         from prefect_dask import DaskTaskRunner
 
         the_flow = audit_site_flow.with_options(task_runner=DaskTaskRunner(address=dask_address))
-    with temporary_api_server():
+    with temporary_api_server(keep_s=shared_server_keep_s()):
         return the_flow(
             start=start,
             out_dir=str(out_dir) if out_dir is not None else None,
