@@ -1,7 +1,7 @@
 """The ``audit-site`` Prefect flow: the steps of ``content_audit.pipeline`` as tasks.
 
 discover -> (fetch a batch, audit it in a task) x N -> site checks -> write outputs ->
-reports -> artifacts.
+reports -> publish (``latest``) -> artifacts.
 
 Design by measurement (Prefect 3.9 on a 2-core machine): a task run costs ~4 ms in the
 client and ~20 ms of API-server CPU (its three state events go through the server's task
@@ -136,12 +136,17 @@ def site_checks_task(
 
 
 @task(name="write-outputs", cache_policy=NO_CACHE)
-def write_outputs_task(writer: ReportWriter, link: bool) -> list[str]:
-    """Move the four streamed CSV files into place (atomically) and update ``latest``."""
+def write_outputs_task(writer: ReportWriter) -> list[str]:
+    """Move the four streamed CSV files into place (atomically)."""
     files = writer.commit()
-    if link:
-        link_latest(writer.out_dir)
     return [str(path) for path in files.values()]
+
+
+@task(name="publish", cache_policy=NO_CACHE)
+def publish_task(out_dir: Path) -> None:
+    """Point ``latest`` at the run: last, once report.html and the history are written, so
+    ``latest`` never names a run folder without its report (as on the library path)."""
+    link_latest(out_dir)
 
 
 @task(name="write-reports", cache_policy=NO_CACHE)
@@ -310,7 +315,7 @@ def audit_site_flow(
         tally.errors.update(pre.errors)
         # quote(): Prefect would otherwise walk the whole inventory looking for futures.
         site_counts = site_checks_task(quote(collected), config, writer)
-        files = write_outputs_task(writer, link=not out_dir)
+        files = write_outputs_task(writer)
     except BaseException as exc:
         if writer is not None:
             writer.abort()
@@ -331,6 +336,8 @@ def audit_site_flow(
         raise
     if state is not None:
         state.finish()
+    if not out_dir:
+        publish_task(target)
     summary = summarize(
         start,
         target,
