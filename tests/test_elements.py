@@ -632,6 +632,7 @@ GENERAL_FORMS = [
     ("definition", "Knee Bursitis", "Knee bursitis, a condition in which the bursa swells, hurts."),
     ("definition", "Cupping", "Cupping occurs when cups draw the skin upward."),
     ("definition", "Meniscal Tears", "The menisci are cartilage pads, which function to cushion."),
+    ("definition", "Osteoporosis", "Osteoporosis is the gradual thinning of the bones."),
     ("uses", "Root Canal", "A root canal is needed when the pulp becomes infected."),
     ("uses", "Massage", "Massage is for people of all ages and activity levels."),
     ("uses", "Gum Grafts", "The goal of gum grafting is to cover exposed roots."),
@@ -651,6 +652,12 @@ def test_general_forms_are_found(config: AuditConfig, name: str, title: str, sen
     result = by_name(find_elements(_one(title, sentence), config))[name]
     assert result.status == "found", (name, sentence)
     assert result.evidence == sentence and result.confidence == 0.75
+
+
+def test_a_superlative_is_not_a_definition(config: AuditConfig) -> None:
+    sentence = "Acupuncture is the best treatment of all for stress."
+    result = by_name(find_elements(_one("Acupuncture", sentence), config))["definition"]
+    assert result.status != "found"
 
 
 NOT_A_PROMPT = [
@@ -715,3 +722,34 @@ def test_library_entry_subject_comes_from_its_first_heading(config: AuditConfig)
         sections=(Section("Frozen Shoulder", 2, body),),
     )
     assert by_name(find_elements(page, config))["definition"].evidence == body[0]
+
+
+def test_a_heading_that_is_an_invitation_is_the_consult_prompt(config: AuditConfig) -> None:
+    heading = "Contact Us Today at (985) 555-0100 to Learn How Therapy Can Help You"
+    page = Page(
+        url=None,
+        title="Strength Training",
+        h1=("Strength Training",),
+        sections=(Section(heading, 2, ()),),
+    )
+    result = by_name(find_elements(page, config))["consult"]
+    assert result.status == "found" and result.evidence == heading
+
+
+def test_the_title_itself_is_never_evidence(config: AuditConfig) -> None:
+    title = "Compression Therapy for Leg Swelling: What to Expect"
+    page = Page(url=None, title=title, h1=(title,), sections=(Section(title, 1, ("Hello.",)),))
+    assert by_name(find_elements(page, config))["uses"].status != "found"
+
+
+def test_please_give_us_a_call_is_a_prompt(config: AuditConfig) -> None:
+    sentence = "To learn more about our program, please give us a call (985) 555-0100."
+    page = _one("Work Conditioning", sentence)
+    assert by_name(find_elements(page, config))["consult"].status == "found"
+
+
+def test_one_kind_of_care_may_stand_for_another_in_the_subject(config: AuditConfig) -> None:
+    """ "Blood Flow Restriction Therapy" defined as "Blood flow restriction (BFR) rehab..."."""
+    sentence = "Blood flow restriction (BFR) rehabilitation is the brief occlusion of blood flow."
+    page = _one("Blood Flow Restriction Therapy", sentence)
+    assert by_name(find_elements(page, config))["definition"].status == "found"

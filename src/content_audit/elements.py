@@ -40,6 +40,8 @@ _NEVER = r"(?!x)x"
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 _ABBREVIATION_END = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|St|vs|e\.g|i\.e|etc|approx|No|Fig)\.$")
+_SENTENCE_HEADING_WORDS = 6
+"""A real heading this long that matches a body pattern is itself the evidence."""
 _MIN_SECTION_WORDS = 3
 """A heading needs at least this many words of text under it to count as evidence."""
 
@@ -187,6 +189,12 @@ _GENERIC_WORDS = frozenset(
 )
 """Head nouns too general to stand for the subject alone ("therapy" of "shockwave therapy")."""
 
+_CARE_HEADS = (
+    r"(?:therap(?:y|ies)|treatments?|rehabilitation|rehab|training|care|techniques?|"
+    r"procedures?|programs?|sessions?)"
+)
+"""Head nouns that name the same kind of care: one may stand for another in the text."""
+
 _TEXT_ACRONYM = re.compile(r"\(([A-Z][A-Za-z&-]{1,7})\)")
 _WORDS_BEFORE = re.compile(r"([\w’'-]+(?:\s+[\w’'-]+){0,5})\s*$")
 
@@ -252,9 +260,11 @@ def _subject_regex(title: str, extra: tuple[str, ...] = ()) -> tuple[str, int]:
     if len(words) > 1 and len(head) >= 4 and head not in _GENERIC_WORDS:
         variants.append(_plural(head))
     if len(words) > 1 and head in _GENERIC_WORDS:
-        # "oral cancer screening" is also "screening for oral cancer".
+        # "oral cancer screening" is also "screening for oral cancer", and "blood flow
+        # restriction therapy" also "blood flow restriction (BFR) rehabilitation".
         rest = r"[\s-]+".join(re.escape(w) for w in words[:-1])
         variants.append(rf"{_plural(head)}\s+(?:for|of)\s+(?:the\s+|your\s+)?{rest}")
+        variants.append(rf"{rest}(?:\s*\([^)\s]{{1,12}}\))?[\s-]+{_CARE_HEADS}")
         most = max(most, len(words) + 2)
     for word in words:
         stem = _stem(word)
@@ -628,9 +638,18 @@ def _find(name: str, matcher: _Matcher, text: _PageText) -> ElementResult:
     for i, section in enumerate(text.sections):
         heading = section.heading.strip()
         marked = text.headings[i]
-        if section.pseudo and heading and matcher.sentence(heading, marked):
-            # A bold line is still a sentence: "Corrective exercise is about ..." in bold.
-            pseudo_hit = pseudo_hit or _found(name, heading, heading, "pseudo_heading")
+        if (
+            heading
+            and (section.pseudo or len(heading.split()) >= _SENTENCE_HEADING_WORDS)
+            and _key(heading) not in text.title_keys
+            and matcher.sentence(heading, marked)
+        ):
+            # A bold line is still a sentence ("Corrective exercise is about ..." in bold),
+            # and so is a heading that is one ("Contact us today at 555-0100 to learn ...").
+            hit = _found(name, heading, heading, "pseudo_heading" if section.pseudo else "heading")
+            if not section.pseudo:
+                return hit
+            pseudo_hit = pseudo_hit or hit
             continue
         if not heading or _key(heading) in text.title_keys or not matcher.heading(heading, marked):
             continue
