@@ -102,6 +102,21 @@ def audit_extracted(
     )
 
 
+DRAFT_TEMPLATE_CODES = frozenset({"title_missing", "lang_missing", "contact_missing"})
+"""Findings only the site's template can fix: a Markdown draft's ``<title>``, ``<html
+lang>`` and contact details come from the template, not from the draft."""
+
+
+def audit_as_draft(audit: PageAudit, config: AuditConfig) -> PageAudit:
+    """The audit of a Markdown draft: without the findings only the template can fix
+    (``DRAFT_TEMPLATE_CODES``), and scored without them."""
+    findings = tuple(f for f in audit.findings if f.code not in DRAFT_TEMPLATE_CODES)
+    if len(findings) == len(audit.findings):
+        return audit
+    score = score_page(audit.kind, audit.elements, audit.readability, findings, config)
+    return replace(audit, findings=findings, score=score)
+
+
 def score_page(
     kind: Kind,
     elements: tuple[ElementResult, ...],

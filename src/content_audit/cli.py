@@ -117,6 +117,11 @@ def cli(verbose: int, quiet: bool) -> None:
     "article from a listing or a home page, and its links resolve against it "
     "(default: the file's canonical link or og:url).",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Re-check the file each time it is saved and say what changed; Ctrl-C ends it.",
+)
 def check(
     target: str,
     fmt: str,
@@ -124,6 +129,7 @@ def check(
     fail_under: int | None,
     grade_target: float | None,
     address: str | None,
+    watch: bool,
 ) -> None:
     """Audit one page: an http(s) URL, an .html file, a Markdown draft (.md), or - for stdin.
 
@@ -140,11 +146,75 @@ def check(
       curl -s https://clinic.example/ | content-audit check -
       content-audit check page.html --fail-under 80 --config audit.toml
     """
-    from .audit import audit_page
+    config = build_config(config_path, {"grade_target": grade_target})
+    if watch:
+        if target == "-" or "://" in target:
+            raise CliError("--watch needs a file: a URL or stdin is never saved")
+        _watch(target, config, address, fmt)
+        return
+    audit, markdown = _audit_target(target, config, address)
+    code = exit_code_for(audit, fail_under)
+    try:
+        _print_audit(audit, target, config, fmt, draft=markdown)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `check ... | head -1`: the reader has what it wanted
+        quiet_stdout()
+    except SystemExit:  # rich's Console says the same with SystemExit(1), stdout silenced
+        pass
+    if code:
+        sys.exit(code)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@config_option
+@click.option(
+    "--fail-under",
+    type=click.IntRange(0, 100),
+    default=None,
+    help="Exit 1 when a page's score is below this.",
+)
+def drafts(files: tuple[Path, ...], config_path: Path | None, fail_under: int | None) -> None:
+    """Check several drafts (Markdown or HTML files) at once, one summary line each.
+
+    What the pre-commit hook runs on the changed drafts: exit 1 when any has an
+    error-severity finding (or scores under --fail-under), 2 when one cannot be read.
+    """
+    from .rewrite import plan_rewrite
+
+    config = build_config(config_path)
+    worst = EXIT_OK
+    for path in files:
+        try:
+            audit, _ = _audit_target(str(path), config, None)
+        except CliError as exc:
+            click.echo(f"{path}: Error: {exc.message}", err=True)
+            worst = max(worst, EXIT_INPUT)
+            continue
+        code = exit_code_for(audit, fail_under)
+        worst = max(worst, code)
+        r = audit.readability
+        plan = plan_rewrite(audit, config)
+        line = (
+            f"{path}: {audit.kind.value}, score {audit.score}/100, grade "
+            f"{r.flesch_kincaid_grade:.1f} (target {config.grade_target:g}), "
+            f"{audit.count(Severity.ERROR)} error(s), {audit.count(Severity.WARNING)} warning(s)"
+        )
+        if plan is not None and plan.needed:
+            line += f"; rewrite {plan.needed} sentence(s) to reach the target"
+        click.echo(line)
+        for f in audit.findings:
+            if f.severity is Severity.ERROR:
+                click.echo(f"  error {f.code}: {f.message}")
+    sys.exit(worst)
+
+
+def _audit_target(target: str, config: AuditConfig, address: str | None) -> tuple[PageAudit, bool]:
+    """Load and audit one target: (audit, whether it is a Markdown draft)."""
+    from .audit import audit_as_draft, audit_page
     from .budget import BudgetExceeded, time_budget
     from .target import load_target
 
-    config = build_config(config_path, {"grade_target": grade_target})
     try:
         document = load_target(target, config.crawl, address=address)
         with time_budget(config.crawl.audit_budget_s):
@@ -155,35 +225,67 @@ def check(
         raise CliError(f"{target}: {exc}") from None
     if audit.page.words == 0 and not audit.page.title and not audit.page.h1:
         raise CliError(f"{target}: the page has no text to audit")
-    code = exit_code_for(audit, fail_under)
-    try:
-        _print_audit(audit, target, config, fmt)
+    if document.markdown:
+        audit = audit_as_draft(audit, config)
+    return audit, document.markdown
+
+
+def _watch(target: str, config: AuditConfig, address: str | None, fmt: str) -> None:
+    """``check --watch``: the full report once, then what changed at each save."""
+    import time as time_module
+
+    from .rewrite import plan_rewrite
+    from .watch import describe_change, watch_file
+
+    state: dict[str, Any] = {}
+
+    def on_change() -> None:
+        stamp = time_module.strftime("%H:%M:%S")
+        try:
+            audit, markdown = _audit_target(target, config, address)
+        except CliError as exc:
+            click.echo(f"[{stamp}] Error: {exc.message}", err=True)
+            return
+        plan = plan_rewrite(audit, config)
+        needed = plan.needed if plan is not None else 0
+        previous = state.get("audit")
+        if previous is None:
+            _print_audit(audit, target, config, fmt, draft=markdown)
+            click.echo(f"[{stamp}] watching {target} (Ctrl-C to stop)")
+        else:
+            lines = describe_change(previous, audit, state["needed"], needed)
+            click.echo(f"[{stamp}] saved: {lines[0]}")
+            for line in lines[1:]:
+                click.echo(line)
         sys.stdout.flush()
-    except BrokenPipeError:  # `check ... | head -1`: the reader has what it wanted
-        quiet_stdout()
-    except SystemExit:  # rich's Console says the same with SystemExit(1), stdout silenced
-        pass
-    if code:
-        sys.exit(code)
+        state["audit"], state["needed"] = audit, needed
+
+    watch_file(Path(target), on_change)
 
 
-def _print_audit(audit: PageAudit, target: str, config: AuditConfig, fmt: str) -> None:
+def _print_audit(
+    audit: PageAudit, target: str, config: AuditConfig, fmt: str, *, draft: bool = False
+) -> None:
     if fmt == "json":
         from .serialize import audit_to_dict
 
-        click.echo(json.dumps(audit_to_dict(audit, target), indent=2, ensure_ascii=False))
+        doc = audit_to_dict(audit, target, config)
+        doc["draft"] = draft
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
     elif fmt == "html":
         from .report.html import render_page_html
         from .serialize import audit_to_dict
 
         click.echo(
-            render_page_html(audit_to_dict(audit, target), grade_target=config.grade_target),
+            render_page_html(
+                audit_to_dict(audit, target, config), grade_target=config.grade_target
+            ),
             nl=False,
         )
     else:
         from .scorecard import print_scorecard
 
-        print_scorecard(audit, target, config)
+        print_scorecard(audit, target, config, draft=draft)
 
 
 def exit_code_for(audit: PageAudit, fail_under: int | None) -> int:

@@ -157,6 +157,9 @@ class AuditConfig:
     site: SiteConfig = field(default_factory=SiteConfig)
     health: HealthConfig = field(default_factory=HealthConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
+    plain_words: tuple[tuple[str, str], ...] = ()
+    """The user's own (term, plainer words) pairs (``[plain_words]``), lower-case terms;
+    they win over the shipped lexicon (``data/plain_words.tsv``)."""
 
     def rule(self, name: str) -> ElementRule:
         for rule in self.elements:
@@ -329,6 +332,7 @@ def _build(
         if unknown:
             raise ConfigError(f"{source}: unknown key elements.{name}.{sorted(unknown)[0]}")
         rules.append(ElementRule(name=name, **kwargs))
+    plain_words = _plain_words(data.pop("plain_words", {}), origins.get("plain_words", source))
     for table in ("weights", "crawl", "site", "health", "report"):
         if not isinstance(data.get(table, {}), Mapping):
             raise ConfigError(f"{origins.get(table, source)}: {table} must be a table")
@@ -348,9 +352,24 @@ def _build(
         site=site,
         health=health,
         report=report,
+        plain_words=plain_words,
     )
     _check_ranges(config, source, origins)
     return config
+
+
+def _plain_words(table: Any, source: str) -> tuple[tuple[str, str], ...]:
+    """``[plain_words]``: ``term = "plainer words"`` pairs, checked and lower-cased."""
+    if not isinstance(table, Mapping):
+        raise ConfigError(f'{source}: plain_words must be a table of term = "alternative"')
+    out: list[tuple[str, str]] = []
+    for term, alternative in table.items():
+        if not isinstance(alternative, str) or not alternative.strip() or not term.strip():
+            raise ConfigError(
+                f"{source}: plain_words.{term} must be a non-empty string (the plainer words)"
+            )
+        out.append((" ".join(term.lower().split()), alternative.strip()))
+    return tuple(sorted(out))
 
 
 _SHARES = (
@@ -434,7 +453,15 @@ def _record(
     for key, value in data.items():
         name = f"{prefix}.{key}" if prefix else key
         where = (origins or {}).get(name, source)
-        if key not in known or key in {"elements", "weights", "crawl", "site", "health", "report"}:
+        if key not in known or key in {
+            "elements",
+            "weights",
+            "crawl",
+            "site",
+            "health",
+            "report",
+            "plain_words",
+        }:
             raise ConfigError(f"{where}: unknown key {name}")
         default = getattr(cls(), key)
         if isinstance(default, bool):

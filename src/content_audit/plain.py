@@ -26,11 +26,14 @@ __all__ = [
     "check_plain",
     "is_passive",
     "load_medical_terms",
+    "load_plain_words",
+    "plain_alternative",
     "same_start_runs",
     "unexplained_terms",
 ]
 
 MEDICAL_TERMS_RESOURCE = "medical_terms.txt"
+PLAIN_WORDS_RESOURCE = "plain_words.tsv"
 
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
@@ -305,6 +308,50 @@ def load_medical_terms() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def load_plain_words() -> dict[str, tuple[str, str]]:
+    """The shipped lexicon: term -> (plainer words, source) (``data/plain_words.tsv``).
+
+    Each pair names where it comes from (plainlanguage.gov, CDC Everyday Words) or says
+    "written here".  Cached: a read-only constant of the package.
+    """
+    text = (
+        resources.files("content_audit.data")
+        .joinpath(PLAIN_WORDS_RESOURCE)
+        .read_text(encoding="utf-8")
+    )
+    out: dict[str, tuple[str, str]] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        term, alternative, source = line.split("\t")
+        out[term.strip().lower()] = (alternative.strip(), source.strip())
+    return out
+
+
+def plain_alternative(term: str, user: tuple[tuple[str, str], ...] = ()) -> tuple[str, str] | None:
+    """(plainer words, source) for a term as it appears ("trigger points"), or ``None``.
+
+    The user's pairs (``[plain_words]``, source "your configuration") win over the
+    shipped lexicon; a plural finds its singular ("vertebrae" is listed as is).
+    """
+    key = " ".join(term.lower().split())
+    candidates = [key]
+    if key.endswith("es"):
+        candidates.append(key[:-2])
+    if key.endswith("s"):
+        candidates.append(key[:-1])
+    mine = dict(user)
+    for candidate in candidates:
+        if candidate in mine:
+            return mine[candidate], "your configuration"
+    shipped = load_plain_words()
+    for candidate in candidates:
+        if candidate in shipped:
+            return shipped[candidate]
+    return None
+
+
+@lru_cache(maxsize=1)
 def _terms_re() -> re.Pattern[str]:
     terms = sorted(load_medical_terms(), key=len, reverse=True)
     alternatives = [re.escape(t).replace(r"\ ", r"\s+") for t in terms]
@@ -365,12 +412,44 @@ _GLOSS_AFTER = re.compile(
     re.I,
 )
 # A gloss right before it: "tendon damage (tendinopathy)", "called tendinopathy",
-# "known as tendinopathy", "the medical term for ... is tendinopathy".
+# "a tight band of muscle, called a trigger point", "known as tendinopathy", "the medical
+# term for ... is tendinopathy".
 _GLOSS_BEFORE = re.compile(
-    r"(?:\(\s*$|\b(?:called|termed|named|known\s+as|diagnosed\s+as|term\s+for\s+.{0,60}?"
-    r"\s+is|or)\s*[\"“‘']?$)",
+    r"(?:\(\s*$|\b(?:called|termed|named|known\s+as|diagnosed\s+as)\s*(?:(?:a|an|the)\s+)?"
+    r"[\"“‘']?$|\b(?:term\s+for\s+.{0,60}?\s+is|or)\s*[\"“‘']?$)",
     re.I,
 )
+# "Osteoarthritis — gradual cartilage breakdown": a dash after the term glosses it.
+_DASH_AFTER = r"\s*[—–]\s*\w|-\s+\w"
+# The term (or its noun) then a gloss: "femoral component (thigh bone)", "maxillary sinus
+# which is a hollow ...".
+_GLOSS_NOUN_AFTER = re.compile(
+    r"^(?:" + _DASH_AFTER + r"|\s+[a-z]+\s*(?:\(|,?\s*which\s+(?:is|are)\b))", re.I
+)
+# The term inside a "label — gloss" pair: "Bone density loss — osteopenia ...",
+# "teeth- Periodontal ligament", "(plural for meniscus)".
+_DASH_LABEL = re.compile(
+    r"(?:^\W*(?:\S+\s+){0,4}?\S+\s*[—–]\s*(?:\S+\s+){0,3}$|[—–-]\s*$|\bplural\s+(?:for|of)\s+$)"
+)
+# A definition-list item: "Corticosteroids: To reduce inflammation ...".
+_LABEL_COLON = re.compile(r"^\s*:\s*\w")
+# Not a use of the term: "anti-inflammatory", a breadcrumb "Home›Conditions›Sciatica".
+_NOT_A_USE = re.compile(r"(?:\banti-$|[›»]\s*$)", re.I)
+
+
+def _in_name(sentence: str, start: int, end: int) -> bool:
+    """The term is part of a proper name ("Abbotsford Periodontist & Dental Implants",
+    "Fascial Stretch Therapy"): capitalised, not first in the sentence, and next to
+    another capitalised word."""
+    if start == 0 or not sentence[start].isupper() or not sentence[:start].strip():
+        return False
+    prev = re.search(r"(\S+)\s+$", sentence[:start])
+    nxt = re.match(r"\s+(\S+)", sentence[end:])
+    return any(w is not None and w.group(1)[:1].isupper() for w in (prev, nxt)) or bool(
+        nxt is not None and nxt.group(1) == "&"
+    )
+
+
 # The next sentence explains the term: "This means ...", "It is a ...".
 _NEXT_EXPLAINS = re.compile(
     r"^\W*(?:this|that|it|these|they|which)\s+(?:is|are|means?|refers?|describes?|happens|"
@@ -403,7 +482,16 @@ def unexplained_terms(page: Page) -> list[tuple[str, str]]:
             seen.add(key)
             after = sentence[match.end() :]
             before = sentence[: match.start()]
-            if _GLOSS_AFTER.match(after) or _GLOSS_BEFORE.search(before):
+            if _in_name(sentence, match.start(), match.end()) or _NOT_A_USE.search(before):
+                seen.discard(key)  # a clinic's name, "anti-inflammatory": not this term
+                continue
+            if (
+                _GLOSS_AFTER.match(after)
+                or _GLOSS_BEFORE.search(before)
+                or _GLOSS_NOUN_AFTER.match(after)
+                or _DASH_LABEL.search(before)
+                or (match.start() < 4 and _LABEL_COLON.match(after))
+            ):
                 continue
             following = sentences[index + 1] if index + 1 < len(sentences) else ""
             if following and _NEXT_EXPLAINS.match(following):
@@ -519,10 +607,14 @@ def _plain_findings(page: Page, readability: Readability, config: AuditConfig) -
 
     jargon = unexplained_terms(page)
     if jargon:
-        terms = ", ".join(t for t, _ in jargon)
+        listed: list[str] = []
+        for term, _ in jargon:
+            plain = plain_alternative(term, config.plain_words)
+            listed.append(f"{term} (say: {plain[0]})" if plain else term)
         yield finding(
             "jargon_unexplained",
-            f"{where}: {len(jargon)} medical term(s) not explained at first use: {terms}",
+            f"{where}: {len(jargon)} medical term(s) not explained at first use: "
+            + ", ".join(listed),
             evidence=" | ".join(f"{t}: {_short(s, 100)}" for t, s in jargon[:3]),
         )
 

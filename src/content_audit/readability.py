@@ -48,6 +48,7 @@ from .model import Readability, Section, SectionReadability
 __all__ = [
     "MedicalSyllables",
     "SyllableTable",
+    "count_sentence",
     "count_syllables",
     "load_syllable_table",
     "measure_readability",
@@ -566,5 +567,42 @@ def _grade(text: str, medical: bool) -> float | None:
         )
     except Exception:  # as in measure_readability: odd text gives no grade, not a crash
         return None
+    finally:
+        engine.clear_text_caches()
+
+
+_TEXTSTAT_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*", re.UNICODE)
+
+
+def count_sentence(
+    sentence: str, *, medical: bool = False, long_syllables: int = 3
+) -> tuple[int, int, list[str], int]:
+    """(words, syllables, long words, sentences) of one sentence, counted as
+    ``measure_readability`` counts them on the page (textstat's word list, per-token
+    syllables, and its sentence rule: pieces between ``.!?`` of 3+ words, without its
+    floor of 1), so the per-sentence figures add up to the page's ("U.S." makes two
+    textstat sentences of one, "Yes." none).  Long words have ``long_syllables``+."""
+    prepared = punctuate_lines(sentence)
+    if not prepared:
+        return 0, 0, [], 0
+    engine = _get_engine()
+    prims = engine.primitives
+    assert prims is not None
+    lang = MEDICAL_LANG if medical else LANG
+    try:
+        words = int(prims.count_words(prepared))
+        tokens = prims.list_words(prepared, lowercase=True)
+        total = 0
+        long_words: list[str] = []
+        for token in tokens:
+            n = _syllable_total(prims, [token], lang)
+            total += n
+            if n >= long_syllables:
+                long_words.append(token)
+        pieces = _TEXTSTAT_SENTENCE.findall(prepared)
+        sentences = sum(1 for piece in pieces if prims.count_words(piece) > 2)
+        return words, total, long_words, sentences
+    except Exception:  # as in measure_readability: odd text counts as nothing
+        return 0, 0, [], 0
     finally:
         engine.clear_text_caches()

@@ -24,13 +24,30 @@ ELEMENT_LABEL = {
 
 
 def print_scorecard(
-    audit: PageAudit, target: str, config: AuditConfig, console: Console | None = None
+    audit: PageAudit,
+    target: str,
+    config: AuditConfig,
+    console: Console | None = None,
+    *,
+    draft: bool = False,
 ) -> None:
-    """Print the scorecard of one audited page."""
+    """Print the scorecard of one audited page (``draft``: a Markdown draft)."""
     console = console or Console(highlight=False, soft_wrap=False)
     console.print(_header(audit, target))
+    if draft:
+        console.print(
+            Text(
+                "Markdown draft: title, description, date, author and language are read from "
+                "its front matter; findings only the site's template can fix (<title>, "
+                "<html lang>, contact details) are not raised.",
+                style="dim",
+            )
+        )
     console.print(_elements(audit))
     console.print(_readability(audit, config))
+    rewrite = _rewrite(audit, config)
+    if rewrite is not None:
+        console.print(rewrite)
     if audit.page.sections:
         console.print(_sections(audit))
     if audit.page.teasers or audit.page.recent_posts:
@@ -114,6 +131,45 @@ def _readability(audit: PageAudit, config: AuditConfig) -> Table:
     minutes = r.reading_time_s / 60
     table.add_row("Words / sentences", f"{r.words} / {r.sentences}", "")
     table.add_row("Reading time", f"{minutes:.1f} min", "")
+    return table
+
+
+REWRITE_SHOWN = 5
+
+
+def _rewrite(audit: PageAudit, config: AuditConfig) -> Table | None:
+    """The sentences to rewrite first: top ``REWRITE_SHOWN`` by marginal effect."""
+    from .rewrite import plan_rewrite
+
+    plan = plan_rewrite(audit, config)
+    if plan is None or plan.needed == 0:
+        return None
+    helpful = [s for s in plan.sentences if s.gain > 0]
+    if plan.needed is None:
+        caption = (
+            f"Rewriting all {len(helpful)} helpful sentences would bring grade "
+            f"{plan.grade:.1f} to about {plan.grade_after:.1f}: not to the target "
+            f"{plan.target:g}; split the text or shorten it too"
+        )
+    else:
+        caption = (
+            f"Rewrite these {plan.needed} sentence(s) to reach the target: grade "
+            f"{plan.grade:.1f} → about {plan.grade_after:.1f} (each at ~{plan.target_words} "
+            f"words, {plan.target_syllables_per_word:.2f} syllables/word; greedy by gain)"
+        )
+    table = Table(
+        title="Sentences to rewrite first",
+        title_justify="left",
+        caption=caption,
+        caption_justify="left",
+    )
+    table.add_column("#", justify="right")
+    table.add_column("Grade −", justify="right")
+    table.add_column("Sentence / why", overflow="fold")
+    for rank, s in enumerate(helpful[:REWRITE_SHOWN], 1):
+        cell = Text(_clip(s.text, 200))
+        cell.append("\n" + "; ".join(s.reasons), style="dim")
+        table.add_row(str(rank), f"{s.gain:.2f}", cell)
     return table
 
 

@@ -6,15 +6,42 @@ as the command does.  Field names are a contract: add fields, never rename them.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from .config import AuditConfig
 from .model import ELEMENT_NAMES, PageAudit
 
 SCHEMA_VERSION = 1
 
+# User name and password in a URL of the page text ("http://user:pass@host/"): masked with
+# as many "*", so the rewrite offsets into ``text`` stay right and no secret is written.
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^\s/?#@]+)@")
 
-def audit_to_dict(audit: PageAudit, target: str | None = None) -> dict[str, Any]:
-    """The JSON document for one audited page (see README, "JSON output")."""
+
+def mask_userinfo(text: str) -> str:
+    """``text`` with the credentials of its URLs replaced by ``*`` (same length)."""
+    if "@" not in text:
+        return text
+    return _USERINFO.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + "@", text)
+
+
+def audit_to_dict(
+    audit: PageAudit, target: str | None = None, config: AuditConfig | None = None
+) -> dict[str, Any]:
+    """The JSON document for one audited page (see README, "JSON output").
+
+    ``config`` gives the grade target of the ``rewrite`` plan (the defaults when ``None``).
+    """
+    from .rewrite import plan_rewrite, plan_to_dict
+
+    config = config if config is not None else AuditConfig()
+    rewrite = plan_to_dict(plan_rewrite(audit, config), config.plain_words)
+    if rewrite is not None:
+        sentences = rewrite["sentences"]
+        assert isinstance(sentences, list)
+        for sentence in sentences:
+            sentence["text"] = mask_userinfo(sentence["text"])
     page = audit.page
     r = audit.readability
     return {
@@ -87,4 +114,6 @@ def audit_to_dict(audit: PageAudit, target: str | None = None) -> dict[str, Any]
             }
             for f in audit.findings
         ],
+        "text": mask_userinfo(page.text),
+        "rewrite": rewrite,
     }

@@ -113,21 +113,120 @@ def _is_absolute_http(url: str) -> bool:
     return bool(re.match(r"https?://[^/\s]+", url, re.I))
 
 
+# Front matter as Jekyll, Hugo and Eleventy write it: YAML between ``---`` lines, TOML
+# between ``+++`` lines, at the very start of the file.
+_FRONT_MATTER = re.compile(
+    r"\A\ufeff?(?P<fence>---|\+\+\+)[ \t]*\r?\n(?P<body>.*?)\r?\n(?P=fence)[ \t]*(?:\r?\n|\Z)",
+    re.S,
+)
+# Keys each field is read from, first found wins (Jekyll, Hugo, Eleventy spellings).
+FRONT_MATTER_KEYS = {
+    "title": ("title",),
+    "description": ("description", "summary", "excerpt"),
+    "date": ("date", "published", "publishdate", "date_published"),
+    "updated": ("last_modified_at", "lastmod", "updated", "modified", "date_modified"),
+    "author": ("author", "authors"),
+    "lang": ("lang", "language", "locale"),
+}
+
+
+def parse_front_matter(text: str) -> tuple[dict[str, object], str]:
+    """(front matter, body) of a Markdown draft; ``({}, text)`` when it has none.
+
+    YAML is read with PyYAML's safe loader (a declared dependency), TOML with tomllib.  A
+    front matter that does not parse is left in the body, as a static-site generator
+    would refuse it: the editor sees it as text rather than silently losing it.
+    """
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return {}, text
+    raw = match.group("body")
+    try:
+        if match.group("fence") == "+++":
+            import tomllib
+
+            data: object = tomllib.loads(raw)
+        else:
+            import yaml
+
+            data = yaml.safe_load(raw)
+    except Exception:  # malformed front matter: keep the text, read nothing from it
+        return {}, text
+    if not isinstance(data, dict):
+        return {}, text[match.end() :]
+    return {str(k).lower(): v for k, v in data.items()}, text[match.end() :]
+
+
+def _front_value(front: dict[str, object], field: str) -> str | None:
+    for key in FRONT_MATTER_KEYS[field]:
+        value = front.get(key)
+        if isinstance(value, list):  # authors: [a, b]
+            value = ", ".join(_person_name(v) for v in value if v)
+        elif isinstance(value, dict):
+            value = _person_name(value)
+        if value is None or value == "":
+            continue
+        if hasattr(value, "isoformat"):  # YAML and TOML read dates as date/datetime
+            return str(value.isoformat())
+        return " ".join(str(value).split()) or None
+    return None
+
+
+def _person_name(value: object) -> str:
+    if isinstance(value, dict):
+        return str(value.get("name") or value.get("display_name") or "")
+    return str(value)
+
+
 def render_markdown(text: str) -> str:
-    """Render a Markdown draft to an HTML fragment (CommonMark plus tables)."""
+    """Render a Markdown draft to the HTML page it will become (CommonMark plus tables).
+
+    The front matter gives what the site's template will put in ``<head>``: the
+    ``<title>``, meta description, ``<html lang>``, and the author and dates (as meta tags
+    and JSON-LD, which the trust checks read).  A title with no H1 in the body becomes the
+    H1, as the usual post template shows it.  Every value is escaped.
+    """
+    import json
+
     from markdown_it import MarkdownIt
 
-    body = text
-    if body.startswith("---\n"):
-        # Front matter (Jekyll, Hugo): keep the title, drop the rest.
-        end = body.find("\n---", 4)
-        if end != -1:
-            front, body = body[4:end], body[end + 4 :]
-            for line in front.splitlines():
-                key, _, value = line.partition(":")
-                if key.strip() == "title" and value.strip() and not body.lstrip().startswith("# "):
-                    body = f"# {value.strip().strip(chr(34) + chr(39))}\n\n{body}"
-    return MarkdownIt("commonmark").enable("table").render(body)
+    front, body = parse_front_matter(text)
+    fields = {name: _front_value(front, name) for name in FRONT_MATTER_KEYS}
+    title = fields["title"]
+    rendered = MarkdownIt("commonmark").enable("table").render(body)
+    if title and not re.search(r"^\s{0,3}#\s", body, re.M):
+        rendered = f"<h1>{html_lib.escape(title)}</h1>\n{rendered}"
+    if not front:
+        return rendered
+    esc = html_lib.escape
+    head = ['<meta charset="utf-8">']
+    if title:
+        head.append(f"<title>{esc(title)}</title>")
+    if fields["description"]:
+        head.append(f'<meta name="description" content="{esc(fields["description"])}">')
+    if fields["author"]:
+        head.append(f'<meta name="author" content="{esc(fields["author"])}">')
+    if fields["date"]:
+        head.append(f'<meta property="article:published_time" content="{esc(fields["date"])}">')
+    if fields["updated"]:
+        head.append(f'<meta property="article:modified_time" content="{esc(fields["updated"])}">')
+    ld: dict[str, object] = {"@context": "https://schema.org", "@type": "Article"}
+    if title:
+        ld["headline"] = title
+    if fields["author"]:
+        ld["author"] = [{"@type": "Person", "name": n.strip()} for n in fields["author"].split(",")]
+    if fields["date"]:
+        ld["datePublished"] = fields["date"]
+    if fields["updated"]:
+        ld["dateModified"] = fields["updated"]
+    # "</" escaped so no value can close the script element.
+    payload = json.dumps(ld, ensure_ascii=False).replace("</", "<\\/")
+    head.append(f'<script type="application/ld+json">{payload}</script>')
+    lang = f' lang="{esc(fields["lang"])}"' if fields["lang"] else ""
+    return (
+        f"<!DOCTYPE html>\n<html{lang}><head>{''.join(head)}</head>\n"
+        f"<body><main><article>\n{rendered}</article></main></body></html>\n"
+    )
 
 
 def _read_file(path: Path, max_bytes: int, deadline_s: float = 60.0) -> Document:

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..model import ELEMENT_STATUSES, PageAudit
 from ..serialize import audit_to_dict
+from .article import article_view
 from .files import temp_path
 
 PAGES_JSONL = "pages.jsonl"
@@ -154,6 +155,7 @@ def page_detail(
             }
             for f in [*(doc.get("findings") or []), *extra_findings]
         ],
+        "article": article_view(doc),
     }
 
 

@@ -43,6 +43,7 @@ from .. import __version__
 from ..checks import FINDINGS, UNCLEAR_CHECKS
 from ..model import ELEMENT_NAMES
 from . import charts
+from .article import article_segments
 from .csv import unguard_cell as _unguard
 from .details import PAGES_JSONL, clip, element_status, iter_details, page_detail
 from .files import atomic_write
@@ -217,6 +218,7 @@ def environment() -> Environment:
     env.filters["num"] = format_number
     env.filters["duration"] = format_duration
     env.filters["when"] = format_when
+    env.filters["article_segments"] = article_segments
     env.globals.update(
         ELEMENT_NAMES=ELEMENT_NAMES,
         ELEMENT_LABELS=ELEMENT_LABELS,

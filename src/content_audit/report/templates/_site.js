@@ -237,6 +237,7 @@
     });
     figures.appendChild(dl);
     frag.appendChild(figures);
+    if (page.article) { frag.appendChild(articlePanel(page.article)); }
 
     var sections = panel("Sections", "d-sections");
     if (page.sections.length) {
@@ -283,6 +284,44 @@
     }
     frag.appendChild(findings);
     return frag;
+  }
+
+  /* The article, marked up (report/article.py, _article.html): page text as text nodes. */
+  function articlePanel(view) {
+    var box = panel("The article, marked up", "d-article");
+    box.classList.add("article-markup");
+    box.appendChild(el("p", { class: "muted small legend" }, "Sentences shaded by their own grade ",
+      el("span", { class: "s d1" }, "a little over the target"), ", ",
+      el("span", { class: "s d2" }, "2+ grades over"), ", ", el("span", { class: "s d3" }, "4+ grades over"),
+      "; ", el("span", { class: "s passive" }, "passive voice"), "; ",
+      el("abbr", { class: "term" }, "unexplained term"), " (plainer words on hover and in print); ",
+      el("mark", { class: "el-label" }, "element"), " labels each element's evidence sentence."));
+    var text = view.text, offset = 0;
+    text.split("\n").forEach(function (line) {
+      var endLine = offset + line.length, cursor = offset, p = el("p", { class: "art" });
+      view.sentences.forEach(function (s) {
+        var start = s[0], end = s[1];
+        if (start < offset || end > endLine) { return; }
+        if (start > cursor) { p.appendChild(document.createTextNode(text.slice(cursor, start))); }
+        var span = el("span", { class: "s d" + s[2] + (s[3] ? " passive" : ""), title: s[5] || null });
+        if (s[4]) { span.appendChild(el("mark", { class: "el-label" }, s[4])); span.appendChild(document.createTextNode(" ")); }
+        var at = start;
+        view.terms.forEach(function (t) {
+          if (t[0] < start || t[1] > end) { return; }
+          if (t[0] > at) { span.appendChild(document.createTextNode(text.slice(at, t[0]))); }
+          span.appendChild(el("abbr", { class: "term", title: t[2] }, text.slice(t[0], t[1])));
+          span.appendChild(el("span", { class: "alt-print" }, " [" + t[2] + "]"));
+          at = t[1];
+        });
+        if (at < end) { span.appendChild(document.createTextNode(text.slice(at, end))); }
+        p.appendChild(span);
+        cursor = end;
+      });
+      if (cursor < endLine) { p.appendChild(document.createTextNode(text.slice(cursor, endLine))); }
+      if (line.trim()) { box.appendChild(p); }
+      offset = endLine + 1;
+    });
+    return box;
   }
 
   function openDetail(index) {
