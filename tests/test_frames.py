@@ -45,7 +45,9 @@ EXPECTED = {
         "warnings": "int64",
         **{f"{name}_status": STRING for name in ("definition", "uses", "mechanism", "consult")},
     },
-    "findings": dict.fromkeys(("url", "code", "severity", "message", "evidence"), STRING),
+    "findings": dict.fromkeys(
+        ("url", "code", "severity", "message", "evidence", "decision"), STRING
+    ),
     "teasers": {
         "page_url": STRING,
         "position": "int64",

@@ -21,6 +21,7 @@ from datetime import date
 from .checks import STRUCTURE_CODES, check_page
 from .classify import classify_page
 from .config import AuditConfig, load_config
+from .decisions import accept_findings, override_elements
 from .elements import find_elements
 from .extract import extract_page
 from .health import check_trust
@@ -85,11 +86,13 @@ def audit_extracted(
         readability = replace(readability, medical_syllables=medical)
     if elements is None:
         elements = find_elements(page, config)
+        elements = override_elements(config.decisions.entries, elements, url, today)
     elif sorted(e.name for e in elements) != sorted(ELEMENT_NAMES):
         raise ValueError(f"elements must give one result per element of {ELEMENT_NAMES}")
     findings = check_page(page, kind, readability, elements, config)
     findings += check_trust(page, kind, config, today)
     findings += check_plain(page, kind, readability, config)
+    findings = accept_findings(config.decisions.entries, findings, url, today)
     score = score_page(kind, elements, readability, findings, config)
     return PageAudit(
         url=url,
@@ -131,7 +134,8 @@ def score_page(
     - readability: full weight at or under the grade target, falling linearly to zero at
       target + 6 grades; a page with no text gets zero;
     - structure: full weight, less a quarter of it per structure finding (H1, title, meta
-      description, heading levels, image alt), not below zero.
+      description, heading levels, image alt), not below zero; a finding the maintainers
+      accepted (``decisions.py``) costs nothing.
     Elements are only demanded of articles: for listings and other pages the score is the
     readability and structure shares scaled to 100.
     """
@@ -141,7 +145,7 @@ def score_page(
     else:
         over = max(0.0, readability.flesch_kincaid_grade - config.grade_target)
         read_share = max(0.0, 1.0 - over / GRADE_ZERO_MARGIN)
-    structure_hits = sum(1 for f in findings if f.code in STRUCTURE_CODES)
+    structure_hits = sum(1 for f in findings if f.code in STRUCTURE_CODES and f.decision is None)
     structure_share = max(0.0, 1.0 - STRUCTURE_PENALTY * structure_hits)
     points = weights.readability * read_share + weights.structure * structure_share
     if kind is Kind.ARTICLE:

@@ -365,6 +365,7 @@ def crawl(
     )
     _require_pages(start, summary)
     click.echo(_timing_line(summary, "the site"), err=True)
+    _echo_idle_decisions(summary)
     click.echo(str(summary.out_dir))
 
 
@@ -505,6 +506,41 @@ def diff(run_a: int, run_b: int, db: str | None, config_path: Path | None, fmt: 
         click.echo(format_changes(before, after, changes))
 
 
+@cli.command()
+@click.argument("site")
+@history_option
+@config_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "csv", "json"]),
+    default="text",
+    show_default=True,
+    help="A table for people, CSV (one code:<code> column per finding code) or JSON.",
+)
+@click.option("--last", type=click.IntRange(1), default=None, help="Only the last N runs.")
+def trends(site: str, db: str | None, config_path: Path | None, fmt: str, last: int | None) -> None:
+    """Per complete run of SITE: pages, articles, share with all four elements, median
+    grade, errors and warnings by code, pages that got worse."""
+    from .report.history import open_history
+    from .report.trends import format_trends, site_trends, trends_csv, trends_json
+
+    config = build_config(config_path)
+    try:
+        with open_history(db, config) as conn:
+            table = site_trends(conn, site, last)
+    except ContentAuditError as exc:
+        raise CliError(str(exc)) from None
+    if table.runs.empty:
+        raise CliError(f"no complete runs of {site}")
+    if fmt == "csv":
+        click.echo(trends_csv(table), nl=False)
+    elif fmt == "json":
+        click.echo(trends_json(table))
+    else:
+        click.echo(format_trends(site, table))
+
+
 def _prefect_env() -> None:
     """Prefect settings that must be in the environment before Prefect is imported.
 
@@ -598,6 +634,16 @@ def _timing_line(summary: Any, what: str) -> str:
         f"Audited {summary.audited} pages ({summary.urls} URLs) of {what} in "
         f"{process_age_s():.1f} s (audit {summary.elapsed_s:.1f} s{prefect})."
     )
+
+
+def _echo_idle_decisions(summary: Any) -> None:
+    idle = getattr(summary, "idle_decisions", ())
+    if idle:
+        click.echo(
+            f"Decisions that matched nothing ({len(idle)}): {', '.join(idle)}; "
+            "see report.html to clean them up.",
+            err=True,
+        )
 
 
 def _require_pages(start: str, summary: Any) -> None:

@@ -21,9 +21,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
 
+from .decisions import Decision, parse_decisions
 from .errors import ConfigError
 
 DEFAULT_CONFIG_RESOURCE = "default.toml"
+DEFAULT_DECISIONS_FILE = "audit-decisions.toml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +143,29 @@ class ReportConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class AlertsConfig:
+    """Where the flow sends its one digest per regressed run (``alerts.py``)."""
+
+    block: str = ""
+    """A Prefect notification block, ``"<block-type-slug>/<name>"``; empty: no message."""
+    clicks_csv: str = ""
+    """A CSV of ``url,clicks`` from the site's analytics to rank pages by; empty: inlinks."""
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionsConfig:
+    """The maintainers' decisions file (``decisions.py``) and the entries read from it."""
+
+    file: str = DEFAULT_DECISIONS_FILE
+    """Path of the TOML file, relative to the configuration file's folder (or the working
+    folder when there is none); a missing file means no decisions."""
+    entries: tuple[Decision, ...] = ()
+    """Filled by ``load_config`` from ``file``; not a configuration key."""
+    path: str = ""
+    """The resolved path ``entries`` came from (empty when the file does not exist)."""
+
+
+@dataclass(frozen=True, slots=True)
 class AuditConfig:
     """Everything an audit needs to know, loaded once and passed down."""
 
@@ -157,6 +182,8 @@ class AuditConfig:
     site: SiteConfig = field(default_factory=SiteConfig)
     health: HealthConfig = field(default_factory=HealthConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
+    decisions: DecisionsConfig = field(default_factory=DecisionsConfig)
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
     plain_words: tuple[tuple[str, str], ...] = ()
     """The user's own (term, plainer words) pairs (``[plain_words]``), lower-case terms;
     they win over the shipped lexicon (``data/plain_words.tsv``)."""
@@ -221,7 +248,26 @@ def load_config(
             node = node.setdefault(key, {})
         node[leaf] = value
         origins[dotted] = f"the command line ({dotted})"
-    return _build(merged, source, shipped, origins)
+    config = _build(merged, source, shipped, origins)
+    home = Path(path).parent if path is not None else None
+    if home is None and pyproject is not None and Path(pyproject).is_file():
+        home = Path(pyproject).parent
+    return load_decisions(config, home or Path.cwd())
+
+
+def load_decisions(config: AuditConfig, home: Path) -> AuditConfig:
+    """``config`` with the entries of its decisions file (relative to ``home``) read in."""
+    target = Path(config.decisions.file).expanduser()
+    if not target.is_absolute():
+        target = home / target
+    if not target.is_file():
+        return config
+    try:
+        text = target.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read decisions file {target}: {exc}") from None
+    entries = parse_decisions(text, str(target))
+    return replace(config, decisions=replace(config.decisions, entries=entries, path=str(target)))
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -333,7 +379,7 @@ def _build(
             raise ConfigError(f"{source}: unknown key elements.{name}.{sorted(unknown)[0]}")
         rules.append(ElementRule(name=name, **kwargs))
     plain_words = _plain_words(data.pop("plain_words", {}), origins.get("plain_words", source))
-    for table in ("weights", "crawl", "site", "health", "report"):
+    for table in ("weights", "crawl", "site", "health", "report", "decisions", "alerts"):
         if not isinstance(data.get(table, {}), Mapping):
             raise ConfigError(f"{origins.get(table, source)}: {table} must be a table")
     weights = _record(ScoreWeights, data.pop("weights", {}), "weights", source, origins)
@@ -343,6 +389,14 @@ def _build(
     site = _record(SiteConfig, data.pop("site", {}), "site", source, origins)
     health = _record(HealthConfig, data.pop("health", {}), "health", source, origins)
     report = _record(ReportConfig, data.pop("report", {}), "report", source, origins)
+    decisions_table = data.pop("decisions", {})
+    for key in ("entries", "path"):
+        if key in decisions_table:
+            raise ConfigError(
+                f"{origins.get('decisions.' + key, source)}: unknown key decisions.{key}"
+            )
+    decisions = _record(DecisionsConfig, decisions_table, "decisions", source, origins)
+    alerts = _record(AlertsConfig, data.pop("alerts", {}), "alerts", source, origins)
     top = _record(AuditConfig, data, "", source, origins)
     config = replace(
         top,
@@ -352,6 +406,8 @@ def _build(
         site=site,
         health=health,
         report=report,
+        decisions=decisions,
+        alerts=alerts,
         plain_words=plain_words,
     )
     _check_ranges(config, source, origins)
@@ -460,6 +516,8 @@ def _record(
             "site",
             "health",
             "report",
+            "decisions",
+            "alerts",
             "plain_words",
         }:
             raise ConfigError(f"{where}: unknown key {name}")

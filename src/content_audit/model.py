@@ -302,6 +302,9 @@ class Finding:
     url: str | None = None
     target: str | None = None
     """The other URL a cross-page finding is about (a teaser's href, the duplicate page)."""
+    decision: str | None = None
+    """The maintainers' decision that accepts it (``accept[2]``, ``decisions.py``): an
+    accepted finding is reported but left out of counts, score and alerts."""
 
 
 @_pickled_by_fields
@@ -324,7 +327,8 @@ class PageAudit:
         raise KeyError(name)
 
     def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+        """Open findings of that severity (accepted ones are not counted)."""
+        return sum(1 for f in self.findings if f.severity == severity and f.decision is None)
 
 
 @_pickled_by_fields

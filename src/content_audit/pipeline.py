@@ -48,8 +48,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from .alerts import write_inlinks
 from .budget import BudgetExceeded, time_budget
 from .config import AuditConfig
+from .decisions import accept_findings
 from .errors import InputError
 from .model import FetchResult, Finding, Kind, Page, PageAudit, PageDigest, Severity, UrlState
 from .report.csv import ReportWriter
@@ -131,6 +133,10 @@ class SiteRunSummary:
     """``report.html`` of the run."""
     changes_markdown: str = ""
     """What changed since the previous run, as Markdown (``report.history``)."""
+    idle_decisions: tuple[str, ...] = ()
+    """Maintainers' decisions (``decisions.py``) that matched nothing in this run."""
+    alert_markdown: str = ""
+    """The run's regression digest (``alerts.py``), empty when nothing regressed."""
 
     @property
     def pages_per_s(self) -> float:
@@ -1085,13 +1091,18 @@ def run_site_checks(
     """
     counts: Counter[str] = Counter()
 
+    entries, today = config.decisions.entries, date.today()
+
     def counted(findings: Iterable[Finding]) -> Iterator[Finding]:
         for f in findings:
+            if entries:
+                f = accept_findings(entries, (f,), f.url, today)[0]
             counts[f.code] += 1
             yield f
 
     # Streamed from the checks to the file: the findings are never all in memory at once.
     writer.write_site_findings(counted(site.findings(config)))
+    write_inlinks(writer.out_dir, site.index.inlinks)
     log.info(
         "cross-page checks: %d findings on %d pages (crawl complete: %s)",
         counts.total(),
@@ -1224,7 +1235,12 @@ def audit_site(
         link_latest(target)
     files = (*files, target / PAGES_JSONL, *reports.files)
     summary = summarize(start, target, tally, elapsed, crawler.stats, files, site_counts)
-    return replace(summary, report=reports.report, changes_markdown=reports.markdown)
+    return replace(
+        summary,
+        report=reports.report,
+        changes_markdown=reports.markdown,
+        idle_decisions=reports.idle_decisions,
+    )
 
 
 # --------------------------------------------------------------------------- resume

@@ -111,6 +111,7 @@ def audit_to_dict(
                 "severity": f.severity.value,
                 "message": f.message,
                 "evidence": f.evidence,
+                **({"decision": f.decision} if f.decision else {}),
             }
             for f in audit.findings
         ],

@@ -455,6 +455,8 @@ class SiteIndex:
             {} if teasers is None else teasers
         )
         self.linked: set[str] = set()
+        self.inlinks: Counter[str] = Counter()
+        """URL -> how many crawled pages link to it (the alerts rank pages by it)."""
         self.blocks = BlockCounter()
         """Pages showing each teaser block: a block on two pages or more is checked once."""
         self._shared: dict[object, object] | None = (
@@ -471,6 +473,7 @@ class SiteIndex:
 
     def add(self, digest: PageDigest) -> None:
         self.linked.update(sys.intern(link) for link in digest.links)
+        self.inlinks.update(set(digest.links))
         for key in {t.block_key for t in digest.teasers if t.block_key}:
             self.blocks.add(key)
         if self._shared is None:

@@ -340,7 +340,9 @@ def record_pages(conn: sqlite3.Connection, run_id: int, audits: Iterable[PageAud
             )
         )
         finding_rows.extend(
-            (run_id, url, f.code, f.severity.value, f.message, f.evidence) for f in audit.findings
+            (run_id, url, f.code, f.severity.value, f.message, f.evidence)
+            for f in audit.findings
+            if f.decision is None  # accepted by the maintainers: not a finding to track
         )
     with conn:
         conn.executemany(_INSERT_PAGE, page_rows)

@@ -59,6 +59,7 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
 from content_audit import pipeline  # noqa: E402
+from content_audit.alerts import alert_run  # noqa: E402
 from content_audit.config import AuditConfig, load_config  # noqa: E402
 from content_audit.model import FetchResult  # noqa: E402
 from content_audit.pipeline import (  # noqa: E402
@@ -172,6 +173,23 @@ def write_reports_task(
     )
 
 
+@task(name="send-alert", cache_policy=NO_CACHE)
+def alert_task(
+    config: AuditConfig, site: str, start: str, out_dir: Path, reports: ReportResult
+) -> str:
+    """One digest when the run regressed (``alerts.py``); its Markdown for the artifact."""
+    changes = reports.comparison.changes if reports.comparison else ()
+    return alert_run(
+        config.alerts.block,
+        config.alerts.clicks_csv,
+        site,
+        start,
+        out_dir,
+        reports.report,
+        changes,
+    )
+
+
 @task(name="publish-artifacts", cache_policy=NO_CACHE)
 def publish_artifacts_task(summary: SiteRunSummary) -> None:
     """A markdown summary, a table of the worst pages, and a link to the report folder."""
@@ -225,6 +243,8 @@ def summary_markdown(summary: SiteRunSummary) -> str:
     ]
     if summary.changes_markdown:
         lines += ["", summary.changes_markdown.rstrip("\n")]
+    if summary.alert_markdown:
+        lines += ["", "## Regressions (alert)", "", summary.alert_markdown.rstrip("\n")]
     return "\n".join(lines) + "\n"
 
 
@@ -347,7 +367,13 @@ def audit_site_flow(
         [*map(Path, files), *reports.files],
         site_counts,
     )
-    summary = replace(summary, report=reports.report, changes_markdown=reports.markdown)
+    summary = replace(
+        summary,
+        report=reports.report,
+        changes_markdown=reports.markdown,
+        idle_decisions=reports.idle_decisions,
+        alert_markdown=alert_task(config, site, start, target, reports),
+    )
     publish_artifacts_task(summary)
     logger.info(
         "%d pages audited (%d URLs met) in %.1f s; reports in %s",

@@ -63,7 +63,7 @@ PAGES_COLUMNS: tuple[str, ...] = (
     "warnings",
     *(f"{name}_status" for name in ELEMENT_NAMES),
 )
-FINDINGS_COLUMNS: tuple[str, ...] = ("url", "code", "severity", "message", "evidence")
+FINDINGS_COLUMNS: tuple[str, ...] = ("url", "code", "severity", "message", "evidence", "decision")
 TEASERS_COLUMNS: tuple[str, ...] = ("page_url", "position", "text", "href", "truncated", "block")
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -83,13 +83,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
   (``true`` only when the element is ``found``), and the ``<element>_status`` columns,
   appended last (columns are added, never moved), hold the verdict: ``found``,
   ``unclear`` or ``missing``.
-  ``errors`` and ``warnings`` count *every* finding of that severity on the page's URL:
-  its own checks and the cross-page ones (``teaser_*``, ``title_duplicate``, ...) alike,
-  so they equal the page's rows in findings.csv and the badges of report.html.  The site
-  checks run after the crawl, when the page's row is already streamed; the counts are
-  added to those rows on ``commit``.
+  ``errors`` and ``warnings`` count *every* open (not accepted) finding of that severity
+  on the page's URL: its own checks and the cross-page ones (``teaser_*``,
+  ``title_duplicate``, ...) alike, so they equal the page's open rows in findings.csv and
+  the badges of report.html.  The site checks run after the crawl, when the page's row
+  is already streamed; the counts are added to those rows on ``commit``.
 - ``findings.csv``: one row per finding, by stable ``code`` (see the README table); the
-  cross-page findings come after every page's own.
+  cross-page findings come after every page's own.  ``decision`` (appended last) names
+  the maintainers' entry that accepts the finding (``accept[2]``, ``decisions.py``), empty
+  when it is open; accepted findings are not counted in pages.csv.
 - ``teasers.csv``: one row per teaser on a page (a related-post excerpt, a listing card...),
   ``position`` from 1; ``block`` (appended last: columns are a contract) names the block it
   came from, one of ``model.TEASER_BLOCKS``.
@@ -175,7 +177,7 @@ def page_row(audit: PageAudit, url: str) -> tuple[Any, ...]:
 def finding_rows(findings: Iterable[Finding], url: str) -> Iterator[tuple[Any, ...]]:
     """findings.csv rows; a finding without its own URL belongs to the page."""
     for f in findings:
-        yield (f.url or url, f.code, str(f.severity), f.message, f.evidence)
+        yield (f.url or url, f.code, str(f.severity), f.message, f.evidence, f.decision)
 
 
 def teaser_rows(audit: PageAudit, url: str) -> Iterator[tuple[Any, ...]]:
@@ -270,7 +272,7 @@ class ReportWriter:
         for f in findings:
             url = f.url or ""
             self.write(FINDINGS_CSV, finding_rows([f], url))
-            if f.severity in (Severity.ERROR, Severity.WARNING):
+            if f.decision is None and f.severity in (Severity.ERROR, Severity.WARNING):
                 self._site_counts[guard_cell(url)][f.severity != Severity.ERROR] += 1
 
     def flush(self) -> None:

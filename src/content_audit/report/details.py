@@ -16,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from ..decisions import decision_toml
 from ..model import ELEMENT_STATUSES, PageAudit
 from ..serialize import audit_to_dict
 from .article import article_view
@@ -152,6 +153,8 @@ def page_detail(
                 "severity": f.get("severity", ""),
                 "message": clip(_unprefixed(f.get("message") or "", url)),
                 "evidence": clip(f.get("evidence"), 240),
+                "decision": f.get("decision") or "",
+                "toml": decision_toml(url, f.get("code", ""), f.get("evidence")),
             }
             for f in [*(doc.get("findings") or []), *extra_findings]
         ],

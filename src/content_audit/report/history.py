@@ -161,6 +161,7 @@ class RunRecorder:
             (
                 (self.key(f.url or default_url), f.code, str(f.severity), f.message, f.evidence)
                 for f in findings
+                if f.decision is None
             ),
         )
 

@@ -31,7 +31,7 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,6 +41,7 @@ from markupsafe import Markup, escape
 
 from .. import __version__
 from ..checks import FINDINGS, UNCLEAR_CHECKS
+from ..decisions import Decision, unmatched
 from ..model import ELEMENT_NAMES
 from . import charts
 from .article import article_segments
@@ -181,6 +182,9 @@ class SiteSummary:
     severities: Counter[str] = field(default_factory=Counter)
     codes: Counter[str] = field(default_factory=Counter)
     within_target: int = 0
+    accepted: int = 0
+    """Findings the maintainers accepted (``decisions.py``): shown apart, never counted."""
+    accepted_keys: set[str] = field(default_factory=set)
 
     @property
     def complete_share(self) -> float | None:
@@ -399,7 +403,12 @@ def read_rows(
         status = {n: element_status(elements.get(n)) for n in ELEMENT_NAMES}
         missing = tuple(n for n in ELEMENT_NAMES if status[n] == "missing")
         unclear = tuple(n for n in ELEMENT_NAMES if status[n] == "unclear")
-        findings = [*(doc.get("findings") or []), *site_findings.get(url, [])]
+        every = [*(doc.get("findings") or []), *site_findings.get(url, [])]
+        findings = [f for f in every if not f.get("decision")]
+        for f in every:
+            if f.get("decision"):
+                summary.accepted += 1
+                summary.accepted_keys.add(f["decision"])
         severity = Counter(f.get("severity") for f in findings)
         grade = float((doc.get("readability") or {}).get("flesch_kincaid_grade") or 0.0)
         score = int(doc.get("score") or 0)
@@ -462,6 +471,7 @@ def read_site_findings(findings_path: Path) -> dict[str, list[dict[str, Any]]]:
                     "severity": row.get("severity", ""),
                     "message": _unguard(row.get("message", "")),
                     "evidence": _unguard(row.get("evidence", "")) or None,
+                    "decision": row.get("decision") or None,
                 }
             )
     return found
@@ -474,10 +484,15 @@ def render_site_report(
     *,
     details_path: str | Path | None = None,
     findings_path: str | Path | None = None,
+    decisions: tuple[Decision, ...] = (),
+    today: date | None = None,
+    trend_charts: Sequence[Any] = (),
 ) -> Path:
     """Write ``report.html`` into ``out_dir`` from its ``pages.jsonl`` (and ``findings.csv``).
 
-    ``changes`` are the run's differences with the previous run (``store.diff_runs``).
+    ``changes`` are the run's differences with the previous run (``store.diff_runs``);
+    ``decisions`` the maintainers' entries of the run, to list those that matched nothing;
+    ``trend_charts`` the trends panel's charts (``report.trends.trend_charts``).
     Returns the report's path.
     """
     out = Path(out_dir)
@@ -498,13 +513,20 @@ def render_site_report(
     site_only = {url: items for url, items in site_findings.items() if url not in index_of}
     for items in site_only.values():
         for f in items:
+            if f.get("decision"):
+                summary.accepted += 1
+                summary.accepted_keys.add(f["decision"])
+                continue
             summary.severities[f["severity"]] += 1
             summary.codes[f["code"]] += 1
     target = meta.grade_target
     summary.within_target = sum(1 for g in summary.grades if g <= target)
+    idle = unmatched(decisions, summary.accepted_keys, set(index_of), today)
     context = {
         "meta": meta,
         "summary": summary,
+        "decisions": {"count": len(decisions), "idle": idle},
+        "trend_charts": list(trend_charts),
         "rows": sorted(rows, key=lambda r: (r.kind != "article", r.score, r.url)),
         "kinds": sorted(summary.kinds),
         "worse": worse[:WORSE_SHOWN],

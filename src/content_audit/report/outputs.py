@@ -9,16 +9,18 @@ paths share these two calls, so a site is reported the same way with or without 
 
 from __future__ import annotations
 
+import csv
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..checks import FINDINGS
 from ..config import AuditConfig
+from ..decisions import Decision, unmatched
 from ..model import PageAudit
-from .csv import FINDINGS_CSV, ReportWriter
+from .csv import FINDINGS_CSV, PAGES_CSV, ReportWriter, unguard_cell
 from .details import PAGES_JSONL, DetailWriter
 from .history import RunComparison, RunRecorder, changes_markdown, history_location
 from .html import RunMeta, read_site_findings, render_site_report
@@ -114,6 +116,8 @@ class ReportResult:
     report: Path
     comparison: RunComparison | None
     markdown: str
+    idle_decisions: tuple[str, ...] = ()
+    """Keys of the maintainers' decisions that matched nothing in the run."""
 
     @property
     def files(self) -> tuple[Path, ...]:
@@ -140,6 +144,7 @@ def finish_reports(
     """
     out = Path(out_dir)
     comparison = None
+    charts: list[Any] = []
     if recorder is not None:
         try:
             site_findings = read_site_findings(out / FINDINGS_CSV)
@@ -147,9 +152,10 @@ def finish_reports(
                 (url, f["code"], f["severity"], f["message"], f["evidence"])
                 for url, items in site_findings.items()
                 for f in items
-                if _scope(f["code"]) != "history"
+                if _scope(f["code"]) != "history" and not f.get("decision")
             )
             comparison = recorder.finish(out, urls=urls)
+            charts = panel_charts(recorder, site)
         finally:
             recorder.close()
     previous = comparison.previous if comparison else None
@@ -165,8 +171,39 @@ def finish_reports(
         failed_audits=failed_audits,
         elapsed_s=elapsed_s,
     )
-    report = render_site_report(out, meta, comparison.changes if comparison else ())
-    return ReportResult(report, comparison, changes_markdown(comparison))
+    entries, today = config.decisions.entries, date.today()
+    report = render_site_report(
+        out,
+        meta,
+        comparison.changes if comparison else (),
+        decisions=entries,
+        today=today,
+        trend_charts=charts,
+    )
+    idle = idle_decisions(out, entries, today) if entries else ()
+    return ReportResult(report, comparison, changes_markdown(comparison), idle)
+
+
+def panel_charts(recorder: RunRecorder, site: str) -> list[Any]:
+    """The trends panel of report.html (last runs of the site); none if it cannot be made."""
+    try:
+        from .trends import PANEL_RUNS, site_trends, trend_charts
+
+        return trend_charts(site_trends(recorder.conn, site, PANEL_RUNS))
+    except Exception as exc:  # a panel must never cost the run its report
+        log.warning("trends panel left out of report.html: %s", exc)
+        return []
+
+
+def idle_decisions(out: Path, entries: tuple[Decision, ...], today: date) -> tuple[str, ...]:
+    """Keys of the entries that matched nothing in the run folder's CSV files."""
+    used: set[str] = set()
+    urls: set[str] = set()
+    with open(out / FINDINGS_CSV, encoding="utf-8", newline="") as handle:
+        used.update(row["decision"] for row in csv.DictReader(handle) if row.get("decision"))
+    with open(out / PAGES_CSV, encoding="utf-8", newline="") as handle:
+        urls.update(unguard_cell(row["url"]) for row in csv.DictReader(handle))
+    return tuple(d.key for d in unmatched(entries, used, urls, today))
 
 
 def _scope(code: str) -> str:

@@ -165,7 +165,7 @@
     var target = config.gradeTarget;
     var grade = page.readability.flesch_kincaid_grade;
     var counts = { error: 0, warning: 0, info: 0 };
-    page.findings.forEach(function (f) { counts[f.severity] = (counts[f.severity] || 0) + 1; });
+    page.findings.forEach(function (f) { if (!f.decision) { counts[f.severity] = (counts[f.severity] || 0) + 1; } });
 
     frag.appendChild(el("h2", { id: "detail-title", tabindex: "-1" },
       page.title || (page.h1 && page.h1[0]) || "(untitled page)"));
@@ -271,14 +271,35 @@
     frag.appendChild(teasers);
 
     var findings = panel("Findings", "d-findings");
+    var open = page.findings.filter(function (f) { return !f.decision; });
+    var accepted = page.findings.filter(function (f) { return f.decision; });
+    function findingItem(f) {
+      var copy = el("button", { type: "button", class: "copy-toml" }, "Copy");
+      var pre = el("pre", { class: "toml" }, f.toml || "");
+      copy.addEventListener("click", function () {
+        var done = function () { copy.textContent = "Copied"; };
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(pre.textContent).then(done, done);
+        } else { done(); }
+      });
+      return el("li", { class: "finding" + (f.decision ? " accepted" : "") },
+        badge(f.decision ? "accepted" : f.severity, f.decision ? "accepted" : f.severity),
+        el("span", { class: "msg" }, el("code", null, f.code), " ", f.message,
+          f.decision ? el("span", { class: "muted" }, " (" + f.decision + ")") : null),
+        f.evidence ? el("span", { class: "ev" }, f.evidence) : null,
+        f.decision ? null : el("details", { class: "accept" },
+          el("summary", null, "Accept: TOML for audit-decisions.toml"), pre, copy));
+    }
     if (page.findings.length) {
       var fl = el("ul", { class: "plain" });
-      page.findings.forEach(function (f) {
-        fl.appendChild(el("li", { class: "finding" }, badge(f.severity, f.severity),
-          el("span", { class: "msg" }, el("code", null, f.code), " ", f.message),
-          f.evidence ? el("span", { class: "ev" }, f.evidence) : null));
-      });
+      open.forEach(function (f) { fl.appendChild(findingItem(f)); });
       findings.appendChild(fl);
+      if (accepted.length) {
+        findings.appendChild(el("p", { class: "muted" }, "accepted: " + accepted.length));
+        var al = el("ul", { class: "plain accepted-list" });
+        accepted.forEach(function (f) { al.appendChild(findingItem(f)); });
+        findings.appendChild(al);
+      }
     } else {
       findings.appendChild(el("p", { class: "muted" }, "No findings: nothing to fix on this page."));
     }
