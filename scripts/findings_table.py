@@ -10,9 +10,9 @@ from content_audit.checks import FINDINGS
 
 
 def findings_table() -> str:
-    rows = ["| code | severity | scope | meaning |", "|---|---|---|---|"]
+    rows = ["| code | severity | scope | WCAG | meaning |", "|---|---|---|---|---|"]
     rows += [
-        f"| `{s.code}` | {s.severity.value} | {s.scope} | {s.description} |"
+        f"| `{s.code}` | {s.severity.value} | {s.scope} | {s.wcag} | {s.description} |"
         for s in FINDINGS.values()
     ]
     return "\n".join(rows)

@@ -95,7 +95,8 @@ def test_previous_report_survives_a_failed_rewrite(tmp_path: Path) -> None:
 def test_row_width_is_checked(tmp_path: Path) -> None:
     with ReportWriter(tmp_path) as writer, pytest.raises(ValueError, match="expected"):
         writer.write(INVENTORY_CSV, [("too", "short")])
-    assert len(INVENTORY_COLUMNS) == 12
+    assert len(INVENTORY_COLUMNS) == 13
+    assert INVENTORY_COLUMNS[-1] == "rendered"  # appended: columns are contracts
 
 
 def test_pages_csv_keeps_element_flags_and_appends_their_status(tmp_path: Path) -> None:

@@ -69,6 +69,7 @@ EXPECTED = {
         "error": STRING,
         "kind": STRING,
         "audited": "bool",
+        "rendered": "bool",
     },
 }
 

@@ -25,6 +25,8 @@ class FindingSpec:
     severity: Severity
     scope: str
     description: str
+    wcag: str = ""
+    """The WCAG 2.1 success criterion the finding is about ("2.4.4"), or "" if none."""
 
 
 _SPECS = (
@@ -67,7 +69,13 @@ _SPECS = (
     FindingSpec("thin_content", WARN, "page", "Article has fewer words than `thin_words`."),
     FindingSpec("h1_missing", ERR, "page", "Page has no H1."),
     FindingSpec("h1_multiple", WARN, "page", "Page has more than one H1."),
-    FindingSpec("heading_level_skipped", WARN, "page", "A heading skips a level (e.g. H2 to H4)."),
+    FindingSpec(
+        "heading_level_skipped",
+        WARN,
+        "page",
+        "A heading in the article skips a level (e.g. H2 to H4).",
+        "1.3.1",
+    ),
     FindingSpec("title_missing", ERR, "page", "Page has no `<title>`."),
     FindingSpec("title_too_short", WARN, "page", "Title is shorter than `title_min_chars`."),
     FindingSpec("title_too_long", WARN, "page", "Title is longer than `title_max_chars`."),
@@ -83,8 +91,11 @@ _SPECS = (
         WARN,
         "page",
         'Images lack an alt attribute (alt="" marks a decorative image and is fine).',
+        "1.1.1",
     ),
-    FindingSpec("lang_missing", INFO, "page", "The `<html>` element has no lang attribute."),
+    FindingSpec(
+        "lang_missing", INFO, "page", "The `<html>` element has no lang attribute.", "3.1.1"
+    ),
     FindingSpec("noindex", INFO, "page", "Page asks search engines not to index it."),
     FindingSpec(
         "audit_failed",
@@ -235,6 +246,113 @@ _SPECS = (
         "page",
         "A section reads above `grade_target` + `health.section_grade_margin`.",
     ),
+    # Accessibility an editor can fix (access.py; WCAG 2.1 AA, HHS Section 504).
+    FindingSpec(
+        "link_text_vague",
+        WARN,
+        "page",
+        'Link text says nothing out of context ("Read more", "Click here", "[...]", a bare '
+        "URL) and no aria-label or visually hidden text names the target.",
+        "2.4.4",
+    ),
+    FindingSpec(
+        "link_text_ambiguous",
+        WARN,
+        "page",
+        "The same link text goes to different pages.",
+        "2.4.4",
+    ),
+    FindingSpec(
+        "link_name_missing", WARN, "page", "A link has no text and no accessible name.", "2.4.4"
+    ),
+    FindingSpec(
+        "image_alt_empty_linked",
+        WARN,
+        "page",
+        'A linked image has alt="" and the link no other text: the link has no name.',
+        "1.1.1",
+    ),
+    FindingSpec("image_alt_filename", WARN, "page", "An image's alt text is a file name.", "1.1.1"),
+    FindingSpec(
+        "image_alt_generic",
+        WARN,
+        "page",
+        'An image\'s alt text is a generic word ("image", "photo").',
+        "1.1.1",
+    ),
+    FindingSpec(
+        "image_alt_redundant",
+        INFO,
+        "page",
+        "An image's alt text repeats its caption or link text.",
+        "1.1.1",
+    ),
+    FindingSpec(
+        "image_alt_too_long",
+        WARN,
+        "page",
+        "An image's alt text is longer than a paragraph (over 250 characters).",
+        "1.1.1",
+    ),
+    FindingSpec("heading_empty", WARN, "page", "An empty heading in the article.", "1.3.1"),
+    FindingSpec(
+        "heading_for_style",
+        WARN,
+        "page",
+        "A heading in the article that holds no words, or a paragraph: styling, not structure.",
+        "1.3.1",
+    ),
+    FindingSpec(
+        "document_link_unlabelled",
+        WARN,
+        "page",
+        "A link to a PDF or office document does not say its type (and size).",
+        "2.4.4",
+    ),
+    FindingSpec(
+        "document_linked",
+        INFO,
+        "page",
+        "A linked PDF or office document, which must be accessible too (listed for review).",
+    ),
+    FindingSpec(
+        "lang_invalid", WARN, "page", "The `<html>` lang attribute is not a language code.", "3.1.1"
+    ),
+    FindingSpec(
+        "lang_mismatch",
+        WARN,
+        "page",
+        "The `<html>` lang says one language; the article reads as another.",
+        "3.1.1",
+    ),
+    FindingSpec(
+        "lang_part_unmarked",
+        INFO,
+        "page",
+        "A passage in another language than the page's has no lang attribute (heuristic).",
+        "3.1.2",
+    ),
+    FindingSpec(
+        "video_captions_missing",
+        WARN,
+        "page",
+        'A `<video>` has no captions track (`<track kind="captions">`).',
+        "1.2.2",
+    ),
+    FindingSpec(
+        "video_embed_check_captions",
+        INFO,
+        "page",
+        "An embedded video (YouTube, Vimeo): check it has accurate captions.",
+        "1.2.2",
+    ),
+    FindingSpec(
+        "audio_transcript_missing",
+        WARN,
+        "page",
+        "An `<audio>` with no transcript on or linked from the page.",
+        "1.2.1",
+    ),
 )
 
 FINDINGS: dict[str, FindingSpec] = {spec.code: spec for spec in _SPECS}
@@ -278,6 +396,7 @@ def check_page(
         *_readability_findings(kind, readability, config),
         *_structure_findings(page, config),
         *_image_findings(page),
+        *_access_findings(page),
     ]
     if kind is Kind.ARTICLE and page.words < config.thin_words:
         found.append(
@@ -441,6 +560,50 @@ def _structure_findings(page: Page, config: AuditConfig) -> Iterator[Finding]:
             f"{where}: meta description has {len(meta)} characters (over {config.meta_max_chars})",
             evidence=meta,
         )
+
+
+WCAG_UNDERSTANDING = "https://www.w3.org/WAI/WCAG21/Understanding/"
+"""Where each criterion's "Understanding" page lives (``WCAG_NAMES`` gives the slug)."""
+
+WCAG_NAMES: dict[str, tuple[str, str]] = {
+    "1.1.1": ("Non-text Content", "non-text-content"),
+    "1.2.1": ("Audio-only and Video-only (Prerecorded)", "audio-only-and-video-only-prerecorded"),
+    "1.2.2": ("Captions (Prerecorded)", "captions-prerecorded"),
+    "1.3.1": ("Info and Relationships", "info-and-relationships"),
+    "2.4.4": ("Link Purpose (In Context)", "link-purpose-in-context"),
+    "2.4.6": ("Headings and Labels", "headings-and-labels"),
+    "3.1.1": ("Language of Page", "language-of-page"),
+    "3.1.2": ("Language of Parts", "language-of-parts"),
+    # Criteria only axe-core's rules name (the report's panel shows them beside ours).
+    "1.3.5": ("Identify Input Purpose", "identify-input-purpose"),
+    "1.4.1": ("Use of Color", "use-of-color"),
+    "1.4.3": ("Contrast (Minimum)", "contrast-minimum"),
+    "1.4.4": ("Resize Text", "resize-text"),
+    "1.4.12": ("Text Spacing", "text-spacing"),
+    "2.1.1": ("Keyboard", "keyboard"),
+    "2.2.1": ("Timing Adjustable", "timing-adjustable"),
+    "2.4.1": ("Bypass Blocks", "bypass-blocks"),
+    "2.4.2": ("Page Titled", "page-titled"),
+    "2.5.3": ("Label in Name", "label-in-name"),
+    "3.3.2": ("Labels or Instructions", "labels-or-instructions"),
+    "4.1.1": ("Parsing", "parsing"),
+    "4.1.2": ("Name, Role, Value", "name-role-value"),
+}
+"""Each WCAG 2.1 criterion a finding (or an axe-core rule) names: its title and its
+Understanding page's slug."""
+
+
+def wcag_url(criterion: str) -> str:
+    """The WCAG 2.1 "Understanding" page of a criterion ("" when unknown)."""
+    entry = WCAG_NAMES.get(criterion)
+    return f"{WCAG_UNDERSTANDING}{entry[1]}.html" if entry else ""
+
+
+def _access_findings(page: Page) -> Iterator[Finding]:
+    where = page_label(page)
+    for note in page.access:
+        if note.code in FINDINGS:
+            yield finding(note.code, f"{where}: {note.message}", evidence=note.evidence)
 
 
 def _image_findings(page: Page) -> Iterator[Finding]:

@@ -336,6 +336,23 @@ def site_options(func: F) -> F:
     default=None,
     help="Run the audit batches on this Dask scheduler (tcp://host:8786).",
 )
+@click.option(
+    "--render",
+    type=click.Choice(["auto", "always", "never"]),
+    is_flag=False,
+    flag_value="auto",
+    default=None,
+    help="Render pages in headless Chromium: 'auto' (the flag alone) renders script shells "
+    "(single-page apps), 'always' every page (default: crawl.render, 'never').",
+)
+@click.option(
+    "--axe",
+    "axe_pages",
+    type=click.IntRange(0),
+    default=None,
+    metavar="N",
+    help="Run axe-core in Chromium on N pages, one per template (axe.csv).",
+)
 @site_options
 def crawl(
     start: str,
@@ -344,6 +361,8 @@ def crawl(
     config_path: Path | None,
     concurrency: int | None,
     dask_address: str | None,
+    render: str | None,
+    axe_pages: int | None,
     workers: int | None,
     no_prefect: bool,
 ) -> None:
@@ -351,8 +370,14 @@ def crawl(
 
     Runs the Prefect flow "audit-site" and prints the report folder.
     """
-    overrides = {"crawl.max_pages": max_pages, "crawl.concurrency": concurrency}
+    overrides = {
+        "crawl.max_pages": max_pages,
+        "crawl.concurrency": concurrency,
+        "crawl.render": render,
+        "crawl.axe_pages": axe_pages,
+    }
     config = build_config(config_path, overrides)
+    _require_browser(config)
     summary = run_site_audit(
         start,
         config,
@@ -644,6 +669,17 @@ def _echo_idle_decisions(summary: Any) -> None:
             "see report.html to clean them up.",
             err=True,
         )
+
+
+def _require_browser(config: Any) -> None:
+    """``--render``/``--axe`` without Chromium (or Playwright): one line, exit 2."""
+    from .render import check_browser, wants_browser
+
+    if wants_browser(config):
+        try:
+            check_browser(config.crawl)
+        except ContentAuditError as exc:
+            raise CliError(str(exc)) from None
 
 
 def _require_pages(start: str, summary: Any) -> None:

@@ -89,6 +89,16 @@ class CrawlConfig:
     audit_workers: int = 0
     dask_address: str = ""
     resume: bool = True
+    render: str = "never"
+    """Render pages in headless Chromium: "never", "auto" (pages that are a script shell)
+    or "always" (``render.py``)."""
+    render_pages: int = 2
+    """Headless pages rendering at once."""
+    render_timeout_s: float = 15.0
+    browser: str = "/usr/bin/chromium"
+    """The Chromium executable (Debian's); never a browser download."""
+    axe_pages: int = 0
+    """Pages (one per template) that axe-core checks after the crawl; 0 = none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -446,7 +456,10 @@ _AT_LEAST_ONE = (
     "site.template_sample_pages",
 )
 _POSITIVE = ("crawl.timeout_s", "crawl.deadline_s")
-_CHOICES = {"crawl.robots_unreachable": ("disallow", "allow")}
+_CHOICES = {
+    "crawl.robots_unreachable": ("disallow", "allow"),
+    "crawl.render": ("never", "auto", "always"),
+}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 

@@ -44,7 +44,8 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import Comment, NavigableString, Tag
 from bs4.element import AttributeDict, CData, Declaration, Doctype, ProcessingInstruction
 
-from .model import Image, Link, Page, Person, RecentPost, Section, Teaser
+from .access import scan_access
+from .model import AccessNote, Image, Link, Page, Person, RecentPost, Section, Teaser
 from .soup import make_soup
 from .urls import site_host
 
@@ -1859,7 +1860,16 @@ def _extract(html: object, url: str | None) -> Page:
         date_updated_text=trust.date_updated,
         disclaimer=trust.disclaimer,
         contacts=trust.contacts,
+        access=_access(body, root, lang, base),
     )
+
+
+def _access(body: Tag, root: Tag, lang: str | None, base: str | None) -> tuple[AccessNote, ...]:
+    """The accessibility notes; a heuristic that trips on odd markup costs only its notes."""
+    try:
+        return scan_access(body, root, lang, base)
+    except Exception:
+        return ()
 
 
 def _in_card_chrome(m: _Measure, el: Tag, card_el: Tag) -> bool:

@@ -53,6 +53,7 @@ DTYPES: dict[str, dict[str, str]] = {
         "bytes": _NULLABLE_INT,
         "elapsed_s": _FLOAT,
         "audited": _BOOL,
+        "rendered": _BOOL,
     },
 }
 """File -> the columns that are not text, and their dtype; every other column is text."""

@@ -170,6 +170,18 @@ class Person:
 
 @_pickled_by_fields
 @dataclass(frozen=True, slots=True)
+class AccessNote:
+    """An accessibility problem extraction saw (``access.py``): a finding code, the message
+    without the page, what it is about (a URL, an alt text) and its WCAG criterion."""
+
+    code: str
+    message: str
+    evidence: str | None = None
+    wcag: str = ""
+
+
+@_pickled_by_fields
+@dataclass(frozen=True, slots=True)
 class Page:
     """What extraction found on one HTML page; the input of every scorer.
 
@@ -209,6 +221,9 @@ class Page:
     contacts: tuple[str, ...] = ()
     """How a reader can reach the clinic from this page: ``tel:``/``mailto:`` links,
     JSON-LD telephone/email/address, a phone number or a link to a contact page."""
+    access: tuple[AccessNote, ...] = ()
+    """Accessibility notes of the page (``access.py``): link text, alt text, headings,
+    language, linked documents, media; ``checks.py`` makes them findings."""
 
     @property
     def text(self) -> str:
@@ -363,6 +378,8 @@ class FetchResult:
     detail: str | None = None
     html: str | None = field(default=None, repr=False)
     referrer: str | None = None
+    rendered: bool = False
+    """``html`` is the DOM headless Chromium left (``render.py``), not the HTML fetched."""
 
     @property
     def ok(self) -> bool:

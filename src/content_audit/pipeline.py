@@ -416,11 +416,13 @@ class CrawlerPort(Protocol):
     def close(self) -> None: ...
 
 
-def open_crawler(start: str, config: AuditConfig) -> CrawlerPort:
-    """The crawler of ``crawl.py`` for ``start`` (a site or sitemap URL)."""
+def open_crawler(start: str, config: AuditConfig, out_dir: Path | None = None) -> CrawlerPort:
+    """The crawler of ``crawl.py`` for ``start`` (a site or sitemap URL); with
+    ``crawl.render`` or ``crawl.axe_pages``, wrapped by ``render.open_rendering``."""
     from .crawl import Crawler
+    from .render import open_rendering
 
-    return Crawler(start, config)
+    return open_rendering(Crawler(start, config), config, out_dir)
 
 
 class ResumingCrawler:
@@ -1175,7 +1177,7 @@ def audit_site(
     )
     site = site_key(start, site_name)
     state = open_state(target, start, config)
-    crawler: CrawlerPort = open_crawler(start, config)
+    crawler: CrawlerPort = open_crawler(start, config, target)
     if state is not None:
         crawler = ResumingCrawler(crawler, state)
     if workers is None:

@@ -282,7 +282,7 @@ def audit_site_flow(
     if workers is None:
         workers = config.crawl.audit_workers or None
     state = open_state(target, start, config)
-    crawler: CrawlerPort = open_crawler(start, config)
+    crawler: CrawlerPort = open_crawler(start, config, target)
     if state is not None:
         crawler = ResumingCrawler(crawler, state)
     executor = None if on_dask or workers == 0 else make_executor(workers)

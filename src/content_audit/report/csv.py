@@ -49,6 +49,7 @@ INVENTORY_COLUMNS: tuple[str, ...] = (
     "error",
     "kind",
     "audited",
+    "rendered",
 )
 PAGES_COLUMNS: tuple[str, ...] = (
     "url",
@@ -78,7 +79,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
   how it was found (``start``, ``sitemap``, ``link``, ``redirect``); ``status`` is empty when
   nothing was fetched; ``error`` is the crawler's reason code (``robots``, ``offsite``,
   ``max_pages``, ``timeout``, ...) or ``audit_failed``; ``kind`` is the audited page kind;
-  ``audited`` says whether a row exists in pages.csv.
+  ``audited`` says whether a row exists in pages.csv; ``rendered`` that the page was
+  audited as headless Chromium rendered it (``crawl --render``, a script shell).
 - ``pages.csv``: one row per audited HTML page; element columns are ``true``/``false``
   (``true`` only when the element is ``found``), and the ``<element>_status`` columns,
   appended last (columns are added, never moved), hold the verdict: ``found``,
@@ -153,6 +155,7 @@ def inventory_row(result: FetchResult, kind: str = "", audited: bool = False) ->
         error,
         kind,
         audited,
+        result.rendered,
     )
 
 

@@ -44,6 +44,7 @@ from ..checks import FINDINGS, UNCLEAR_CHECKS
 from ..decisions import Decision, unmatched
 from ..model import ELEMENT_NAMES
 from . import charts
+from .access import access_panel
 from .article import article_segments
 from .csv import unguard_cell as _unguard
 from .details import PAGES_JSONL, clip, element_status, iter_details, page_detail
@@ -527,6 +528,7 @@ def render_site_report(
         "summary": summary,
         "decisions": {"count": len(decisions), "idle": idle},
         "trend_charts": list(trend_charts),
+        "access": access_panel(findings, out),
         "rows": sorted(rows, key=lambda r: (r.kind != "article", r.score, r.url)),
         "kinds": sorted(summary.kinds),
         "worse": worse[:WORSE_SHOWN],
