@@ -203,9 +203,7 @@ def use_disk_site(out: Path) -> None:
     from content_audit.config import AuditConfig
     from content_audit.crawl import Crawler
 
-    def open_disk_crawler(
-        start: str, config: AuditConfig, out_dir: Path | None = None
-    ) -> Crawler:
+    def open_disk_crawler(start: str, config: AuditConfig, out_dir: Path | None = None) -> Crawler:
         return Crawler(start, config, session=disk_session(out, start))
 
     pipeline.open_crawler = open_disk_crawler  # type: ignore[assignment]

@@ -27,6 +27,9 @@ SHARED = REPO.parent / "shared"
 SEED_TEXT = FIXTURES / "seed_prolotherapy.txt"
 """The model article's text (a copy of ``../shared/seed/000_9ad4b3a0b8af1526.txt``)."""
 CORPUS = SHARED / "corpus"
+# A flow run in a test gets a temporary API server of its own, stopped with the run: the
+# shared one (content_audit.flows.server) would outlive the session.  Its own test sets it.
+os.environ.setdefault("CONTENT_AUDIT_PREFECT_SERVER_KEEP_S", "0")
 SITEGEN = SHARED / "sitegen" / "sitegen.py"
 
 NEEDS_SHARED = "needs ../shared/"

@@ -222,3 +222,46 @@ def test_prefect_yaml_defines_the_same_scheduled_deployment() -> None:
     assert [s["cron"] for s in deployment["schedules"]] == ["0 6 * * 1"]
     assert "start" in deployment["parameters"]
     assert set(deployment["parameters"]) <= set(audit_site_flow.parameters.properties)
+
+
+@pytest.mark.slow
+def test_latest_never_names_a_run_without_its_report(
+    prefect_harness: None, site: ServedSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After every step of a flow run, ``latest`` names a run folder with report.html (the
+    flow used to point it at the run in write-outputs, before write-reports)."""
+    import content_audit.flows.audit_site as audit_site
+
+    seen: list[tuple[str, Path | None]] = []
+
+    def check_latest(step: str) -> None:
+        key = site_key_of(tmp_path)
+        latest = tmp_path / key / "latest" if key else None
+        if latest is None or not latest.exists():
+            seen.append((step, None))
+            return
+        assert (latest.resolve() / "report.html").is_file(), step
+        seen.append((step, latest.resolve()))
+
+    for name in ("site_checks_task", "write_outputs_task", "write_reports_task", "publish_task"):
+        real = getattr(audit_site, name)
+
+        def wrapped(*args: object, _real: object = real, _name: str = name, **kw: object) -> object:
+            check_latest(_name + " before")
+            result = _real(*args, **kw)  # type: ignore[operator]
+            check_latest(_name + " after")
+            return result
+
+        monkeypatch.setattr(audit_site, name, wrapped)
+    for _ in range(2):  # the second run finds the first one's latest
+        summary = audit_site.run_audit_site(site.base_url + "/", reports_root=tmp_path)
+        assert (summary.out_dir.parent / "latest").resolve() == summary.out_dir.resolve()
+    named = [where for step, where in seen if where is not None]
+    assert named, "latest was never there to check"
+    assert ("publish_task after", summary.out_dir.resolve()) in seen
+
+
+def site_key_of(root: Path) -> str | None:
+    """The one site folder under a reports root, if any yet."""
+    folders = [p.name for p in root.iterdir() if p.is_dir()] if root.is_dir() else []
+    return folders[0] if len(folders) == 1 else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -93,3 +94,62 @@ def _listening_pid(port: int) -> int:
         if f"socket:[{inode}]" in links:
             return int(pid)
     raise AssertionError(f"no process owns the socket on {port}")
+
+
+def test_the_shared_server_is_kept_15_minutes_unless_told() -> None:
+    from content_audit.flows.server import SHARED_SERVER_KEEP_S, shared_server_keep_s
+
+    assert shared_server_keep_s({}) == SHARED_SERVER_KEEP_S == 900.0
+    assert shared_server_keep_s({"CONTENT_AUDIT_PREFECT_SERVER_KEEP_S": "0"}) == 0.0
+    assert shared_server_keep_s({"CONTENT_AUDIT_PREFECT_SERVER_KEEP_S": "30"}) == 30.0
+
+
+def test_the_keeper_waits_for_live_leases_and_a_quiet_spell(tmp_path: Path) -> None:
+    from content_audit.flows import server_keeper
+
+    state = tmp_path / "state.json"
+    assert server_keeper.idle(state, 60)  # no state file: nobody can find the server
+    state.write_text("{}")
+    assert not server_keeper.idle(state, 60)  # just used
+    os.utime(state, (0, 0))
+    assert server_keeper.idle(state, 60)
+    leases = server_keeper.leases_of(state)
+    leases.mkdir()
+    (leases / str(os.getpid())).touch()
+    assert not server_keeper.idle(state, 60)  # a run holds a lease
+    (leases / str(os.getpid())).unlink()
+    (leases / "999999999").touch()  # a run that died without giving its lease back
+    assert server_keeper.idle(state, 60)
+    assert not (leases / "999999999").exists()
+
+
+@pytest.mark.slow
+def test_the_shared_server_serves_later_runs_then_stops_when_unused(tmp_path: Path) -> None:
+    from prefect.settings import PREFECT_HOME
+
+    database = f"sqlite+aiosqlite:///{tmp_path / 'prefect.db'}"
+    with temporary_settings(
+        updates={PREFECT_SERVER_DATABASE_CONNECTION_URL: database, PREFECT_HOME: tmp_path},
+        restore_defaults={PREFECT_API_URL},
+    ):
+        with temporary_api_server(timeout_s=120, keep_s=4) as first:
+            assert first and PREFECT_API_URL.value() == first
+            assert probe_flow() == 6
+        # Still there after the run: the next run uses it, no start-up.
+        with urllib.request.urlopen(f"{first}/health", timeout=5) as response:
+            assert response.status == 200
+        with temporary_api_server(timeout_s=120, keep_s=4) as second:
+            assert second == first
+            assert probe_flow() == 6
+            from prefect.client.orchestration import get_client
+
+            with get_client(sync_client=True) as client:
+                assert len(client.read_flow_runs()) == 2
+        assert PREFECT_API_URL.value() is None
+        # Unused for keep_s seconds: its keeper stops it and removes the state file.
+        deadline = time.monotonic() + 60
+        while list(tmp_path.glob("content-audit-server-*.json")) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not list(tmp_path.glob("content-audit-server-*.json"))
+    with pytest.raises((urllib.error.URLError, OSError)):
+        urllib.request.urlopen(f"{first}/health", timeout=2)

@@ -73,6 +73,33 @@ def test_values_come_back_equal(tmp_path: Path) -> None:
         assert a.recent_posts is b.recent_posts
 
 
+def test_every_field_round_trips_a_new_one_included() -> None:
+    """The codec is derived from the dataclass: a field added to ``PageDigest`` is stored
+    and read back, not silently replaced by its default."""
+    from dataclasses import dataclass, fields, replace
+
+    from content_audit.spill import DigestCodec
+
+    @dataclass(frozen=True)
+    class NewDigest(PageDigest):
+        reading_level: float = 0.0
+        landmarks: tuple[str, ...] = ()
+
+    base = replace(digest(2), post=True)
+    page = NewDigest(
+        **{f.name: getattr(base, f.name) for f in fields(PageDigest)},
+        reading_level=8.5,
+        landmarks=("main", "nav"),
+    )
+    back = DigestCodec(NewDigest).decode(DigestCodec(NewDigest).encode(page))
+    assert back == page
+    assert (back.reading_level, back.landmarks) == (8.5, ("main", "nav"))
+    # And every PageDigest field differs from its default in the sample, so none is lost.
+    codec = DigestCodec()
+    assert codec.decode(codec.encode(base)) == base
+    assert all(getattr(base, f.name) != f.default for f in fields(PageDigest) if f.name != "url")
+
+
 @pytest.mark.parametrize("batch", [1, 3, 512])
 def test_it_behaves_as_a_dict(tmp_path: Path, batch: int) -> None:
     """Random sets, overwrites, deletes and reads, against a dict: same contents, same order

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -25,6 +27,8 @@ import click
 from .config import AuditConfig, load_config
 from .errors import ContentAuditError
 from .model import PageAudit, Severity
+
+_LOADED_AT = time.perf_counter()
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -385,6 +389,7 @@ def crawl(
         no_prefect=no_prefect,
     )
     _require_pages(start, summary)
+    click.echo(_timing_line(summary, "the site"), err=True)
     _echo_idle_decisions(summary)
     click.echo(str(summary.out_dir))
 
@@ -416,11 +421,7 @@ def demo(reports_root: Path, workers: int | None, no_prefect: bool) -> None:
             reports_root=reports_root,
             site_name="demo",
         )
-    click.echo(
-        f"Audited {summary.audited} pages ({summary.urls} URLs) of the demo site "
-        f"in {summary.elapsed_s:.1f} s.",
-        err=True,
-    )
+    click.echo(_timing_line(summary, "the demo site"), err=True)
     click.echo(f"Reports: {summary.out_dir} (also {summary.out_dir.parent / 'latest'})")
     if summary.report is not None:
         click.echo(f"Open in a browser: {summary.report}")
@@ -609,12 +610,13 @@ def run_site_audit(
                     reports_root=reports_root,
                     site_name=site_name,
                 )
+            began = time.perf_counter()
             _prefect_env()
             from content_audit.flows.audit_site import run_audit_site
 
             token = progress_hook.set(progress)
             try:
-                return run_audit_site(
+                summary = run_audit_site(
                     start,
                     out_dir=out,
                     config_path=config_path,
@@ -624,10 +626,39 @@ def run_site_audit(
                     reports_root=reports_root,
                     site_name=site_name,
                 )
+                spent = time.perf_counter() - began
+                _PREFECT_S[id(summary)] = max(0.0, spent - summary.elapsed_s)
+                return summary
             finally:
                 progress_hook.reset(token)
         except ContentAuditError as exc:
             raise CliError(str(exc)) from None
+
+
+_PREFECT_S: dict[int, float] = {}
+"""Prefect's share of the wall time by summary id (set by ``run_site_audit``)."""
+
+
+def process_age_s() -> float:
+    """Seconds since this process started (Linux ``/proc``; else since the CLI loaded)."""
+    try:
+        with open("/proc/self/stat") as stat:
+            started_ticks = int(stat.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime") as uptime:
+            up_s = float(uptime.read().split()[0])
+        return max(0.0, up_s - started_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return time.perf_counter() - _LOADED_AT
+
+
+def _timing_line(summary: Any, what: str) -> str:
+    """Whole wall time of the command, and apart the audit's own time and Prefect's."""
+    prefect_s = _PREFECT_S.get(id(summary))
+    prefect = "" if prefect_s is None else f", Prefect start-up and bookkeeping {prefect_s:.1f} s"
+    return (
+        f"Audited {summary.audited} pages ({summary.urls} URLs) of {what} in "
+        f"{process_age_s():.1f} s (audit {summary.elapsed_s:.1f} s{prefect})."
+    )
 
 
 def _echo_idle_decisions(summary: Any) -> None:

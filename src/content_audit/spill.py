@@ -42,6 +42,8 @@ import sqlite3
 import tempfile
 import weakref
 from collections.abc import Callable, ItemsView, Iterator, MutableMapping, ValuesView
+from dataclasses import fields
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -59,79 +61,46 @@ _PROTOCOL = pickle.HIGHEST_PROTOCOL
 _KINDS = {kind.value: kind for kind in Kind}
 
 
-def _teaser_fields(t: TeaserDigest) -> tuple[object, ...]:
-    """A teaser digest as a plain tuple, in field order (``TeaserDigest(*fields)`` rebuilds
-    it): every field, ``block`` and ``block_key`` included."""
-    return (t.href, t.excerpt, t.truncated, t.position, t.words, t.block, t.block_key)
+class DigestCodec:
+    """Encodes a digest dataclass as a plain tuple of its fields, in ``dataclasses.fields``
+    order, and back: a field added to the dataclass is stored and read back with no change
+    here.  ``kind`` (an enum) is stored by value, ``teasers`` as tuples of their fields, and
+    ``recent_posts`` as a pickled tuple of tuples, decoded once per distinct value (the
+    same sidebar on page after page: it was half of the cost of decoding a page) and
+    shared, the memo bounded by ``limit``."""
 
-
-def _encode_page(d: PageDigest) -> bytes:
-    recent = pickle.dumps(tuple((r.title, r.href) for r in d.recent_posts), _PROTOCOL)
-    return pickle.dumps(
-        (
-            d.url,
-            d.kind.value,
-            d.title,
-            d.h1,
-            d.meta_description,
-            d.opening,
-            d.words,
-            d.post,
-            recent,
-            d.links,
-            d.terms,
-            d.counts,
-            d.top_terms,
-            d.sketch,
-            tuple(_teaser_fields(t) for t in d.teasers),
-        ),
-        _PROTOCOL,
-    )
-
-
-class _PageCodec:
-    """Decodes pages; the Recent Posts list, the same sidebar on page after page, is decoded
-    once per distinct value (it was half of the cost of decoding a page) and shared."""
-
-    def __init__(self, limit: int = RECENT_MEMO) -> None:
+    def __init__(self, cls: type[Any] = PageDigest, limit: int = RECENT_MEMO) -> None:
+        self.cls = cls
+        names = tuple(f.name for f in fields(cls))
+        self._get = attrgetter(*names)
+        self._kind = names.index("kind") if "kind" in names else -1
+        self._teasers = names.index("teasers") if "teasers" in names else -1
+        self._recent_at = names.index("recent_posts") if "recent_posts" in names else -1
         self._recent: dict[bytes, tuple[RecentPost, ...]] = {}
         self._limit = limit
 
-    def decode(self, blob: bytes) -> PageDigest:
-        (
-            url,
-            kind,
-            title,
-            h1,
-            meta,
-            opening,
-            words,
-            post,
-            recent,
-            links,
-            terms,
-            counts,
-            top,
-            sketch,
-            teasers,
-        ) = pickle.loads(blob)
-        return PageDigest(
-            url=url,
-            kind=_KINDS[kind],
-            title=title,
-            h1=h1,
-            meta_description=meta,
-            opening=opening,
-            words=words,
-            post=post,
-            teasers=tuple([TeaserDigest(*t) for t in teasers]) if teasers else (),
-            recent_posts=self._recent_posts(recent),
-            links=links,
-            terms=terms,
-            counts=counts,
-            top_terms=top,
-            sketch=sketch,
-        )
+    def encode(self, digest: Any) -> bytes:
+        values = list(self._get(digest))
+        if self._kind >= 0:
+            values[self._kind] = values[self._kind].value
+        if self._teasers >= 0:
+            values[self._teasers] = tuple(map(_teaser_fields, values[self._teasers]))
+        if self._recent_at >= 0:
+            values[self._recent_at] = pickle.dumps(
+                tuple(map(_recent_fields, values[self._recent_at])), _PROTOCOL
+            )
+        return pickle.dumps(tuple(values), _PROTOCOL)
+
+    def decode(self, blob: bytes) -> Any:
+        values = list(pickle.loads(blob))
+        if self._kind >= 0:
+            values[self._kind] = _KINDS[values[self._kind]]
+        if self._teasers >= 0:
+            teasers = values[self._teasers]
+            values[self._teasers] = tuple([TeaserDigest(*t) for t in teasers]) if teasers else ()
+        if self._recent_at >= 0:
+            values[self._recent_at] = self._recent_posts(values[self._recent_at])
+        return self.cls(*values)
 
     def _recent_posts(self, blob: bytes) -> tuple[RecentPost, ...]:
         posts = self._recent.get(blob)
@@ -141,6 +110,13 @@ class _PageCodec:
             posts = tuple([RecentPost(*r) for r in pickle.loads(blob)])
             self._recent[blob] = posts
         return posts
+
+
+_teaser_fields = attrgetter(*(f.name for f in fields(TeaserDigest)))
+"""A teaser digest as a plain tuple, in field order (``TeaserDigest(*fields)`` rebuilds it)."""
+_recent_fields = attrgetter(*(f.name for f in fields(RecentPost)))
+_PAGES = DigestCodec(PageDigest)
+"""The page encoder (a decoder is one per mapping, for its Recent Posts memo)."""
 
 
 def _encode_teasers(teasers: tuple[TeaserDigest, ...]) -> bytes:
@@ -282,7 +258,7 @@ class DigestSpill:
             self._conn.execute("PRAGMA journal_mode = OFF")
             self._conn.execute("PRAGMA synchronous = OFF")
             self.pages: SpilledMapping[PageDigest] = SpilledMapping(
-                self._conn, "pages", _encode_page, _PageCodec().decode, batch
+                self._conn, "pages", _PAGES.encode, DigestCodec().decode, batch
             )
             self.teasers: SpilledMapping[tuple[TeaserDigest, ...]] = SpilledMapping(
                 self._conn, "teasers", _encode_teasers, _decode_teasers, batch

@@ -1,7 +1,7 @@
 """The ``audit-site`` Prefect flow: the steps of ``content_audit.pipeline`` as tasks.
 
 discover -> (fetch a batch, audit it in a task) x N -> site checks -> write outputs ->
-reports -> artifacts.
+reports -> publish (``latest``) -> artifacts.
 
 Design by measurement (Prefect 3.9 on a 2-core machine): a task run costs ~4 ms in the
 client and ~20 ms of API-server CPU (its three state events go through the server's task
@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from content_audit.flows import set_prefect_env_defaults
-from content_audit.flows.server import temporary_api_server
+from content_audit.flows.server import shared_server_keep_s, temporary_api_server
 
 set_prefect_env_defaults()
 
@@ -137,12 +137,17 @@ def site_checks_task(
 
 
 @task(name="write-outputs", cache_policy=NO_CACHE)
-def write_outputs_task(writer: ReportWriter, link: bool) -> list[str]:
-    """Move the four streamed CSV files into place (atomically) and update ``latest``."""
+def write_outputs_task(writer: ReportWriter) -> list[str]:
+    """Move the four streamed CSV files into place (atomically)."""
     files = writer.commit()
-    if link:
-        link_latest(writer.out_dir)
     return [str(path) for path in files.values()]
+
+
+@task(name="publish", cache_policy=NO_CACHE)
+def publish_task(out_dir: Path) -> None:
+    """Point ``latest`` at the run: last, once report.html and the history are written, so
+    ``latest`` never names a run folder without its report (as on the library path)."""
+    link_latest(out_dir)
 
 
 @task(name="write-reports", cache_policy=NO_CACHE)
@@ -330,7 +335,7 @@ def audit_site_flow(
         tally.errors.update(pre.errors)
         # quote(): Prefect would otherwise walk the whole inventory looking for futures.
         site_counts = site_checks_task(quote(collected), config, writer)
-        files = write_outputs_task(writer, link=not out_dir)
+        files = write_outputs_task(writer)
     except BaseException as exc:
         if writer is not None:
             writer.abort()
@@ -351,6 +356,8 @@ def audit_site_flow(
         raise
     if state is not None:
         state.finish()
+    if not out_dir:
+        publish_task(target)
     summary = summarize(
         start,
         target,
@@ -449,8 +456,10 @@ def run_audit_site(
     """Run the flow once; on an existing Dask cluster when ``dask_address`` (or the config's
     ``crawl.dask_address``) is given.  Raises the flow's exception when it fails.
 
-    Without a configured API (``PREFECT_API_URL``) the run gets a temporary API server of
-    its own (``content_audit.flows.server``), stopped when the run is over."""
+    Without a configured API (``PREFECT_API_URL``) the run uses the shared temporary API
+    server (``content_audit.flows.server``): started by the first run, reused by the next
+    ones, stopped once unused for ``CONTENT_AUDIT_PREFECT_SERVER_KEEP_S`` seconds (900; 0:
+    a server of the run's own, stopped when the run is over)."""
     the_flow = audit_site_flow
     if dask_address is None:
         pyproject = Path.cwd() / "pyproject.toml"
@@ -460,7 +469,7 @@ def run_audit_site(
         from prefect_dask import DaskTaskRunner
 
         the_flow = audit_site_flow.with_options(task_runner=DaskTaskRunner(address=dask_address))
-    with temporary_api_server():
+    with temporary_api_server(keep_s=shared_server_keep_s()):
         return the_flow(
             start=start,
             out_dir=str(out_dir) if out_dir is not None else None,

@@ -8,13 +8,25 @@ serves a request.  ``temporary_api_server`` starts the same subprocess, with the
 command line and environment as Prefect's, without that import, and stops it when the run
 is over (after draining the log and event workers, as Prefect's own test harness does).
 
+With ``keep_s`` > 0 (what ``content-audit crawl`` and ``demo`` do, see
+``SHARED_SERVER_KEEP_S``) the server is *shared*: started once per Prefect home and
+database, reused by every later run while it lives, and stopped by its keeper
+(``server_keeper``) once no run has used it for ``keep_s`` seconds.  Its start-up (3-5 s on a
+busy 2-core machine, more on a first run that creates the database) is then paid once, not
+by every run.  Prefect 3 has no public setting for this: its ephemeral server always lives
+and dies with one process, and ``prefect server start`` is a foreground command meant to
+be managed by the user.
+
 With ``PREFECT_API_URL`` set (a ``prefect server start`` or Prefect Cloud, as a deployment
 runs), or ephemeral mode turned off, it does nothing.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import inspect
+import json
 import os
 import socket
 import subprocess
@@ -24,6 +36,8 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
+from pathlib import Path
+from typing import Any
 
 PORT_IN_USE_EXIT = 3
 """uvicorn's exit status when it cannot bind its port (Prefect retries on it too)."""
@@ -36,14 +50,29 @@ a crawl is bookkeeping.  At the same priority it takes its share of the two core
 audit workers; lower, it runs on the CPU they leave idle (between batches, during the site
 checks and report writing).  The few calls the flow does wait for (the flow run's own
 states, artifacts) take milliseconds of server CPU."""
+SHARED_SERVER_KEEP_S = 900.0
+"""How long the shared server outlives its last use (``CONTENT_AUDIT_PREFECT_SERVER_KEEP_S``
+overrides it; 0 gives every run a temporary server of its own, stopped with the run)."""
+STATE_FILE = "content-audit-server.json"
+
+
+def shared_server_keep_s(environ: dict[str, str] | None = None) -> float:
+    """``CONTENT_AUDIT_PREFECT_SERVER_KEEP_S`` if set, else ``SHARED_SERVER_KEEP_S``."""
+    env = os.environ if environ is None else environ
+    value = env.get("CONTENT_AUDIT_PREFECT_SERVER_KEEP_S", "").strip()
+    return float(value) if value else SHARED_SERVER_KEEP_S
 
 
 @contextmanager
-def temporary_api_server(timeout_s: float | None = None) -> Iterator[str | None]:
+def temporary_api_server(
+    timeout_s: float | None = None, keep_s: float = 0.0
+) -> Iterator[str | None]:
     """Run the body against a temporary API server; yields its API URL (or the configured
-    one, or ``None`` when ephemeral mode is off and Prefect will say so itself)."""
-    import prefect.context
-    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+    one, or ``None`` when ephemeral mode is off and Prefect will say so itself).
+
+    ``keep_s`` > 0: a shared server, reused if one lives, left running for ``keep_s``
+    seconds after the run (see the module's documentation)."""
+    from prefect.settings import get_current_settings
 
     settings = get_current_settings()
     if settings.api.url or not settings.server.ephemeral.enabled:
@@ -54,54 +83,136 @@ def temporary_api_server(timeout_s: float | None = None) -> Iterator[str | None]
     _drain_workers()
     timeout = timeout_s or settings.server.ephemeral.startup_timeout_seconds
     env = {**os.environ, **settings.to_environment_variables(exclude_unset=True)}
+    if keep_s > 0:
+        with _shared_server(env, timeout, keep_s, settings) as api_url, _api_url(api_url):
+            yield api_url
+        return
     process, api_url = _start(env, timeout)
     try:
-        with ExitStack() as stack:
-            stack.enter_context(temporary_settings(updates={PREFECT_API_URL: api_url}))
-            # Threads that copied their context before this (Prefect's services) see it too.
-            global_context = getattr(prefect.context, "_temporary_global_settings_context", None)
-            if global_context is not None:
-                stack.enter_context(global_context(prefect.context.get_settings_context()))
-            try:
-                yield api_url
-            finally:
-                _drain_workers()
+        with _api_url(api_url):
+            yield api_url
     finally:
         _stop(process)
 
 
-def _start(env: dict[str, str], timeout_s: float) -> tuple[subprocess.Popen[bytes], str]:
-    """Start uvicorn on a free loopback port and wait until the API answers."""
-    import prefect
+@contextmanager
+def _api_url(api_url: str) -> Iterator[None]:
+    """The body runs with ``PREFECT_API_URL`` set to ``api_url``; workers drained after."""
+    import prefect.context
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
+    with ExitStack() as stack:
+        stack.enter_context(temporary_settings(updates={PREFECT_API_URL: api_url}))
+        # Threads that copied their context before this (Prefect's services) see it too.
+        global_context = getattr(prefect.context, "_temporary_global_settings_context", None)
+        if global_context is not None:
+            stack.enter_context(global_context(prefect.context.get_settings_context()))
+        try:
+            yield
+        finally:
+            _drain_workers()
+
+
+@contextmanager
+def _shared_server(
+    env: dict[str, str], timeout_s: float, keep_s: float, settings: Any
+) -> Iterator[str]:
+    """The shared server's API URL: a live one found by its state file, else a new one.
+
+    The state file lives in the Prefect home, named after the database the server uses; a
+    lock file makes concurrent runs start one server, not several.  The run holds a lease
+    (``server_keeper``) while it lasts, so the keeper never stops a server in use."""
+    from content_audit.flows import server_keeper
+
+    home = Path(settings.home).expanduser()
+    home.mkdir(parents=True, exist_ok=True)
+    database = str(settings.server.database.connection_url or "")
+    tag = hashlib.sha256(database.encode()).hexdigest()[:12]
+    state = home / f"{STATE_FILE[:-5]}-{tag}.json"
+    leases = server_keeper.leases_of(state)
+    leases.mkdir(exist_ok=True)
+    lease = leases / str(os.getpid())
+    with open(home / f"{state.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        lease.touch()  # before a start too: a slow start is no quiet spell
+        try:
+            api_url = _live_shared(state)
+            if api_url is None:
+                api_url = _start_shared(env, timeout_s, keep_s, state)
+            state.touch()
+        except BaseException:
+            lease.unlink(missing_ok=True)
+            raise
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    try:
+        yield api_url
+    finally:
+        lease.unlink(missing_ok=True)
+        with suppress(OSError):
+            state.touch()
+
+
+def _live_shared(state: Path) -> str | None:
+    """The API URL in ``state`` if its keeper lives and the API answers."""
+    try:
+        recorded = json.loads(state.read_text())
+        os.kill(int(recorded["pid"]), 0)
+        api_url = str(recorded["api_url"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=5) as response:
+            return api_url if response.status == 200 else None
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def _start_shared(env: dict[str, str], timeout_s: float, keep_s: float, state: Path) -> str:
+    """Start the keeper and its server, detached from this run (a session of its own)."""
     deadline = time.monotonic() + timeout_s
     while True:
         port = _free_port()
-        process = subprocess.Popen(
+        keeper = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
-                "uvicorn",
-                "--app-dir",
-                str(prefect.__module_path__.parent),
-                "--factory",
-                "prefect.server.api.server:create_app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "error",
-                "--lifespan",
-                "on",
+                "content_audit.flows.server_keeper",
+                str(state),
+                str(keep_s),
+                "--",
+                *_server_command(port),
             ],
-            env={
-                **env,
-                "PREFECT_UI_ENABLED": "0",
-                "PREFECT__SERVER_EPHEMERAL": "1",
-                "PREFECT__SERVER_FINAL": "1",
-            },
+            env=_server_env(env),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
+        api_url = f"http://127.0.0.1:{port}/api"
+        state.write_text(json.dumps({"pid": keeper.pid, "api_url": api_url}, indent=None) + "\n")
+        if _wait_healthy(keeper, api_url, deadline):
+            _warm_up(api_url)
+            with suppress(OSError):  # the keeper and the server: the keeper's process group
+                os.setpriority(
+                    os.PRIO_PGRP, keeper.pid, os.getpriority(os.PRIO_PROCESS, 0) + SERVER_NICENESS
+                )
+            return api_url
+        if keeper.returncode != PORT_IN_USE_EXIT:
+            _stop(keeper)
+            state.unlink(missing_ok=True)
+            raise RuntimeError(
+                f"the shared Prefect API server did not start within {timeout_s:.0f} s"
+                + (f" (exit status {keeper.returncode})" if keeper.returncode else "")
+            )
+
+
+def _start(env: dict[str, str], timeout_s: float) -> tuple[subprocess.Popen[bytes], str]:
+    """Start uvicorn on a free loopback port and wait until the API answers."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        port = _free_port()
+        process = subprocess.Popen(_server_command(port), env=_server_env(env))
         api_url = f"http://127.0.0.1:{port}/api"
         try:
             if _wait_healthy(process, api_url, deadline):
@@ -117,6 +228,38 @@ def _start(env: dict[str, str], timeout_s: float) -> tuple[subprocess.Popen[byte
                 f"the temporary Prefect API server did not start within {timeout_s:.0f} s"
                 + (f" (exit status {process.returncode})" if process.returncode else "")
             )
+
+
+def _server_command(port: int) -> list[str]:
+    """Prefect's own command line for its ephemeral server."""
+    import prefect
+
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--app-dir",
+        str(prefect.__module_path__.parent),
+        "--factory",
+        "prefect.server.api.server:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "error",
+        "--lifespan",
+        "on",
+    ]
+
+
+def _server_env(env: dict[str, str]) -> dict[str, str]:
+    return {
+        **env,
+        "PREFECT_UI_ENABLED": "0",
+        "PREFECT__SERVER_EPHEMERAL": "1",
+        "PREFECT__SERVER_FINAL": "1",
+    }
 
 
 def _wait_healthy(process: subprocess.Popen[bytes], api_url: str, deadline: float) -> bool:
