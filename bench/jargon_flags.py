@@ -3,11 +3,12 @@
     .venv/bin/python bench/jargon_flags.py   # figures against bench/data/jargon_sample.tsv
     .venv/bin/python bench/jargon_flags.py --write  # rewrite the rows, keeping judgements
 
-Every article of ``../shared/corpus/real`` (labels.tsv kind ``article``) and the seed page is
-audited; each ``jargon_unexplained`` flag (term, sentence, page) is a row.  ``coverage`` is
-the share of flags whose term has a lay alternative (``plain.plain_alternative``);
-``precision`` the share of judged rows marked ``yes`` in the sample, judged by hand: is the
-term one a patient may not know, used without an explanation in or right after its sentence?
+Every article of ``../shared/corpus/real`` (labels.tsv kind ``article``), the seed page and
+the articles of ``../shared/realsites/helms-performance`` (blog, conditions) are audited;
+each ``jargon_unexplained`` flag (term, sentence, page) is a row.  ``coverage`` is the share
+of flags whose term has a lay alternative (``plain.plain_alternative``); ``precision`` the
+share of judged rows marked ``yes`` in the sample, judged by hand: is the term one a patient
+may not know, used without an explanation in or right after its sentence?
 """
 
 from __future__ import annotations
@@ -37,11 +38,19 @@ def flags() -> list[tuple[str, str, str]]:
                 pages.append((row["file"], (SHARED / "corpus" / row["file"]).read_text("utf-8")))
     seed = ROOT / "tests" / "fixtures" / "seed_prolotherapy.html"
     pages.append(("seed_prolotherapy.html", seed.read_text("utf-8")))
+    # A site the lexicon was not written on: the blog and condition pages of one real site.
+    helms = SHARED / "realsites" / "helms-performance"
+    for folder in ("blog", "conditions"):
+        for path in sorted((helms / folder).glob("*/index.html")):
+            name = str(path.relative_to(SHARED))
+            pages.append((name, path.read_text("utf-8", errors="replace")))
     out = []
     for name, text in pages:
         html = render_markdown(text) if name.endswith(".md") else text
-        page = audit_page(html, None, config).page
-        for term, sentence in unexplained_terms(page):
+        audit = audit_page(html, None, config)
+        if name.startswith("realsites/") and audit.kind.value != "article":
+            continue
+        for term, sentence in unexplained_terms(audit.page):
             out.append((term, " ".join(sentence.split()), name))
     return out
 

@@ -187,3 +187,20 @@ def test_headings_without_punctuation_do_not_merge_into_the_next_sentence() -> N
     # The unpunctuated list items and the paragraph ending without a period stay apart too.
     found = check_plain(page, Kind.ARTICLE, Readability(), load_config())
     assert "long_sentences" not in {f.code for f in found}
+
+
+def test_the_articles_own_subject_is_not_flagged_as_jargon() -> None:
+    """The page exists to explain its subject; the definition element judges that."""
+    from content_audit.model import Page, Section
+    from content_audit.plain import unexplained_terms
+
+    sentence = "Plantar fasciitis responds well to calf stretching and good shoes."
+    page = Page(
+        url=None,
+        title="How Stretching Helps Plantar Fasciitis",
+        h1=("How Stretching Helps Plantar Fasciitis",),
+        sections=(Section("", 0, (sentence,)),),
+    )
+    assert "plantar fasciitis" not in {t for t, _ in unexplained_terms(page)}
+    other = Page(url=None, title="Heel Pain", h1=("Heel Pain",), sections=page.sections)
+    assert "plantar fasciitis" in {t for t, _ in unexplained_terms(other)}

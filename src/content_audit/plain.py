@@ -469,6 +469,9 @@ def unexplained_terms(page: Page) -> list[tuple[str, str]]:
     known = frozenset(load_medical_terms())
     first_words = _term_first_words()
     sentences = [s for p in page.text.splitlines() for s in split_sentences(p)]
+    # The article's own subject ("plantar fasciitis" under "How ART Helps Plantar
+    # Fasciitis") is what the page explains: the definition element judges that, not this.
+    topic = " ".join(f"{page.subject} {page.title}".lower().split())
     seen: set[str] = set()
     out: list[tuple[str, str]] = []
     for index, sentence in enumerate(sentences):
@@ -480,6 +483,8 @@ def unexplained_terms(page: Page) -> list[tuple[str, str]]:
             if key in seen:
                 continue
             seen.add(key)
+            if term in topic or key in topic:
+                continue
             after = sentence[match.end() :]
             before = sentence[: match.start()]
             if _in_name(sentence, match.start(), match.end()) or _NOT_A_USE.search(before):
