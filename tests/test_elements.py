@@ -753,3 +753,102 @@ def test_one_kind_of_care_may_stand_for_another_in_the_subject(config: AuditConf
     sentence = "Blood flow restriction (BFR) rehabilitation is the brief occlusion of blood flow."
     page = _one("Blood Flow Restriction Therapy", sentence)
     assert by_name(find_elements(page, config))["definition"].status == "found"
+
+
+# --- entries that gloss their subject, lists of glosses, benefit bullets (issue #13) ------
+
+
+def _entry(heading: str, *paragraphs: str, h1: str = "Medical Library") -> Page:
+    """A library entry: a section-name H1, then the entry's own heading and text."""
+    return Page(
+        url=None,
+        title=f"{h1} 12",
+        h1=(h1,),
+        sections=(
+            Section("", 0, ("Overview / Treatments / Goals",)),
+            Section(heading, 4, paragraphs),
+            Section("Disclaimer", 5, ("The information is for informational purposes only.",)),
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    "gloss",
+    [
+        "Hands-on therapeutic procedures intended to increase soft tissue or joint mobility.",
+        "The movement of the wrist, by the patient, through a range of motion against gravity.",
+        "Inflammation of the thick band of tissue along the sole of the foot.",
+    ],
+)
+def test_a_verbless_gloss_opening_an_entry_defines_its_subject(
+    config: AuditConfig, gloss: str
+) -> None:
+    page = _entry(
+        "Wrist Joint Mobilization",
+        gloss,
+        "It is usually prescribed for stiffness.",
+        h1="Wrist Joint Mobilization",
+    )
+    found = by_name(find_elements(page, config))["definition"]
+    assert found.status == "found" and found.evidence == gloss
+
+
+def test_the_same_gloss_elsewhere_or_without_a_full_stop_proves_nothing(
+    config: AuditConfig,
+) -> None:
+    gloss = "Hands-on therapeutic procedures intended to increase soft tissue or joint mobility"
+    # No full stop: a tagline, not a gloss.
+    name = "Wrist Joint Mobilization"
+    page = _entry(name, gloss, h1=name)
+    assert by_name(find_elements(page, config))["definition"].status != "found"
+    # Second sentence under the heading: not where an entry opens.
+    page = _entry(name, "Ask us about it today.", gloss + ".", h1=name)
+    assert by_name(find_elements(page, config))["definition"].status != "found"
+
+
+def test_an_entry_heading_is_the_subject_when_the_text_never_names_the_h1(
+    config: AuditConfig,
+) -> None:
+    page = _entry(
+        "Loose Bodies",
+        "Loose bodies are fragments of cartilage or bone floating in the elbow joint. "
+        "Surgical removal of the loose bodies may follow if conservative care fails.",
+    )
+    found = by_name(find_elements(page, config))["definition"]
+    assert found.status == "found"
+    assert found.evidence and found.evidence.startswith("Loose bodies are fragments")
+
+
+def test_a_heading_over_a_list_of_one_line_glosses_is_only_unclear(config: AuditConfig) -> None:
+    """Each item "Name — purpose", one running on for a sentence: still a list of glosses."""
+    page = Page(
+        url=None,
+        title="Flat Feet",
+        h1=("Flat Feet",),
+        sections=(
+            Section("", 0, ("Flat feet are feet whose arches collapse when you stand.",)),
+            Section(
+                "How we treat flat feet",
+                2,
+                (
+                    "Custom orthotics — precision arch support that controls motion",
+                    "Strengthening — rebuilding the muscles that support the arch",
+                    "Surgery — for rigid deformities. Our surgeons have long experience.",
+                ),
+            ),
+        ),
+    )
+    assert by_name(find_elements(page, config))["mechanism"].status == "unclear"
+
+
+@pytest.mark.parametrize(
+    "bullet", ["Enhance immunity by stimulating lymph flow.", "Increased circulation."]
+)
+def test_a_benefit_bullet_is_not_a_mechanism(config: AuditConfig, bullet: str) -> None:
+    page = Page(
+        url=None,
+        title="Massage Therapy",
+        h1=("Massage Therapy",),
+        sections=(Section("", 0, ("Massage can help with many conditions:", bullet)),),
+    )
+    assert by_name(find_elements(page, config))["mechanism"].status != "found"

@@ -471,3 +471,27 @@ def test_index_descendants_and_tokens_match_a_walk(path):
     assert indexed > 5
     svg_div = soup.body.find("div")
     assert [a["href"] for a in m.descendants(svg_div, "a")] == ["/in-svg"]
+
+
+def test_boxes_that_link_nowhere_are_the_article_text_not_a_listing() -> None:
+    """Card-styled boxes of one condition's page ("Pattern 01", its signs, its treatment
+    focus) point at no other page: they are what the article says, not a listing's cards."""
+    cards = "".join(
+        f'<div class="pattern-card"><h3>Pattern {n}</h3>'
+        f"<p>This pattern shows up during a flare; the skin runs hot and looks red. {n}</p>"
+        f'<div class="treatment-focus"><p>Treatment focuses on calming the inflammation, '
+        f"so the flare can settle sooner. {n}</p></div></div>"
+        for n in ("one", "two", "three", "four")
+    )
+    html = (
+        "<html><head><title>Psoriasis Treatment</title></head><body><main>"
+        "<h1>Psoriasis Treatment</h1><p>Psoriasis causes patches of scaly skin.</p>"
+        f'<h2>Patterns We Treat</h2><div class="pattern-list">{cards}</div></main></body></html>'
+    )
+    page = extract_page(html, "https://clinic.example/psoriasis/")
+    headings = [s.heading for s in page.sections]
+    assert [h for h in headings if h.startswith("Pattern ")] == [
+        "Pattern one", "Pattern two", "Pattern three", "Pattern four"
+    ]  # fmt: skip
+    assert page.listing_items == 0
+    assert page.teasers == ()

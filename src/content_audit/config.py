@@ -46,6 +46,11 @@ class ElementRule:
     body: tuple[str, ...] = ()
     negative: tuple[str, ...] = ()
     weak: tuple[str, ...] = ()
+    lead: tuple[str, ...] = ()
+    """Patterns that state the element only where an entry opens: the first sentence under a
+    heading that is the page subject, or of the article's opening text.  A glossary gives a
+    term its meaning in a verbless gloss ("Elbow Joint Mobilization" / "Hands-on procedures
+    intended to increase joint mobility."); the same words anywhere else prove nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,7 +353,7 @@ def _as_list(value: Any, where: str) -> list[str]:
     raise ConfigError(f"{where} must be a string or a list of strings")
 
 
-_RULE_KEYS = ("headings", "body", "negative", "weak")
+_RULE_KEYS = ("headings", "body", "negative", "weak", "lead")
 """The pattern lists of an ``[elements.NAME]`` table (each also takes ``add_<key>``)."""
 
 

@@ -379,6 +379,8 @@ class _Matcher:
     subject_negative: _Patterns
     weak: _Patterns
     subject_weak: _Patterns
+    lead: _Patterns
+    subject_lead: _Patterns
 
     def heading(self, text: str, marked: str) -> bool:
         return self.headings.search(text) or self.subject_headings.search(marked)
@@ -393,6 +395,11 @@ class _Matcher:
     def weak_sentence(self, text: str, marked: str) -> bool:
         """A candidate that may state the element: a ``weak`` pattern, not vetoed."""
         hit = self.weak.search(text) or self.subject_weak.search(marked)
+        return hit and not self.vetoed(text, marked)
+
+    def lead_sentence(self, text: str, marked: str) -> bool:
+        """A sentence that states the element where an entry opens (``ElementRule.lead``)."""
+        hit = self.lead.search(text) or self.subject_lead.search(marked)
         return hit and not self.vetoed(text, marked)
 
     @staticmethod
@@ -420,6 +427,8 @@ def _rule_matcher(rule: ElementRule) -> _Matcher:
         subject_negative=_subject_part(rule.negative),
         weak=_combine(_split(rule.weak)[0]),
         subject_weak=_subject_part(rule.weak),
+        lead=_combine(_split(rule.lead)[0]),
+        subject_lead=_subject_part(rule.lead),
     )
 
 
@@ -545,7 +554,11 @@ def _topic(page: Page, text: str = "") -> str:
             ]
             top = max(scored, default=(0, 0, ""))
             # A first heading takes over only when the text names it far more often than
-            # the H1 and title ("Posterior Dislocation" under "Medical Library Shoulder").
+            # the H1 and title ("Posterior Dislocation" under "Medical Library Shoulder"),
+            # or, when the text never names those, twice ("Loose Bodies" under "Medical
+            # Library": "Loose bodies are ...", "... removal of the loose bodies").
+            if best[0] == 0:
+                least = min(least, 2)
             if top[0] >= least and top[0] >= 2 * best[0]:
                 best = top
         if best[0]:
@@ -660,9 +673,16 @@ def _find(name: str, matcher: _Matcher, text: _PageText) -> ElementResult:
             if candidate is None:
                 candidate = _unclear(name, heading, under[0] if under else None, via, "candidate")
             continue
-        if len(under) > 1 and all(matcher.vetoed(s, mark(s)) for s in under):
-            # Only what the rule's negatives reject stands under it (a list of one-line
-            # glosses under "How we treat X"): the heading alone does not settle it.
+        openers = [
+            split_sentences(p)[0]
+            for j in range(i, text.subtree_end[i])
+            for p in text.sections[j].paragraphs
+            if p.strip()
+        ]
+        if len(openers) > 1 and all(matcher.vetoed(s, mark(s)) for s in openers):
+            # Each item under it opens with what the rule's negatives reject (a list of
+            # one-line glosses under "How we treat X", one of them running on for a
+            # sentence more): the heading alone does not settle it.
             if candidate is None:
                 candidate = _unclear(name, heading, under[0], via, "candidate")
             continue
@@ -695,6 +715,9 @@ def _find(name: str, matcher: _Matcher, text: _PageText) -> ElementResult:
                     candidate = _unclear(name, heading, sentence, "text", "candidate")
                 continue
         return _found(name, heading, sentence, "text")
+    lead = _lead(matcher, text)
+    if lead is not None:
+        return _found(name, text.sections[lead[0]].heading.strip() or None, lead[1], "text")
     if candidate is not None:
         return candidate
     first = text.first(
@@ -705,6 +728,35 @@ def _find(name: str, matcher: _Matcher, text: _PageText) -> ElementResult:
             heading = text.sections[i].heading.strip() or None
             return _unclear(name, heading, sentence, "text", "weak")
     return ElementResult(name, False)
+
+
+def _leads(text: _PageText) -> list[tuple[int, str]]:
+    """The sentences that open an entry: the first sentence under each heading that is the
+    page subject (or its title), and the first of the article's opening text."""
+    out = []
+    seen_text = False
+    for i, sentences in enumerate(text.sentences):
+        if not sentences:
+            continue
+        section = text.sections[i]
+        heading = section.heading.strip()
+        names_subject = bool(heading) and (
+            _key(heading) in text.title_keys or text.headings[i].strip(" :?") == SUBJECT_MARK
+        )
+        if names_subject or (not seen_text and not section.pseudo and section.level <= 1):
+            out.append((i, sentences[0]))
+        seen_text = True
+    return out
+
+
+def _lead(matcher: _Matcher, text: _PageText) -> tuple[int, str] | None:
+    """The first entry-opening sentence that states the element by a ``lead`` pattern."""
+    if not (matcher.lead.regexes or matcher.subject_lead.regexes):
+        return None
+    for i, sentence in _leads(text):
+        if matcher.lead_sentence(sentence, text.subject.mark(sentence)):
+            return i, sentence
+    return None
 
 
 def find_elements(page: Page, config: AuditConfig) -> tuple[ElementResult, ...]:

@@ -1709,7 +1709,14 @@ def _extract(html: object, url: str | None) -> Page:
             in_root.append(card)
     card_chars = sum(m.text_len.get(id(c.el), 0) for c in in_root)
     root_chars = m.score.get(id(root), 0)
-    listing = len(in_root) >= 2 and (root_chars - card_chars) < max(600, card_chars)
+    # A listing points at other pages: boxes that link nowhere ("Pattern 01" cards of one
+    # condition's page) are the article's own text, however card-like their markup.
+    linked_in_root = sum(1 for c in in_root if not c.href.startswith(_NO_LINK))
+    listing = (
+        len(in_root) >= 2
+        and linked_in_root >= 2
+        and (root_chars - card_chars) < max(600, card_chars)
+    )
     listing_ids = {id(c.el) for c in in_root} if listing else set()
     cards = [c for c in cards if id(c.el) in listing_ids or not c.href.startswith(_NO_LINK)]
     teaser_cards = [
