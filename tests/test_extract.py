@@ -495,3 +495,41 @@ def test_boxes_that_link_nowhere_are_the_article_text_not_a_listing() -> None:
     ]  # fmt: skip
     assert page.listing_items == 0
     assert page.teasers == ()
+
+
+_BAND_PAGE = """<html><head><title>Is Dry Needling Legal?</title></head><body>
+<header><nav><a href="/">Home</a><a href="/book">Book now</a></nav></header>
+<main><article><h1>Is Dry Needling Legal?</h1>
+<p>Dry needling is legal in Maryland when a licensed provider performs it.</p></article>
+{band}
+</main><footer><p>Copyright Clinic</p><a href="/privacy">Privacy</a></footer></body></html>"""
+
+
+def test_a_call_to_action_band_after_the_article_is_part_of_its_text() -> None:
+    """Themes put the page's own CTA band outside <article>; it is still its prompt."""
+    band = (
+        '<div class="cta-band"><h2>Have More Questions About Dry Needling?</h2>'
+        "<p>Book a visit and get a clear plan to relieve your pain.</p>"
+        '<a class="btn" href="https://booking.example/">Book An Appointment</a></div>'
+    )
+    page = extract_page(_BAND_PAGE.format(band=band), "https://clinic.example/legal/")
+    assert "Have More Questions About Dry Needling?" in [s.heading for s in page.sections]
+    assert any("Book a visit" in p for s in page.sections for p in s.paragraphs)
+    # The menu's "Book now" and the footer stay chrome.
+    assert not any("Copyright" in p for s in page.sections for p in s.paragraphs)
+
+
+@pytest.mark.parametrize(
+    "band",
+    [
+        # No booking action: a related block, not a prompt.
+        '<div class="more"><h2>More about us</h2><p>We have served the town since 1990 and '
+        'love it.</p><a href="/about">Our story</a></div>',
+        # A form is a booking widget the site repeats, not the page's words.
+        '<div class="cta"><h2>Book now</h2><p>Fill in the form and we will call you back '
+        'soon.</p><form><input name="n"><button>Book now</button></form></div>',
+    ],
+)
+def test_blocks_after_the_article_without_a_booking_button_stay_out(band: str) -> None:
+    page = extract_page(_BAND_PAGE.format(band=band), "https://clinic.example/legal/")
+    assert [s.heading for s in page.sections if s.heading] == ["Is Dry Needling Legal?"]

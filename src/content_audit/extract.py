@@ -1417,6 +1417,47 @@ def _figure_columns(root: Tag, m: _Measure, excluded: set[int]) -> list[Tag]:
     return out
 
 
+_CTA_ACTION_RE = re.compile(
+    r"^\W*(?:book|schedule|request|make|call|contact|reserve|get\s+in\s+touch|talk\s+to|"
+    r"speak\s+(?:to|with)|start|claim)\b",
+    re.IGNORECASE,
+)
+_CTA_BAND_MAX_CHARS = 800
+
+
+def _cta_bands(root: Tag, m: _Measure, excluded: set[int]) -> list[Tag]:
+    """Call-to-action bands that follow the root: a heading, a line or two and a booking
+    button ("Have More Questions About Dry Needling?" ... "Book An Appointment").
+
+    Themes put the band outside ``<article>``, yet a band written for one page is that
+    page's prompt to see the clinic (the rubric counts it; chrome does not).  A band the
+    site repeats on every page is chrome all the same: a crawl's site template
+    (``template.py``) drops lines that recur on many pages, so only the page-specific
+    words stay evidence.  Navigation, lists, forms and long blocks never qualify.
+    """
+    out: list[Tag] = []
+    node: Tag | None = root
+    while node is not None and node.name not in ("body", "html", "[document]"):
+        for sib in node.next_siblings:
+            if not isinstance(sib, Tag) or sib.name not in ("div", "section"):
+                continue
+            key = id(sib)
+            if key in excluded or key in m.chrome:
+                continue
+            if not 40 <= m.text_len.get(key, 0) <= _CTA_BAND_MAX_CHARS:
+                continue
+            flags = m.flags.get(key, 0)
+            if not flags & 8 or flags & (1 | 2 | 16):  # a heading; no h1, nav or list
+                continue
+            if next(m.descendants(sib, "form", "input", "iframe"), None) is not None:
+                continue
+            actions = (m.text(a) for a in m.descendants(sib, "a", "button"))
+            if any(_CTA_ACTION_RE.match(text) for text in actions):
+                out.append(sib)
+        node = node.parent if isinstance(node.parent, Tag) else None
+    return out
+
+
 # ---------------------------------------------------------------------------- pass 3
 
 
@@ -1742,6 +1783,9 @@ def _extract(html: object, url: str | None) -> Page:
         for column in _figure_columns(root, m, excluded):
             walker.sections.append(("", 0, [], False))
             walker.walk(column)
+            walker.flush()
+        for band in _cta_bands(root, m, excluded):
+            walker.walk(band)
             walker.flush()
     sections = tuple(
         Section(head, level, tuple(paras), pseudo)
