@@ -500,9 +500,13 @@ def test_boxes_that_link_nowhere_are_the_article_text_not_a_listing() -> None:
 _BAND_PAGE = """<html><head><title>Is Dry Needling Legal?</title></head><body>
 <header><nav><a href="/">Home</a><a href="/book">Book now</a></nav></header>
 <main><article><h1>Is Dry Needling Legal?</h1>
-<p>Dry needling is legal in Maryland when a licensed provider performs it.</p></article>
-{band}
-</main><footer><p>Copyright Clinic</p><a href="/privacy">Privacy</a></footer></body></html>"""
+<p>Dry needling is legal in Maryland when a licensed provider performs it.</p>
+<h2>Why the rules differ</h2>
+<p>Each state decides what falls within the scope of practice of each licensed profession,
+so a technique allowed in one state can be restricted in the next one over the border.</p>
+<p>Licensed physical therapists and chiropractors may perform dry needling in Maryland once
+they complete the required training and meet their board's standards of care.</p></article>
+</main>{band}<footer><p>Copyright Clinic</p><a href="/privacy">Privacy</a></footer></body></html>"""
 
 
 def test_a_call_to_action_band_after_the_article_is_part_of_its_text() -> None:
@@ -532,4 +536,7 @@ def test_a_call_to_action_band_after_the_article_is_part_of_its_text() -> None:
 )
 def test_blocks_after_the_article_without_a_booking_button_stay_out(band: str) -> None:
     page = extract_page(_BAND_PAGE.format(band=band), "https://clinic.example/legal/")
-    assert [s.heading for s in page.sections if s.heading] == ["Is Dry Needling Legal?"]
+    assert [s.heading for s in page.sections if s.heading] == [
+        "Is Dry Needling Legal?",
+        "Why the rules differ",
+    ]
