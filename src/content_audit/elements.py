@@ -447,8 +447,9 @@ class _PageText:
     subtree_end: tuple[int, ...]
     title_keys: frozenset[str]
     subject: _Subject
-    flat: tuple[tuple[int, str, str], ...]
-    """(section index, sentence, its subject-marked copy) for every sentence, in order."""
+    flat: tuple[tuple[int, str, str, str], ...]
+    """(section index, sentence, its ``_bare`` copy, that copy subject-marked) for every
+    sentence, in order: patterns read the bare copy, evidence quotes the sentence."""
     joined: str
     """Every sentence of the page, in order, joined with _JOIN: one regex call per element
     rules out a page, instead of one per sentence (the body patterns are the hot loop)."""
@@ -485,6 +486,19 @@ _JOIN = "\n\x00\n"
 """Between two sentences: a newline ends ``$``/starts ``^`` (MULTILINE) and the NUL stops
 ``\\w``/``\\s`` runs, so a pattern that matches one sentence matches the joined page at the
 same place; a match straddling two sentences is only a candidate, re-checked per sentence."""
+
+
+_ASIDE = re.compile(r"\s*\([^()]{1,120}\)")
+
+
+def _bare(sentence: str) -> str:
+    """The sentence without its parenthetical asides, which the patterns read: an aside
+    does not change what a sentence says ("Lateral (meaning away from the midline)
+    epicondylalgia (pain of the epicondyle) is a painful condition ...")."""
+    if "(" not in sentence:
+        return sentence
+    bare = _ASIDE.sub("", sentence).strip()
+    return bare or sentence
 
 
 def _key(text: str) -> str:
@@ -599,17 +613,17 @@ def _prepare(page: Page) -> _PageText:
     titles = frozenset(_key(t) for t in (topic, page.subject, page.title) if t.strip())
     extra = text_acronyms(topic, body[:20000])
     subject = _page_subject(topic, extra)
-    plain = [(i, s) for i, group in enumerate(sentences) for s in group]
-    marked = [subject.mark(s) for _, s in plain]
+    plain = [(i, s, _bare(s)) for i, group in enumerate(sentences) for s in group]
+    marked = [subject.mark(b) for _, _, b in plain]
     return _PageText(
         sections=sections,
         sentences=sentences,
         subtree_end=tuple(ends),
         title_keys=titles,
         subject=subject,
-        flat=tuple((i, s, m) for (i, s), m in zip(plain, marked, strict=True)),
-        joined=_JOIN.join(s for _, s in plain),
-        ends=_ends([s for _, s in plain]),
+        flat=tuple((i, s, b, m) for (i, s, b), m in zip(plain, marked, strict=True)),
+        joined=_JOIN.join(b for _, _, b in plain),
+        ends=_ends([b for _, _, b in plain]),
         marked_joined=_JOIN.join(marked),
         marked_ends=_ends(marked),
         headings=tuple(subject.mark(section.heading.strip()) for section in sections),
@@ -679,14 +693,16 @@ def _find(name: str, matcher: _Matcher, text: _PageText) -> ElementResult:
             for p in text.sections[j].paragraphs
             if p.strip()
         ]
-        if len(openers) > 1 and all(matcher.vetoed(s, mark(s)) for s in openers):
+        if len(openers) > 1 and all(matcher.vetoed(_bare(s), mark(_bare(s))) for s in openers):
             # Each item under it opens with what the rule's negatives reject (a list of
             # one-line glosses under "How we treat X", one of them running on for a
             # sentence more): the heading alone does not settle it.
             if candidate is None:
                 candidate = _unclear(name, heading, under[0], via, "candidate")
             continue
-        evidence = next((s for s in under if matcher.sentence(s, mark(s))), under[0])
+        evidence = next(
+            (s for s in under if matcher.sentence(_bare(s), mark(_bare(s)))), under[0]
+        )
         hit = _found(name, heading, evidence, via)
         if via == "heading":
             return hit
@@ -697,8 +713,8 @@ def _find(name: str, matcher: _Matcher, text: _PageText) -> ElementResult:
     first = text.first(
         matcher.body.first(text.joined), matcher.subject_body.first(text.marked_joined)
     )
-    for i, sentence, marked in text.flat[first:]:
-        if not matcher.sentence(sentence, marked):
+    for i, sentence, bare, marked in text.flat[first:]:
+        if not matcher.sentence(bare, marked):
             continue
         section = text.sections[i]
         heading = section.heading.strip() or None
@@ -723,8 +739,8 @@ def _find(name: str, matcher: _Matcher, text: _PageText) -> ElementResult:
     first = text.first(
         matcher.weak.first(text.joined), matcher.subject_weak.first(text.marked_joined)
     )
-    for i, sentence, marked in text.flat[first:]:
-        if matcher.weak_sentence(sentence, marked):
+    for i, sentence, bare, marked in text.flat[first:]:
+        if matcher.weak_sentence(bare, marked):
             heading = text.sections[i].heading.strip() or None
             return _unclear(name, heading, sentence, "text", "weak")
     return ElementResult(name, False)
@@ -754,7 +770,8 @@ def _lead(matcher: _Matcher, text: _PageText) -> tuple[int, str] | None:
     if not (matcher.lead.regexes or matcher.subject_lead.regexes):
         return None
     for i, sentence in _leads(text):
-        if matcher.lead_sentence(sentence, text.subject.mark(sentence)):
+        bare = _bare(sentence)
+        if matcher.lead_sentence(bare, text.subject.mark(bare)):
             return i, sentence
     return None
 
