@@ -200,6 +200,27 @@ def element_rows(results: list[Result], names: tuple[str, ...]) -> None:
         )
 
 
+def figures(results: list[Result], names: tuple[str, ...]) -> dict[str, float]:
+    """The headline figures as numbers (what tests/test_eval_realsample.py pins): kind
+    accuracy, F1 of found and precision of missing per element on articles, has_teasers
+    precision and recall."""
+    out = {"kind": ratio(sum(r.kind == r.label["kind"] for r in results), len(results))}
+    articles = [r for r in results if r.label["kind"] == "article"]
+    for name in names:
+        truth = [r.label[name] == "1" for r in articles]
+        status = [r.elements[name].status for r in articles]  # type: ignore[attr-defined]
+        tp = sum(t and s == "found" for t, s in zip(truth, status, strict=True))
+        p = ratio(tp, sum(s == "found" for s in status))
+        out[f"{name}_f1"] = f1(p, ratio(tp, sum(truth)))
+        missing = [t for t, s in zip(truth, status, strict=True) if s == "missing"]
+        out[f"{name}_missing_precision"] = ratio(sum(not t for t in missing), len(missing))
+    pairs = [(r.label["has_teasers"] == "1", bool(r.teasers)) for r in results]
+    tp = sum(t and g for t, g in pairs)
+    out["teasers_precision"] = ratio(tp, sum(g for _, g in pairs))
+    out["teasers_recall"] = ratio(tp, sum(t for t, _ in pairs))
+    return out
+
+
 def report_teasers(results: list[Result]) -> None:
     pairs = [(r.label["has_teasers"] == "1", bool(r.teasers)) for r in results]
     tp = sum(t and g for t, g in pairs)

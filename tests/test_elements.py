@@ -852,3 +852,45 @@ def test_a_benefit_bullet_is_not_a_mechanism(config: AuditConfig, bullet: str) -
         sections=(Section("", 0, ("Massage can help with many conditions:", bullet)),),
     )
     assert by_name(find_elements(page, config))["mechanism"].status != "found"
+
+
+def test_a_catalogue_title_gives_way_to_the_entry_heading(config: AuditConfig) -> None:
+    """ "Medical Library Shoulder 33" is a place in a series; the entry names its subject."""
+    page = replace(
+        _entry(
+            "Rotator Cuff Tears",
+            "Rotator cuff tears are tears of the tendons that hold the shoulder joint. "
+            "Rotator cuff tears happen after a fall; the shoulder then aches at night.",
+        ),
+        title="Medical Library Shoulder 33",
+    )
+    found = by_name(find_elements(page, config))["definition"]
+    assert found.status == "found"
+    assert found.evidence and found.evidence.startswith("Rotator cuff tears are tears")
+
+
+@pytest.mark.parametrize(
+    ("heading", "sentence", "status"),
+    [
+        # Each alternative of "A/B" names the subject.
+        ("Ankle Sprains/Instability", "Ankle sprains are a common injury of the foot.", "found"),
+        # "X is the loss of ...": the subject as a process.
+        ("Incontinence", "Incontinence is the loss of bladder or bowel control.", "found"),
+        # An aside does not change what the sentence says.
+        (
+            "Tennis Elbow",
+            "Tennis elbow (lateral epicondylalgia, pain of the epicondyle) is a painful "
+            "condition on the outer aspect of the elbow.",
+            "found",
+        ),
+        # The subject named by its kind, described by cause: a candidate, not a definition.
+        (
+            "Quadriceps Tendon Rupture",
+            "This injury is often the result of forceful kicking or a fall.",
+            "unclear",
+        ),
+    ],
+)
+def test_entry_sentences(config: AuditConfig, heading: str, sentence: str, status: str) -> None:
+    page = _entry(heading, sentence, h1=heading)
+    assert by_name(find_elements(page, config))["definition"].status == status

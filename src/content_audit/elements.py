@@ -255,6 +255,14 @@ def _subject_regex(title: str, extra: tuple[str, ...] = ()) -> tuple[str, int]:
     variants: list[str] = []
     full = r"[\s-]+".join([*(re.escape(w) for w in words[:-1]), _plural(words[-1])])
     variants.append(full)
+    if "/" in subject:
+        # "Ankle Sprains/Instability": each alternative names the subject on its own.
+        for part in subject.split("/"):
+            alt = re.findall(r"[\w’']+", part)
+            if alt and " ".join(alt) not in _GENERIC_WORDS:
+                variants.append(
+                    r"[\s-]+".join([*(re.escape(w) for w in alt[:-1]), _plural(alt[-1])])
+                )
     most = len(words)
     head = words[-1]
     if len(words) > 1 and len(head) >= 4 and head not in _GENERIC_WORDS:
@@ -538,9 +546,23 @@ _NOT_A_TOPIC = frozenset(
 
 
 def _names_a_topic(title: str) -> bool:
-    """Whether a heading names something ("How Does It Work?" names nothing: "it")."""
+    """Whether a heading names something ("How Does It Work?" names nothing: "it").
+
+    A title that ends in a number is a catalogue label ("Medical Library Shoulder 33"),
+    the entry's place in a series, not its topic."""
+    if re.search(r"\b\d+\W*$", title):
+        return False
     words = set(re.findall(r"[\w’']+", derive_subject(title)))
     return bool(words - _NOT_A_TOPIC - _GENERIC_WORDS)
+
+
+def _whole_term_count(title: str, text: str) -> int:
+    """How often ``text`` names the whole term of a title-like ``title`` (no stems)."""
+    words = re.findall(r"[\w’']+", derive_subject(title))
+    if not words:
+        return 0
+    term = r"[\s-]+".join([*(re.escape(w) for w in words[:-1]), _plural(words[-1])])
+    return min(len(re.findall(rf"\b{term}\b", text[:20000], re.IGNORECASE)), 50)
 
 
 def _topic(page: Page, text: str = "") -> str:
@@ -560,7 +582,8 @@ def _topic(page: Page, text: str = "") -> str:
         # The H1s and the title first; the first headings only when the text names none
         # of those (a library entry under a section-name H1).
         best = (0, 0, "")
-        for group, least in (([*page.h1, page.title], 1), (named[:2], 3)):
+        h1_group = [*page.h1, page.title]
+        for group, least in ((h1_group, 1), (named[:2], 3)):
             candidates = [c for c in dict.fromkeys(group) if _names_a_topic(c)]
             scored = [
                 (min(len(_page_subject(c).compiled.findall(text, 0, 20000)), 50), -i, c)
@@ -568,11 +591,14 @@ def _topic(page: Page, text: str = "") -> str:
             ]
             top = max(scored, default=(0, 0, ""))
             # A first heading takes over only when the text names it far more often than
-            # the H1 and title ("Posterior Dislocation" under "Medical Library Shoulder"),
-            # or, when the text never names those, twice ("Loose Bodies" under "Medical
-            # Library": "Loose bodies are ...", "... removal of the loose bodies").
-            if best[0] == 0:
-                least = min(least, 2)
+            # the H1 and title ("Posterior Dislocation" under "Medical Library Shoulder").
+            # When the text never names those, one mention of the heading's whole term
+            # will do ("Foam Roll Exercise" under "Medical Library"); a stem will not
+            # ("treat…" of "Conditions Treated" is in every page about care).
+            if best[0] == 0 and group is not h1_group and top[0] < least:
+                whole = [(_whole_term_count(c, text), -i, c) for i, c in enumerate(candidates)]
+                top = max(whole, default=(0, 0, ""))
+                least = 1
             if top[0] >= least and top[0] >= 2 * best[0]:
                 best = top
         if best[0]:
@@ -700,9 +726,7 @@ def _find(name: str, matcher: _Matcher, text: _PageText) -> ElementResult:
             if candidate is None:
                 candidate = _unclear(name, heading, under[0], via, "candidate")
             continue
-        evidence = next(
-            (s for s in under if matcher.sentence(_bare(s), mark(_bare(s)))), under[0]
-        )
+        evidence = next((s for s in under if matcher.sentence(_bare(s), mark(_bare(s)))), under[0])
         hit = _found(name, heading, evidence, via)
         if via == "heading":
             return hit
