@@ -894,3 +894,39 @@ def test_a_catalogue_title_gives_way_to_the_entry_heading(config: AuditConfig) -
 def test_entry_sentences(config: AuditConfig, heading: str, sentence: str, status: str) -> None:
     page = _entry(heading, sentence, h1=heading)
     assert by_name(find_elements(page, config))["definition"].status == status
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        # What the care involves, as actions: how it is carried out.
+        ("Gait training involves retraining the patient to walk again.", "found"),
+        # ... by name only: maybe, maybe not.
+        ("Gait training involves an assessment and a treadmill.", "unclear"),
+        # A visit placed in time is not how care works.
+        ("Providers must be licensed in the state where you sit during the visit.", "unclear"),
+    ],
+)
+def test_mechanism_by_what_care_involves(config: AuditConfig, sentence: str, status: str) -> None:
+    page = _entry("Gait Training", sentence, h1="Gait Training")
+    assert by_name(find_elements(page, config))["mechanism"].status == status
+
+
+def test_a_subject_stem_matches_whole_words_only(config: AuditConfig) -> None:
+    """ "train…" (of "gait training") must not turn "retraining" into the subject."""
+    page = _entry("Gait / Balance Training", "Gait training involves retraining the patient.")
+    assert by_name(find_elements(page, config))["mechanism"].status == "found"
+
+
+def test_a_described_appointment_is_not_a_consult_heading(config: AuditConfig) -> None:
+    page = Page(
+        url=None,
+        title="Neck Pain",
+        h1=("Neck Pain",),
+        sections=(
+            Section("What to Expect From Your First Appointment", 2, (
+                "We take a full history and examine how your neck moves.",
+            )),
+        ),
+    )  # fmt: skip
+    assert by_name(find_elements(page, config))["consult"].status != "found"

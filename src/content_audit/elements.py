@@ -286,7 +286,8 @@ def _subject_regex(title: str, extra: tuple[str, ...] = ()) -> tuple[str, int]:
         if parts:
             variants.append(r"[\s-]+".join(re.escape(p) for p in parts))
             most = max(most, len(parts))
-    return "(?:" + "|".join(dict.fromkeys(variants)) + ")", most
+    # Whole words only: the stem "train…" of "gait training" is not in "retraining".
+    return r"(?<!\w)(?:" + "|".join(dict.fromkeys(variants)) + r")(?!\w)", most
 
 
 @lru_cache(maxsize=1024)
