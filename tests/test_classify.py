@@ -217,3 +217,38 @@ def test_an_index_titled_by_its_section_is_a_listing_without_a_url(title: str) -
     assert classify_page(extract_page(html, None)) is Kind.LISTING
     post = html.replace("<p>Loading posts…</p>", "<p>" + "Knee pain and its treatment. " * 60)
     assert classify_page(extract_page(post, None)) is not Kind.LISTING
+
+
+def test_a_page_that_names_itself_terms_of_service_is_other() -> None:
+    """Its clauses talk medicine ("No Medical Advice"), yet it is a legal document."""
+    clauses = (
+        ("1. No Medical Advice", "The physical therapy articles, exercise videos and pain "
+         "treatment pages on this site do not replace an examination of your injury."),
+        ("2. No Doctor-Patient Relationship", "Reading about knee pain, shoulder surgery or "
+         "back rehabilitation here creates no relationship with our physical therapists."),
+        ("3. Limitation of Liability", "We are not liable for any injury, pain or harm that "
+         "follows from exercises you do at home without the supervision of a therapist."),
+    )  # fmt: skip
+    page = Page(
+        url="https://clinic.example/library_privacybar_terms",
+        title="Terms of Service",
+        h1=("Terms of Service",),
+        sections=tuple(Section(h, 2, (t,)) for h, t in clauses),
+    )
+    assert classify_page(page) is Kind.OTHER
+
+
+def test_a_page_whose_only_text_is_the_disclaimer_is_no_article() -> None:
+    disclaimer = (
+        "The information in this medical library is intended for informational and "
+        "educational purposes only and in no way should be taken to be the provision or "
+        "practice of physical therapy, medical, or professional healthcare advice or "
+        "services for back pain, knee pain, arthritis or any injury."
+    )
+    page = Page(
+        url="https://clinic.example/desktop/library_treatments_2/",
+        title="Medical Library Treatments 2",
+        h1=("Medical Library",),
+        sections=(Section("", 0, (disclaimer,)),),
+    )
+    assert classify_page(page) is not Kind.ARTICLE

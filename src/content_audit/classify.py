@@ -220,6 +220,18 @@ _BIO_RE = re.compile(
     r"(?:his|her|their)\s+(?:wife|husband|spouse|kids|children|sons?|daughters?)|"
     r"in\s+(?:his|her|their|my)\s+(?:spare|free)\s+time|enjoys\s+\w+ing|hobbies))",
 )
+# A page that names itself a legal document is one, whatever clinical words its clauses
+# hold ("1. No Medical Advice"): terms, privacy notices, disclaimers, statements.
+_POLICY_TITLE_RE = re.compile(
+    r"^\W*(?:(?:our|website|site|web\s*site|medical)\s+)?(?:"
+    r"terms\s+(?:of\s+(?:service|use)|and\s+conditions|&\s+conditions)|"
+    r"(?:hipaa\s+)?privacy\s+(?:policy|notice|practices|statement)|"
+    r"notice\s+of\s+privacy\s+practices|cookies?\s+(?:policy|notice|statement)|"
+    r"disclaimers?|legal\s+(?:notice|information|disclaimer)|accessibility\s+statement|"
+    r"(?:cancellation|refund|payment|financial)\s+polic(?:y|ies))\W*$",
+    re.IGNORECASE,
+)
+
 # A policy sets rules and rights: "we collect", "you agree", "personal information",
 # "cancellation", "effective immediately", "third parties"; a fees page talks money: "$70",
 # "how much does", "cash, Visa", "co-pay".
@@ -412,6 +424,8 @@ class _Signals:
     site_headings: int
     headings: int
     index_title: bool
+    policy_title: bool
+    disclaimer_words: int
 
 
 def _cue_kinds(regex: re.Pattern[str], text: str) -> int:
@@ -513,6 +527,14 @@ def _signals(page: Page) -> _Signals:
         site_headings=sum(1 for h in headings if _SITE_HEADING_RE.match(h)),
         headings=len(headings),
         index_title=bool(_INDEX_TITLE_RE.match(_TITLE_SPLIT_RE.split(page.title)[0].strip())),
+        disclaimer_words=sum(
+            len(p.split()) for p in paragraphs if _DISCLAIMER_RE.search(p.lower())
+        ),
+        policy_title=any(
+            _POLICY_TITLE_RE.match(t)
+            for t in (*page.h1, _TITLE_SPLIT_RE.split(page.title)[0].strip(), *headings[:1])
+            if t
+        ),
     )
 
 
@@ -576,7 +598,7 @@ def _aside_evidence(s: _Signals) -> dict[str, float]:
     a job opening or what patients say."""
     return {
         "bio": _bio_points(s),
-        "policy": 1.0 * max(0, s.policy_cues - 2),
+        "policy": 1.0 * max(0, s.policy_cues - 2) + (3.0 if s.policy_title else 0.0),
         "genre": _genre_points(s),
         "self": _clamp((s.self_rate - 0.03) * 50, 0.0, 2.0),
         "job": _clamp(s.job_cues - 1.0, 0.0, 3.0),
@@ -618,8 +640,9 @@ def classify_page(page: Page) -> Kind:
     if s.recent_titles >= 5 and s.own_words < 15:
         return Kind.LISTING
 
-    # 3. Health articles: enough text, about health more than about anything else.
-    if s.words < 25 or s.prose < 20:
+    # 3. Health articles: enough text, about health more than about anything else.  A
+    # site's disclaimer is no text of the page's own (an entry page left empty).
+    if s.words - s.disclaimer_words < 25 or s.prose < 20:
         return Kind.OTHER
     score = sum(_article_evidence(page, s, types).values())
     score -= sum(_aside_evidence(s).values())
