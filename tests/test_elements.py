@@ -930,3 +930,39 @@ def test_a_described_appointment_is_not_a_consult_heading(config: AuditConfig) -
         ),
     )  # fmt: skip
     assert by_name(find_elements(page, config))["consult"].status != "found"
+
+
+def _post(title: str, *intro: str) -> Page:
+    return Page(url=None, title=title, h1=(title,), sections=(Section(title, 1, intro),))
+
+
+def test_the_subject_an_article_announces_is_its_subject(config: AuditConfig) -> None:
+    """A page titled for a condition may be about one treatment, and says so."""
+    page = _post(
+        "Exploring Effective Treatments for Brain Conditions",
+        "Headaches and memory problems bring many people to a neurologist. This article "
+        "examines MRI in detail. Scans come in several kinds.",
+        "Later on we compare it with other scans. MRI is a noninvasive imaging test.",
+    )
+    found = by_name(find_elements(page, config))["definition"]
+    assert found.status == "found" and found.evidence == "MRI is a noninvasive imaging test."
+
+
+def test_an_introduction_may_open_a_paragraph_on_its_subject(config: AuditConfig) -> None:
+    page = _post(
+        "Exploring Effective Treatments for Chronic Back Pain",
+        "Many people live with back pain every day.",
+        "Prolotherapy is a shot-based treatment. It has been used for decades.",
+    )
+    assert by_name(find_elements(page, config))["definition"].status == "found"
+
+
+def test_any_name_classed_as_a_practice_is_only_a_candidate(config: AuditConfig) -> None:
+    """ "Helms Performance is a cash-pay practice": the clinic, not the page's subject."""
+    page = _post(
+        "Is Dry Needling Covered by Insurance?",
+        "Coverage depends on your plan.",
+        "Most plans list it under physical medicine. Helms Performance is a cash-pay "
+        "practice, so we do not bill insurance directly.",
+    )
+    assert by_name(find_elements(page, config))["definition"].status != "found"

@@ -241,6 +241,38 @@ def text_acronyms(topic: str, text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+_ANNOUNCED = re.compile(
+    r"\b(?:(?:this|the|our|today[’']s)\s+(?:article|post|blog\s+post|guide|page)\s+"
+    r"(?:examines|explores|looks\s+(?:closely\s+)?at|takes\s+a\s+(?:close\s+)?look\s+at|"
+    r"covers|discusses|explains|introduces|is\s+(?:all\s+)?about|focuses\s+on)|"
+    r"(?:option|treatment|therapy|approach|procedure|technique|test)\s+"
+    r"(?:called|known\s+as|named))\s+(?:the\s+|an?\s+)?"
+    r"([\w’'-]+(?:\s+[\w’'-]+){0,3}?)(?=\s+(?:in|for|and|as|with|from|to|which|that)\b|"
+    r"\s*[,.:;(—–]|\s*$)",
+    re.IGNORECASE,
+)
+
+
+def announced_subjects(text: str) -> tuple[str, ...]:
+    """What the article says it is about: "This article examines MRI in detail", "one
+    option called MRI".  A page titled for a condition ("Treatments for Brain Conditions")
+    may be about one treatment, and names it so; those words then name its subject too."""
+    out = []
+    for match in _ANNOUNCED.finditer(text):
+        term = match.group(1).strip()
+        words = set(re.findall(r"[\w’']+", term.lower()))
+        if words - _GENERIC_WORDS - _NOT_A_TOPIC_WORDS:
+            out.append(term)
+        if len(out) >= 2:
+            break
+    return tuple(dict.fromkeys(out))
+
+
+_NOT_A_TOPIC_WORDS = frozenset(
+    ["it", "this", "that", "them", "these", "those", "you", "how", "what", "why"]
+)
+
+
 def _subject_regex(title: str, extra: tuple[str, ...] = ()) -> tuple[str, int]:
     """``{subject}`` as a regex, and the most words any of its wordings has.
 
@@ -638,7 +670,7 @@ def _prepare(page: Page) -> _PageText:
     body = " ".join(s for group in sentences for s in group)
     topic = _topic(page, body)
     titles = frozenset(_key(t) for t in (topic, page.subject, page.title) if t.strip())
-    extra = text_acronyms(topic, body[:20000])
+    extra = text_acronyms(topic, body[:20000]) + announced_subjects(body[:3000])
     subject = _page_subject(topic, extra)
     plain = [(i, s, _bare(s)) for i, group in enumerate(sentences) for s in group]
     marked = [subject.mark(b) for _, _, b in plain]
@@ -773,7 +805,9 @@ def _find(name: str, matcher: _Matcher, text: _PageText) -> ElementResult:
 
 def _leads(text: _PageText) -> list[tuple[int, str]]:
     """The sentences that open an entry: the first sentence under each heading that is the
-    page subject (or its title), and the first of the article's opening text."""
+    page subject (or its title), and the first of each of the opening text's first three
+    paragraphs (an introduction brings in its subject: "Prolotherapy is a shot-based
+    treatment." opening its second paragraph)."""
     out = []
     seen_text = False
     for i, sentences in enumerate(text.sentences):
@@ -784,7 +818,13 @@ def _leads(text: _PageText) -> list[tuple[int, str]]:
         names_subject = bool(heading) and (
             _key(heading) in text.title_keys or text.headings[i].strip(" :?") == SUBJECT_MARK
         )
-        if names_subject or (not seen_text and not section.pseudo and section.level <= 1):
+        if not seen_text and not section.pseudo and section.level <= 1:
+            # The opening text: each of its first paragraphs opens on the subject.
+            for paragraph in section.paragraphs[:3]:
+                opener = split_sentences(paragraph)[:1]
+                if opener:
+                    out.append((i, opener[0]))
+        elif names_subject:
             out.append((i, sentences[0]))
         seen_text = True
     return out
