@@ -253,12 +253,34 @@ _ANNOUNCED = re.compile(
 )
 
 
+_ANNOUNCE_WORDS = (  # a word of every ``_ANNOUNCED`` match: cheap to look for
+    "examines", "explores", "looks at", "look at", "covers", "discusses", "explains",
+    "introduces", "about", "focuses", "called", "known as", "named",
+)  # fmt: skip
+
+
+def _occurrences(text: str, word: str, most: int) -> list[int]:
+    out: list[int] = []
+    at = text.find(word)
+    while at >= 0 and len(out) < most:
+        out.append(at)
+        at = text.find(word, at + 1)
+    return out
+
+
 def announced_subjects(text: str) -> tuple[str, ...]:
     """What the article says it is about: "This article examines MRI in detail", "one
     option called MRI".  A page titled for a condition ("Treatments for Brain Conditions")
     may be about one treatment, and names it so; those words then name its subject too."""
+    lower = text.lower()
+    starts = sorted(at for word in _ANNOUNCE_WORDS for at in _occurrences(lower, word, 5))
     out = []
-    for match in _ANNOUNCED.finditer(text):
+    for at in starts:
+        # The full pattern only around a cue word: run over a whole page it costs more
+        # than the rest of the element search.
+        match = _ANNOUNCED.search(text, max(0, at - 40), at + 90)
+        if match is None:
+            continue
         term = match.group(1).strip()
         words = set(re.findall(r"[\w’']+", term.lower()))
         if words - _GENERIC_WORDS - _NOT_A_TOPIC_WORDS:
@@ -319,7 +341,7 @@ def _subject_regex(title: str, extra: tuple[str, ...] = ()) -> tuple[str, int]:
             variants.append(r"[\s-]+".join(re.escape(p) for p in parts))
             most = max(most, len(parts))
     # Whole words only: the stem "train…" of "gait training" is not in "retraining".
-    return r"(?<!\w)(?:" + "|".join(dict.fromkeys(variants)) + r")(?!\w)", most
+    return r"\b(?:" + "|".join(dict.fromkeys(variants)) + r")\b", most
 
 
 @lru_cache(maxsize=1024)
@@ -501,6 +523,10 @@ class _PageText:
     marked_ends: tuple[int, ...]
     headings: tuple[str, ...]
     """Each section's heading, subject-marked."""
+    openers: tuple[tuple[tuple[str, str], ...], ...]
+    """Each section's paragraphs' first sentences: (bare, marked)."""
+    leads: tuple[tuple[int, str, str, str], ...]
+    """The entry-opening sentences (``_leads``): section index, sentence, bare, marked."""
 
     def first(self, fixed: int, marked: int) -> int:
         """Index into ``flat`` of the first sentence that can hold a match, given the
@@ -589,13 +615,17 @@ def _names_a_topic(title: str) -> bool:
     return bool(words - _NOT_A_TOPIC - _GENERIC_WORDS)
 
 
+_TOPIC_TEXT = 8000
+"""Characters of the article text its topic is judged on: its opening says what it is about."""
+
+
 def _whole_term_count(title: str, text: str) -> int:
     """How often ``text`` names the whole term of a title-like ``title`` (no stems)."""
     words = re.findall(r"[\w’']+", derive_subject(title))
     if not words:
         return 0
     term = r"[\s-]+".join([*(re.escape(w) for w in words[:-1]), _plural(words[-1])])
-    return min(len(re.findall(rf"\b{term}\b", text[:20000], re.IGNORECASE)), 50)
+    return min(len(re.findall(rf"\b{term}\b", text[:_TOPIC_TEXT], re.IGNORECASE)), 50)
 
 
 def _topic(page: Page, text: str = "") -> str:
@@ -619,7 +649,7 @@ def _topic(page: Page, text: str = "") -> str:
         for group, least in ((h1_group, 1), (named[:2], 3)):
             candidates = [c for c in dict.fromkeys(group) if _names_a_topic(c)]
             scored = [
-                (min(len(_page_subject(c).compiled.findall(text, 0, 20000)), 50), -i, c)
+                (min(len(_page_subject(c).compiled.findall(text, 0, _TOPIC_TEXT)), 50), -i, c)
                 for i, c in enumerate(candidates)
             ]
             top = max(scored, default=(0, 0, ""))
@@ -650,12 +680,14 @@ def _topic(page: Page, text: str = "") -> str:
 
 def _prepare(page: Page) -> _PageText:
     sections = page.sections
-    sentences = tuple(
+    split = tuple(
         ()
         if _DISCLAIMER_HEADING.match(section.heading)
-        else tuple(s for p in section.paragraphs for s in split_sentences(p))
+        else tuple(split_sentences(p) for p in section.paragraphs)
         for section in sections
     )
+    sentences = tuple(tuple(s for group in paras for s in group) for paras in split)
+    openers = tuple(tuple(group[0] for group in paras if group) for paras in split)
     # A heading owns the sections nested under it (an H2 "Conditions Treated" with one H3
     # per condition has its text in the H3s); pseudo headings and the intro own only theirs.
     ends = []
@@ -672,6 +704,7 @@ def _prepare(page: Page) -> _PageText:
     titles = frozenset(_key(t) for t in (topic, page.subject, page.title) if t.strip())
     extra = text_acronyms(topic, body[:20000]) + announced_subjects(body[:3000])
     subject = _page_subject(topic, extra)
+    headings = tuple(subject.mark(section.heading.strip()) for section in sections)
     plain = [(i, s, _bare(s)) for i, group in enumerate(sentences) for s in group]
     marked = [subject.mark(b) for _, _, b in plain]
     return _PageText(
@@ -685,7 +718,13 @@ def _prepare(page: Page) -> _PageText:
         ends=_ends([b for _, _, b in plain]),
         marked_joined=_JOIN.join(marked),
         marked_ends=_ends(marked),
-        headings=tuple(subject.mark(section.heading.strip()) for section in sections),
+        headings=headings,
+        openers=tuple(tuple((b, subject.mark(b)) for b in map(_bare, group)) for group in openers),
+        leads=tuple(
+            (i, sentence, bare, subject.mark(bare))
+            for i, sentence in _leads(sections, sentences, openers, titles, headings)
+            for bare in (_bare(sentence),)
+        ),
     )
 
 
@@ -746,13 +785,8 @@ def _find(name: str, matcher: _Matcher, text: _PageText) -> ElementResult:
             if candidate is None:
                 candidate = _unclear(name, heading, under[0] if under else None, via, "candidate")
             continue
-        openers = [
-            split_sentences(p)[0]
-            for j in range(i, text.subtree_end[i])
-            for p in text.sections[j].paragraphs
-            if p.strip()
-        ]
-        if len(openers) > 1 and all(matcher.vetoed(_bare(s), mark(_bare(s))) for s in openers):
+        openers = [s for j in range(i, text.subtree_end[i]) for s in text.openers[j]]
+        if len(openers) > 1 and all(matcher.vetoed(b, m) for b, m in openers):
             # Each item under it opens with what the rule's negatives reject (a list of
             # one-line glosses under "How we treat X", one of them running on for a
             # sentence more): the heading alone does not settle it.
@@ -803,29 +837,29 @@ def _find(name: str, matcher: _Matcher, text: _PageText) -> ElementResult:
     return ElementResult(name, False)
 
 
-def _leads(text: _PageText) -> list[tuple[int, str]]:
+def _leads(
+    sections: tuple[Section, ...],
+    sentences: tuple[tuple[str, ...], ...],
+    openers: tuple[tuple[str, ...], ...],
+    title_keys: frozenset[str],
+    headings: tuple[str, ...],
+) -> list[tuple[int, str]]:
     """The sentences that open an entry: the first sentence under each heading that is the
     page subject (or its title), and the first of each of the opening text's first three
     paragraphs (an introduction brings in its subject: "Prolotherapy is a shot-based
     treatment." opening its second paragraph)."""
-    out = []
+    out: list[tuple[int, str]] = []
     seen_text = False
-    for i, sentences in enumerate(text.sentences):
-        if not sentences:
+    for i, group in enumerate(sentences):
+        if not group:
             continue
-        section = text.sections[i]
+        section = sections[i]
         heading = section.heading.strip()
-        names_subject = bool(heading) and (
-            _key(heading) in text.title_keys or text.headings[i].strip(" :?") == SUBJECT_MARK
-        )
         if not seen_text and not section.pseudo and section.level <= 1:
             # The opening text: each of its first paragraphs opens on the subject.
-            for paragraph in section.paragraphs[:3]:
-                opener = split_sentences(paragraph)[:1]
-                if opener:
-                    out.append((i, opener[0]))
-        elif names_subject:
-            out.append((i, sentences[0]))
+            out.extend((i, opener) for opener in openers[i][:3])
+        elif heading and (_key(heading) in title_keys or headings[i].strip(" :?") == SUBJECT_MARK):
+            out.append((i, group[0]))
         seen_text = True
     return out
 
@@ -834,9 +868,8 @@ def _lead(matcher: _Matcher, text: _PageText) -> tuple[int, str] | None:
     """The first entry-opening sentence that states the element by a ``lead`` pattern."""
     if not (matcher.lead.regexes or matcher.subject_lead.regexes):
         return None
-    for i, sentence in _leads(text):
-        bare = _bare(sentence)
-        if matcher.lead_sentence(bare, text.subject.mark(bare)):
+    for i, sentence, bare, marked in text.leads:
+        if matcher.lead_sentence(bare, marked):
             return i, sentence
     return None
 
