@@ -335,6 +335,10 @@ def _subject_regex(title: str, extra: tuple[str, ...] = ()) -> tuple[str, int]:
     acronym = _ACRONYM.search(title)
     if acronym:
         variants.append(re.escape(acronym.group(1)))
+    for caps in re.findall(r"\b[A-Z]{2,6}\b", title):
+        # "PRP Injections": the abbreviation alone names the subject ("PRP, or ... is").
+        if caps.lower() in words:
+            variants.append(re.escape(caps))
     for wording in extra:
         parts = re.findall(r"[\w’'&-]+", wording)
         if parts:
