@@ -986,7 +986,7 @@ ENGLISH_FORMS = [
     (
         "Plantar Fasciitis",
         "definition",
-        "Plantar fasciitis, an inflammation of the band of tissue under the foot, causes heel pain.",
+        "Plantar fasciitis, an inflammation of the band of tissue under the foot, hurts.",
         True,
     ),
     ("PRP Injections", "definition", "This procedure uses your own blood to speed healing.", True),
