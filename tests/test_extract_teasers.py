@@ -190,3 +190,27 @@ def test_bold_line_heading_and_cards_linked_by_their_thumbnail() -> None:
     page = extract_page(html, URL)
     assert [t.title for t in page.teasers] == ["Knee basics", "Hip basics", "Ankle basics"]
     assert {t.block for t in page.teasers} == {"related"}
+
+
+def test_whole_link_cards_titled_in_bold_are_related_teasers() -> None:
+    """<a class="related-card"><strong>Title</strong><p>blurb</p></a>: no heading, no
+    "Read more", yet each card is an excerpt of another page."""
+    cards = "".join(
+        f'<a href="/conditions/{slug}/" class="related-card"><div class="icon"></div>'
+        f"<strong>{title}</strong><p>{title} often travels with hip pain; treating both "
+        "together works better than treating either alone.</p></a>"
+        for slug, title in (("sciatica", "Sciatica"), ("back-pain", "Back Pain"),
+                            ("knee-pain", "Knee Pain"))
+    )  # fmt: skip
+    html = (
+        "<html><body><main><article><h1>Hip Pain</h1>"
+        + "<p>Hip pain has many sources, from the hip flexors to the lower back.</p>" * 4
+        + '</article><section><span class="eyebrow">Related Conditions</span>'
+        + f'<h2>Hip Pain Often Connects to Other Areas</h2><div class="related-grid">{cards}'
+        + "</div></section></main></body></html>"
+    )
+    page = extract_page(html, "https://clinic.example/conditions/hip-pain/")
+    assert [t.href.rsplit("/", 2)[-2] for t in page.teasers] == [
+        "sciatica", "back-pain", "knee-pain"
+    ]  # fmt: skip
+    assert {t.block for t in page.teasers} == {"related"}

@@ -657,11 +657,20 @@ def _find_cards(m: _Measure) -> list[_Card]:
         if link is not None:
             triggers.append((block, _good_href(link) or "", "ellipsis"))
     for el in m.tags("article", "li", "div", "a"):
-        if not m.flags.get(id(el), 0) & 8 or m.text_len.get(id(el), 0) > 1200:
+        if m.text_len.get(id(el), 0) > 1200:
             continue
         if el.name != "article" and not any(_CARD_CLASS_RE.search(t) for t in m.tokens(el)):
             continue
-        head = next(m.descendants(el, "h2", "h3", "h4", "h5"), None)
+        if m.flags.get(id(el), 0) & 8:
+            head = next(m.descendants(el, "h2", "h3", "h4", "h5"), None)
+        elif el.name == "a":
+            # A whole card as one link, titled in bold: <a class="related-card">
+            # <strong>Sciatica</strong><p>Sciatic nerve compression is ...</p></a>.
+            head = next(m.descendants(el, "strong", "b"), None)
+            if head is None or next(m.descendants(el, "p"), None) is None:
+                continue
+        else:
+            continue
         if head is None:
             continue
         link = (
@@ -769,6 +778,8 @@ def _snippet_chars(m: _Measure, card: _Card) -> int:
     head = next(m.descendants(card.el, "h2", "h3", "h4", "h5", "h6"), None)
     if head is None and card.el.name in _HEADINGS:
         head = card.el
+    if head is None and card.el.name == "a":
+        head = next(m.descendants(card.el, "strong", "b"), None)  # a card titled in bold
     if head is None:
         link = next((a for a in m.descendants(card.el, "a") if _good_href(a)), None)
         head = link if link is not None else card.el
