@@ -3,7 +3,11 @@
 
 ``bench/data/realsample`` holds 40 pages of ``../shared/realsites`` (20 of helms-performance,
 20 of bratton-pt/desktop, drawn with seed 2026, none in the corpus) labelled by the corpus
-rubric before the detector was run on them.  Each site folder is served on 127.0.0.1
+rubric before the detector was run on them; ``bench/data/realsample2`` holds 40 more (15 and
+25, seed 4242, none in the corpus or sample 1), drawn after the detector was tuned on sample 1.
+``--data DIR`` picks the sample (default ``bench/data/realsample``): its ``labels.tsv`` and
+``evidence.tsv``.  Pages are split by site on their id prefix (``rs-hp-``, ``rs-bp-``); an id
+with neither is an error, not a silently dropped page.  Each site folder is served on 127.0.0.1
 (``SiteServer``) and each sampled page is audited at its own URL the way
 ``content-audit check URL`` does it (``load_target`` fetches it, ``audit_page`` audits it
 alone: no site template).  Printed:
@@ -25,7 +29,8 @@ from its ``pages.jsonl``.
 
 Without ``../shared`` (a clone without the shared folder) it prints one line and exits 0.
 
-    .venv/bin/python bench/eval_realsample.py [--verbose] [--crawl] [--sites helms bratton]
+    .venv/bin/python bench/eval_realsample.py [--data DIR] [--verbose] [--crawl]
+        [--sites helms bratton]
 """
 
 from __future__ import annotations
@@ -71,9 +76,9 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle, delimiter="\t"))
 
 
-def labelled_evidence() -> dict[tuple[str, str], list[dict[str, str]]]:
+def labelled_evidence(data: Path = DATA) -> dict[tuple[str, str], list[dict[str, str]]]:
     out: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
-    for row in read_tsv(DATA / "evidence.tsv"):
+    for row in read_tsv(data / "evidence.tsv"):
         out[(row["id"], row["element"])].append(row)
     return out
 
@@ -166,8 +171,8 @@ def report_kind(results: list[Result]) -> None:
         print(f"  {want:12}" + "".join(f"{confusion[(want, got)]:>9}" for got in KINDS))
 
 
-def element_rows(results: list[Result], names: tuple[str, ...]) -> None:
-    evidence = labelled_evidence()
+def element_rows(results: list[Result], names: tuple[str, ...], data: Path = DATA) -> None:
+    evidence = labelled_evidence(data)
     articles = [r for r in results if r.label["kind"] == "article"]
     print(
         f"elements on the {len(articles)} pages labelled article "
@@ -231,8 +236,8 @@ def report_teasers(results: list[Result]) -> None:
     )
 
 
-def report_disagreements(results: list[Result], names: tuple[str, ...]) -> None:
-    evidence = labelled_evidence()
+def report_disagreements(results: list[Result], names: tuple[str, ...], data: Path = DATA) -> None:
+    evidence = labelled_evidence(data)
     print("disagreements:")
     for r in results:
         page = r.label["id"]
@@ -263,6 +268,19 @@ def report_disagreements(results: list[Result], names: tuple[str, ...]) -> None:
                 print(f"  {'':38} {'':10} labelled: {where}")
 
 
+def sample_dir(path: Path) -> Path | None:
+    """``--data``: as given (absolute, or from the working directory), else from the
+    repository root; None when neither holds ``labels.tsv`` and ``evidence.tsv``."""
+    for cand in (path, ROOT / path):
+        if (cand / "labels.tsv").is_file() and (cand / "evidence.tsv").is_file():
+            return cand.resolve()
+    return None
+
+
+def display(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", nargs="+", choices=sorted(SITES), default=["helms", "bratton"])
@@ -272,15 +290,30 @@ def main(argv: list[str] | None = None) -> int:
         help="crawl each site whole (audit_site, site template on) instead of checking each "
         "page alone",
     )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=DATA,
+        help="sample folder with labels.tsv and evidence.tsv (default bench/data/realsample; "
+        "a relative path is taken from the working directory, else from the repository root)",
+    )
     parser.add_argument("--verbose", "-v", action="store_true")
     args = parser.parse_args(argv)
+    data = sample_dir(args.data)
+    if data is None:
+        parser.error(f"--data {args.data}: no labels.tsv and evidence.tsv there")
     missing = [str(site[0]) for site in SITES.values() if not site[0].is_dir()]
     if missing:
         print(f"skip: {', '.join(missing)} not found (the realsites of ../shared are needed)")
         return 0
     from content_audit.model import ELEMENT_NAMES
 
-    labels = read_tsv(DATA / "labels.tsv")
+    labels = read_tsv(data / "labels.tsv")
+    unsplit = [r["id"] for r in labels if not any(r["id"].startswith(s[1]) for s in SITES.values())]
+    if unsplit:
+        prefixes = ", ".join(s[1] for s in SITES.values())
+        print(f"error: ids with no site prefix ({prefixes}): {', '.join(unsplit)}")
+        return 2
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="eval-realsample-") as tmp:
         for name in args.sites:
@@ -290,19 +323,19 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 results += audit_site_pages(name, mine)
     how = "crawled whole (site template on)" if args.crawl else "single-page audit at each URL"
-    print(f"{len(results)} pages ({', '.join(args.sites)}), {how}")
+    print(f"{len(results)} pages ({', '.join(args.sites)}) of {display(data)}, {how}")
     report_kind(results)
-    element_rows(results, ELEMENT_NAMES)
+    element_rows(results, ELEMENT_NAMES, data)
     report_teasers(results)
     if len(args.sites) > 1:
         for name in args.sites:
             part = [r for r in results if r.label["id"].startswith(SITES[name][1])]
             print(f"-- {name} ({len(part)} pages)")
             report_kind(part)
-            element_rows(part, ELEMENT_NAMES)
+            element_rows(part, ELEMENT_NAMES, data)
             report_teasers(part)
     if args.verbose:
-        report_disagreements(results, ELEMENT_NAMES)
+        report_disagreements(results, ELEMENT_NAMES, data)
     return 0
 
 
