@@ -1035,6 +1035,23 @@ ENGLISH_FORMS = [
         True,
     ),
     ("Acupuncture", "uses", "Acupuncture is very popular in Seattle.", False),
+    (
+        "Dry Needling",
+        "definition",
+        "Dry needling at Helms Performance is a hands-on treatment.",
+        True,
+    ),
+    ("Tennis Elbow", "definition", "The simple definition of tennis elbow is tendon pain.", True),
+    ("Manual Therapy", "uses", "Manual therapy works well for stiff necks.", True),
+    ("Manual Therapy", "uses", "Most back strains respond well to manual therapy.", True),
+    ("Manual Therapy", "uses", "If the stiffness persists, manual therapy can help.", True),
+    (
+        "Laser Therapy",
+        "mechanism",
+        "Laser therapy works on the principle that light feeds cells.",
+        True,
+    ),
+    ("Knee Pain", "consult", "You should be evaluated by a medical doctor first.", True),
 ]
 
 
@@ -1044,3 +1061,10 @@ def test_english_forms(
 ) -> None:
     page = _post(topic, "Our clinic has served the town for years.", sentence)
     assert (by_name(find_elements(page, config))[element].status == "found") is found
+
+
+def test_a_subject_named_at_the_end_of_a_description_is_a_candidate(config: AuditConfig) -> None:
+    page = _post(
+        "Tennis Elbow", "Overload the forearm and you get a condition called tennis elbow."
+    )
+    assert by_name(find_elements(page, config))["definition"].status == "unclear"
