@@ -1068,3 +1068,36 @@ def test_a_subject_named_at_the_end_of_a_description_is_a_candidate(config: Audi
         "Tennis Elbow", "Overload the forearm and you get a condition called tennis elbow."
     )
     assert by_name(find_elements(page, config))["definition"].status == "unclear"
+
+
+def test_a_list_heading_over_the_entry_itself_is_no_evidence(config: AuditConfig) -> None:
+    """A treatment entry under the library's "Possible Treatments" H2: the only item is the
+    entry's own name (and a "Click to view the video" line), which says nothing of its uses."""
+    page = Page(
+        url=None,
+        title="Medical Library Treatments 52",
+        h1=("Medical Library",),
+        sections=(
+            Section("Possible Treatments", 2, ("Wrist Passive Range of Motion",
+                                               "Click to view the video")),
+            Section("Wrist Passive Range of Motion", 4, (
+                "The movement of the wrist by the therapist through a range of motion.",
+            )),
+        ),
+    )  # fmt: skip
+    assert by_name(find_elements(page, config))["uses"].status != "found"
+    prescribed = replace(
+        page,
+        sections=(
+            *page.sections[:1],
+            Section(
+                "Wrist Passive Range of Motion",
+                4,
+                (
+                    "The movement of the wrist by the therapist through a range of motion.",
+                    "It is usually prescribed to increase mobility and to relieve pain.",
+                ),
+            ),
+        ),
+    )
+    assert by_name(find_elements(prescribed, config))["uses"].status == "found"

@@ -501,6 +501,13 @@ def _rule_matcher(rule: ElementRule) -> _Matcher:
 
 # --- the search -----------------------------------------------------------------------------
 
+_UI_LINE = re.compile(
+    r"^\W*(?:click|tap|press|watch|view|play|scroll)\b.{0,40}\b(?:video|here|below|above|more)\W*$"
+    r"|^\W*(?:video|play\s+video|watch\s+video)\W*$",
+    re.IGNORECASE,
+)
+"""A line that tells the reader what to click ("Click to view the video"): no content."""
+
 _PRONOUN_START = re.compile(r"^(?:it|this|they|these)\b", re.IGNORECASE)
 """A definition that starts with a pronoun only counts after a heading naming the subject."""
 
@@ -692,20 +699,24 @@ def _prepare(page: Page) -> _PageText:
     )
     sentences = tuple(tuple(s for group in paras for s in group) for paras in split)
     openers = tuple(tuple(group[0] for group in paras if group) for paras in split)
+    body = " ".join(s for group in sentences for s in group)
+    topic = _topic(page, body)
+    titles = frozenset(_key(t) for t in (topic, page.subject, page.title) if t.strip())
     # A heading owns the sections nested under it (an H2 "Conditions Treated" with one H3
     # per condition has its text in the H3s); pseudo headings and the intro own only theirs.
+    # Never the entry itself: a library's "Possible Treatments" H2 over the H4 that is the
+    # page's own subject does not hold that entry's text.
     ends = []
     for i, section in enumerate(sections):
         end = i + 1
         if section.level > 0 and not section.pseudo:
-            while end < len(sections) and (
-                sections[end].pseudo or sections[end].level > section.level
+            while (
+                end < len(sections)
+                and (sections[end].pseudo or sections[end].level > section.level)
+                and _key(sections[end].heading) not in titles
             ):
                 end += 1
         ends.append(end)
-    body = " ".join(s for group in sentences for s in group)
-    topic = _topic(page, body)
-    titles = frozenset(_key(t) for t in (topic, page.subject, page.title) if t.strip())
     extra = text_acronyms(topic, body[:20000]) + announced_subjects(body[:3000])
     subject = _page_subject(topic, extra)
     headings = tuple(subject.mark(section.heading.strip()) for section in sections)
@@ -783,7 +794,12 @@ def _find(name: str, matcher: _Matcher, text: _PageText) -> ElementResult:
         if not heading or _key(heading) in text.title_keys or not matcher.heading(heading, marked):
             continue
         via = "pseudo_heading" if section.pseudo else "heading"
-        under = [s for j in range(i, text.subtree_end[i]) for s in text.sentences[j]]
+        under = [
+            s
+            for j in range(i, text.subtree_end[i])
+            for s in text.sentences[j]
+            if _key(s) not in text.title_keys and not _UI_LINE.match(s)
+        ]
         if sum(len(s.split()) for s in under) < _MIN_SECTION_WORDS:
             # The heading promises the element but (almost) nothing stands under it.
             if candidate is None:
