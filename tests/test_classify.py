@@ -10,7 +10,7 @@ import pytest
 
 from content_audit.classify import classify_page, health_density
 from content_audit.extract import extract_page
-from content_audit.model import Kind, Page, Section
+from content_audit.model import Kind, Page, RecentPost, Section
 
 from .conftest import CORPUS, FIXTURES
 from .sites import copy_demo_site
@@ -252,3 +252,23 @@ def test_a_page_whose_only_text_is_the_disclaimer_is_no_article() -> None:
         sections=(Section("", 0, (disclaimer,)),),
     )
     assert classify_page(page) is not Kind.ARTICLE
+
+
+def test_a_short_title_list_under_the_disclaimer_is_a_listing() -> None:
+    """A library category with four entries and no text but the site's disclaimer."""
+    disclaimer = (
+        "The information in this medical library is intended for informational and "
+        "educational purposes only and should not be used for diagnostic or treatment "
+        "purposes without first consulting with your physical therapist."
+    )
+    page = Page(
+        url="https://clinic.example/desktop/library_neck/",
+        title="Medical Library Neck",
+        h1=("Medical Library",),
+        sections=(Section("", 0, (disclaimer,)),),
+        recent_posts=tuple(
+            RecentPost(t, f"https://clinic.example/desktop/library_neck_{i}/")
+            for i, t in enumerate(("Neck Pain", "Whiplash", "TMD (aka TMJ)", "Vertigo"))
+        ),
+    )
+    assert classify_page(page) is Kind.LISTING

@@ -639,6 +639,9 @@ def classify_page(page: Page) -> Kind:
     # whose list extraction read as "recent posts" (a widget beside real text is not).
     if s.recent_titles >= 5 and s.own_words < 15:
         return Kind.LISTING
+    # ... or a short one, when all the text of its own is the site's disclaimer.
+    if s.recent_titles >= 3 and s.words - s.disclaimer_words < 15:
+        return Kind.LISTING
 
     # 3. Health articles: enough text, about health more than about anything else.  A
     # site's disclaimer is no text of the page's own (an entry page left empty).
