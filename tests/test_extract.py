@@ -540,3 +540,27 @@ def test_blocks_after_the_article_without_a_booking_button_stay_out(band: str) -
         "Is Dry Needling Legal?",
         "Why the rules differ",
     ]
+
+
+def test_the_articles_faq_after_the_article_is_part_of_its_text() -> None:
+    faq = (
+        '<section class="faq"><span class="eyebrow">Common Questions</span>'
+        "<h2>Dry Needling FAQ</h2><details><summary>Does dry needling hurt?</summary>"
+        "<div>Most patients feel a brief twitch and a sense of release rather than pain."
+        "</div></details><details><summary>Who can benefit?</summary><div>Runners with "
+        "tight calves and office workers with knotted shoulders respond well to it.</div>"
+        "</details></section>"
+    )
+    page = extract_page(_BAND_PAGE.format(band=faq), "https://clinic.example/legal/")
+    assert "Dry Needling FAQ" in [s.heading for s in page.sections]
+    assert any("respond well" in p for s in page.sections for p in s.paragraphs)
+
+
+def test_a_faq_block_that_only_links_elsewhere_stays_out() -> None:
+    links = "".join(
+        f'<li><a href="/faq/{n}/">Question number {n} about our clinic and its hours</a></li>'
+        for n in range(8)
+    )
+    faq = f'<section class="faq"><h2>Frequently Asked Questions</h2><ul>{links}</ul></section>'
+    page = extract_page(_BAND_PAGE.format(band=faq), "https://clinic.example/legal/")
+    assert "Frequently Asked Questions" not in [s.heading for s in page.sections]

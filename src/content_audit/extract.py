@@ -32,6 +32,7 @@ input is judged by the caller (``checks`` reports an empty article, ``cli`` exit
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import warnings
@@ -1433,18 +1434,26 @@ _CTA_ACTION_RE = re.compile(
     r"speak\s+(?:to|with)|start|claim)\b",
     re.IGNORECASE,
 )
-_CTA_BAND_MAX_CHARS = 800
+_CTA_BAND_MAX_CHARS = 1500
+_FAQ_HEADING_RE = re.compile(
+    r"\b(?:faqs?|frequently\s+asked|common\s+questions|your\s+questions|questions\s+"
+    r"(?:and|&)\s+answers|q\s*&\s*a)\b",
+    re.IGNORECASE,
+)
+_FAQ_MAX_CHARS = 8000
 
 
-def _cta_bands(root: Tag, m: _Measure, excluded: set[int]) -> list[Tag]:
-    """Call-to-action bands that follow the root: a heading, a line or two and a booking
-    button ("Have More Questions About Dry Needling?" ... "Book An Appointment").
+def _article_tail(root: Tag, m: _Measure, excluded: set[int]) -> list[Tag]:
+    """Blocks after the root that still belong to the article: its FAQ and its
+    call-to-action band.
 
-    Themes put the band outside ``<article>``, yet a band written for one page is that
-    page's prompt to see the clinic (the rubric counts it; chrome does not).  A band the
-    site repeats on every page is chrome all the same: a crawl's site template
-    (``template.py``) drops lines that recur on many pages, so only the page-specific
-    words stay evidence.  Navigation, lists, forms and long blocks never qualify.
+    Themes end ``<article>`` before the page's FAQ ("Dry Needling FAQ", questions in
+    ``<details>``) and before a band with a heading, a line or two and a booking button
+    ("Have More Questions About Dry Needling?" ... "Book An Appointment").  Both are the
+    page's own words (the rubric counts FAQs and page-specific CTAs; chrome it does not).
+    A band or FAQ the site repeats on every page is chrome all the same: a crawl's site
+    template (``template.py``) drops lines that recur on many pages.  Navigation, forms
+    and link lists never qualify.
     """
     out: list[Tag] = []
     node: Tag | None = root
@@ -1455,12 +1464,21 @@ def _cta_bands(root: Tag, m: _Measure, excluded: set[int]) -> list[Tag]:
             key = id(sib)
             if key in excluded or key in m.chrome:
                 continue
-            if not 40 <= m.text_len.get(key, 0) <= _CTA_BAND_MAX_CHARS:
-                continue
             flags = m.flags.get(key, 0)
-            if not flags & 8 or flags & (1 | 2 | 16):  # a heading; no h1, nav or list
+            size = m.text_len.get(key, 0)
+            if not flags & 8 or flags & (1 | 2) or size < 40:  # a heading; no h1 or nav
                 continue
             if next(m.descendants(sib, "form", "input", "iframe"), None) is not None:
+                continue
+            heads = (m.text(h) for h in m.descendants(sib, "h2", "h3", "span", "p"))
+            if size <= _FAQ_MAX_CHARS and any(
+                _FAQ_HEADING_RE.search(h) for h in itertools.islice(heads, 4)
+            ):
+                # Mostly prose: an FAQ answers, a link list only points.
+                if m.score.get(key, 0) >= size // 2:
+                    out.append(sib)
+                continue
+            if size > _CTA_BAND_MAX_CHARS or flags & 16:
                 continue
             actions = (m.text(a) for a in m.descendants(sib, "a", "button"))
             if any(_CTA_ACTION_RE.match(text) for text in actions):
@@ -1795,7 +1813,7 @@ def _extract(html: object, url: str | None) -> Page:
             walker.sections.append(("", 0, [], False))
             walker.walk(column)
             walker.flush()
-        for band in _cta_bands(root, m, excluded):
+        for band in _article_tail(root, m, excluded):
             walker.walk(band)
             walker.flush()
     sections = tuple(
