@@ -1052,6 +1052,18 @@ ENGLISH_FORMS = [
         True,
     ),
     ("Knee Pain", "consult", "You should be evaluated by a medical doctor first.", True),
+    (
+        "Neck Pain",
+        "mechanism",
+        "Most neck pain is minor and commonly caused by something you did.",
+        False,
+    ),
+    (
+        "Iontophoresis",
+        "mechanism",
+        "Iontophoresis works on the physical concept that like charges repel.",
+        True,
+    ),
 ]
 
 
