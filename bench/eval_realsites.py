@@ -6,7 +6,8 @@ two worker processes): once with ``site.template_share = 0`` (no template, as be
 once with the shipped defaults.  For each run it prints, over the pages classified
 ``article``:
 
-- ``missing_*``: articles missing each element (what a maintainer reads as errors);
+- per element, articles where it is not found (``missing`` or ``unclear``), and the
+  ``missing_*`` errors and ``unclear`` warnings per article (what a maintainer reads);
 - ``lost``: articles whose element was found only in template lines (found off, missing on);
 - the agreement with the labelled pages of the site (``corpus/labels.tsv`` rows whose
   ``source`` path is on the site: kind and the four elements, 5 verdicts a page);
@@ -64,9 +65,18 @@ def run(start: str, out: Path, template: bool, workers: int) -> dict[str, dict[s
 
 
 def element_counts(pages: dict[str, dict[str, str]]) -> tuple[int, Counter[str]]:
+    """Articles, and per element those where it is not found (missing or unclear)."""
     articles = [r for r in pages.values() if r["kind"] == "article"]
     missing = Counter(n for r in articles for n in ELEMENT_NAMES if r[n] != "true")
     return len(articles), missing
+
+
+def status_counts(pages: dict[str, dict[str, str]]) -> tuple[int, int, int]:
+    """Articles, ``missing_*`` errors and ``unclear`` warnings over their four elements:
+    what a maintainer reads in the report."""
+    articles = [r for r in pages.values() if r["kind"] == "article"]
+    status = [r.get(f"{n}_status", "") for r in articles for n in ELEMENT_NAMES]
+    return len(articles), status.count("missing"), status.count("unclear")
 
 
 def lost_elements(
@@ -158,7 +168,12 @@ def summarize(off: dict[str, dict[str, str]], on: dict[str, dict[str, str]]) -> 
         per = "  ".join(
             f"missing_{k}={missing[k]} ({missing[k] / max(n, 1):.2f})" for k in ELEMENT_NAMES
         )
-        print(f"  articles template {label}: {n}; {per}")
+        print(f"  articles template {label}: {n}; not found: {per}")
+        _, errors, warnings = status_counts(pages)
+        print(
+            f"    missing_* errors {errors} ({errors / max(n, 1):.2f} per article), "
+            f"unclear warnings {warnings} ({warnings / max(n, 1):.2f} per article)"
+        )
     lost, gained = lost_elements(off, on)
     print(
         "  articles that lost an element found only in template lines: "
