@@ -1113,3 +1113,31 @@ def test_a_list_heading_over_the_entry_itself_is_no_evidence(config: AuditConfig
         ),
     )
     assert by_name(find_elements(prescribed, config))["uses"].status == "found"
+
+
+@pytest.mark.parametrize(
+    ("title", "sentence"),
+    [
+        ("Chiropractic for Neck Pain in Bethesda, MD", "Neck pain is a common problem."),
+        ("Wrist Pain Relief in Bethesda, MD", "Wrist pain is an ache of the wrist."),
+    ],
+)  # fmt: skip
+def test_the_condition_a_care_title_names_is_a_subject(
+    config: AuditConfig, title: str, sentence: str
+) -> None:
+    page = _post(title, "We see this every week at the clinic.", sentence)
+    assert by_name(find_elements(page, config))["definition"].status == "found"
+
+
+def test_the_basics_of_something_else_is_no_definition_heading(config: AuditConfig) -> None:
+    page = Page(
+        url=None,
+        title="Strength Training for Women Over 50",
+        h1=("Strength Training for Women Over 50",),
+        sections=(
+            Section("Where to Start: The Basics of a Beginner Program", 2, (
+                "You do not need fancy equipment or a complicated routine to begin.",
+            )),
+        ),
+    )  # fmt: skip
+    assert by_name(find_elements(page, config))["definition"].status != "found"

@@ -295,6 +295,36 @@ _NOT_A_TOPIC_WORDS = frozenset(
 )
 
 
+_CONDITION_WORD = re.compile(
+    r"(?:pains?|aches?|injur(?:y|ies)|strains?|sprains?|tears?|sciatica|headaches?|"
+    r"migraines?|stiffness|instability|dysfunction|[a-z]+(?:itis|osis|algia|pathy|syndrome))$"
+)
+_FOR_CONDITION = re.compile(
+    r"\bfor\s+(?:your\s+|the\s+)?([\w’'-]+(?:\s+[\w’'-]+){0,3})", re.IGNORECASE
+)
+_CARE_WORDS = frozenset(
+    ["relief", "treatment", "treatments", "care", "therapy", "management", "rehabilitation"]
+)
+
+
+def condition_wordings(title: str) -> tuple[str, ...]:
+    """The condition a care page's title names beside its care: "Chiropractic for Neck Pain
+    in Bethesda" and "Wrist Pain Relief in Bethesda" are about neck pain and wrist pain
+    too, and their text says "Neck pain rarely comes from one source"."""
+    out = []
+    match = _FOR_CONDITION.search(title)
+    if match:
+        words = re.findall(r"[\w’'-]+", match.group(1).lower())
+        for end in range(len(words), 0, -1):
+            if _CONDITION_WORD.search(words[end - 1]):
+                out.append(" ".join(words[:end]))
+                break
+    words = re.findall(r"[\w’']+", derive_subject(title))
+    if len(words) > 2 and words[-1] in _CARE_WORDS and _CONDITION_WORD.search(words[-2]):
+        out.append(" ".join(words[:-1]))
+    return tuple(dict.fromkeys(out))
+
+
 def _subject_regex(title: str, extra: tuple[str, ...] = ()) -> tuple[str, int]:
     """``{subject}`` as a regex, and the most words any of its wordings has.
 
@@ -717,7 +747,11 @@ def _prepare(page: Page) -> _PageText:
             ):
                 end += 1
         ends.append(end)
-    extra = text_acronyms(topic, body[:20000]) + announced_subjects(body[:3000])
+    extra = (
+        text_acronyms(topic, body[:20000])
+        + announced_subjects(body[:3000])
+        + condition_wordings(topic)
+    )
     subject = _page_subject(topic, extra)
     headings = tuple(subject.mark(section.heading.strip()) for section in sections)
     plain = [(i, s, _bare(s)) for i, group in enumerate(sentences) for s in group]
