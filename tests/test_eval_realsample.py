@@ -35,10 +35,9 @@ def _bench() -> ModuleType:
     return module
 
 
-@pytest.fixture(scope="module")
-def figures() -> dict[str, float]:
+def _figures(data: str) -> dict[str, float]:
     bench = _bench()
-    labels = bench.read_tsv(bench.DATA / "labels.tsv")
+    labels = bench.read_tsv(ROOT / "bench" / "data" / data / "labels.tsv")
     results = []
     for name, (_, prefix, _) in bench.SITES.items():
         results += bench.audit_site_pages(name, [r for r in labels if r["id"].startswith(prefix)])
@@ -46,17 +45,27 @@ def figures() -> dict[str, float]:
     return bench.figures(results, ELEMENT_NAMES)
 
 
+@pytest.fixture(scope="module", params=["realsample", "realsample2"])
+def figures(request: pytest.FixtureRequest) -> tuple[str, dict[str, float]]:
+    return request.param, _figures(request.param)
+
+
+# Below what the two samples reach today (sample 1 / sample 2): kind 0.950 / 0.975,
+# definition 0.826 / 0.847, uses 0.967 / 0.935, mechanism 0.919 / 0.930, consult 1.0 / 1.0,
+# teasers precision 1.0 / 1.0 and recall 0.964 / 0.958.  realsample3 is not pinned: it
+# is the held-out measurement (bench/data/realsample3/README.md).
 FLOORS = {
     "kind": 0.92,
-    "definition_f1": 0.72,
-    "uses_f1": 0.90,
-    "mechanism_f1": 0.82,
-    "consult_f1": 0.95,
+    "definition_f1": 0.80,
+    "uses_f1": 0.92,
+    "mechanism_f1": 0.88,
+    "consult_f1": 0.97,
     "teasers_precision": 0.95,
-    "teasers_recall": 0.90,
+    "teasers_recall": 0.93,
 }
 
 
 @pytest.mark.parametrize("figure", sorted(FLOORS))
-def test_real_site_sample_floor(figures: dict[str, float], figure: str) -> None:
-    assert figures[figure] >= FLOORS[figure]
+def test_real_site_sample_floor(figures: tuple[str, dict[str, float]], figure: str) -> None:
+    data, values = figures
+    assert values[figure] >= FLOORS[figure], data
