@@ -1,7 +1,8 @@
-"""Floors of the element, kind and teaser figures on 40 labelled pages of the two real sites.
+"""Floors of the element, kind and teaser figures on labelled pages of the two real sites.
 
-The labels (``bench/data/realsample``) were written before the detector's output on those
-pages was seen; the first measurement (main at 351a55a) is in its README.  These floors
+Two samples of 40 pages each (``bench/data/realsample``, ``realsample2``), labelled before
+the detector's output on them was seen; their first, blind measurements are in their
+READMEs.  These floors
 keep what later work reached from sliding back; they skip with the reason when
 ``../shared/realsites`` is absent (CI, which has it, requires them).
 """
