@@ -17,6 +17,7 @@ CORPUS = SHARED / "corpus"
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
+# Without ../shared this is skipped with the reason (a failure in CI, which has it).
 @pytest.mark.needs_shared("corpus/labels.tsv")
 def test_has_teasers_precision_and_recall_on_the_corpus_and_each_site_half() -> None:
     sys.path.insert(0, str(BENCH))

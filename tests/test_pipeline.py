@@ -121,6 +121,7 @@ def by_url(rows: list[dict[str, str]], key: str = "url") -> dict[str, dict[str, 
 
 def serve_sitegen(folder: Path, pages: int, seed: int = 7) -> Iterator[ServedSite]:
     """Bind a loopback port, generate a sitegen site for that origin, serve it."""
+    # Without ../shared this is skipped with the reason (a failure in CI, which has it).
     sitegen = need_shared("sitegen/sitegen.py")
     (folder / "www").mkdir(parents=True, exist_ok=True)
     server = SiteServer(folder / "www")

@@ -33,6 +33,7 @@ PLANTED = (
     "hollow needles and saline […]</p>"
 )
 
+# Without ../shared this is skipped with the reason (a failure in CI, which has it).
 pytestmark = pytest.mark.needs_shared("realsites/helms-performance/blog/index.html")
 
 

@@ -120,6 +120,7 @@ def test_seed_needed_is_right() -> None:
     _check_needed(FIXTURES / "seed_prolotherapy.html")
 
 
+# Without ../shared this is skipped with the reason (a failure in CI, which has it).
 @pytest.mark.needs_shared(
     "corpus/real/ef-what-is-dry-needling.html", "corpus/real/bp-osteoporosis.html"
 )

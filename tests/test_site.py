@@ -591,6 +591,7 @@ TEASER_FLAGS = {
 
 
 @pytest.mark.slow
+# Without ../shared this is skipped with the reason (a failure in CI, which has it).
 @pytest.mark.needs_shared("sitegen/sitegen.py")
 def test_sitegen_site_teaser_codes_precision_and_recall(tmp_path: Path) -> None:
     """A 150-page sitegen site through a real loopback server: every planted teaser defect is
