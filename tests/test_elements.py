@@ -392,13 +392,13 @@ def test_derive_subject(title: str, subject: str) -> None:
 
 
 def test_split_sentences_keeps_abbreviations() -> None:
-    assert split_sentences("See Dr. Lee today. It helps, e.g. with pain! Why? Yes.") == (
+    assert split_sentences("See Dr. Lee today. It helps, e.g. with pain! Why? Yes.") == [
         "See Dr. Lee today.",
         "It helps, e.g. with pain!",
         "Why?",
         "Yes.",
-    )
-    assert split_sentences("   ") == ()
+    ]
+    assert split_sentences("   ") == []
 
 
 def test_fixture_page_through_extraction(config: AuditConfig) -> None:

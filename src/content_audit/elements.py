@@ -29,6 +29,7 @@ from functools import lru_cache
 
 from .config import AuditConfig, ElementRule
 from .model import ELEMENT_NAMES, ElementResult, Page, Section
+from .sentences import split_sentences
 
 __all__ = ["derive_subject", "find_elements", "split_sentences"]
 
@@ -38,33 +39,10 @@ _NEVER = r"(?!x)x"
 
 # --- sentences ------------------------------------------------------------------------------
 
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
-_ABBREVIATION_END = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|St|vs|e\.g|i\.e|etc|approx|No|Fig)\.$")
 _SENTENCE_HEADING_WORDS = 6
 """A real heading this long that matches a body pattern is itself the evidence."""
 _MIN_SECTION_WORDS = 3
 """A heading needs at least this many words of text under it to count as evidence."""
-
-
-def split_sentences(paragraph: str) -> tuple[str, ...]:
-    """Split one paragraph into sentences, keeping "Dr." and "e.g." inside their sentence.
-
-    Cheap on purpose (one regex): the detector runs on every page of a crawl, and the
-    patterns only need sentence-sized windows, not a linguist's segmentation.
-    """
-    text = " ".join(paragraph.split())
-    if not text:
-        return ()
-    out: list[str] = []
-    start = 0
-    for match in _SENTENCE_BREAK.finditer(text):
-        piece = text[start : match.start()]
-        if _ABBREVIATION_END.search(piece):
-            continue
-        out.append(piece)
-        start = match.end()
-    out.append(text[start:])
-    return tuple(s for s in (p.strip() for p in out) if s)
 
 
 # --- subject --------------------------------------------------------------------------------
@@ -724,7 +702,7 @@ def _prepare(page: Page) -> _PageText:
     split = tuple(
         ()
         if _DISCLAIMER_HEADING.match(section.heading)
-        else tuple(split_sentences(p) for p in section.paragraphs)
+        else tuple(tuple(split_sentences(" ".join(p.split()))) for p in section.paragraphs)
         for section in sections
     )
     sentences = tuple(tuple(s for group in paras for s in group) for paras in split)

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from .checks import finding, page_findings, page_label
 from .config import AuditConfig
 from .model import Finding, Kind, Page
+from .sentences import split_sentences
 
 __all__ = [
     "check_trust",
@@ -30,56 +31,7 @@ __all__ = [
     "is_reference_link",
     "last_review",
     "parse_date",
-    "split_sentences",
 ]
-
-# ---------------------------------------------------------------------------- sentences
-
-# No sentence ends after these ("Dr. Smith", "e.g. ice").
-_ABBREVIATIONS = (
-    "dr",
-    "mr",
-    "mrs",
-    "ms",
-    "prof",
-    "st",
-    "vs",
-    "etc",
-    "e.g",
-    "i.e",
-    "approx",
-    "fig",
-    "no",
-    "jr",
-    "sr",
-    "inc",
-    "ltd",
-    "al",
-)
-_SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
-
-
-def split_sentences(paragraph: str) -> list[str]:
-    """Sentences of one paragraph (one line of ``Page.text``), abbreviations respected.
-
-    A line is always at least one sentence: headings and list items are separate lines
-    in ``Page`` (extraction keeps them apart), so they never merge with the next line.
-    """
-    text = paragraph.strip()
-    if not text:
-        return []
-    out: list[str] = []
-    start = 0
-    for match in _SENTENCE_END_RE.finditer(text):
-        head = text[start : match.start()].rstrip("\"'”’)]")
-        last = head.rsplit(None, 1)[-1].lower().rstrip(".") if head.split() else ""
-        if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
-            continue
-        out.append(text[start : match.start()].strip())
-        start = match.end()
-    out.append(text[start:].strip())
-    return [s for s in out if s]
-
 
 # ---------------------------------------------------------------------------- dates
 

@@ -18,8 +18,8 @@ from importlib import resources
 
 from .checks import finding, page_findings
 from .config import AuditConfig
-from .health import split_sentences
 from .model import Finding, Kind, Page, Readability
+from .sentences import split_sentences
 
 __all__ = [
     "MEDICAL_TERMS_RESOURCE",

@@ -21,10 +21,10 @@ import re
 from dataclasses import dataclass
 
 from .config import AuditConfig
-from .health import split_sentences
 from .model import Kind, PageAudit
 from .plain import is_passive, unexplained_terms
 from .readability import count_sentence
+from .sentences import split_sentences
 
 __all__ = ["TARGET_WORDS", "RewritePlan", "RewriteSentence", "fk_grade", "plan_rewrite"]
 
