@@ -153,3 +153,133 @@ def test_the_shared_server_serves_later_runs_then_stops_when_unused(tmp_path: Pa
         assert not list(tmp_path.glob("content-audit-server-*.json"))
     with pytest.raises((urllib.error.URLError, OSError)):
         urllib.request.urlopen(f"{first}/health", timeout=2)
+
+
+# ------------------------------------------------------------------ process hygiene (#19)
+
+
+def _stat(pid: int) -> list[str] | None:
+    """/proc/<pid>/stat's fields after the command name (state first), or None when gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+
+
+def _live(pids: set[int]) -> set[int]:
+    return {pid for pid in pids if (fields := _stat(pid)) is not None and fields[0] != "Z"}
+
+
+def _tree(pid: int) -> set[int]:
+    """Every live descendant of ``pid`` (zombies left out)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*"):
+        fields = _stat(int(stat.name))
+        if fields is not None and fields[0] != "Z":
+            children.setdefault(int(fields[1]), []).append(int(stat.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+@pytest.mark.parametrize(
+    "path",
+    ["library", "flow, a server of its own", "flow, the shared server"],
+)
+def test_after_sigkill_of_a_crawl_nothing_of_its_tree_is_alive_5_s_later(
+    tmp_path: Path, path: str
+) -> None:
+    """SIGKILL of ``content-audit crawl`` alone (not its group): its audit workers, their
+    forkserver, multiprocessing's resource tracker and, on the flow, its own API server
+    are gone 5 s later.  The shared API server is none of them: its keeper is in a session
+    of its own, outside the crawl's tree; it outlives the crawl, then ends by itself once
+    unused for its keep time (here 3 s), with its server."""
+    import json
+    import signal
+    import subprocess
+
+    from .faultserver import FaultServer
+
+    keep = "3" if "shared" in path else "0"
+    home = tmp_path / "prefect-home"
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(home),
+        "CONTENT_AUDIT_PREFECT_SERVER_KEEP_S": keep,
+    }
+    env.pop("PREFECT_API_URL", None)
+    command = [
+        str(Path(sys.executable).with_name("content-audit")),
+        "crawl",
+        "",
+        "--workers",
+        "2",
+        "--out",
+        str(tmp_path / "run"),
+    ]
+    if path == "library":
+        command.append("--no-prefect")
+    with FaultServer(robots="plain") as server:
+        server.drop_sitemaps()
+        server.page("/", [f"/slow?n={n}" for n in range(40)])
+        command[2] = server.url("/")
+        crawl = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        tree: set[int] = set()
+        keeper = 0
+        try:
+            deadline = time.monotonic() + 180
+            while time.monotonic() < deadline and crawl.poll() is None:
+                tree = _tree(crawl.pid)
+                pool = [pid for pid in tree if "forkserver" in _cmdline(pid)]
+                if len(pool) >= 3:  # the forkserver and 2 workers: the audit is on
+                    break
+                time.sleep(0.2)
+            assert crawl.poll() is None, "the crawl ended before it could be killed"
+            time.sleep(0.5)
+            tree = _tree(crawl.pid)
+            roles = {pid: _cmdline(pid) for pid in tree}
+            assert sum("forkserver" in c for c in roles.values()) >= 3, roles
+            assert any("resource_tracker" in c for c in roles.values()), roles
+            own_server = [pid for pid, c in roles.items() if "prefect.server.api" in c]
+            assert len(own_server) == (1 if path == "flow, a server of its own" else 0), roles
+            if keep != "0":
+                (state,) = home.glob("content-audit-server-*.json")
+                keeper = int(json.loads(state.read_text())["pid"])
+                assert keeper not in tree
+                assert _live({keeper}) == {keeper}
+                # A session of its own: Ctrl-C or a signal to the crawl's group misses it.
+                assert os.getsid(keeper) == keeper != os.getsid(crawl.pid)
+            crawl.send_signal(signal.SIGKILL)
+            crawl.wait(10)
+            deadline = time.monotonic() + 5
+            while _live(tree) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            left = {pid: _cmdline(pid) for pid in _live(tree)}
+            assert not left, left
+            if keeper:
+                assert _live({keeper}) == {keeper}  # the shared server outlives the crawl...
+                served = _tree(keeper)
+                assert any("prefect.server.api" in _cmdline(pid) for pid in served)
+                deadline = time.monotonic() + 90  # ...and ends by itself, unused (3 s)
+                while _live({keeper} | served) and time.monotonic() < deadline:
+                    time.sleep(0.5)
+                assert not _live({keeper} | served)
+                assert not list(home.glob("content-audit-server-*.json"))
+        finally:
+            crawl.kill()
+            for pid in _live(tree | ({keeper} if keeper else set())):
+                os.kill(pid, signal.SIGKILL)

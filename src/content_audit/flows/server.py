@@ -17,6 +17,14 @@ by every run.  Prefect 3 has no public setting for this: its ephemeral server al
 and dies with one process, and ``prefect server start`` is a foreground command meant to
 be managed by the user.
 
+Process hygiene (issue #19): a run's own server is started with a lifeline
+(``content_audit.lifeline``): the kernel kills it when the run's process ends, however it
+ends (SIGKILL included).  The shared server is deliberately *not* one of the run's
+processes: its keeper detaches (a session of its own, reparented to init, none of the
+run's standard streams; ``server_keeper``), so killing a run, its process group or its
+session leaves it serving the next run, and it still ends by itself ``keep_s`` after its
+last use (a killed run's lease is stale).  The server dies with its keeper.
+
 With ``PREFECT_API_URL`` set (a ``prefect server start`` or Prefect Cloud, as a deployment
 runs), or ephemeral mode turned off, it does nothing.
 """
@@ -28,14 +36,16 @@ import hashlib
 import inspect
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -157,7 +167,8 @@ def _live_shared(state: Path) -> str | None:
     """The API URL in ``state`` if its keeper lives and the API answers."""
     try:
         recorded = json.loads(state.read_text())
-        os.kill(int(recorded["pid"]), 0)
+        if not _alive(int(recorded["pid"])) or "exit" in recorded:
+            return None
         api_url = str(recorded["api_url"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -169,42 +180,106 @@ def _live_shared(state: Path) -> str | None:
 
 
 def _start_shared(env: dict[str, str], timeout_s: float, keep_s: float, state: Path) -> str:
-    """Start the keeper and its server, detached from this run (a session of its own)."""
+    """Start the keeper and its server, detached from this run (``server_keeper``)."""
+    from content_audit.flows import server_keeper
+
     deadline = time.monotonic() + timeout_s
     while True:
         port = _free_port()
-        keeper = subprocess.Popen(
+        starter = subprocess.Popen(
             [
                 sys.executable,
-                "-m",
-                "content_audit.flows.server_keeper",
+                server_keeper.__file__,
                 str(state),
                 str(keep_s),
                 "--",
-                *_server_command(port),
+                *_server_command(port, parent=0),  # 0: its parent, the keeper
             ],
             env=_server_env(env),
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
+        try:
+            out, _ = starter.communicate(timeout=max(1.0, deadline - time.monotonic()))
+            keeper = int(out.split()[0])
+        except (subprocess.TimeoutExpired, ValueError, IndexError):
+            _stop(starter)
+            raise RuntimeError("the shared Prefect API server's keeper did not start") from None
         api_url = f"http://127.0.0.1:{port}/api"
-        state.write_text(json.dumps({"pid": keeper.pid, "api_url": api_url}, indent=None) + "\n")
-        if _wait_healthy(keeper, api_url, deadline):
+        state.write_text(json.dumps({"pid": keeper, "api_url": api_url}, indent=None) + "\n")
+        if _wait_healthy(partial(_alive, keeper), api_url, deadline):
             _warm_up(api_url)
             with suppress(OSError):  # the keeper and the server: the keeper's process group
                 os.setpriority(
-                    os.PRIO_PGRP, keeper.pid, os.getpriority(os.PRIO_PROCESS, 0) + SERVER_NICENESS
+                    os.PRIO_PGRP, keeper, os.getpriority(os.PRIO_PROCESS, 0) + SERVER_NICENESS
                 )
             return api_url
-        if keeper.returncode != PORT_IN_USE_EXIT:
-            _stop(keeper)
+        status = _exit_status(state, keeper)
+        if status != PORT_IN_USE_EXIT:
+            _stop_keeper(keeper)
             state.unlink(missing_ok=True)
             raise RuntimeError(
                 f"the shared Prefect API server did not start within {timeout_s:.0f} s"
-                + (f" (exit status {keeper.returncode})" if keeper.returncode else "")
+                + (f" (exit status {status})" if status else "")
+                + _log_tail(server_keeper.log_of(state))
             )
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` is a live process (a zombie is not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"
+    except (OSError, IndexError):
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return not Path("/proc/self").exists()  # with /proc, its absence said it is gone
+
+
+def _running(process: subprocess.Popen[bytes]) -> bool:
+    return process.poll() is None
+
+
+def _exit_status(state: Path, keeper: int) -> int | None:
+    """The server's exit status the keeper recorded in ``state``, if it did."""
+    deadline = time.monotonic() + 2  # it writes it just before it exits
+    while True:
+        try:
+            recorded = json.loads(state.read_text())
+            if recorded.get("pid") == keeper and "exit" in recorded:
+                return int(recorded["exit"])
+        except (OSError, ValueError, TypeError, AttributeError):
+            pass
+        if _alive(keeper) or time.monotonic() > deadline:
+            return None
+        time.sleep(0.05)
+
+
+def _stop_keeper(pid: int) -> None:
+    """SIGTERM to the keeper (it stops its server), SIGKILL to its group if it lingers."""
+    with suppress(OSError):
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if _alive(pid):
+        with suppress(OSError):
+            os.killpg(pid, signal.SIGKILL)
+
+
+def _log_tail(log: Path, lines: int = 5) -> str:
+    try:
+        tail = log.read_text(errors="replace").strip().splitlines()[-lines:]
+    except OSError:
+        return ""
+    return (": " + " / ".join(line.strip() for line in tail)) if tail else ""
 
 
 def _start(env: dict[str, str], timeout_s: float) -> tuple[subprocess.Popen[bytes], str]:
@@ -212,10 +287,11 @@ def _start(env: dict[str, str], timeout_s: float) -> tuple[subprocess.Popen[byte
     deadline = time.monotonic() + timeout_s
     while True:
         port = _free_port()
+        # With a lifeline: it dies with this process, however this one ends.
         process = subprocess.Popen(_server_command(port), env=_server_env(env))
         api_url = f"http://127.0.0.1:{port}/api"
         try:
-            if _wait_healthy(process, api_url, deadline):
+            if _wait_healthy(partial(_running, process), api_url, deadline):
                 _warm_up(api_url)
                 _lower_priority(process.pid)
                 return process, api_url
@@ -230,13 +306,14 @@ def _start(env: dict[str, str], timeout_s: float) -> tuple[subprocess.Popen[byte
             )
 
 
-def _server_command(port: int) -> list[str]:
-    """Prefect's own command line for its ephemeral server."""
+def _server_command(port: int, parent: int | None = None) -> list[str]:
+    """Prefect's own command line for its ephemeral server, run with a lifeline: the server
+    dies with ``parent`` (default: this process; 0: the process that starts it)."""
     import prefect
 
-    return [
-        sys.executable,
-        "-m",
+    from content_audit.lifeline import command
+
+    return command(
         "uvicorn",
         "--app-dir",
         str(prefect.__module_path__.parent),
@@ -250,7 +327,8 @@ def _server_command(port: int) -> list[str]:
         "error",
         "--lifespan",
         "on",
-    ]
+        parent=parent,
+    )
 
 
 def _server_env(env: dict[str, str]) -> dict[str, str]:
@@ -262,10 +340,11 @@ def _server_env(env: dict[str, str]) -> dict[str, str]:
     }
 
 
-def _wait_healthy(process: subprocess.Popen[bytes], api_url: str, deadline: float) -> bool:
-    """True once ``/health`` answers; False if the process exits or time runs out."""
+def _wait_healthy(alive: Callable[[], bool], api_url: str, deadline: float) -> bool:
+    """True once ``/health`` answers; False if the process dies (``alive()`` is False) or
+    time runs out."""
     while time.monotonic() < deadline:
-        if process.poll() is not None:
+        if not alive():
             return False
         try:
             with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
