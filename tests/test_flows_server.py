@@ -283,3 +283,82 @@ def test_after_sigkill_of_a_crawl_nothing_of_its_tree_is_alive_5_s_later(
             crawl.kill()
             for pid in _live(tree | ({keeper} if keeper else set())):
                 os.kill(pid, signal.SIGKILL)
+
+
+# ------------------------------------------------------------------ the template database (#20)
+
+
+def test_the_shipped_prefect_template_is_for_the_installed_prefect() -> None:
+    """The seam: a template is used only by the Prefect version that made it.  When the
+    project moves to another Prefect, rebuild it (the old one would be ignored, and every
+    first run would create its database again)."""
+    import prefect
+
+    from content_audit.flows import template_db
+
+    assert template_db.find_template(prefect.__version__) == (
+        template_db.PACKAGE_DATA / f"prefect-template-{prefect.__version__}.db.gz"
+    ), f"run scripts/build_prefect_template.py for Prefect {prefect.__version__}"
+
+
+def test_a_database_that_exists_or_is_not_a_sqlite_file_is_left_to_prefect(
+    tmp_path: Path,
+) -> None:
+    from content_audit.flows import template_db
+
+    class Settings:
+        def __init__(self, url: str) -> None:
+            self.server = type("S", (), {"database": type("D", (), {"connection_url": url})})
+
+    existing = tmp_path / "prefect.db"
+    existing.write_bytes(b"theirs")
+    assert template_db.seed(Settings(f"sqlite+aiosqlite:///{existing}"), "3.9.1") is None
+    assert existing.read_bytes() == b"theirs"
+    assert template_db.seed(Settings("postgresql+asyncpg://u:p@h/prefect"), "3.9.1") is None
+    assert template_db.seed(Settings("sqlite+aiosqlite:///:memory:"), "3.9.1") is None
+    # No template for this version: nothing copied, the server creates the database.
+    fresh = tmp_path / "fresh" / "prefect.db"
+    seeding = template_db.seed(Settings(f"sqlite+aiosqlite:///{fresh}"), "0.0-none")
+    assert seeding == template_db.Seeding(fresh, None) and not fresh.exists()
+
+
+@pytest.mark.slow
+def test_a_fresh_prefect_home_gets_the_template_and_records_runs_in_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from prefect.settings import PREFECT_HOME
+
+    from content_audit.flows import template_db
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with (
+        temporary_settings(
+            updates={PREFECT_HOME: home},
+            restore_defaults={PREFECT_API_URL, PREFECT_SERVER_DATABASE_CONNECTION_URL},
+        ),
+        temporary_api_server(timeout_s=120) as api_url,
+    ):
+        assert api_url
+        assert probe_flow() == 6
+        from prefect.client.orchestration import get_client
+
+        with get_client(sync_client=True) as client:
+            runs = client.read_flow_runs()  # the template had none
+            assert [r.state_name for r in runs] == ["Completed"]
+    database = home / "prefect.db"
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 50
+    # A template was there: nothing was written to the cache.
+    assert not (tmp_path / "cache").exists()
+    # Without one (another Prefect version), the database a server created becomes the
+    # cached template of that version, for the next fresh home.
+    seeding = template_db.Seeding(database, None)
+    made = template_db.remember(seeding, "0.0-test")
+    assert made == tmp_path / "cache" / "content-audit" / "prefect-template-0.0-test.db"
+    assert template_db.find_template("0.0-test") == made
+    with sqlite3.connect(made) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert template_db.remember(seeding, "0.0-test") is None  # made once

@@ -49,6 +49,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from content_audit.flows import template_db
+
 PORT_IN_USE_EXIT = 3
 """uvicorn's exit status when it cannot bind its port (Prefect retries on it too)."""
 SERVER_NICENESS = 10
@@ -97,7 +99,9 @@ def temporary_api_server(
         with _shared_server(env, timeout, keep_s, settings) as api_url, _api_url(api_url):
             yield api_url
         return
+    seeding = _seed(settings)
     process, api_url = _start(env, timeout)
+    _remember(seeding)
     try:
         with _api_url(api_url):
             yield api_url
@@ -148,7 +152,9 @@ def _shared_server(
         try:
             api_url = _live_shared(state)
             if api_url is None:
+                seeding = _seed(settings)
                 api_url = _start_shared(env, timeout_s, keep_s, state)
+                _remember(seeding)
             state.touch()
         except BaseException:
             lease.unlink(missing_ok=True)
@@ -161,6 +167,23 @@ def _shared_server(
         lease.unlink(missing_ok=True)
         with suppress(OSError):
             state.touch()
+
+
+def _seed(settings: Any) -> template_db.Seeding | None:
+    """A pre-migrated empty database for a server about to create one (``template_db``)."""
+    import prefect
+
+    try:
+        return template_db.seed(settings, prefect.__version__)
+    except Exception:  # never worse than Prefect's own start: it creates the database
+        return None
+
+
+def _remember(seeding: template_db.Seeding | None) -> None:
+    import prefect
+
+    with suppress(Exception):
+        template_db.remember(seeding, prefect.__version__)
 
 
 def _live_shared(state: Path) -> str | None:
