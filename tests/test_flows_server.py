@@ -362,3 +362,83 @@ def test_a_fresh_prefect_home_gets_the_template_and_records_runs_in_it(
     with sqlite3.connect(made) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     assert template_db.remember(seeding, "0.0-test") is None  # made once
+
+
+# ------------------------------------------------------------------ started before Prefect (#20)
+
+
+def test_the_shared_server_is_prestarted_only_when_the_environment_decides_the_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from content_audit.flows.server import _guess_shared_state, state_file
+
+    monkeypatch.chdir(tmp_path)
+    home = tmp_path / "home"
+    env = {"PREFECT_HOME": str(home), "PREFECT_LOGGING_LEVEL": "WARNING"}
+    assert _guess_shared_state(env) == (
+        state_file(home, f"sqlite+aiosqlite:///{home}/prefect.db"),
+        f"sqlite+aiosqlite:///{home}/prefect.db",
+    )
+    for name, value in [
+        ("PREFECT_API_URL", "http://127.0.0.1:4200/api"),
+        ("PREFECT_SERVER_EPHEMERAL_ENABLED", "false"),
+        ("PREFECT_PROFILE", "work"),
+    ]:
+        assert _guess_shared_state({**env, name: value}) is None, name
+    for found in ("prefect.toml", ".env"):
+        (tmp_path / found).write_text("")
+        assert _guess_shared_state(env) is None, found
+        (tmp_path / found).unlink()
+    (tmp_path / "pyproject.toml").write_text("[tool.prefect]\nhome = '/elsewhere'\n")
+    assert _guess_shared_state(env) is None
+    (tmp_path / "pyproject.toml").unlink()
+    home.mkdir()
+    (home / "profiles.toml").write_text(
+        'active = "ephemeral"\n[profiles.ephemeral]\nPREFECT_SERVER_ALLOW_EPHEMERAL_MODE = "true"\n'
+    )
+    assert _guess_shared_state(env) is not None
+    (home / "profiles.toml").write_text(
+        'active = "local"\n[profiles.local]\nPREFECT_API_URL = "http://127.0.0.1:4200/api"\n'
+    )
+    assert _guess_shared_state(env) is None
+
+
+@pytest.mark.slow
+def test_a_prestarted_server_is_the_one_the_run_uses_and_a_wrong_guess_is_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from prefect.settings import PREFECT_HOME
+
+    from content_audit.flows import server
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    home = tmp_path / "home"
+    env = {**os.environ, "PREFECT_HOME": str(home), "CONTENT_AUDIT_PREFECT_SERVER_KEEP_S": "5"}
+    env.pop("PREFECT_API_URL", None)
+    assert server.prestart_shared_server(env)
+    assert not server.prestart_shared_server(env)  # one server, however often it is asked
+    (state,) = home.glob("content-audit-server-*.json")
+    recorded = json.loads(state.read_text())
+    with temporary_settings(
+        updates={PREFECT_HOME: home},
+        restore_defaults={PREFECT_API_URL, PREFECT_SERVER_DATABASE_CONNECTION_URL},
+    ):
+        with temporary_api_server(timeout_s=120, keep_s=5) as api_url:
+            assert api_url == recorded["api_url"]
+            assert probe_flow() == 6
+        # A guess the settings contradict (another Prefect home): its server is stopped.
+        other = tmp_path / "other"
+        assert server.prestart_shared_server({**env, "PREFECT_HOME": str(other)})
+        (wrong,) = other.glob("content-audit-server-*.json")
+        keeper = json.loads(wrong.read_text())["pid"]
+        with temporary_api_server(timeout_s=120, keep_s=5) as again:
+            assert again == api_url
+        assert not server._alive(keeper)
+        assert not wrong.exists()
+    deadline = time.monotonic() + 60  # the shared one ends by itself, unused
+    while server._alive(recorded["pid"]) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not server._alive(recorded["pid"])

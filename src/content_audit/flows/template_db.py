@@ -61,10 +61,18 @@ def cache_dir(environ: Any = None) -> Path:
     return Path(base) / "content-audit"
 
 
+def database_url(settings: Any) -> str:
+    """The server's database URL (a secret setting: its plain value)."""
+    url = settings.server.database.connection_url
+    return str(url.get_secret_value() if hasattr(url, "get_secret_value") else url or "")
+
+
 def database_path(settings: Any) -> Path | None:
     """The SQLite file of the server's database, if it is one (not in memory)."""
-    url = settings.server.database.connection_url
-    url = url.get_secret_value() if hasattr(url, "get_secret_value") else str(url or "")
+    return sqlite_path(database_url(settings))
+
+
+def sqlite_path(url: str) -> Path | None:
     if not url.startswith(SQLITE_PREFIX):
         return None
     path = url[len(SQLITE_PREFIX) :].split("?", 1)[0]
