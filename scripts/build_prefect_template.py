@@ -33,9 +33,9 @@ def main() -> int:
         os.environ.pop("PREFECT_API_DATABASE_CONNECTION_URL", None)
         os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")  # no cached template
 
-        import prefect
-
         from content_audit.flows import server, template_db
+
+        version = template_db.prefect_version()
 
         database = home / "prefect.db"
         env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
@@ -45,11 +45,11 @@ def main() -> int:
             template_db.save_copy(database, copy)
         finally:
             server._stop(process)
-        out = template_db.PACKAGE_DATA / (template_db.template_name(prefect.__version__) + ".gz")
+        out = template_db.PACKAGE_DATA / (template_db.template_name(version) + ".gz")
         data = copy.read_bytes()
         with open(out, "wb") as raw, gzip.GzipFile("", "wb", 9, raw, mtime=0) as gz:
             gz.write(data)
-    print(f"{out.relative_to(ROOT)}: {out.stat().st_size} bytes (Prefect {prefect.__version__})")
+    print(f"{out.relative_to(ROOT)}: {out.stat().st_size} bytes (Prefect {version})")
     return 0
 
 

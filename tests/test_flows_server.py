@@ -296,9 +296,11 @@ def test_the_shipped_prefect_template_is_for_the_installed_prefect() -> None:
 
     from content_audit.flows import template_db
 
-    assert template_db.find_template(prefect.__version__) == (
-        template_db.PACKAGE_DATA / f"prefect-template-{prefect.__version__}.db.gz"
-    ), f"run scripts/build_prefect_template.py for Prefect {prefect.__version__}"
+    version = template_db.prefect_version()
+    assert version == prefect.__version__
+    assert template_db.find_template(version) == (
+        template_db.PACKAGE_DATA / f"prefect-template-{version}.db.gz"
+    ), f"run scripts/build_prefect_template.py for Prefect {version}"
 
 
 def test_a_database_that_exists_or_is_not_a_sqlite_file_is_left_to_prefect(
@@ -408,6 +410,7 @@ def test_a_prestarted_server_is_the_one_the_run_uses_and_a_wrong_guess_is_stoppe
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import json
+    import subprocess
 
     from prefect.settings import PREFECT_HOME
 
@@ -418,6 +421,20 @@ def test_a_prestarted_server_is_the_one_the_run_uses_and_a_wrong_guess_is_stoppe
     home = tmp_path / "home"
     env = {**os.environ, "PREFECT_HOME": str(home), "CONTENT_AUDIT_PREFECT_SERVER_KEEP_S": "5"}
     env.pop("PREFECT_API_URL", None)
+    # Before Prefect is imported: that is the point (a process of its own to see it).
+    probe = (
+        "import sys\n"
+        "from content_audit.flows.server import prestart_shared_server, _keeper_of\n"
+        "assert prestart_shared_server()\n"
+        "assert 'prefect' not in sys.modules, 'Prefect was imported'\n"
+    )
+    alone = tmp_path / "alone"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env={**env, "PREFECT_HOME": str(alone)}, timeout=60
+    )
+    (alone_state,) = alone.glob("content-audit-server-*.json")
+    server._stop_keeper(json.loads(alone_state.read_text())["pid"])
+    assert done.returncode == 0
     assert server.prestart_shared_server(env)
     assert not server.prestart_shared_server(env)  # one server, however often it is asked
     (state,) = home.glob("content-audit-server-*.json")

@@ -313,19 +313,15 @@ def _adopt_prestarted(state: Path | None) -> Prestarted | None:
 
 def _seed(settings: Any) -> template_db.Seeding | None:
     """A pre-migrated empty database for a server about to create one (``template_db``)."""
-    import prefect
-
     try:
-        return template_db.seed(settings, prefect.__version__)
+        return template_db.seed(settings, template_db.prefect_version())
     except Exception:  # never worse than Prefect's own start: it creates the database
         return None
 
 
 def _remember(seeding: template_db.Seeding | None) -> None:
-    import prefect
-
     with suppress(Exception):
-        template_db.remember(seeding, prefect.__version__)
+        template_db.remember(seeding, template_db.prefect_version())
 
 
 def _live_shared(state: Path, deadline: float) -> str | None:
@@ -506,14 +502,12 @@ def _start(env: dict[str, str], timeout_s: float) -> tuple[subprocess.Popen[byte
 def _server_command(port: int, parent: int | None = None) -> list[str]:
     """Prefect's own command line for its ephemeral server, run with a lifeline: the server
     dies with ``parent`` (default: this process; 0: the process that starts it)."""
-    import prefect
-
     from content_audit.lifeline import command
 
     return command(
         "uvicorn",
         "--app-dir",
-        str(prefect.__module_path__.parent),
+        str(_prefect_folder().parent),  # where Prefect's server command runs from
         "--factory",
         "prefect.server.api.server:create_app",
         "--host",
@@ -526,6 +520,16 @@ def _server_command(port: int, parent: int | None = None) -> list[str]:
         "on",
         parent=parent,
     )
+
+
+def _prefect_folder() -> Path:
+    """Prefect's package folder (``prefect.__module_path__``) without importing Prefect."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("prefect")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("Prefect is not installed")
+    return Path(spec.origin).parent
 
 
 def _server_env(env: dict[str, str]) -> dict[str, str]:

@@ -14,7 +14,7 @@ head revision (Prefect's migrate-on-start has nothing to do) and only upserts it
 types.  Everything here is public: the database is the SQLite file of
 ``PREFECT_SERVER_DATABASE_CONNECTION_URL`` (by default ``$PREFECT_HOME/prefect.db``), the
 template is made by a Prefect server of the same version, and a copy is used only for the
-exact Prefect version that made it (``prefect.__version__``); a database that exists, a
+exact Prefect version that made it (its package metadata); a database that exists, a
 database that is not a SQLite file, or another Prefect version is left to Prefect.
 
 Where templates come from, first found wins:
@@ -28,6 +28,7 @@ Where templates come from, first found wins:
 
 from __future__ import annotations
 
+import functools
 import gzip
 import os
 import shutil
@@ -49,6 +50,15 @@ class Seeding:
     database: Path
     seeded_from: Path | None
     """The template copied into place; ``None`` when the server creates the database."""
+
+
+@functools.cache
+def prefect_version() -> str:
+    """The installed Prefect's version, from its package metadata: without importing
+    Prefect (1.5 s), which ``prestart_shared_server`` must not wait for."""
+    from importlib.metadata import version
+
+    return version("prefect")
 
 
 def template_name(version: str) -> str:
