@@ -104,6 +104,13 @@ def test_the_shared_server_is_kept_15_minutes_unless_told() -> None:
     assert shared_server_keep_s({"CONTENT_AUDIT_PREFECT_SERVER_KEEP_S": "30"}) == 30.0
 
 
+def test_a_test_s_crawl_gets_a_server_of_its_own_not_the_shared_one() -> None:
+    """conftest sets the keep time to 0 for every test (``_clean_env`` removed it with the
+    other CONTENT_AUDIT_* variables: a test's `content-audit crawl` then left a shared
+    server and its keeper for 900 s in ~/.prefect)."""
+    assert os.environ["CONTENT_AUDIT_PREFECT_SERVER_KEEP_S"] == "0"
+
+
 def test_the_keeper_waits_for_live_leases_and_a_quiet_spell(tmp_path: Path) -> None:
     from content_audit.flows import server_keeper
 
