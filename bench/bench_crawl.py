@@ -253,6 +253,9 @@ def run_mode(
         # As `content-audit crawl` runs it: Prefect's own logs at WARNING (-v shows the
         # per-batch INFO lines, which the API server then stores too).
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        from content_audit.flows.server import prestart_shared_server
+
+        prestart_shared_server()  # as `content-audit crawl` does, before importing Prefect
         from content_audit.flows.audit_site import run_audit_site
 
         summary = run_audit_site(url, out_dir=out, workers=workers, overrides=WHOLE_SITE)

@@ -11,10 +11,13 @@ runs every one of them.  Only the relative ``../shared`` is ever looked at.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
+import signal
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,8 +31,18 @@ SEED_TEXT = FIXTURES / "seed_prolotherapy.txt"
 """The model article's text (a copy of ``../shared/seed/000_9ad4b3a0b8af1526.txt``)."""
 CORPUS = SHARED / "corpus"
 # A flow run in a test gets a temporary API server of its own, stopped with the run: the
-# shared one (content_audit.flows.server) would outlive the session.  Its own test sets it.
-os.environ.setdefault("CONTENT_AUDIT_PREFECT_SERVER_KEEP_S", "0")
+# shared one (content_audit.flows.server) would outlive the session.  Its own tests ask for
+# it.  ``_clean_env`` removes every CONTENT_AUDIT_* variable before each test, so it sets
+# this one again (before, it removed it too: a test's `content-audit crawl` subprocess left
+# a shared server and its keeper for 900 s in ~/.prefect).
+TEST_SERVER_KEEP_S = "0"
+os.environ["CONTENT_AUDIT_PREFECT_SERVER_KEEP_S"] = TEST_SERVER_KEEP_S
+SESSION_MARK = "PYTEST_CONTENT_AUDIT_SESSION"
+"""In the environment of this session and of every process it starts (inherited): how
+``pytest_sessionfinish`` finds the processes a test left behind.  Not a CONTENT_AUDIT_*
+variable, so ``_clean_env`` leaves it."""
+_SESSION_ID = f"{os.getpid()}-{time.time_ns()}"
+os.environ[SESSION_MARK] = _SESSION_ID
 SITEGEN = SHARED / "sitegen" / "sitegen.py"
 
 NEEDS_SHARED = "needs ../shared/"
@@ -89,6 +102,64 @@ def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untype
         )
 
 
+def _processes_left_behind() -> dict[int, str]:
+    """Live processes (not zombies) with this session's mark in their environment that are
+    not this process or its descendants (those end with it: the audit pools' forkservers
+    hold a lifeline), by pid, with their command lines."""
+    parents: dict[int, int] = {}
+    marked: dict[int, str] = {}
+    needle = f"{SESSION_MARK}={_SESSION_ID}".encode()
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (proc / "stat").read_text().rpartition(")")[2].split()
+            if fields[0] == "Z":
+                continue
+            parents[int(proc.name)] = int(fields[1])
+            if needle in (proc / "environ").read_bytes().split(b"\0"):
+                marked[int(proc.name)] = (
+                    (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                )
+        except (OSError, ValueError, IndexError):
+            continue
+    me = os.getpid()
+
+    def ours(pid: int) -> bool:
+        seen = 0
+        while pid > 1 and seen < 64:
+            if pid == me:
+                return True
+            pid, seen = parents.get(pid, 0), seen + 1
+        return False
+
+    return {pid: cmd for pid, cmd in marked.items() if not ours(pid)}
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A test session leaves no process behind (a shared Prefect API server and its keeper,
+    a crawl's workers): the ones found are listed, stopped, and fail the session."""
+    if not Path("/proc/self/environ").exists():
+        return
+    left = _processes_left_behind()
+    deadline = time.monotonic() + 10  # a keeper with keep 0 s, a server, may be stopping
+    while left and time.monotonic() < deadline:
+        time.sleep(0.5)
+        left = _processes_left_behind()
+    if not left:
+        return
+    for pid in left:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    lines = [f"the test session left {len(left)} process(es) running (now killed):"]
+    lines += [f"  {pid}: {cmd[:300]}" for pid, cmd in sorted(left.items())]
+    if reporter is not None:
+        for line in lines:
+            reporter.write_line(line, red=True)
+    else:
+        print("\n".join(lines))
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """No CONTENT_AUDIT_* variable of the developer's shell leaks into a test."""
@@ -97,6 +168,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("CONTENT_AUDIT_"):
             monkeypatch.delenv(name)
+    monkeypatch.setenv("CONTENT_AUDIT_PREFECT_SERVER_KEEP_S", TEST_SERVER_KEEP_S)
 
 
 @pytest.fixture(scope="session")

@@ -612,6 +612,9 @@ def run_site_audit(
                 )
             began = time.perf_counter()
             _prefect_env()
+            from content_audit.flows.server import prestart_shared_server
+
+            prestart_shared_server()  # starts while Prefect is imported (flows/server.py)
             from content_audit.flows.audit_site import run_audit_site
 
             token = progress_hook.set(progress)
