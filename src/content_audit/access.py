@@ -21,6 +21,7 @@ Heuristics, each kept narrow so a finding is worth an editor's minute:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -153,7 +154,6 @@ class _Link:
     el: Tag
     href: str
     name: str
-    visible: str
 
 
 def scan_access(body: Tag, root: Tag, lang: str | None, url: str | None) -> tuple[AccessNote, ...]:
@@ -161,14 +161,17 @@ def scan_access(body: Tag, root: Tag, lang: str | None, url: str | None) -> tupl
     the article container extraction chose (headings and language are judged inside it;
     links, images and media on the whole body, since the teaser links an editor writes sit
     beside the article)."""
+    doc = _Index(body)
+    # Extraction picks the root inside the body; were it not, it gets its own index.
+    in_root = doc if id(root) in doc.pos else _Index(root)
     notes: list[AccessNote] = []
-    links = [lk for lk in _links(body, url)]
+    links = list(_links(doc, url))
     notes += _cap(_link_notes(links))
-    notes += _cap(_image_notes(body))
-    notes += _cap(_heading_notes(root))
+    notes += _cap(_image_notes(doc))
+    notes += _cap(_heading_notes(in_root, root))
     notes += _cap(_document_notes(links))
-    notes += _cap(_lang_notes(root, lang))
-    notes += _cap(_media_notes(body, links))
+    notes += _cap(_lang_notes(in_root, root, lang))
+    notes += _cap(_media_notes(doc, links))
     return tuple(notes)
 
 
@@ -208,16 +211,30 @@ def _is_hidden(tag: Tag) -> bool:
     for el in (tag, *tag.parents):
         if not isinstance(el, Tag) or el.name in ("body", "html"):
             break
-        if el.has_attr("hidden") or str(el.get("aria-hidden", "")).lower() == "true":
-            return True
-        style = str(el.get("style", "")).replace(" ", "").lower()
-        if "display:none" in style or "visibility:hidden" in style:
+        if _self_hidden(el):
             return True
     return False
 
 
-def _text(tag: Tag, *, visible_only: bool) -> str:
-    """The text a reader hears (``visible_only`` False) or sees, with images' alt."""
+def _self_hidden(el: Tag) -> bool:
+    """``el`` itself (not its ancestors) is hidden, in the sense of ``_is_hidden``."""
+    if el.has_attr("hidden") or str(el.get("aria-hidden", "")).lower() == "true":
+        return True
+    style = str(el.get("style", "")).replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style
+
+
+def _skipped(node: Tag, visible_only: bool) -> bool:
+    """``node`` itself keeps its text from a reader (``aria-hidden``, ``hidden``) or, when
+    ``visible_only``, from sight (a visually hidden class)."""
+    if str(node.get("aria-hidden", "")).lower() == "true" or node.has_attr("hidden"):
+        return True
+    return visible_only and bool(_classes(node) & _HIDDEN_TEXT_CLASSES)
+
+
+def _text_walk(tag: Tag, *, visible_only: bool) -> str:
+    """The text a reader hears (``visible_only`` False) or sees, with images' alt: read
+    from the tree, for a tag outside the page index (``_Index.text`` gives the same)."""
     parts: list[str] = []
     for el in tag.descendants:
         if isinstance(el, Tag):
@@ -234,15 +251,221 @@ def _text(tag: Tag, *, visible_only: bool) -> str:
 def _inside_skipped(el: Tag, top: Tag, visible_only: bool) -> bool:
     node: Tag | None = el
     while node is not None and node is not top:
-        if str(node.get("aria-hidden", "")).lower() == "true" or node.has_attr("hidden"):
-            return True
-        if visible_only and _classes(node) & _HIDDEN_TEXT_CLASSES:
+        if _skipped(node, visible_only):
             return True
         node = node.parent
     return False
 
 
-def accessible_name(a: Tag, doc: Tag) -> str:
+_NO_TEXT_PARENTS = frozenset(("script", "style", "template", "noscript"))
+_BODY_OR_HTML = frozenset(("body", "html"))
+_HEADING_NAMES = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+_LANG_BLOCKS = frozenset(("p", "li", "blockquote", "td"))
+
+
+class _Index:
+    """One pass over the body: what the checks ask of each element, asked once.
+
+    The checks used to ask bs4 per element (``find_all`` per check, an ancestor walk per
+    link, image and heading for ``_is_hidden``, one per string of a link's text for
+    ``_inside_skipped``); this pass walks the body once, top down, and keeps:
+
+    - every tag's document position and the position just past its subtree (``pos``,
+      ``end``), and, in document order, the strings and image alts a text is made of
+      (``ev_*``), each with the position of its nearest ancestor-or-self that hides its
+      text (``aria-hidden``/``hidden``; or a visually hidden class): ``text(tag)`` is the
+      events inside the tag's range whose hiding ancestor, if any, is the tag or above it,
+      which is what walking the tag's descendants and each one's ancestors up to the tag
+      found;
+    - per link, image and heading whether ``_is_hidden`` holds (a hidden ancestor below
+      ``body``/``html``, carried down the walk), per image its nearest ``<a>`` and
+      ``<figure>`` ancestor, per block whether it or an ancestor has ``lang``;
+    - the tags each check reads, by name, in document order (``find_all``'s order).
+
+    A tag outside the body (an ``aria-labelledby`` target in the head) is read from the
+    tree as before.
+    """
+
+    def __init__(self, body: Tag) -> None:
+        self.body = body
+        self.pos: dict[int, int] = {}
+        self.end: dict[int, int] = {}
+        self.ev_pos: list[int] = []
+        self.ev_text: list[str] = []
+        self.ev_skip: list[int] = []
+        self.ev_skip_visible: list[int] = []
+        self.any_skip = False
+        self.any_skip_visible = False
+        self.links: list[tuple[Tag, bool]] = []
+        self.images: list[tuple[Tag, bool, Tag | None, Tag | None]] = []
+        self.headings: list[tuple[int, Tag, bool]] = []
+        self.blocks: list[tuple[int, Tag, bool]] = []
+        self.media: dict[str, list[Tag]] = {"video": [], "iframe": [], "audio": []}
+        self.texts: dict[int, str] = {}
+        self._walk(body)
+
+    def _walk(self, body: Tag) -> None:
+        pos = self.pos
+        end = self.end
+        ev_pos = self.ev_pos
+        ev_text = self.ev_text
+        ev_skip = self.ev_skip
+        ev_skip_visible = self.ev_skip_visible
+        links = self.links
+        images = self.images
+        headings = self.headings
+        blocks = self.blocks
+        media = self.media
+        hidden_classes = _HIDDEN_TEXT_CLASSES
+        pos[id(body)] = 0
+        n = 1
+        skip = 0 if _skipped(body, False) else -1
+        skip_visible = 0 if _skipped(body, True) else -1
+        lang = any(
+            isinstance(el, Tag) and el.name != "html" and el.has_attr("lang")
+            for el in (body, *body.parents)
+        )
+        a_up = body if body.name == "a" else body.find_parent("a")
+        fig_up = body if body.name == "figure" else body.find_parent("figure")
+        # Per open tag: its children, then what its children inherit: hidden (in the
+        # sense of ``_is_hidden``), nearest skip positions, ``lang`` seen, whether its
+        # strings are text, nearest <a> and <figure> (the tag itself included).
+        stack: list[tuple] = [
+            (
+                iter(body.contents),
+                body,
+                _is_hidden(body),
+                skip,
+                skip_visible,
+                lang,
+                body.name not in _NO_TEXT_PARENTS,
+                a_up,
+                fig_up,
+            )
+        ]
+        while stack:
+            frame = stack[-1]
+            hid, skip, skip_visible, lang, texty, a_up, fig_up = frame[2:]
+            for child in frame[0]:
+                if not isinstance(child, Tag):
+                    if texty:
+                        ev_pos.append(n)
+                        ev_text.append(child)
+                        ev_skip.append(skip)
+                        ev_skip_visible.append(skip_visible)
+                    n += 1
+                    continue
+                name = child.name
+                here = n
+                n += 1
+                pos[id(child)] = here
+                attrs = child.attrs
+                c_hid = hid
+                c_skip = skip
+                c_skip_visible = skip_visible
+                c_lang = lang
+                if attrs:
+                    self_skip = "hidden" in attrs or (
+                        "aria-hidden" in attrs and str(attrs["aria-hidden"]).lower() == "true"
+                    )
+                    if self_skip:
+                        c_hid = True
+                        c_skip = c_skip_visible = here
+                        self.any_skip = self.any_skip_visible = True
+                    else:
+                        if "style" in attrs:
+                            style = str(attrs["style"]).replace(" ", "").lower()
+                            if "display:none" in style or "visibility:hidden" in style:
+                                c_hid = True
+                        if "class" in attrs:
+                            value = attrs["class"] or ""
+                            if isinstance(value, list):
+                                value = " ".join(value)
+                            low = str(value).lower()
+                            # Each visually hidden class has one of these in it.
+                            maybe = "only" in low or "hidden" in low or "text" in low
+                            if maybe and set(low.split()) & hidden_classes:
+                                c_skip_visible = here
+                                self.any_skip_visible = True
+                    if "lang" in attrs and name != "html":
+                        c_lang = True
+                if name in _BODY_OR_HTML:
+                    c_hid = False
+                if name == "a":
+                    if "href" in attrs:
+                        links.append((child, c_hid))
+                elif name == "img":
+                    images.append((child, c_hid, a_up, fig_up))
+                    alt = attrs.get("alt")
+                    if alt:
+                        ev_pos.append(here)
+                        ev_text.append(str(alt))
+                        ev_skip.append(c_skip)
+                        ev_skip_visible.append(c_skip_visible)
+                elif name in _HEADING_NAMES:
+                    headings.append((here, child, c_hid))
+                elif name in _LANG_BLOCKS:
+                    blocks.append((here, child, c_lang))
+                elif name in media:
+                    media[name].append(child)
+                if child.contents:
+                    stack.append(
+                        (
+                            iter(child.contents),
+                            child,
+                            c_hid,
+                            c_skip,
+                            c_skip_visible,
+                            c_lang,
+                            name not in _NO_TEXT_PARENTS,
+                            child if name == "a" else a_up,
+                            child if name == "figure" else fig_up,
+                        )
+                    )
+                    break
+                end[id(child)] = n
+            else:
+                stack.pop()
+                end[id(frame[1])] = n
+
+    def text(self, tag: Tag, *, visible_only: bool = False) -> str:
+        """``_text_walk(tag, visible_only=...)``, from the index (once per tag)."""
+        key = id(tag)
+        if not visible_only:
+            found = self.texts.get(key)
+            if found is not None:
+                return found
+        start = self.pos.get(key)
+        if start is None:
+            return _text_walk(tag, visible_only=visible_only)
+        ev_pos = self.ev_pos
+        lo = bisect_right(ev_pos, start)
+        hi = bisect_left(ev_pos, self.end[key], lo)
+        if visible_only:
+            any_skip, skips = self.any_skip_visible, self.ev_skip_visible
+        else:
+            any_skip, skips = self.any_skip, self.ev_skip
+        if any_skip:
+            texts = self.ev_text
+            parts = [texts[i] for i in range(lo, hi) if skips[i] <= start]
+        else:
+            parts = self.ev_text[lo:hi]
+        found = " ".join(" ".join(parts).split())
+        if not visible_only:
+            self.texts[key] = found
+        return found
+
+    def inside(self, root: Tag, entries: list) -> list:
+        """The entries (position first) of tags strictly inside ``root``."""
+        start = self.pos.get(id(root))
+        if start is None:
+            return []
+        stop = self.end[id(root)]
+        keys = [e[0] for e in entries]
+        return entries[bisect_right(keys, start) : bisect_left(keys, stop)]
+
+
+def accessible_name(a: Tag, doc: Tag, index: _Index | None = None) -> str:
     """The link's accessible name, as the accessible-name algorithm would give it for the
     plain links of an article (``aria-labelledby``, ``aria-label``, content, ``title``)."""
     labelledby = str(a.get("aria-labelledby") or "").split()
@@ -254,32 +477,42 @@ def accessible_name(a: Tag, doc: Tag) -> str:
         for ident in labelledby:
             ref = root.find(id=ident)
             if isinstance(ref, Tag):
-                texts.append(_text(ref, visible_only=False))
+                texts.append(_text(ref, index))
         if any(texts):
             return _norm(" ".join(texts))
     label = _norm(str(a.get("aria-label") or ""))
     if label:
         return label
-    name = _text(a, visible_only=False)
+    name = _text(a, index)
     if name:
         return name
     return _norm(str(a.get("title") or ""))
 
 
-def _links(body: Tag, url: str | None) -> Iterator[_Link]:
-    for a in body.find_all("a", href=True):
+def _text(tag: Tag, index: _Index | None) -> str:
+    """What a screen reader says of ``tag``'s content (``_text_walk``, visible or not)."""
+    if index is None:
+        return _text_walk(tag, visible_only=False)
+    return index.text(tag)
+
+
+def _links(doc: _Index, url: str | None) -> Iterator[_Link]:
+    targets: dict[str, str] = {}
+    for a, hidden in doc.links:
         href = str(a.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        if _is_hidden(a):
+        if hidden:
             continue
-        target = urldefrag(urljoin(url or "", href))[0] if url else urldefrag(href)[0]
-        # A URL with a user name or password is never repeated in a report.
-        target = redact_userinfo(target)
-        name = accessible_name(a, body)
+        target = targets.get(href)
+        if target is None:
+            target = urldefrag(urljoin(url or "", href))[0] if url else urldefrag(href)[0]
+            # A URL with a user name or password is never repeated in a report.
+            target = targets[href] = redact_userinfo(target)
+        name = accessible_name(a, doc.body, doc)
         if "@" in name:  # link text that is a URL with a password
             name = " ".join(redact_userinfo(w) if "://" in w else w for w in name.split())
-        yield _Link(a, target, name, _text(a, visible_only=True))
+        yield _Link(a, target, name)
 
 
 def _vague_key(name: str) -> str:
@@ -329,14 +562,13 @@ def _link_notes(links: list[_Link]) -> Iterator[AccessNote]:
             )
 
 
-def _adjacent_text(img: Tag) -> str:
-    """The caption or the link text beside an image, where a screen reader reads it too."""
-    fig = img.find_parent("figure")
+def _adjacent_text(doc: _Index, fig: Tag | None, a: Tag | None) -> str:
+    """The caption or the link text beside an image, where a screen reader reads it too
+    (``fig`` and ``a``: the image's nearest ``<figure>`` and ``<a>``)."""
     if fig is not None:
         cap = fig.find("figcaption")
         if isinstance(cap, Tag):
-            return _text(cap, visible_only=False)
-    a = img.find_parent("a")
+            return doc.text(cap)
     if a is not None:
         texts = [
             str(s)
@@ -347,18 +579,17 @@ def _adjacent_text(img: Tag) -> str:
     return ""
 
 
-def _image_notes(body: Tag) -> Iterator[AccessNote]:
-    for img in body.find_all("img"):
-        if _is_hidden(img) or str(img.get("role", "")).lower() in ("presentation", "none"):
+def _image_notes(doc: _Index) -> Iterator[AccessNote]:
+    for img, hidden, a, fig in doc.images:
+        if hidden or str(img.get("role", "")).lower() in ("presentation", "none"):
             continue
         alt = img.get("alt")
         src = redact_userinfo(str(img.get("src") or img.get("data-src") or ""))
         if alt is None:
             continue  # image_alt_missing (checks.py)
         alt = _norm(str(alt))
-        a = img.find_parent("a")
         if not alt:
-            if a is not None and a.get("href") and not accessible_name(a, body):
+            if a is not None and a.get("href") and not accessible_name(a, doc.body, doc):
                 yield AccessNote(
                     "image_alt_empty_linked",
                     f'a linked image has alt="" and the link no other text, so the link '
@@ -389,7 +620,7 @@ def _image_notes(body: Tag) -> Iterator[AccessNote]:
                 "1.1.1",
             )
         else:
-            beside = _adjacent_text(img)
+            beside = _adjacent_text(doc, fig, a)
             if beside and beside.lower().strip(" .") == low.strip(" ."):
                 yield AccessNote(
                     "image_alt_redundant",
@@ -400,12 +631,12 @@ def _image_notes(body: Tag) -> Iterator[AccessNote]:
                 )
 
 
-def _heading_notes(root: Tag) -> Iterator[AccessNote]:
-    for h in root.find_all(re.compile(r"^h[1-6]$")):
-        if _is_hidden(h):
+def _heading_notes(doc: _Index, root: Tag) -> Iterator[AccessNote]:
+    for _, h, hidden in doc.inside(root, doc.headings):
+        if hidden:
             continue
         level = int(h.name[1])
-        text = _text(h, visible_only=False)
+        text = doc.text(h)
         if not text:
             yield AccessNote(
                 "heading_empty",
@@ -461,7 +692,7 @@ def _language_of(text: str) -> str | None:
     words = re.findall(r"[a-záéíóúñüàèçâêîôûœ']+", text.lower())
     if len(words) < FOREIGN_MIN_WORDS:
         return None
-    scores = {lang: sum(1 for w in words if w in stop) for lang, stop in _STOPWORDS.items()}
+    scores = {lang: sum(map(stop.__contains__, words)) for lang, stop in _STOPWORDS.items()}
     best = max(scores, key=lambda k: scores[k])
     share = scores[best] / len(words)
     ranked = sorted(scores.values(), reverse=True)
@@ -470,7 +701,7 @@ def _language_of(text: str) -> str | None:
     return best
 
 
-def _lang_notes(root: Tag, lang: str | None) -> Iterator[AccessNote]:
+def _lang_notes(doc: _Index, root: Tag, lang: str | None) -> Iterator[AccessNote]:
     if lang is not None and lang.strip() and not _LANG_RE.match(lang.strip()):
         yield AccessNote(
             "lang_invalid",
@@ -480,8 +711,8 @@ def _lang_notes(root: Tag, lang: str | None) -> Iterator[AccessNote]:
         )
         return
     page_lang = (lang or "").strip().lower()[:2]
-    blocks = root.find_all(["p", "li", "blockquote", "td"])
-    page_guess = _language_of(" ".join(_text(b, visible_only=False) for b in blocks[:60]))
+    blocks = doc.inside(root, doc.blocks)
+    page_guess = _language_of(" ".join(doc.text(b) for _, b, _ in blocks[:60]))
     if page_lang in _STOPWORDS and page_guess and page_guess != page_lang:
         yield AccessNote(
             "lang_mismatch",
@@ -493,15 +724,12 @@ def _lang_notes(root: Tag, lang: str | None) -> Iterator[AccessNote]:
     main = page_lang or page_guess
     if not main:
         return
-    for block in blocks:
-        if any(
-            isinstance(el, Tag) and el.name != "html" and el.has_attr("lang")
-            for el in (block, *block.parents)
-        ):
+    for _, block, marked in blocks:
+        if marked:  # it or an ancestor (not <html>) has a lang attribute
             continue
-        guess = _language_of(_text(block, visible_only=False))
+        text = doc.text(block)
+        guess = _language_of(text)
         if guess and guess != main:
-            text = _text(block, visible_only=False)
             yield AccessNote(
                 "lang_part_unmarked",
                 f'a passage in "{guess}" on a "{main}" page has no lang attribute '
@@ -518,11 +746,8 @@ def _media_src(media: Tag) -> str:
     return redact_userinfo(str(found or ""))
 
 
-def _media_notes(body: Tag, links: list[_Link]) -> Iterator[AccessNote]:
-    transcript = any(_TRANSCRIPT_RE.search(f"{lk.name} {lk.href}") for lk in links) or bool(
-        _TRANSCRIPT_RE.search(_text(body, visible_only=False)[:200000])
-    )
-    for video in body.find_all("video"):
+def _media_notes(doc: _Index, links: list[_Link]) -> Iterator[AccessNote]:
+    for video in doc.media["video"]:
         kinds = {str(t.get("kind", "subtitles")).lower() for t in video.find_all("track")}
         if not kinds & _CAPTION_KINDS:
             src = _media_src(video)
@@ -532,7 +757,7 @@ def _media_notes(body: Tag, links: list[_Link]) -> Iterator[AccessNote]:
                 src or None,
                 "1.2.2",
             )
-    for frame in body.find_all("iframe"):
+    for frame in doc.media["iframe"]:
         src = redact_userinfo(str(frame.get("src") or frame.get("data-src") or ""))
         if any(host in src for host in _VIDEO_HOSTS):
             yield AccessNote(
@@ -542,8 +767,14 @@ def _media_notes(body: Tag, links: list[_Link]) -> Iterator[AccessNote]:
                 src,
                 "1.2.2",
             )
+    audios = doc.media["audio"]
+    # A transcript is looked for only where there is audio to want one.
+    transcript = bool(audios) and (
+        any(_TRANSCRIPT_RE.search(f"{lk.name} {lk.href}") for lk in links)
+        or bool(_TRANSCRIPT_RE.search(doc.text(doc.body)[:200000]))
+    )
     if not transcript:
-        for audio in body.find_all("audio"):
+        for audio in audios:
             src = _media_src(audio)
             yield AccessNote(
                 "audio_transcript_missing",
