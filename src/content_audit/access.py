@@ -24,6 +24,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from bs4 import Tag
@@ -258,9 +259,24 @@ def _inside_skipped(el: Tag, top: Tag, visible_only: bool) -> bool:
 
 
 _NO_TEXT_PARENTS = frozenset(("script", "style", "template", "noscript"))
-_BODY_OR_HTML = frozenset(("body", "html"))
-_HEADING_NAMES = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
-_LANG_BLOCKS = frozenset(("p", "li", "blockquote", "td"))
+# What the index keeps of a tag, by name (``_Index._walk``).
+_LINK, _IMAGE, _HEADING, _BLOCK, _MEDIA, _TOP = 1, 2, 3, 4, 5, 6
+_KINDS = {
+    "a": _LINK,
+    "img": _IMAGE,
+    **dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6"), _HEADING),
+    **dict.fromkeys(("p", "li", "blockquote", "td"), _BLOCK),
+    **dict.fromkeys(("video", "iframe", "audio"), _MEDIA),
+    **dict.fromkeys(("body", "html"), _TOP),
+}
+
+
+def _parent_named(tag: Tag, name: str) -> Tag | None:
+    """``tag.find_parent(name)``: its nearest ancestor called ``name``."""
+    node = tag.parent
+    while node is not None and node.name != name:
+        node = node.parent
+    return node
 
 
 class _Index:
@@ -272,18 +288,17 @@ class _Index:
 
     - every tag's document position and the position just past its subtree (``pos``,
       ``end``), and, in document order, the strings and image alts a text is made of
-      (``ev_*``), each with the position of its nearest ancestor-or-self that hides its
-      text (``aria-hidden``/``hidden``; or a visually hidden class): ``text(tag)`` is the
-      events inside the tag's range whose hiding ancestor, if any, is the tag or above it,
-      which is what walking the tag's descendants and each one's ancestors up to the tag
-      found;
+      (``ev_*``), each with the position of its nearest ancestor-or-self that hides it
+      from a screen reader (``aria-hidden``, ``hidden``): ``text(tag)`` is the events in
+      the tag's range whose hiding ancestor, if any, is the tag or above it, which is what
+      ``_text_walk`` finds walking the tag's descendants and from each up to the tag;
     - per link, image and heading whether ``_is_hidden`` holds (a hidden ancestor below
-      ``body``/``html``, carried down the walk), per image its nearest ``<a>`` and
-      ``<figure>`` ancestor, per block whether it or an ancestor has ``lang``;
-    - the tags each check reads, by name, in document order (``find_all``'s order).
+      ``body``/``html``, carried down the walk), per block whether it or an ancestor has
+      ``lang``;
+    - the tags each check reads, by kind, in document order (``find_all``'s order).
 
-    A tag outside the body (an ``aria-labelledby`` target in the head) is read from the
-    tree as before.
+    A tag outside the body (an ``aria-labelledby`` target in the head), or the visible
+    text (no check asks for it), is read from the tree by ``_text_walk``.
     """
 
     def __init__(self, body: Tag) -> None:
@@ -293,11 +308,9 @@ class _Index:
         self.ev_pos: list[int] = []
         self.ev_text: list[str] = []
         self.ev_skip: list[int] = []
-        self.ev_skip_visible: list[int] = []
         self.any_skip = False
-        self.any_skip_visible = False
         self.links: list[tuple[Tag, bool]] = []
-        self.images: list[tuple[Tag, bool, Tag | None, Tag | None]] = []
+        self.images: list[tuple[Tag, bool]] = []
         self.headings: list[tuple[int, Tag, bool]] = []
         self.blocks: list[tuple[int, Tag, bool]] = []
         self.media: dict[str, list[Tag]] = {"video": [], "iframe": [], "audio": []}
@@ -310,104 +323,77 @@ class _Index:
         ev_pos = self.ev_pos
         ev_text = self.ev_text
         ev_skip = self.ev_skip
-        ev_skip_visible = self.ev_skip_visible
         links = self.links
         images = self.images
         headings = self.headings
         blocks = self.blocks
         media = self.media
-        hidden_classes = _HIDDEN_TEXT_CLASSES
+        kinds = _KINDS
+        no_text = _NO_TEXT_PARENTS
         pos[id(body)] = 0
         n = 1
         skip = 0 if _skipped(body, False) else -1
-        skip_visible = 0 if _skipped(body, True) else -1
         lang = any(
             isinstance(el, Tag) and el.name != "html" and el.has_attr("lang")
             for el in (body, *body.parents)
         )
-        a_up = body if body.name == "a" else body.find_parent("a")
-        fig_up = body if body.name == "figure" else body.find_parent("figure")
-        # Per open tag: its children, then what its children inherit: hidden (in the
-        # sense of ``_is_hidden``), nearest skip positions, ``lang`` seen, whether its
-        # strings are text, nearest <a> and <figure> (the tag itself included).
+        # Per open tag: its children, the tag, then what its children inherit: hidden (as
+        # ``_is_hidden`` says), the position of the nearest tag hiding text from a screen
+        # reader (-1: none), ``lang`` seen, whether its strings are text.
         stack: list[tuple] = [
-            (
-                iter(body.contents),
-                body,
-                _is_hidden(body),
-                skip,
-                skip_visible,
-                lang,
-                body.name not in _NO_TEXT_PARENTS,
-                a_up,
-                fig_up,
-            )
+            (iter(body.contents), body, _is_hidden(body), skip, lang, body.name not in no_text)
         ]
         while stack:
             frame = stack[-1]
-            hid, skip, skip_visible, lang, texty, a_up, fig_up = frame[2:]
+            _, _, hid, skip, lang, texty = frame
             for child in frame[0]:
                 if not isinstance(child, Tag):
                     if texty:
                         ev_pos.append(n)
                         ev_text.append(child)
                         ev_skip.append(skip)
-                        ev_skip_visible.append(skip_visible)
                     n += 1
                     continue
-                name = child.name
                 here = n
                 n += 1
                 pos[id(child)] = here
                 attrs = child.attrs
                 c_hid = hid
                 c_skip = skip
-                c_skip_visible = skip_visible
                 c_lang = lang
                 if attrs:
-                    self_skip = "hidden" in attrs or (
+                    if "hidden" in attrs or (
                         "aria-hidden" in attrs and str(attrs["aria-hidden"]).lower() == "true"
-                    )
-                    if self_skip:
+                    ):
                         c_hid = True
-                        c_skip = c_skip_visible = here
-                        self.any_skip = self.any_skip_visible = True
-                    else:
-                        if "style" in attrs:
-                            style = str(attrs["style"]).replace(" ", "").lower()
-                            if "display:none" in style or "visibility:hidden" in style:
-                                c_hid = True
-                        if "class" in attrs:
-                            value = attrs["class"] or ""
-                            if isinstance(value, list):
-                                value = " ".join(value)
-                            low = str(value).lower()
-                            # Each visually hidden class has one of these in it.
-                            maybe = "only" in low or "hidden" in low or "text" in low
-                            if maybe and set(low.split()) & hidden_classes:
-                                c_skip_visible = here
-                                self.any_skip_visible = True
-                    if "lang" in attrs and name != "html":
+                        c_skip = here
+                        self.any_skip = True
+                    elif "style" in attrs:
+                        style = str(attrs["style"]).replace(" ", "").lower()
+                        if "display:none" in style or "visibility:hidden" in style:
+                            c_hid = True
+                    if "lang" in attrs and child.name != "html":
                         c_lang = True
-                if name in _BODY_OR_HTML:
-                    c_hid = False
-                if name == "a":
-                    if "href" in attrs:
-                        links.append((child, c_hid))
-                elif name == "img":
-                    images.append((child, c_hid, a_up, fig_up))
-                    alt = attrs.get("alt")
-                    if alt:
-                        ev_pos.append(here)
-                        ev_text.append(str(alt))
-                        ev_skip.append(c_skip)
-                        ev_skip_visible.append(c_skip_visible)
-                elif name in _HEADING_NAMES:
-                    headings.append((here, child, c_hid))
-                elif name in _LANG_BLOCKS:
-                    blocks.append((here, child, c_lang))
-                elif name in media:
-                    media[name].append(child)
+                kind = kinds.get(child.name)
+                if kind is not None:
+                    if kind == _LINK:
+                        if "href" in attrs:
+                            links.append((child, c_hid))
+                    elif kind == _IMAGE:
+                        images.append((child, c_hid))
+                        alt = attrs.get("alt")
+                        if alt:
+                            ev_pos.append(here)
+                            ev_text.append(str(alt))
+                            ev_skip.append(c_skip)
+                    elif kind == _HEADING:
+                        headings.append((here, child, c_hid))
+                    elif kind == _BLOCK:
+                        blocks.append((here, child, c_lang))
+                    elif kind == _MEDIA:
+                        media[child.name].append(child)
+                    else:  # _TOP: ``_is_hidden`` stops at <body> and <html>
+                        c_hid = False
                 if child.contents:
                     stack.append(
                         (
@@ -415,11 +401,8 @@ class _Index:
                             child,
                             c_hid,
                             c_skip,
-                            c_skip_visible,
                             c_lang,
-                            name not in _NO_TEXT_PARENTS,
-                            child if name == "a" else a_up,
-                            child if name == "figure" else fig_up,
+                            child.name not in no_text,
                         )
                     )
                     break
@@ -428,31 +411,24 @@ class _Index:
                 stack.pop()
                 end[id(frame[1])] = n
 
-    def text(self, tag: Tag, *, visible_only: bool = False) -> str:
-        """``_text_walk(tag, visible_only=...)``, from the index (once per tag)."""
+    def text(self, tag: Tag) -> str:
+        """``_text_walk(tag, visible_only=False)``, from the index (once per tag)."""
         key = id(tag)
-        if not visible_only:
-            found = self.texts.get(key)
-            if found is not None:
-                return found
+        found = self.texts.get(key)
+        if found is not None:
+            return found
         start = self.pos.get(key)
         if start is None:
-            return _text_walk(tag, visible_only=visible_only)
+            return _text_walk(tag, visible_only=False)
         ev_pos = self.ev_pos
         lo = bisect_right(ev_pos, start)
         hi = bisect_left(ev_pos, self.end[key], lo)
-        if visible_only:
-            any_skip, skips = self.any_skip_visible, self.ev_skip_visible
-        else:
-            any_skip, skips = self.any_skip, self.ev_skip
-        if any_skip:
-            texts = self.ev_text
+        if self.any_skip:
+            texts, skips = self.ev_text, self.ev_skip
             parts = [texts[i] for i in range(lo, hi) if skips[i] <= start]
         else:
             parts = self.ev_text[lo:hi]
-        found = " ".join(" ".join(parts).split())
-        if not visible_only:
-            self.texts[key] = found
+        found = self.texts[key] = " ".join(" ".join(parts).split())
         return found
 
     def inside(self, root: Tag, entries: list) -> list:
@@ -496,19 +472,57 @@ def _text(tag: Tag, index: _Index | None) -> str:
     return index.text(tag)
 
 
+# An href ``urljoin`` resolves with nothing of its base but the scheme and host: a URL with
+# its own host ("https://host/...", "//host/..."), or a root-relative path ("/path").  Not
+# when it holds a tab or newline, which ``urlsplit`` deletes first ("/\t/host" is "//host").
+_BASE_FREE_RE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#]|/(?!/)")
+
+
+def _link_target(url: str | None, href: str) -> str:
+    """Where a link goes, without its fragment, credentials redacted:
+    ``redact_userinfo(urldefrag(urljoin(url, href))[0])`` (``urldefrag(href)`` with no url).
+
+    Cached across the pages of a site: an href whose join takes only the scheme and host
+    of the page URL (``_BASE_FREE_RE``) is joined to the site root, so the menus and
+    absolute links every page repeats are resolved once.
+    """
+    if not url:
+        return _target(None, href)
+    if _BASE_FREE_RE.match(href) and "\t" not in href and "\n" not in href and "\r" not in href:
+        root = _site_root(url)
+        if root is not None:
+            return _target(root, href)
+    return _target(url, href)
+
+
+@lru_cache(maxsize=1024)
+def _site_root(url: str) -> str | None:
+    """``scheme://host/`` of an http(s) URL: for ``_BASE_FREE_RE`` hrefs the same base as
+    ``url`` to ``urljoin`` (same scheme and host; its path and query unread)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}/"
+    return None
+
+
+@lru_cache(maxsize=8192)
+def _target(base: str | None, href: str) -> str:
+    target = urldefrag(urljoin(base, href))[0] if base else urldefrag(href)[0]
+    # A URL with a user name or password is never repeated in a report.
+    return redact_userinfo(target)
+
+
 def _links(doc: _Index, url: str | None) -> Iterator[_Link]:
-    targets: dict[str, str] = {}
     for a, hidden in doc.links:
         href = str(a.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
         if hidden:
             continue
-        target = targets.get(href)
-        if target is None:
-            target = urldefrag(urljoin(url or "", href))[0] if url else urldefrag(href)[0]
-            # A URL with a user name or password is never repeated in a report.
-            target = targets[href] = redact_userinfo(target)
+        target = _link_target(url, href)
         name = accessible_name(a, doc.body, doc)
         if "@" in name:  # link text that is a URL with a password
             name = " ".join(redact_userinfo(w) if "://" in w else w for w in name.split())
@@ -580,7 +594,7 @@ def _adjacent_text(doc: _Index, fig: Tag | None, a: Tag | None) -> str:
 
 
 def _image_notes(doc: _Index) -> Iterator[AccessNote]:
-    for img, hidden, a, fig in doc.images:
+    for img, hidden in doc.images:
         if hidden or str(img.get("role", "")).lower() in ("presentation", "none"):
             continue
         alt = img.get("alt")
@@ -588,6 +602,7 @@ def _image_notes(doc: _Index) -> Iterator[AccessNote]:
         if alt is None:
             continue  # image_alt_missing (checks.py)
         alt = _norm(str(alt))
+        a = _parent_named(img, "a")
         if not alt:
             if a is not None and a.get("href") and not accessible_name(a, doc.body, doc):
                 yield AccessNote(
@@ -620,7 +635,7 @@ def _image_notes(doc: _Index) -> Iterator[AccessNote]:
                 "1.1.1",
             )
         else:
-            beside = _adjacent_text(doc, fig, a)
+            beside = _adjacent_text(doc, _parent_named(img, "figure"), a)
             if beside and beside.lower().strip(" .") == low.strip(" ."):
                 yield AccessNote(
                     "image_alt_redundant",
