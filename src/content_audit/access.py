@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -150,11 +149,16 @@ _STOPWORDS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
 class _Link:
-    el: Tag
-    href: str
-    name: str
+    """One link of the page: the tag, where it goes, its accessible name.  A plain class,
+    not a frozen dataclass: one is made per link of every page."""
+
+    __slots__ = ("el", "href", "name")
+
+    def __init__(self, el: Tag, href: str, name: str) -> None:
+        self.el = el
+        self.href = href
+        self.name = name
 
 
 def scan_access(body: Tag, root: Tag, lang: str | None, url: str | None) -> tuple[AccessNote, ...]:
@@ -444,6 +448,10 @@ class _Index:
 def accessible_name(a: Tag, doc: Tag, index: _Index | None = None) -> str:
     """The link's accessible name, as the accessible-name algorithm would give it for the
     plain links of an article (``aria-labelledby``, ``aria-label``, content, ``title``)."""
+    attrs = a.attrs
+    if "aria-labelledby" not in attrs and "aria-label" not in attrs:  # most links
+        name = _text(a, index)
+        return name if name else _norm(str(attrs.get("title") or ""))
     labelledby = str(a.get("aria-labelledby") or "").split()
     if labelledby:
         root = doc
@@ -704,7 +712,10 @@ def _document_notes(links: list[_Link]) -> Iterator[AccessNote]:
 
 
 def _language_of(text: str) -> str | None:
-    words = re.findall(r"[a-záéíóúñüàèçâêîôûœ']+", text.lower())
+    low = text.lower()
+    if len(low) < 2 * FOREIGN_MIN_WORDS - 1:  # too short to hold that many words
+        return None
+    words = re.findall(r"[a-záéíóúñüàèçâêîôûœ']+", low)
     if len(words) < FOREIGN_MIN_WORDS:
         return None
     scores = {lang: sum(map(stop.__contains__, words)) for lang, stop in _STOPWORDS.items()}
