@@ -525,7 +525,7 @@ def _target(base: str | None, href: str) -> str:
 
 def _links(doc: _Index, url: str | None) -> Iterator[_Link]:
     for a, hidden in doc.links:
-        href = str(a.get("href") or "").strip()
+        href = str(a.attrs.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
         if hidden:
@@ -541,6 +541,7 @@ def _vague_key(name: str) -> str:
     return name.lower().strip(" \t:;,.!?»›→>-–—").strip()
 
 
+@lru_cache(maxsize=8192)  # a site's menus repeat their link texts on every page
 def _is_vague(name: str) -> bool:
     key = _vague_key(name)
     return key in _VAGUE or name.strip() in _VAGUE or bool(_URL_TEXT_RE.match(name.strip()))
@@ -680,12 +681,18 @@ def _heading_notes(doc: _Index, root: Tag) -> Iterator[AccessNote]:
             )
 
 
+@lru_cache(maxsize=8192)
+def _document_kind(href: str) -> str | None:
+    """The document type (``_DOC_EXT``) a link's path ends in, if any."""
+    path = urlsplit(href).path.lower()
+    ext = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
+    return _DOC_EXT.get(ext)
+
+
 def _document_notes(links: list[_Link]) -> Iterator[AccessNote]:
     seen: set[str] = set()
     for link in links:
-        path = urlsplit(link.href).path.lower()
-        ext = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
-        kind = _DOC_EXT.get(ext)
+        kind = _document_kind(link.href)
         if kind is None or link.href in seen:
             continue
         seen.add(link.href)

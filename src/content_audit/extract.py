@@ -340,6 +340,7 @@ def _tokens(tag: Tag) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=16384)  # a pure function of the token; a site repeats its classes
 def _token_is_chrome(token: str) -> bool:
     if token in _CHROME_TOKENS:
         return True
