@@ -341,6 +341,7 @@ def _tokens(tag: Tag) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=16384)  # a pure function of the token; a site repeats its classes
 def _token_is_chrome(token: str) -> bool:
     if token in _CHROME_TOKENS:
         return True
@@ -549,11 +550,8 @@ class _Measure:
         self.text_len[key] = total
         self.flags[key] = flags
         attrs = node.attrs
-        if (
-            attrs
-            and ("class" in attrs or "id" in attrs)
-            and any("title" in t for t in self.tokens(node))
-        ):
+        # "title" in one of the tokens: a match never spans the " " that joins them.
+        if attrs and ("class" in attrs or "id" in attrs) and "title" in " ".join(self.tokens(node)):
             self.titled.append(node)
         # Broken markup can leave the whole page inside an unclosed <nav> or <header>:
         # an element holding the main content, or a lot of prose, is never chrome.
@@ -580,7 +578,7 @@ class _Measure:
             return True
         if _is_hidden(node):
             return True
-        return any(_token_is_chrome(t) for t in self.tokens(node))
+        return any(map(_token_is_chrome, self.tokens(node)))
 
 
 # ---------------------------------------------------------------------------- cards

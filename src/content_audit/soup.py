@@ -73,7 +73,23 @@ class FastLXMLTreeBuilder(LXMLTreeBuilder):
         fix = parent.next_element is not None
         o = _new_str(cls, text)
         o.hidden = False
-        _attach(o, parent, soup._most_recent_element)
+        # PageElement.setup(parent, prev) and parent.contents.append(o), inline: a new
+        # last child linked into the element and sibling chains (once per string).
+        prev = soup._most_recent_element
+        o.parent = parent
+        o.previous_element = prev
+        if prev is not None:
+            prev.next_element = o
+        o.next_element = None
+        o.next_sibling = None
+        contents = parent.contents
+        if contents:
+            sib = contents[-1]
+            o.previous_sibling = sib
+            sib.next_sibling = o
+        else:
+            o.previous_sibling = None
+        contents.append(o)
         soup._most_recent_element = o
         if fix:
             soup._linkage_fixer(parent)
@@ -106,7 +122,21 @@ class FastLXMLTreeBuilder(LXMLTreeBuilder):
         t.attrs = self.attribute_dict_class(attrib)
         t.known_xml = self.is_xml
         t.contents = []
-        _attach(t, parent, prev)  # PageElement.setup(parent, prev), and the append
+        # PageElement.setup(parent, prev) and parent.contents.append(t), inline.
+        t.parent = parent
+        t.previous_element = prev
+        if prev is not None:
+            prev.next_element = t
+        t.next_element = None
+        t.next_sibling = None
+        contents = parent.contents
+        if contents:
+            sib = contents[-1]
+            t.previous_sibling = sib
+            sib.next_sibling = t
+        else:
+            t.previous_sibling = None
+        contents.append(t)
         t.hidden = False
         if tag == "meta":
             self.set_up_substitutions(t)
@@ -159,25 +189,6 @@ class FastLXMLTreeBuilder(LXMLTreeBuilder):
 
     def data(self, data: str) -> None:
         self.soup.current_data.append(data)
-
-
-def _attach(node: Tag | NavigableString, parent: Tag, prev: object) -> None:
-    """``PageElement.setup(parent, prev)`` plus ``parent.contents.append(node)``: link a
-    new last child into the element and sibling chains."""
-    node.parent = parent
-    node.previous_element = prev
-    if prev is not None:
-        prev.next_element = node
-    node.next_element = None
-    node.next_sibling = None
-    contents = parent.contents
-    if contents:
-        sib = contents[-1]
-        node.previous_sibling = sib
-        sib.next_sibling = node
-    else:
-        node.previous_sibling = None
-    contents.append(node)
 
 
 _OK = bs4.__version__ in _CHECKED_VERSIONS
