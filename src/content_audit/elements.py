@@ -733,7 +733,11 @@ def _prepare(page: Page) -> _PageText:
     subject = _page_subject(topic, extra)
     headings = tuple(subject.mark(section.heading.strip()) for section in sections)
     plain = [(i, s, _bare(s)) for i, group in enumerate(sentences) for s in group]
-    marked = [subject.mark(b) for _, _, b in plain]
+    # One substitution over the joined page instead of one per sentence: no wording of the
+    # subject can span _JOIN (its NUL is neither a word character nor a space).
+    joined = _JOIN.join(b for _, _, b in plain)
+    marked_joined = subject.mark(joined)
+    marked = marked_joined.split(_JOIN) if plain else []
     return _PageText(
         sections=sections,
         sentences=sentences,
@@ -741,9 +745,9 @@ def _prepare(page: Page) -> _PageText:
         title_keys=titles,
         subject=subject,
         flat=tuple((i, s, b, m) for (i, s, b), m in zip(plain, marked, strict=True)),
-        joined=_JOIN.join(b for _, _, b in plain),
+        joined=joined,
         ends=_ends([b for _, _, b in plain]),
-        marked_joined=_JOIN.join(marked),
+        marked_joined=marked_joined,
         marked_ends=_ends(marked),
         headings=headings,
         openers=tuple(tuple((b, subject.mark(b)) for b in map(_bare, group)) for group in openers),
