@@ -359,7 +359,13 @@ def _subject_regex(title: str, extra: tuple[str, ...] = ()) -> tuple[str, int]:
 @lru_cache(maxsize=1024)
 def _page_subject(topic: str, extra: tuple[str, ...] = ()) -> _Subject:
     """The page subject of a title-like ``topic``, compiled (the same topic, the same object)."""
-    regex, words = _subject_regex(topic, extra)
+    return _compiled_subject(*_subject_regex(topic, extra))
+
+
+@lru_cache(maxsize=1024)
+def _compiled_subject(regex: str, words: int) -> _Subject:
+    """Compiled once per wording: a page's H1 and <title> ("Dry Needling", "Dry Needling |
+    Clinic") give the same regex, and compiling one costs as much as searching a page."""
     return _Subject(regex, re.compile(regex, re.IGNORECASE), words)
 
 
