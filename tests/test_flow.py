@@ -159,7 +159,7 @@ def test_flow_learns_the_site_template_as_the_library_path_does(
     from content_audit.config import load_config
     from content_audit.demo.server import SiteServer
     from content_audit.flows.audit_site import run_audit_site
-    from content_audit.pipeline import audit_site
+    from content_audit.run import audit_site
     from tests.test_template import OWN_CTA, TREATMENTS, slug, write_site
 
     root = tmp_path / "www"

@@ -1,29 +1,30 @@
-"""Everything one site audit writes: the CSVs, ``pages.jsonl``, the history, ``report.html``.
+"""The run's store: the run folder's streamed files and the run's record in the history.
 
-The pipeline and the flow stream each audited page through ``RunOutputs`` (a
-``ReportWriter`` that also writes the page's JSON line and queues it for the history), and
-call ``finish_reports`` once the CSV files are committed: it completes the run in the
-history, writes ``changes.csv`` and renders ``report.html`` from the files on disk.  Both
-paths share these two calls, so a site is reported the same way with or without Prefect.
+The run driver (``run.py``) streams each audited page through ``RunOutputs`` (a
+``ReportWriter`` that also writes the page's JSON line, queues it for the history and
+counts the run's findings by code), commits it once the cross-page checks are written, then
+calls ``record_history`` (the run completed in the history, ``changes.csv``); the
+exporters (``content_audit.exporters``) render report.html and summary.md after that.
 """
 
 from __future__ import annotations
 
 import csv
 import logging
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..checks import FINDINGS
 from ..config import AuditConfig
 from ..decisions import Decision, unmatched
-from ..model import PageAudit
-from .csv import FINDINGS_CSV, PAGES_CSV, ReportWriter, unguard_cell
+from ..model import Finding, PageAudit, Severity
+from .csv import AUDIT_FAILED, FINDINGS_CSV, PAGES_CSV, ReportWriter, unguard_cell
 from .details import PAGES_JSONL, DetailWriter
-from .history import RunComparison, RunRecorder, changes_markdown, history_location
-from .html import RunMeta, read_site_findings, render_site_report
+from .history import RunComparison, RunRecorder, history_location
+from .html import read_site_findings
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from ..model import FetchResult
@@ -43,6 +44,7 @@ class RunOutputs(ReportWriter):
         self.details: DetailWriter | None = None
         self.recorder = recorder
         self._queued: list[PageAudit] = []
+        self._counts: Counter[tuple[str, str]] = Counter()
         super().__init__(out_dir)
         try:
             self.details = DetailWriter(out_dir)
@@ -52,10 +54,31 @@ class RunOutputs(ReportWriter):
 
     def write_fetch(self, result: FetchResult, audit: PageAudit | None = None) -> None:
         super().write_fetch(result, audit)
+        if audit is not None:
+            self._counts.update((f.code, str(f.severity)) for f in audit.findings)
         if audit is not None and self.details is not None:
             self.details.write(audit, result.final_url or result.url)
             if self.recorder is not None:
                 self._queued.append(audit)
+
+    def write_failed(self, result: FetchResult, message: str) -> None:
+        super().write_failed(result, message)
+        self._counts[(AUDIT_FAILED, str(Severity.ERROR))] += 1
+
+    def write_site_findings(self, findings: Iterable[Finding]) -> None:
+        def counted() -> Iterator[Finding]:
+            for f in findings:
+                self._counts[(f.code, str(f.severity))] += 1
+                yield f
+
+        super().write_site_findings(counted())
+
+    def finding_counts(self) -> tuple[tuple[str, str, int], ...]:
+        """``(code, severity, count)`` of every finding written to findings.csv, by code.
+
+        Counted as the rows are written (a few dozen keys, whatever the site's size), so a
+        summary never reads findings.csv back."""
+        return tuple((code, sev, n) for (code, sev), n in sorted(self._counts.items()))
 
     def flush(self) -> None:
         super().flush()
@@ -109,79 +132,33 @@ def open_recorder(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class ReportResult:
-    """What ``finish_reports`` wrote."""
-
-    report: Path
-    comparison: RunComparison | None
-    markdown: str
-    idle_decisions: tuple[str, ...] = ()
-    """Keys of the maintainers' decisions that matched nothing in the run."""
-
-    @property
-    def files(self) -> tuple[Path, ...]:
-        extra = (self.comparison.changes_csv,) if self.comparison else ()
-        return (self.report, *(p for p in extra if p is not None))
-
-
-def finish_reports(
-    out_dir: str | Path,
-    config: AuditConfig,
-    recorder: RunRecorder | None,
-    *,
-    site: str,
-    start: str,
-    urls: int,
-    failed_audits: int = 0,
-    elapsed_s: float | None = None,
-) -> ReportResult:
-    """Complete the run in the history, write ``changes.csv`` and ``report.html``.
+def record_history(
+    out_dir: str | Path, recorder: RunRecorder | None, site: str, urls: int
+) -> tuple[RunComparison | None, list[Any]]:
+    """Complete the run in the history: its cross-page findings, ``changes.csv``, the trends.
 
     Cross-page findings are read back from the committed ``findings.csv`` (whatever wrote
     them) so the history records every finding of the run; history-scope findings
-    (``review_drift``) are left out there because the recorder stores its own.
+    (``review_drift``) are left out there because the recorder stores its own.  Returns the
+    comparison with the previous run and the report's trend charts (``None`` and none
+    without a history).  The recorder is closed.
     """
+    if recorder is None:
+        return None, []
     out = Path(out_dir)
-    comparison = None
-    charts: list[Any] = []
-    if recorder is not None:
-        try:
-            site_findings = read_site_findings(out / FINDINGS_CSV)
-            recorder.record_rows(
-                (url, f["code"], f["severity"], f["message"], f["evidence"])
-                for url, items in site_findings.items()
-                for f in items
-                if _scope(f["code"]) != "history" and not f.get("decision")
-            )
-            comparison = recorder.finish(out, urls=urls)
-            charts = panel_charts(recorder, site)
-        finally:
-            recorder.close()
-    previous = comparison.previous if comparison else None
-    meta = RunMeta(
-        site=site,
-        start=start,
-        generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        grade_target=config.grade_target,
-        run_id=comparison.run_id if comparison else None,
-        previous_run_id=previous.id if previous else None,
-        previous_started_at=previous.started_at if previous else None,
-        urls=urls,
-        failed_audits=failed_audits,
-        elapsed_s=elapsed_s,
-    )
-    entries, today = config.decisions.entries, date.today()
-    report = render_site_report(
-        out,
-        meta,
-        comparison.changes if comparison else (),
-        decisions=entries,
-        today=today,
-        trend_charts=charts,
-    )
-    idle = idle_decisions(out, entries, today) if entries else ()
-    return ReportResult(report, comparison, changes_markdown(comparison), idle)
+    try:
+        site_findings = read_site_findings(out / FINDINGS_CSV)
+        recorder.record_rows(
+            (url, f["code"], f["severity"], f["message"], f["evidence"])
+            for url, items in site_findings.items()
+            for f in items
+            if _scope(f["code"]) != "history" and not f.get("decision")
+        )
+        comparison = recorder.finish(out, urls=urls)
+        charts = panel_charts(recorder, site)
+    finally:
+        recorder.close()
+    return comparison, charts
 
 
 def panel_charts(recorder: RunRecorder, site: str) -> list[Any]:
