@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
 
 from content_audit.config import load_config
-from content_audit.exporters import ExportContext, export_run, registered
+from content_audit.exporters import ExportContext, export_run, registered, streamed
+from content_audit.model import FetchResult, Finding, PageAudit
 from content_audit.pipeline import SiteRunSummary
 from content_audit.report.csv import unguard_cell
 from content_audit.run import audit_site
@@ -143,3 +144,66 @@ def test_an_exporter_is_one_class_over_the_finished_run(tmp_path: Path) -> None:
     assert (tmp_path / "pages.txt").read_text(encoding="utf-8") == "2 pages\n"
     assert result.comparison is None
     assert "history is turned off" in result.markdown
+
+
+class UrlList:
+    """A streamed format of its own (``report.outputs.RowStream``): audited URLs, one a line."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.path = out_dir / "urls.txt"
+        self.temp = out_dir / ".urls.txt.tmp"
+        self.handle = open(self.temp, "w", encoding="utf-8")  # noqa: SIM115
+
+    def write_fetch(self, result: FetchResult, audit: PageAudit | None = None) -> None:
+        if audit is not None:
+            self.handle.write((result.final_url or result.url) + "\n")
+
+    def write_failed(self, result: FetchResult, message: str) -> None:
+        pass
+
+    def write_site_findings(self, findings: Iterable[Finding]) -> None:
+        pass
+
+    def flush(self) -> None:
+        self.handle.flush()
+
+    def commit(self) -> dict[str, Path]:
+        self.handle.close()
+        self.temp.replace(self.path)
+        return {"urls.txt": self.path}
+
+    def abort(self) -> None:
+        self.handle.close()
+        self.temp.unlink(missing_ok=True)
+
+
+def test_a_streamed_format_is_one_class_beside_the_registered_ones(
+    demo: ServedSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real run with one more stream: it gets every audited page, its file is committed
+    with the CSV files and listed in the run's files; the CSV files are unchanged."""
+    from content_audit import run
+
+    monkeypatch.setattr(run, "streamed", lambda out: [*streamed(out), UrlList(out)])
+    summary = audit_site(demo.base_url + "/", load_config(), tmp_path / "out", workers=0)
+    urls = (tmp_path / "out" / "urls.txt").read_text(encoding="utf-8").split()
+    pages = [unguard_cell(p["url"]) for p in read_csv(tmp_path / "out" / "pages.csv")]
+    assert urls == pages and len(urls) == summary.audited
+    assert tmp_path / "out" / "urls.txt" in summary.files
+    assert not list((tmp_path / "out").glob(".*.tmp"))
+
+
+def test_a_failed_run_leaves_no_streamed_file(
+    demo: ServedSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from content_audit import pipeline, run
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("checks broke")
+
+    monkeypatch.setattr(run, "streamed", lambda out: [*streamed(out), UrlList(out)])
+    monkeypatch.setattr(pipeline, "run_site_checks", broken)
+    with pytest.raises(RuntimeError, match="checks broke"):
+        audit_site(demo.base_url + "/", load_config(), tmp_path / "out", workers=0)
+    left = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert left == [".crawl-state.sqlite", ".crawl-state.sqlite.lock"]

@@ -56,8 +56,8 @@ from .config import AuditConfig
 from .decisions import accept_findings
 from .errors import InputError
 from .model import FetchResult, Finding, Kind, Page, PageAudit, PageDigest, Severity, UrlState
-from .report.csv import ReportWriter
 from .report.history import RunRecorder
+from .report.outputs import RowSink
 from .resume import HTML_PLACEHOLDER, CrawlState, discard_state, pack, unfinished_run, unpack
 from .site import SiteIndex, crawl_was_complete, digest_page, url_state
 from .spill import DigestSpill
@@ -900,7 +900,7 @@ def follow_links(audit: PageAudit) -> tuple[str, ...]:
 
 def record_batch(
     crawler: CrawlerPort,
-    writer: ReportWriter,
+    writer: RowSink,
     tally: Tally,
     results: Sequence[FetchResult],
     outcomes: Sequence[AuditOutcome],
@@ -930,7 +930,7 @@ def record_batch(
 
 
 def record_page(
-    writer: ReportWriter,
+    writer: RowSink,
     tally: Tally,
     result: FetchResult,
     outcome: AuditOutcome | None,
@@ -988,7 +988,7 @@ def credentials_finding(result: FetchResult) -> Finding:
 
 
 def record_skipped(
-    writer: ReportWriter,
+    writer: RowSink,
     tally: Tally,
     results: Iterable[FetchResult],
     site: SiteCollector | None = None,
@@ -1024,7 +1024,7 @@ parameters must be JSON): the CLI sets it around a flow run to draw its progress
 
 def run_batches(
     crawler: CrawlerPort,
-    writer: ReportWriter,
+    writer: RowSink,
     batch_size: int,
     *,
     fetch: Callable[[Sequence[Any]], list[FetchResult]],
@@ -1083,7 +1083,7 @@ def run_batches(
 
 
 def run_site_checks(
-    site: SiteCollector, config: AuditConfig, writer: ReportWriter
+    site: SiteCollector, config: AuditConfig, writer: RowSink
 ) -> tuple[tuple[str, int], ...]:
     """Run the cross-page checks and write their findings to ``findings.csv``.
 

@@ -36,7 +36,7 @@ from typing import Any, Protocol
 
 from . import pipeline
 from .config import AuditConfig
-from .exporters import ExportContext, ReportResult, export_run
+from .exporters import ExportContext, ReportResult, export_run, streamed
 from .model import FetchResult
 from .pipeline import (
     DEFAULT_REPORTS_ROOT,
@@ -176,7 +176,7 @@ class SiteRun:
             self.config, self.site, self.start, self.out_dir, self.history_root
         )
         adopt_history_run(self.state, recorder)
-        self.outputs = RunOutputs(self.out_dir, recorder)
+        self.outputs = RunOutputs(self.out_dir, recorder, streams=streamed)
         self.spill = DigestSpill(self.out_dir)
         self.collected = SiteCollector.spilled(self.spill)
         self.template = SiteTemplate.for_config(self.config, self.executor)

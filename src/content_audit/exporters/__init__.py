@@ -1,11 +1,18 @@
-"""Exporters: each file a finished run is rendered into, one module each, registered here.
+"""Exporters: every output format of a site run, one module each, registered here.
 
-A site run streams its pages into the run's store as it goes (``report/outputs.py``: the
-run folder's CSV files and ``pages.jsonl``, and the run's record in the history); once the
-store is committed and the history completed, every exporter in ``EXPORTERS`` renders one
-file from the run (``ExportContext``).  Adding an output format is one new module with a
-class that has a ``filename`` and an ``export`` method, one line in ``EXPORTERS``, and its
-test (``summary_md.py`` and ``tests/test_exporters.py`` are the example).
+Two kinds, each one small interface, each with one registry function in this module:
+
+- ``streamed``: formats written row by row as the run goes, into the run's store
+  (``report.outputs.RunOutputs``): the four CSV files (``report/csv.py``) and
+  ``pages.jsonl`` (``report/details.py``), each a ``report.outputs.RowStream`` (``write_fetch``,
+  ``write_failed``, ``write_site_findings``, ``flush``, ``commit``, ``abort``) whose files
+  appear only when the run commits;
+- ``registered``: files rendered once the store is committed and the history completed,
+  from the finished run (``ExportContext``): ``report.html`` (``html_report.py``) and
+  ``summary.md`` (``summary_md.py``), each an ``Exporter`` (``filename``, ``export``).
+
+Adding an output format is one new module with one class, one line in one of the two
+registries, and its test (``summary_md.py`` and ``tests/test_exporters.py`` are the example).
 
 Modelled on Scrapy's item exporters and its ``FEED_EXPORTERS`` setting: formats are small
 classes over the same data, and none reads another's output back.  (``report.html`` still
@@ -24,7 +31,7 @@ from typing import Any, Protocol
 from ..config import AuditConfig
 from ..pipeline import WorstPage
 from ..report.history import RunComparison, changes_markdown
-from ..report.outputs import idle_decisions
+from ..report.outputs import RowStream, idle_decisions, open_streams
 
 log = logging.getLogger(__name__)
 
@@ -77,13 +84,22 @@ class ReportResult:
     idle_decisions: tuple[str, ...] = ()
     """Keys of the maintainers' decisions that matched nothing in the run."""
     exported: tuple[Path, ...] = ()
-    """Every exporter's file, in ``EXPORTERS`` order."""
+    """Every exporter's file, in ``registered()`` order."""
 
     @property
     def files(self) -> tuple[Path, ...]:
         changes = self.comparison.changes_csv if self.comparison else None
         others = tuple(p for p in self.exported if p != self.report)
         return (self.report, *((changes,) if changes is not None else ()), *others)
+
+
+def streamed(out_dir: Path) -> list[RowStream]:
+    """The streams every site run writes as it goes, opened in ``out_dir``: the registry of
+    streamed formats (``report.outputs.RowStream``), in the order their files are listed."""
+    from ..report.csv import ReportWriter
+    from ..report.details import JsonlStream
+
+    return open_streams(out_dir, (ReportWriter, JsonlStream))
 
 
 def registered() -> tuple[Exporter, ...]:
@@ -110,4 +126,4 @@ def export_run(run: ExportContext, exporters: tuple[Exporter, ...] | None = None
     )
 
 
-__all__ = ["ExportContext", "Exporter", "ReportResult", "export_run", "registered"]
+__all__ = ["ExportContext", "Exporter", "ReportResult", "export_run", "registered", "streamed"]

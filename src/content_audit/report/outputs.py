@@ -12,17 +12,16 @@ from __future__ import annotations
 import csv
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..checks import FINDINGS
 from ..config import AuditConfig
 from ..decisions import Decision, unmatched
 from ..model import Finding, PageAudit, Severity
-from .csv import AUDIT_FAILED, FINDINGS_CSV, PAGES_CSV, ReportWriter, unguard_cell
-from .details import PAGES_JSONL, DetailWriter
+from .csv import AUDIT_FAILED, FINDINGS_CSV, PAGES_CSV, unguard_cell
 from .history import RunComparison, RunRecorder, history_location
 from .html import read_site_findings
 
@@ -32,46 +31,81 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 log = logging.getLogger(__name__)
 
 
-class RunOutputs(ReportWriter):
-    """The four CSV files plus ``pages.jsonl``, and each batch's pages in the history.
+class RowStream(Protocol):
+    """A streamed output of a run: rows appended as pages are audited, committed together.
 
-    Audits are queued as rows are written and stored in the history on ``flush`` (the
-    pipeline flushes after every batch), so the database sees one transaction per batch
-    and memory holds at most one batch of audits.
+    ``report.csv.ReportWriter`` (the four CSV files) and ``exporters.pages_jsonl`` are the
+    registered ones (``exporters.streamed``); a stream that has nothing to say about a kind
+    of row ignores it.  Nothing of a stream appears in the run folder before ``commit``.
     """
 
-    def __init__(self, out_dir: str | Path, recorder: RunRecorder | None = None) -> None:
-        self.details: DetailWriter | None = None
+    def write_fetch(self, result: FetchResult, audit: PageAudit | None = None) -> None: ...
+
+    def write_failed(self, result: FetchResult, message: str) -> None: ...
+
+    def write_site_findings(self, findings: Iterable[Finding]) -> None: ...
+
+    def flush(self) -> None: ...
+
+    def commit(self) -> dict[str, Path]: ...
+
+    def abort(self) -> None: ...
+
+
+class RowSink(RowStream, Protocol):
+    """What the crawl loop writes a run's rows into (``RunOutputs``; a bare ``ReportWriter``
+    in tests): the streams' methods, and the run folder."""
+
+    out_dir: Path
+
+
+class RunOutputs:
+    """The run's store as it is written: its streamed files, its counts, its history rows.
+
+    Every row of the run passes here once and goes to each stream (``RowStream``, from the
+    registry ``exporters.streamed``: the four CSV files, ``pages.jsonl``), into the run's
+    finding counts (``finding_counts``, for the summaries) and, for audited pages, into the
+    history.  Audits are queued as rows are written and stored in the history on ``flush``
+    (the crawl loop flushes after every batch), so the database sees one transaction per
+    batch and memory holds at most one batch of audits.  ``commit`` moves every stream's
+    files into place; ``abort`` deletes them all and marks the run failed in the history.
+    """
+
+    def __init__(
+        self,
+        out_dir: str | Path,
+        recorder: RunRecorder | None = None,
+        *,
+        streams: Callable[[Path], Sequence[RowStream]],
+    ) -> None:
+        """``streams`` opens the run's streams in a folder: ``exporters.streamed``, the
+        registry (the four CSV files and pages.jsonl); none writes no file at all."""
+        self.out_dir = Path(out_dir)
         self.recorder = recorder
         self._queued: list[PageAudit] = []
         self._counts: Counter[tuple[str, str]] = Counter()
-        super().__init__(out_dir)
-        try:
-            self.details = DetailWriter(out_dir)
-        except BaseException:
-            super().abort()
-            raise
+        self.streams: tuple[RowStream, ...] = tuple(streams(self.out_dir))
 
     def write_fetch(self, result: FetchResult, audit: PageAudit | None = None) -> None:
-        super().write_fetch(result, audit)
+        for stream in self.streams:
+            stream.write_fetch(result, audit)
         if audit is not None:
             self._counts.update((f.code, str(f.severity)) for f in audit.findings)
-        if audit is not None and self.details is not None:
-            self.details.write(audit, result.final_url or result.url)
             if self.recorder is not None:
                 self._queued.append(audit)
 
     def write_failed(self, result: FetchResult, message: str) -> None:
-        super().write_failed(result, message)
+        for stream in self.streams:
+            stream.write_failed(result, message)
         self._counts[(AUDIT_FAILED, str(Severity.ERROR))] += 1
 
     def write_site_findings(self, findings: Iterable[Finding]) -> None:
-        def counted() -> Iterator[Finding]:
-            for f in findings:
-                self._counts[(f.code, str(f.severity))] += 1
-                yield f
-
-        super().write_site_findings(counted())
+        """Cross-page findings, one at a time to every stream (they come streamed from the
+        checks and are never all in memory)."""
+        for f in findings:
+            self._counts[(f.code, str(f.severity))] += 1
+            for stream in self.streams:
+                stream.write_site_findings((f,))
 
     def finding_counts(self) -> tuple[tuple[str, str, int], ...]:
         """``(code, severity, count)`` of every finding written to findings.csv, by code.
@@ -81,28 +115,32 @@ class RunOutputs(ReportWriter):
         return tuple((code, sev, n) for (code, sev), n in sorted(self._counts.items()))
 
     def flush(self) -> None:
-        super().flush()
-        if self.details is not None:
-            self.details.flush()
+        for stream in self.streams:
+            stream.flush()
         if self.recorder is not None and self._queued:
             self.recorder.record(self._queued)
         self._queued = []
 
     def commit(self) -> dict[str, Path]:
+        """Move every stream's files into place; returns file name -> path, in stream order."""
         self.flush()
         if self.recorder is not None:
             # Every page is in the history now: review drift can be judged, and its
             # findings join findings.csv (and the pages' counts) before the files move.
             self.write_site_findings(self.recorder.drift_findings())
-        files = super().commit()
-        if self.details is not None:
-            files[PAGES_JSONL] = self.details.commit()
+        files: dict[str, Path] = {}
+        for n, stream in enumerate(self.streams):
+            try:
+                files.update(stream.commit())
+            except BaseException:
+                for later in self.streams[n + 1 :]:
+                    later.abort()
+                raise
         return files
 
     def abort(self) -> None:
-        super().abort()
-        if self.details is not None:
-            self.details.abort()
+        for stream in self.streams:
+            stream.abort()
         if self.recorder is not None:
             try:
                 self.recorder.fail()
@@ -110,6 +148,30 @@ class RunOutputs(ReportWriter):
                 log.warning("could not mark the run failed in the history: %s", exc)
             self.recorder.close()
             self.recorder = None
+
+    def __enter__(self) -> RunOutputs:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort()
+
+
+def open_streams(
+    out_dir: Path, factories: Iterable[Callable[[Path], RowStream]]
+) -> list[RowStream]:
+    """Open each stream in ``out_dir``; when one fails, the ones opened are aborted."""
+    opened: list[RowStream] = []
+    try:
+        for factory in factories:
+            opened.append(factory(out_dir))
+    except BaseException:
+        for stream in opened:
+            stream.abort()
+        raise
+    return opened
 
 
 def open_recorder(
