@@ -20,10 +20,10 @@ Why this shape (measured on the 2-core machine this was built on, see the bench)
   page's ``PageDigest`` (~2 KB, computed next to ``audit_page``); the parent folds one
   ``UrlState`` per URL into a ``SiteCollector`` and spills the digests to a scratch SQLite
   file in the report folder (``spill.py``: held in memory they were ~250 MB at 100k pages),
-  runs the checks once after the crawl, and writes their findings to ``findings.csv``
-  before it is committed (``report.outputs.record_history`` reads them back from there for
-  the history, ``report.html`` for its tables).  The scratch file is deleted when the run
-  ends, also when it fails.
+  runs the checks once after the crawl, and streams their findings into the run's store
+  (``report.outputs.RunOutputs``: findings.csv and the history) before it is committed
+  (``report.html`` reads them from the committed findings.csv for its tables).  The
+  scratch file is deleted when the run ends, also when it fails.
 
 This module does I/O (files, processes) and imports no Prefect.
 """
@@ -1085,11 +1085,11 @@ def run_batches(
 def run_site_checks(
     site: SiteCollector, config: AuditConfig, writer: RowSink
 ) -> tuple[tuple[str, int], ...]:
-    """Run the cross-page checks and write their findings to ``findings.csv``.
+    """Run the cross-page checks and write their findings to the run's store.
 
-    Call it after ``run_batches`` and before ``writer.commit()``: ``record_history`` reads
-    the cross-page findings back from the committed ``findings.csv``.  Returns the number
-    of findings per code (small enough for a Prefect task result).
+    Call it after ``run_batches`` and before ``writer.commit()``: report.html reads the
+    cross-page findings from the committed ``findings.csv``.  Returns the number of
+    findings per code (small enough for a Prefect task result).
     """
     counts: Counter[str] = Counter()
 

@@ -31,9 +31,9 @@ outcomes (computed where the audit ran, in the process pool or on a Dask worker)
 flow folds them into the run's ``SiteCollector`` that never leaves the flow's process and
 keeps the digests in a scratch file in the report folder (``spill.DigestSpill``, deleted
 when the flow ends, also when it fails), as the library path does.  The ``site-checks``
-task runs after the last batch, in the flow's thread, and writes its findings to
-``findings.csv`` before ``write-outputs`` commits it, so ``write-reports`` sees them
-(history and report.html read the committed file).
+task runs after the last batch, in the flow's thread, and writes its findings to the
+run's store (findings.csv, the history) before ``write-outputs`` commits it, so
+``write-reports`` sees them.
 
 Tasks take the run quoted (``quote``: Prefect never walks it looking for futures) and
 return small values (counts, paths) for Prefect to record; what a step produced stays on

@@ -21,14 +21,17 @@ from ..checks import FINDINGS
 from ..config import AuditConfig
 from ..decisions import Decision, unmatched
 from ..model import Finding, PageAudit, Severity
-from .csv import AUDIT_FAILED, FINDINGS_CSV, PAGES_CSV, unguard_cell
+from .csv import AUDIT_FAILED, FINDINGS_CSV, PAGES_CSV, failed_finding, unguard_cell
 from .history import RunComparison, RunRecorder, history_location
-from .html import read_site_findings
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from ..model import FetchResult
 
 log = logging.getLogger(__name__)
+
+HISTORY_CHUNK = 2000
+"""Cross-page findings are stored in the history this many at a time as the checks stream
+them (one transaction each), so they are never all held in memory."""
 
 
 class RowStream(Protocol):
@@ -83,6 +86,7 @@ class RunOutputs:
         self.out_dir = Path(out_dir)
         self.recorder = recorder
         self._queued: list[PageAudit] = []
+        self._rows: list[tuple[str, str, str, str, str | None]] = []
         self._counts: Counter[tuple[str, str]] = Counter()
         self.streams: tuple[RowStream, ...] = tuple(streams(self.out_dir))
 
@@ -93,11 +97,16 @@ class RunOutputs:
             self._counts.update((f.code, str(f.severity)) for f in audit.findings)
             if self.recorder is not None:
                 self._queued.append(audit)
+                url = result.final_url or result.url
+                for f in audit.findings:
+                    self._to_history(f, f.url or url)
 
     def write_failed(self, result: FetchResult, message: str) -> None:
         for stream in self.streams:
             stream.write_failed(result, message)
         self._counts[(AUDIT_FAILED, str(Severity.ERROR))] += 1
+        failed = failed_finding(result, message)
+        self._to_history(failed, failed.url or "")
 
     def write_site_findings(self, findings: Iterable[Finding]) -> None:
         """Cross-page findings, one at a time to every stream (they come streamed from the
@@ -106,6 +115,21 @@ class RunOutputs:
             self._counts[(f.code, str(f.severity))] += 1
             for stream in self.streams:
                 stream.write_site_findings((f,))
+            self._to_history(f, f.url or "")
+
+    def _to_history(self, f: Finding, url: str) -> None:
+        """Queue a finding the page's own history record does not hold: cross-page ones and
+        failed audits (not history-scope ones, which the recorder makes itself, nor those
+        the maintainers accepted).  Stored on ``flush``, or every ``HISTORY_CHUNK`` rows
+        while the cross-page checks stream theirs."""
+        if self.recorder is None or f.decision is not None:
+            return
+        if _scope(f.code) in ("page", "history"):
+            return
+        self._rows.append((url, f.code, str(f.severity), f.message, f.evidence or None))
+        if len(self._rows) >= HISTORY_CHUNK:
+            self.recorder.record_rows(self._rows)
+            self._rows = []
 
     def finding_counts(self) -> tuple[tuple[str, str, int], ...]:
         """``(code, severity, count)`` of every finding written to findings.csv, by code.
@@ -119,7 +143,10 @@ class RunOutputs:
             stream.flush()
         if self.recorder is not None and self._queued:
             self.recorder.record(self._queued)
+        if self.recorder is not None and self._rows:
+            self.recorder.record_rows(self._rows)
         self._queued = []
+        self._rows = []
 
     def commit(self) -> dict[str, Path]:
         """Move every stream's files into place; returns file name -> path, in stream order."""
@@ -128,6 +155,7 @@ class RunOutputs:
             # Every page is in the history now: review drift can be judged, and its
             # findings join findings.csv (and the pages' counts) before the files move.
             self.write_site_findings(self.recorder.drift_findings())
+            self.flush()
         files: dict[str, Path] = {}
         for n, stream in enumerate(self.streams):
             try:
@@ -197,26 +225,17 @@ def open_recorder(
 def record_history(
     out_dir: str | Path, recorder: RunRecorder | None, site: str, urls: int
 ) -> tuple[RunComparison | None, list[Any]]:
-    """Complete the run in the history: its cross-page findings, ``changes.csv``, the trends.
+    """Complete the run in the history: ``changes.csv`` and the report's trend charts.
 
-    Cross-page findings are read back from the committed ``findings.csv`` (whatever wrote
-    them) so the history records every finding of the run; history-scope findings
-    (``review_drift``) are left out there because the recorder stores its own.  Returns the
-    comparison with the previous run and the report's trend charts (``None`` and none
-    without a history).  The recorder is closed.
+    Every finding of the run is in the history already: the pages' with their pages, the
+    cross-page ones and failed audits as ``RunOutputs`` wrote them (before, they were read
+    back from the committed findings.csv here).  Returns the comparison with the previous
+    run and the trend charts (``None`` and none without a history).  The recorder is closed.
     """
     if recorder is None:
         return None, []
-    out = Path(out_dir)
     try:
-        site_findings = read_site_findings(out / FINDINGS_CSV)
-        recorder.record_rows(
-            (url, f["code"], f["severity"], f["message"], f["evidence"])
-            for url, items in site_findings.items()
-            for f in items
-            if _scope(f["code"]) != "history" and not f.get("decision")
-        )
-        comparison = recorder.finish(out, urls=urls)
+        comparison = recorder.finish(Path(out_dir), urls=urls)
         charts = panel_charts(recorder, site)
     finally:
         recorder.close()
