@@ -41,20 +41,17 @@ LAYERS: dict[str, int] = {
             "template",
             "audit",
             "site",
-            "budget",
             "decode",
             "htmlredirect",
             "rewrite",
-            "scorecard",
             "serialize",
             "data",
-            "lifeline",
-            "_lifeline_preload",
         ),
         CORE,
     ),
     # Store, exporters and the machinery the driver's steps call: crawl, render, the audit
-    # pool and crawl loop (pipeline), crawl state, digest spill, history, report files.
+    # pool and crawl loop (pipeline) with its page budget and lifeline, crawl state, digest
+    # spill, history, report files.  (The README's design paragraph draws the same line.)
     **dict.fromkeys(
         (
             "crawl",
@@ -68,6 +65,10 @@ LAYERS: dict[str, int] = {
             "pipeline",
             "report",
             "exporters",
+            "scorecard",
+            "budget",
+            "lifeline",
+            "_lifeline_preload",
         ),
         STORE,
     ),
@@ -158,3 +159,14 @@ def test_the_front_ends_reach_the_run_only_through_the_driver() -> None:
     flow_imports = imported(PACKAGE / "flows" / "audit_site.py")
     assert "run" in flow_imports
     assert "run" in imported(PACKAGE / "cli.py")
+
+
+def test_the_readme_draws_the_same_core() -> None:
+    """The README's design paragraph lists the core's modules; they are this test's core."""
+    import re
+
+    readme = (PACKAGE.parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("The design: a pure core")
+    core_part = readme[start:].split("and thin\nshells", 1)[0]
+    named = set(re.findall(r"`(\w+)`", core_part))
+    assert named == {m for m, layer in LAYERS.items() if layer == CORE} - {"data"}
