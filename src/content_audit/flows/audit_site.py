@@ -275,7 +275,7 @@ def audit_site_flow(
     run = SiteRun(
         start,
         config,
-        out_dir,
+        out_dir or None,  # "" from a deployment form: the default folder
         reports_root=reports_root,
         site_name=site_name,
         workers=workers,
