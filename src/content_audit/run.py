@@ -15,8 +15,10 @@ crawl state kept to resume) and the clean-up (digest scratch file, audit pool, c
 live here only, and a front end can change how a step runs, never which steps run or when.
 
 The steps' machinery stays where it was: the crawl loop, the audit pool and the
-cross-page collector in ``pipeline.py``, the run folder's streamed files and its history in
-``report/outputs.py``.  The driver looks ``pipeline``'s seams up through the module
+cross-page collector in ``pipeline.py``; the run's store (``report/outputs.py``: every row
+fanned out to the streamed formats, counted, and recorded in the history); the formats
+themselves, registered in ``exporters`` (``streamed`` while the run goes, ``registered``
+once it is finished).  The driver looks ``pipeline``'s seams up through the module
 (``pipeline.open_crawler``, ``pipeline.run_site_checks``), so a test or a bench that swaps
 one (``bench/disk_site.py`` reads pages from disk) swaps it for both front ends.
 
