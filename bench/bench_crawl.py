@@ -5,7 +5,7 @@ Generates a sitegen site (1,000 pages by default, seed 7) for a free loopback po
 it with sitegen's own stdlib server in a separate process, then audits it in a fresh
 process per mode:
 
-- ``library``: ``content_audit.pipeline.audit_site`` (no Prefect);
+- ``library``: ``content_audit.run.audit_site`` (no Prefect);
 - ``flow``: the ``audit-site`` Prefect flow
   (``content_audit.flows.audit_site.run_audit_site``), on a temporary (ephemeral) API
   server unless PREFECT_API_URL points at a running one;
@@ -243,7 +243,7 @@ def run_mode(
     cpu_began = cpu_s(resource.RUSAGE_SELF)
     if mode in ("library", "disk"):
         from content_audit.config import load_config
-        from content_audit.pipeline import audit_site
+        from content_audit.run import audit_site
 
         summary = audit_site(url, load_config(overrides=WHOLE_SITE), out, workers=workers)
     elif mode == "flow":

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from content_audit.config import load_config  # noqa: E402
-from content_audit.pipeline import audit_site  # noqa: E402
+from content_audit.run import audit_site  # noqa: E402
 
 SPA = ROOT / "tests" / "fixtures" / "spa"
 SEED = ROOT / "tests" / "fixtures" / "seed_prolotherapy.html"

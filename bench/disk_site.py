@@ -194,7 +194,7 @@ def disk_session(out: Path, start: str) -> requests.Session:
 
 
 def use_disk_site(out: Path) -> None:
-    """Make ``pipeline.audit_site`` crawl from ``out`` in this process.
+    """Make ``run.audit_site`` crawl from ``out`` in this process.
 
     Swaps ``pipeline.open_crawler`` (the seam ``audit_site`` gets its crawler from) for one
     whose ``Crawler`` uses ``disk_session``.  Meant for a bench process of its own.

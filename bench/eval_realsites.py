@@ -36,7 +36,7 @@ from pathlib import Path
 from content_audit.config import load_config
 from content_audit.demo.server import SiteServer, read_redirects
 from content_audit.model import ELEMENT_NAMES
-from content_audit.pipeline import audit_site
+from content_audit.run import audit_site
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"  # ../shared beside the clone
 SITEGEN = SHARED / "sitegen" / "sitegen.py"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What the cross-page checks cost the parent process of a site audit: memory and CPU.
 
-Runs the library path (``pipeline.audit_site``) on a sitegen folder read from disk
+Runs the library path (``run.audit_site``) on a sitegen folder read from disk
 (``disk_site.py``, no server needed) with ``pipeline.run_site_checks`` wrapped, and prints
 one JSON line:
 
@@ -52,7 +52,7 @@ def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from disk_site import use_disk_site
 
-    from content_audit import pipeline
+    from content_audit import pipeline, run
     from content_audit.config import load_config
 
     use_disk_site(args.site)
@@ -87,7 +87,7 @@ def main() -> None:
     if args.trace:
         tracemalloc.start()
     began = cpu_s()
-    summary = pipeline.audit_site(
+    summary = run.audit_site(
         _start(args.site),
         load_config(overrides=WHOLE_SITE),
         args.out,

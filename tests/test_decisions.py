@@ -27,7 +27,7 @@ from content_audit.decisions import (
 from content_audit.demo import demo_root
 from content_audit.errors import ConfigError
 from content_audit.model import Finding, Severity
-from content_audit.pipeline import audit_site
+from content_audit.run import audit_site
 
 from .sites import copy_demo_site
 

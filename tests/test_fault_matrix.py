@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from content_audit.config import AuditConfig, load_config
-from content_audit.pipeline import SiteRunSummary, audit_site
+from content_audit.pipeline import SiteRunSummary
+from content_audit.run import audit_site
 
 from .faultserver import HUGE_BYTES, FaultServer
 

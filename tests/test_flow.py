@@ -159,7 +159,7 @@ def test_flow_learns_the_site_template_as_the_library_path_does(
     from content_audit.config import load_config
     from content_audit.demo.server import SiteServer
     from content_audit.flows.audit_site import run_audit_site
-    from content_audit.pipeline import audit_site
+    from content_audit.run import audit_site
     from tests.test_template import OWN_CTA, TREATMENTS, slug, write_site
 
     root = tmp_path / "www"
@@ -265,3 +265,28 @@ def site_key_of(root: Path) -> str | None:
     """The one site folder under a reports root, if any yet."""
     folders = [p.name for p in root.iterdir() if p.is_dir()] if root.is_dir() else []
     return folders[0] if len(folders) == 1 else None
+
+
+@pytest.mark.slow
+def test_the_flow_runs_the_drivers_steps_in_the_library_paths_order(
+    prefect_harness: None, demo_site: ServedSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The flow and ``--no-prefect`` drive one ``SiteRun`` through ``run.drive``: the same
+    steps in the same order, the flow's in their tasks (``task_step``)."""
+    import content_audit.flows.audit_site as audit_site
+    from content_audit.run import STEPS
+
+    from .test_run import record_steps
+
+    tasks: list[str] = []
+    real_task_step = audit_site.task_step
+
+    def task_step(run: object, step: str) -> object:
+        tasks.append(step)
+        return real_task_step(run, step)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(audit_site, "task_step", task_step)
+    called = record_steps(monkeypatch)
+    summary = audit_site.run_audit_site(demo_site.base_url + "/", reports_root=tmp_path)
+    assert called == tasks == list(STEPS)
+    assert (summary.out_dir / "summary.md").is_file()

@@ -162,7 +162,7 @@ def test_a_page_past_its_budget_is_audit_failed_and_the_crawl_moves_on(
     tmp_path: Path, workers: int
 ) -> None:
     from content_audit.config import load_config
-    from content_audit.pipeline import audit_site
+    from content_audit.run import audit_site
 
     from .faultserver import FaultServer
     from .test_fault_matrix import TEST_CRAWL, read_csv
@@ -696,7 +696,7 @@ def test_a_worker_stuck_where_the_alarm_cannot_reach_is_stopped_by_the_parent(
     the alarm blocked) is killed by the parent past the budget, as a dead worker is."""
     from functools import partial
 
-    from content_audit import pipeline
+    from content_audit import pipeline, run
     from content_audit.config import load_config
 
     from .faultserver import FaultServer
@@ -712,7 +712,7 @@ def test_a_worker_stuck_where_the_alarm_cannot_reach_is_stopped_by_the_parent(
         monkeypatch.setattr(pipeline, "audit_pages", partial(audit_or_stall, stall=stall))
         config = load_config(overrides={**TEST_CRAWL, "crawl.audit_budget_s": 1.0})
         began = time.monotonic()
-        summary = pipeline.audit_site(server.url("/"), config, tmp_path / "run", workers=1)
+        summary = run.audit_site(server.url("/"), config, tmp_path / "run", workers=1)
         assert time.monotonic() - began < 40
     rows = {r["url"][len(server.base) :]: r for r in read_csv(tmp_path / "run" / "inventory.csv")}
     assert rows["/stuck"]["error"] == "audit_failed"

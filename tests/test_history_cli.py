@@ -201,7 +201,7 @@ def test_two_runs_of_an_edited_site_write_what_changed(tmp_path: Path) -> None:
 
     from content_audit.cli import cli
     from content_audit.demo.server import SiteServer, read_redirects
-    from content_audit.pipeline import audit_site
+    from content_audit.run import audit_site
 
     folder = tmp_path / "site"
     (folder / "www").mkdir(parents=True)
@@ -340,8 +340,8 @@ def test_text_edited_after_its_review_is_drift_on_that_page_only(tmp_path: Path)
     from datetime import UTC, datetime
 
     from content_audit.demo.server import SiteServer, read_redirects
-    from content_audit.pipeline import audit_site
     from content_audit.report.html import read_page_data
+    from content_audit.run import audit_site
 
     folder = tmp_path / "site"
     (folder / "www").mkdir(parents=True)

@@ -25,8 +25,9 @@ from bs4 import BeautifulSoup
 from content_audit.config import load_config
 from content_audit.demo import PROLOTHERAPY_PATH
 from content_audit.demo.server import SiteServer, read_redirects, serve_demo
-from content_audit.pipeline import SiteRunSummary, audit_site, link_latest, report_dir
+from content_audit.pipeline import SiteRunSummary, link_latest, report_dir
 from content_audit.report.html import read_page_data
+from content_audit.run import audit_site
 
 from .conftest import need_shared
 from .sites import copy_demo_site

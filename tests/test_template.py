@@ -20,7 +20,7 @@ from content_audit.audit import audit_page
 from content_audit.config import load_config
 from content_audit.demo.server import SiteServer
 from content_audit.model import Page, Section
-from content_audit.pipeline import audit_site
+from content_audit.run import audit_site
 from content_audit.template import (
     HEADING_MARK,
     learn_template,

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from content_audit.cli import cli
 from content_audit.config import load_config
-from content_audit.pipeline import audit_site
+from content_audit.run import audit_site
 
 from .test_decisions import _rows, demo_site  # noqa: F401  (fixture)
 

@@ -596,7 +596,8 @@ def run_site_audit(
     site_name: str | None = None,
 ) -> Any:
     """Run the site audit (the flow, or the library path), with a progress bar on a tty."""
-    from .pipeline import audit_site, progress_hook
+    from .pipeline import progress_hook
+    from .run import audit_site
 
     with _progress_bar() as progress:
         try:

@@ -1,8 +1,9 @@
-"""The site audit as plain functions: crawl, audit in worker processes, stream CSV rows.
+"""The site audit's machinery: crawl, audit in worker processes, stream CSV rows.
 
-``audit_site(start, config, out_dir)`` is the library path (no Prefect); the Prefect flow in
-``content_audit.flows.audit_site`` wires the same steps as tasks.  Both drive
-``run_batches``, so a site is audited the same way with or without an orchestrator.
+The run driver (``run.py``: ``SiteRun`` and ``drive``) calls these pieces in order for the
+library path (``run.audit_site``) and for the Prefect flow, which wraps the driver's steps
+as tasks; the crawl loop of both is ``run_batches``, so a site is audited the same way with
+or without an orchestrator.
 
 Why this shape (measured on the 2-core machine this was built on, see the bench):
 
@@ -19,9 +20,10 @@ Why this shape (measured on the 2-core machine this was built on, see the bench)
   page's ``PageDigest`` (~2 KB, computed next to ``audit_page``); the parent folds one
   ``UrlState`` per URL into a ``SiteCollector`` and spills the digests to a scratch SQLite
   file in the report folder (``spill.py``: held in memory they were ~250 MB at 100k pages),
-  runs the checks once after the crawl, and writes their findings to ``findings.csv``
-  before it is committed (``finish_reports`` reads them back from there for the history and
-  ``report.html``).  The scratch file is deleted when the run ends, also when it fails.
+  runs the checks once after the crawl, and streams their findings into the run's store
+  (``report.outputs.RunOutputs``: findings.csv and the history) before it is committed
+  (``report.html`` reads them from the committed findings.csv for its tables).  The
+  scratch file is deleted when the run ends, also when it fails.
 
 This module does I/O (files, processes) and imports no Prefect.
 """
@@ -54,10 +56,8 @@ from .config import AuditConfig
 from .decisions import accept_findings
 from .errors import InputError
 from .model import FetchResult, Finding, Kind, Page, PageAudit, PageDigest, Severity, UrlState
-from .report.csv import ReportWriter
-from .report.details import PAGES_JSONL
 from .report.history import RunRecorder
-from .report.outputs import RunOutputs, finish_reports, open_recorder
+from .report.outputs import RowSink
 from .resume import HTML_PLACEHOLDER, CrawlState, discard_state, pack, unfinished_run, unpack
 from .site import SiteIndex, crawl_was_complete, digest_page, url_state
 from .spill import DigestSpill
@@ -900,7 +900,7 @@ def follow_links(audit: PageAudit) -> tuple[str, ...]:
 
 def record_batch(
     crawler: CrawlerPort,
-    writer: ReportWriter,
+    writer: RowSink,
     tally: Tally,
     results: Sequence[FetchResult],
     outcomes: Sequence[AuditOutcome],
@@ -930,7 +930,7 @@ def record_batch(
 
 
 def record_page(
-    writer: ReportWriter,
+    writer: RowSink,
     tally: Tally,
     result: FetchResult,
     outcome: AuditOutcome | None,
@@ -988,7 +988,7 @@ def credentials_finding(result: FetchResult) -> Finding:
 
 
 def record_skipped(
-    writer: ReportWriter,
+    writer: RowSink,
     tally: Tally,
     results: Iterable[FetchResult],
     site: SiteCollector | None = None,
@@ -1024,7 +1024,7 @@ parameters must be JSON): the CLI sets it around a flow run to draw its progress
 
 def run_batches(
     crawler: CrawlerPort,
-    writer: ReportWriter,
+    writer: RowSink,
     batch_size: int,
     *,
     fetch: Callable[[Sequence[Any]], list[FetchResult]],
@@ -1083,13 +1083,13 @@ def run_batches(
 
 
 def run_site_checks(
-    site: SiteCollector, config: AuditConfig, writer: ReportWriter
+    site: SiteCollector, config: AuditConfig, writer: RowSink
 ) -> tuple[tuple[str, int], ...]:
-    """Run the cross-page checks and write their findings to ``findings.csv``.
+    """Run the cross-page checks and write their findings to the run's store.
 
-    Call it after ``run_batches`` and before ``writer.commit()``: ``finish_reports`` reads
-    the cross-page findings back from the committed ``findings.csv``.  Returns the number
-    of findings per code (small enough for a Prefect task result).
+    Call it after ``run_batches`` and before ``writer.commit()``: report.html reads the
+    cross-page findings from the committed ``findings.csv``.  Returns the number of
+    findings per code (small enough for a Prefect task result).
     """
     counts: Counter[str] = Counter()
 
@@ -1143,105 +1143,6 @@ def summarize(
         mean_score=round(tally.score_sum / tally.audited, 1) if tally.audited else None,
         files=tuple(files),
         site_findings=tuple(site_findings),
-    )
-
-
-# --------------------------------------------------------------------------- library path
-
-
-def audit_site(
-    start: str,
-    config: AuditConfig,
-    out_dir: str | Path | None = None,
-    *,
-    progress: Progress | None = None,
-    workers: int | None = None,
-    reports_root: str | Path = DEFAULT_REPORTS_ROOT,
-    site_name: str | None = None,
-) -> SiteRunSummary:
-    """Crawl and audit a whole site without Prefect; write the four CSV files.
-
-    ``out_dir`` defaults to ``reports/<host>/<UTC timestamp>/`` with a ``latest`` link next
-    to it (or the site's newest unfinished run folder, which then resumes: see
-    ``resume.py``).  ``workers`` audit processes (default: ``crawl.audit_workers``, whose 0
-    means one per core; an explicit 0 audits in this process).  As with any
-    multiprocessing code, a script that calls this must keep its top-level code under
-    ``if __name__ == "__main__":`` (the worker processes import the main module).
-    """
-    began = time.perf_counter()
-    default_dir = out_dir is None
-    target = (
-        Path(out_dir)
-        if out_dir is not None
-        else run_folder(start, config, reports_root, site_name=site_name)
-    )
-    site = site_key(start, site_name)
-    state = open_state(target, start, config)
-    crawler: CrawlerPort = open_crawler(start, config, target)
-    if state is not None:
-        crawler = ResumingCrawler(crawler, state)
-    if workers is None:
-        workers = config.crawl.audit_workers or default_workers()
-    executor = make_executor(workers) if workers > 0 else None
-    try:
-        try:
-            recorder = open_recorder(
-                config, site, start, target, reports_root if default_dir else target.parent
-            )
-            adopt_history_run(state, recorder)
-            with DigestSpill(target) as spill, RunOutputs(target, recorder) as writer:
-                collected = SiteCollector.spilled(spill)
-                tally_pre = Tally()
-                record_skipped(writer, tally_pre, crawler.discover() or (), collected)
-                template = SiteTemplate.for_config(config, executor)
-                tally = run_batches(
-                    crawler,
-                    writer,
-                    config.crawl.batch_size,
-                    max_batch_size=config.crawl.max_batch_size,
-                    fetch=crawler.fetch_batch,
-                    submit_audit=audit_submitter(
-                        crawler,
-                        lambda results: PendingAudit(
-                            results, config, executor, chrome=chrome_of(template)
-                        ),
-                    ),
-                    progress=progress,
-                    site=collected,
-                    template=template,
-                )
-                _merge_tally(tally, tally_pre)
-                site_counts = run_site_checks(collected, config, writer)
-            files = tuple(target / name for name in writer.rows)
-        finally:
-            if executor is not None:
-                executor.shutdown(wait=True, cancel_futures=True)
-            crawler.close()
-        elapsed = time.perf_counter() - began
-        reports = finish_reports(
-            target,
-            config,
-            recorder,
-            site=site,
-            start=start,
-            urls=tally.urls,
-            failed_audits=tally.failed,
-            elapsed_s=elapsed,
-        )
-    except BaseException as exc:
-        stop_state(state, exc)
-        raise
-    if state is not None:
-        state.finish()
-    if default_dir:
-        link_latest(target)
-    files = (*files, target / PAGES_JSONL, *reports.files)
-    summary = summarize(start, target, tally, elapsed, crawler.stats, files, site_counts)
-    return replace(
-        summary,
-        report=reports.report,
-        changes_markdown=reports.markdown,
-        idle_decisions=reports.idle_decisions,
     )
 
 
@@ -1310,9 +1211,3 @@ def audit_submitter(
 def site_key(start: str, site_name: str | None = None) -> str:
     """The name a site's runs are recorded under in the history: ``site_name`` or the host."""
     return site_name or host_of(start) or "site"
-
-
-def _merge_tally(into: Tally, other: Tally) -> None:
-    into.urls += other.urls
-    into.fetched += other.fetched
-    into.errors.update(other.errors)

@@ -1,7 +1,10 @@
-"""The ``audit-site`` Prefect flow: the steps of ``content_audit.pipeline`` as tasks.
+"""The ``audit-site`` Prefect flow: the run driver's steps (``content_audit.run``) as tasks.
 
-discover -> (fetch a batch, audit it in a task) x N -> site checks -> write outputs ->
-reports -> publish (``latest``) -> artifacts.
+The flow builds a ``SiteRun`` and hands it to ``run.drive`` with ``task_step``, which runs
+each named step in its task: discover -> (fetch a batch, audit it in a task) x N -> site
+checks -> write outputs -> reports -> publish (``latest``); then the flow's own concerns,
+the alert and the artifacts.  The order of the steps, their failure handling and clean-up
+live in the driver, once for this flow and the library path (``--no-prefect``).
 
 Design by measurement (Prefect 3.9 on a 2-core machine): a task run costs ~4 ms in the
 client and ~20 ms of API-server CPU (its three state events go through the server's task
@@ -25,17 +28,20 @@ is audited.  Tasks receive and return records and paths, never DataFrames; tasks
 
 The cross-page checks need every page's digest: each audit task returns them with its
 outcomes (computed where the audit ran, in the process pool or on a Dask worker), and the
-flow folds them into one ``SiteCollector`` that never leaves the flow's process and keeps
-the digests in a scratch file in the report folder (``spill.DigestSpill``, deleted when the
-flow ends, also when it fails), as the library path does.  The
-``site-checks`` task runs after the last batch, in the flow's thread, and writes its
-findings to ``findings.csv`` before ``write-outputs`` commits it, so ``write-reports`` sees
-them (history and report.html read the committed file).
+flow folds them into the run's ``SiteCollector`` that never leaves the flow's process and
+keeps the digests in a scratch file in the report folder (``spill.DigestSpill``, deleted
+when the flow ends, also when it fails), as the library path does.  The ``site-checks``
+task runs after the last batch, in the flow's thread, and writes its findings to the
+run's store (findings.csv, the history) before ``write-outputs`` commits it, so
+``write-reports`` sees them.
+
+Tasks take the run quoted (``quote``: Prefect never walks it looking for futures) and
+return small values (counts, paths) for Prefect to record; what a step produced stays on
+the run.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import replace
@@ -61,43 +67,19 @@ from prefect.utilities.annotations import quote  # noqa: E402
 from content_audit import pipeline  # noqa: E402
 from content_audit.alerts import alert_run  # noqa: E402
 from content_audit.config import AuditConfig, load_config  # noqa: E402
+from content_audit.exporters import ReportResult  # noqa: E402
 from content_audit.model import FetchResult  # noqa: E402
 from content_audit.pipeline import (  # noqa: E402
     DEFAULT_REPORTS_ROOT,
     AuditFuture,
     AuditOutcome,
-    CrawlerPort,
     PendingAudit,
-    ResumingCrawler,
-    SiteCollector,
     SiteRunSummary,
-    SiteTemplate,
     Tally,
-    adopt_history_run,
     audit_batch,
-    audit_submitter,
     chrome_of,
-    link_latest,
-    make_executor,
-    open_crawler,
-    open_state,
-    record_skipped,
-    run_batches,
-    run_folder,
-    run_site_checks,
-    site_key,
-    stop_state,
-    summarize,
 )
-from content_audit.report.csv import ReportWriter  # noqa: E402
-from content_audit.report.history import RunRecorder  # noqa: E402
-from content_audit.report.outputs import (  # noqa: E402
-    ReportResult,
-    RunOutputs,
-    finish_reports,
-    open_recorder,
-)
-from content_audit.spill import DigestSpill  # noqa: E402
+from content_audit.run import SiteRun, drive  # noqa: E402
 
 FLOW_NAME = "audit-site"
 TASK_WORKERS = 4
@@ -106,9 +88,9 @@ DISCOVER_RETRIES = 2
 
 
 @task(name="discover", cache_policy=NO_CACHE, retries=DISCOVER_RETRIES, retry_delay_seconds=2)
-def discover_task(crawler: CrawlerPort) -> list[FetchResult]:
-    """robots.txt and sitemaps: seed the frontier; returns the rows of URLs refused on the spot."""
-    return list(crawler.discover() or ())
+def discover_task(run: SiteRun) -> int:
+    """robots.txt and sitemaps: seed the frontier; the number of URLs refused on the spot."""
+    return run.discover()
 
 
 @task(name="audit-batch", cache_policy=NO_CACHE)
@@ -126,51 +108,51 @@ def audit_batch_task(
 
 
 @task(name="site-checks", cache_policy=NO_CACHE)
-def site_checks_task(
-    collected: SiteCollector, config: AuditConfig, writer: ReportWriter
-) -> tuple[tuple[str, int], ...]:
+def site_checks_task(run: SiteRun) -> tuple[tuple[str, int], ...]:
     """Cross-page checks (teasers, duplicates, orphans, topic) into ``findings.csv``.
 
     Returns the number of findings per code, not the findings: they are in the file.
     """
-    return run_site_checks(collected, config, writer)
+    return run.site_checks()
 
 
 @task(name="write-outputs", cache_policy=NO_CACHE)
-def write_outputs_task(writer: ReportWriter) -> list[str]:
-    """Move the four streamed CSV files into place (atomically)."""
-    files = writer.commit()
-    return [str(path) for path in files.values()]
-
-
-@task(name="publish", cache_policy=NO_CACHE)
-def publish_task(out_dir: Path) -> None:
-    """Point ``latest`` at the run: last, once report.html and the history are written, so
-    ``latest`` never names a run folder without its report (as on the library path)."""
-    link_latest(out_dir)
+def write_outputs_task(run: SiteRun) -> list[str]:
+    """Move the four streamed CSV files and ``pages.jsonl`` into place (atomically)."""
+    return run.write_outputs()
 
 
 @task(name="write-reports", cache_policy=NO_CACHE)
-def write_reports_task(
-    out_dir: Path,
-    config: AuditConfig,
-    recorder: RunRecorder | None,
-    site: str,
-    start: str,
-    tally: Tally,
-    elapsed_s: float,
-) -> ReportResult:
-    """Complete the run in the history, write changes.csv and report.html."""
-    return finish_reports(
-        out_dir,
-        config,
-        recorder,
-        site=site,
-        start=start,
-        urls=tally.urls,
-        failed_audits=tally.failed,
-        elapsed_s=elapsed_s,
-    )
+def write_reports_task(run: SiteRun) -> ReportResult:
+    """Complete the run in the history (changes.csv), then the exporters (report.html, ...)."""
+    return run.write_reports()
+
+
+@task(name="publish", cache_policy=NO_CACHE)
+def publish_task(run: SiteRun) -> str:
+    """Point ``latest`` at the run: last, once report.html and the history are written, so
+    ``latest`` never names a run folder without its report (as on the library path)."""
+    return run.publish()
+
+
+def task_step(run: SiteRun, step: str) -> Any:
+    """The flow's ``run.StepCall``: a step in its task; ``audit_batches`` in the flow's thread.
+
+    The crawl loop is not a task (see the module's docstring): its audit tasks are
+    submitted from it, one per batch (``_submit_audit``).  The tasks are looked up here,
+    when the step runs, so a test can wrap one (``test_flow.py`` checks ``latest`` around
+    each)."""
+    tasks: dict[str, Any] = {
+        "discover": discover_task,
+        "site_checks": site_checks_task,
+        "write_outputs": write_outputs_task,
+        "write_reports": write_reports_task,
+        "publish": publish_task,
+    }
+    task_of = tasks.get(step)
+    if task_of is None:
+        return getattr(run, step)()
+    return task_of(quote(run))
 
 
 @task(name="send-alert", cache_policy=NO_CACHE)
@@ -271,108 +253,44 @@ def audit_site_flow(
     to ``<reports_root>/<site_name or host>/<UTC timestamp>/`` and ``latest`` points there.
     """
     logger = get_run_logger()
-    began = time.perf_counter()
     config = load_config(config_path, pyproject=Path.cwd() / "pyproject.toml", overrides=overrides)
-    target = (
-        Path(out_dir) if out_dir else run_folder(start, config, reports_root, site_name=site_name)
-    )
     # Through the module: a ContextVar global would make this function unpicklable for Dask.
     progress = pipeline.progress_hook.get()
     on_dask = _on_dask()
-    if workers is None:
-        workers = config.crawl.audit_workers or None
-    state = open_state(target, start, config)
-    crawler: CrawlerPort = open_crawler(start, config, target)
-    if state is not None:
-        crawler = ResumingCrawler(crawler, state)
-    executor = None if on_dask or workers == 0 else make_executor(workers)
-    site = site_key(start, site_name)
-    writer: RunOutputs | None = None
-    spill: DigestSpill | None = None
-    try:
-        recorder = open_recorder(
-            config, site, start, target, target.parent if out_dir else reports_root
-        )
-        adopt_history_run(state, recorder)
-        writer = RunOutputs(target, recorder)
-        spill = DigestSpill(target)
-        collected = SiteCollector.spilled(spill)
-        pre = Tally()
-        record_skipped(writer, pre, discover_task(crawler), collected)
-        logger.info("crawling %s into %s", start, target)
-        template = SiteTemplate.for_config(config, executor)
 
-        def on_batch(number: int, tally: Tally, seconds: float) -> None:
-            logger.info(
-                "batch %d done in %.1f s: %d URLs met, %d pages audited, %d failed",
-                number,
-                seconds,
-                tally.urls + pre.urls,
-                tally.audited,
-                tally.failed,
-            )
+    def submit(run: SiteRun, results: list[FetchResult]) -> AuditFuture:
+        chrome = chrome_of(run.template)
+        return _submit_audit(results, run.config, run.executor, on_dask, chrome)
 
-        tally = run_batches(
-            crawler,
-            writer,
-            config.crawl.batch_size,
-            max_batch_size=config.crawl.max_batch_size,
-            fetch=crawler.fetch_batch,
-            submit_audit=audit_submitter(
-                crawler,
-                lambda results: _submit_audit(
-                    results, config, executor, on_dask, chrome_of(template)
-                ),
-            ),
-            window=4 if on_dask else 2,
-            on_batch=on_batch,
-            progress=progress,
-            site=collected,
-            template=template,
+    def on_batch(number: int, tally: Tally, seconds: float) -> None:
+        logger.info(
+            "batch %d done in %.1f s: %d URLs met, %d pages audited, %d failed",
+            number,
+            seconds,
+            tally.urls + run.discovered.urls,
+            tally.audited,
+            tally.failed,
         )
-        tally.urls += pre.urls
-        tally.fetched += pre.fetched
-        tally.errors.update(pre.errors)
-        # quote(): Prefect would otherwise walk the whole inventory looking for futures.
-        site_counts = site_checks_task(quote(collected), config, writer)
-        files = write_outputs_task(writer)
-    except BaseException as exc:
-        if writer is not None:
-            writer.abort()
-        stop_state(state, exc)  # kept (the run resumes when started again) unless unusable
-        raise
-    finally:
-        if spill is not None:
-            spill.close()
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
-        crawler.close()
-    elapsed = time.perf_counter() - began
-    try:
-        reports = write_reports_task(target, config, recorder, site, start, tally, elapsed)
-    except BaseException:
-        if state is not None:
-            state.close()
-        raise
-    if state is not None:
-        state.finish()
-    if not out_dir:
-        publish_task(target)
-    summary = summarize(
+
+    run = SiteRun(
         start,
-        target,
-        tally,
-        elapsed,
-        crawler.stats,
-        [*map(Path, files), *reports.files],
-        site_counts,
+        config,
+        out_dir or None,  # "" from a deployment form: the default folder
+        reports_root=reports_root,
+        site_name=site_name,
+        workers=workers,
+        local_pool=not on_dask,
+        progress=progress,
+        submit=submit,
+        window=4 if on_dask else 2,
+        on_batch=on_batch,
     )
+    logger.info("crawling %s into %s", start, run.out_dir)
+    summary = drive(run, task_step)
+    reports = run.reports
+    assert reports is not None
     summary = replace(
-        summary,
-        report=reports.report,
-        changes_markdown=reports.markdown,
-        idle_decisions=reports.idle_decisions,
-        alert_markdown=alert_task(config, site, start, target, reports),
+        summary, alert_markdown=alert_task(config, run.site, start, run.out_dir, reports)
     )
     publish_artifacts_task(summary)
     logger.info(
@@ -380,7 +298,7 @@ def audit_site_flow(
         summary.audited,
         summary.urls,
         summary.elapsed_s,
-        target,
+        run.out_dir,
     )
     return summary
 

@@ -196,6 +196,18 @@ def teaser_rows(audit: PageAudit, url: str) -> Iterator[tuple[Any, ...]]:
         )
 
 
+def failed_finding(result: FetchResult, message: str) -> Finding:
+    """The ``audit_failed`` error of an HTML page whose audit raised (``message``: why)."""
+    url = result.final_url or result.url
+    return Finding(
+        code=AUDIT_FAILED,
+        severity=Severity.ERROR,
+        message=f"{url}: the page could not be audited",
+        evidence=message,
+        url=url,
+    )
+
+
 class ReportWriter:
     """Streams rows to the four CSV files of one run, committed together at the end.
 
@@ -257,14 +269,7 @@ class ReportWriter:
         row = list(inventory_row(result))
         row[INVENTORY_COLUMNS.index("error")] = AUDIT_FAILED
         self.write(INVENTORY_CSV, [row])
-        finding = Finding(
-            code=AUDIT_FAILED,
-            severity=Severity.ERROR,
-            message=f"{url}: the page could not be audited",
-            evidence=message,
-            url=url,
-        )
-        self.write(FINDINGS_CSV, finding_rows([finding], url))
+        self.write(FINDINGS_CSV, finding_rows([failed_finding(result, message)], url))
 
     def write_site_findings(self, findings: Iterable[Finding]) -> None:
         """Cross-page findings (``site.py``): findings.csv rows, counted into pages.csv.

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from ..decisions import decision_toml
-from ..model import ELEMENT_STATUSES, PageAudit
+from ..model import ELEMENT_STATUSES, FetchResult, Finding, PageAudit
 from ..serialize import audit_to_dict
 from .article import article_view
 from .files import temp_path
@@ -80,6 +80,33 @@ class DetailWriter:
             self.commit()
         elif exc_type is not None:
             self.abort()
+
+
+class JsonlStream:
+    """``pages.jsonl`` as one of a run's streams (``report.outputs.RowStream``): one line per
+    audited page; failed audits and cross-page findings are not page documents."""
+
+    def __init__(self, out_dir: str | Path) -> None:
+        self.writer = DetailWriter(out_dir)
+
+    def write_fetch(self, result: FetchResult, audit: PageAudit | None = None) -> None:
+        if audit is not None:
+            self.writer.write(audit, result.final_url or result.url)
+
+    def write_failed(self, result: FetchResult, message: str) -> None:
+        """A page whose audit failed has no document."""
+
+    def write_site_findings(self, findings: Iterable[Finding]) -> None:
+        """Cross-page findings are in findings.csv (and report.html), not in page documents."""
+
+    def flush(self) -> None:
+        self.writer.flush()
+
+    def commit(self) -> dict[str, Path]:
+        return {PAGES_JSONL: self.writer.commit()}
+
+    def abort(self) -> None:
+        self.writer.abort()
 
 
 def iter_details(path: str | Path) -> Iterator[dict[str, Any]]:

@@ -1,0 +1,386 @@
+"""The site audit's run driver: one ``SiteRun``, its steps named and ordered once.
+
+A site audit is one sequence, whichever front end starts it::
+
+    open -> discover -> audit_batches -> site_checks -> write_outputs
+         -> (resources released, clock stopped) -> write_reports -> publish -> summary
+
+``audit_site`` (the library path, ``--no-prefect``) runs it with ``call_step``, which calls
+each step; the Prefect flow (``flows/audit_site.py``) runs the same ``drive`` with a
+``StepCall`` that wraps each step in its task (retries on discover, task runs, logs).
+Before this module the sequence was spelled out twice, in ``pipeline.audit_site`` and in
+the flow, and the copies drifted (the flow pointed ``latest`` at a run before its
+report.html existed, issue #15); now the order, the failure handling (outputs aborted, the
+crawl state kept to resume) and the clean-up (digest scratch file, audit pool, crawler)
+live here only, and a front end can change how a step runs, never which steps run or when.
+
+The steps' machinery stays where it was: the crawl loop, the audit pool and the
+cross-page collector in ``pipeline.py``; the run's store (``report/outputs.py``: every row
+fanned out to the streamed formats, counted, and recorded in the history); the formats
+themselves, registered in ``exporters`` (``streamed`` while the run goes, ``registered``
+once it is finished).  The driver looks ``pipeline``'s seams up through the module
+(``pipeline.open_crawler``, ``pipeline.run_site_checks``), so a test or a bench that swaps
+one (``bench/disk_site.py`` reads pages from disk) swaps it for both front ends.
+
+Layering: this module imports the outer machinery (pipeline, report, spill, resume) and the
+core's records; nothing below it imports it (``tests/test_layers.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Protocol
+
+from . import pipeline
+from .config import AuditConfig
+from .exporters import ExportContext, ReportResult, export_run, streamed
+from .model import FetchResult
+from .pipeline import (
+    DEFAULT_REPORTS_ROOT,
+    AuditFuture,
+    CrawlerPort,
+    PendingAudit,
+    Progress,
+    ResumingCrawler,
+    SiteCollector,
+    SiteRunSummary,
+    SiteTemplate,
+    Tally,
+    adopt_history_run,
+    audit_submitter,
+    chrome_of,
+    default_workers,
+    link_latest,
+    make_executor,
+    record_skipped,
+    site_key,
+    stop_state,
+    summarize,
+)
+from .report.outputs import RunOutputs, open_recorder, record_history
+from .resume import CrawlState
+from .spill import DigestSpill
+
+log = logging.getLogger(__name__)
+
+STEPS = (
+    "discover",
+    "audit_batches",
+    "site_checks",
+    "write_outputs",
+    "write_reports",
+    "publish",
+)
+"""The steps of a site run in the order ``drive`` calls them (``publish`` only without an
+explicit output folder).  The flow's tasks are named after them (``discover`` ->
+``discover``, ``site_checks`` -> ``site-checks``, ...)."""
+
+Submit = Callable[["SiteRun", list[FetchResult]], AuditFuture]
+"""How a fetched batch is sent to be audited: the library path's ``PendingAudit`` in the
+process pool, or the flow's audit task (``flows/audit_site._submit_audit``)."""
+
+BatchDone = Callable[[int, Tally, float], None]
+"""Called after each recorded batch with its number, the running tally and its seconds."""
+
+
+class StepCall(Protocol):
+    """Runs one named step of a ``SiteRun`` and returns what the step returns."""
+
+    def __call__(self, run: SiteRun, step: str) -> Any: ...
+
+
+def call_step(run: SiteRun, step: str) -> Any:
+    """The library path's ``StepCall``: the step itself, in this thread."""
+    return getattr(run, step)()
+
+
+class SiteRun:
+    """One site audit: its folder, its resources, and the steps ``drive`` calls in order.
+
+    Built cheaply (no file, process or connection until ``open``), so a front end can make
+    one, hand it to ``drive`` and read the results off it afterwards (``tally``,
+    ``site_counts``, ``files``, ``reports``).  A step reads and sets attributes of the run
+    rather than passing records from step to step: the flow's tasks then take the run
+    (quoted, never walked) and return only small values for Prefect to record.
+    """
+
+    def __init__(
+        self,
+        start: str,
+        config: AuditConfig,
+        out_dir: str | Path | None = None,
+        *,
+        reports_root: str | Path = DEFAULT_REPORTS_ROOT,
+        site_name: str | None = None,
+        workers: int | None = None,
+        local_pool: bool = True,
+        progress: Progress | None = None,
+        submit: Submit | None = None,
+        window: int = 2,
+        on_batch: BatchDone | None = None,
+    ) -> None:
+        """``workers``: audit processes (default ``crawl.audit_workers``, whose 0 means one
+        per core; an explicit 0 audits in this process).  ``local_pool=False`` starts no
+        process pool at all (the flow on Dask, whose workers audit).  ``submit`` replaces
+        the library path's way of auditing a batch; ``window`` batches are in flight."""
+        self.began = time.perf_counter()
+        self.start = start
+        self.config = config
+        self.explicit_out = out_dir is not None
+        self.out_dir = (
+            Path(out_dir)
+            if out_dir is not None
+            else pipeline.run_folder(start, config, reports_root, site_name=site_name)
+        )
+        # The history sits next to the run folders it describes.
+        self.history_root = self.out_dir.parent if self.explicit_out else Path(reports_root)
+        self.site = site_key(start, site_name)
+        if workers is None:
+            workers = config.crawl.audit_workers or default_workers()
+        self.workers = workers if local_pool else 0
+        self.progress = progress
+        self.submit: Submit = submit or _pending_audit
+        self.window = window
+        self.on_batch = on_batch
+
+        self.state: CrawlState | None = None
+        self.crawler: CrawlerPort | None = None
+        self.executor: Executor | None = None
+        self.outputs: RunOutputs | None = None
+        self.spill: DigestSpill | None = None
+        self.collected = SiteCollector()
+        self.template: SiteTemplate | None = None
+        self.discovered = Tally()
+        """The rows recorded by ``discover`` (merged into ``tally`` by ``audit_batches``)."""
+        self.tally = Tally()
+        self.site_counts: tuple[tuple[str, int], ...] = ()
+        self.files: tuple[Path, ...] = ()
+        self.elapsed_s = 0.0
+        self.reports: ReportResult | None = None
+        self._committed = False
+
+    # ------------------------------------------------------------------ life cycle
+
+    def open(self) -> None:
+        """Crawl state, crawler, audit pool, history run, streamed outputs, digest spill."""
+        self.state = pipeline.open_state(self.out_dir, self.start, self.config)
+        crawler = pipeline.open_crawler(self.start, self.config, self.out_dir)
+        if self.state is not None:
+            crawler = ResumingCrawler(crawler, self.state)
+        self.crawler = crawler
+        self.executor = make_executor(self.workers) if self.workers > 0 else None
+        recorder = open_recorder(
+            self.config, self.site, self.start, self.out_dir, self.history_root
+        )
+        adopt_history_run(self.state, recorder)
+        self.outputs = RunOutputs(self.out_dir, recorder, streams=streamed)
+        self.spill = DigestSpill(self.out_dir)
+        self.collected = SiteCollector.spilled(self.spill)
+        self.template = SiteTemplate.for_config(self.config, self.executor)
+
+    def abort(self) -> None:
+        """A step before the outputs were committed failed: no partial report is left."""
+        if self.outputs is not None and not self._committed:
+            self.outputs.abort()
+
+    def release(self) -> None:
+        """Delete the digest scratch file, stop the audit pool, close the crawler.
+
+        Called once the outputs are committed (or the run failed): the reports need none of
+        them, and the time they take is part of the run's elapsed time."""
+        if self.spill is not None:
+            self.spill.close()
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+        if self.crawler is not None:
+            self.crawler.close()
+
+    def stop_clock(self) -> None:
+        self.elapsed_s = time.perf_counter() - self.began
+
+    def fail(self, error: BaseException) -> None:
+        """Keep the crawl state so the run resumes when started again (unless unusable)."""
+        stop_state(self.state, error)
+
+    def finish_state(self) -> None:
+        """The run is complete: its crawl state is deleted."""
+        if self.state is not None:
+            self.state.finish()
+
+    # ------------------------------------------------------------------ steps
+
+    def discover(self) -> int:
+        """robots.txt and sitemaps seed the frontier; the URLs refused on the spot are rows.
+
+        Nothing is recorded until discovery has returned, so a retried discovery (the
+        flow's task retries) records its rows once.  Returns the number of rows."""
+        assert self.crawler is not None and self.outputs is not None
+        rows = list(self.crawler.discover() or ())
+        record_skipped(self.outputs, self.discovered, rows, self.collected)
+        return len(rows)
+
+    def audit_batches(self) -> Tally:
+        """The crawl loop (``pipeline.run_batches``): fetch, audit, stream rows, batch by batch."""
+        assert self.crawler is not None and self.outputs is not None
+        crawler = self.crawler
+        tally = pipeline.run_batches(
+            crawler,
+            self.outputs,
+            self.config.crawl.batch_size,
+            max_batch_size=self.config.crawl.max_batch_size,
+            fetch=crawler.fetch_batch,
+            submit_audit=audit_submitter(crawler, lambda results: self.submit(self, results)),
+            window=self.window,
+            on_batch=self.on_batch,
+            progress=self.progress,
+            site=self.collected,
+            template=self.template,
+        )
+        tally.urls += self.discovered.urls
+        tally.fetched += self.discovered.fetched
+        tally.errors.update(self.discovered.errors)
+        self.tally = tally
+        return tally
+
+    def site_checks(self) -> tuple[tuple[str, int], ...]:
+        """Cross-page checks into ``findings.csv``; the number of findings per code."""
+        assert self.outputs is not None
+        self.site_counts = pipeline.run_site_checks(self.collected, self.config, self.outputs)
+        return self.site_counts
+
+    def write_outputs(self) -> list[str]:
+        """Move the streamed files (four CSVs, ``pages.jsonl``) into place, atomically."""
+        assert self.outputs is not None
+        committed = self.outputs.commit()
+        self._committed = True
+        self.files = tuple(committed.values())
+        return [str(path) for path in self.files]
+
+    def write_reports(self) -> ReportResult:
+        """Complete the run in the history (``changes.csv``), then every registered
+        exporter renders its file from the run (``exporters``: report.html, summary.md)."""
+        recorder = self.outputs.recorder if self.outputs is not None else None
+        comparison, charts = record_history(self.out_dir, recorder, self.site, self.tally.urls)
+        context = ExportContext(
+            out_dir=self.out_dir,
+            config=self.config,
+            site=self.site,
+            start=self.start,
+            urls=self.tally.urls,
+            failed_audits=self.tally.failed,
+            elapsed_s=self.elapsed_s,
+            comparison=comparison,
+            trend_charts=tuple(charts),
+            finding_counts=self.outputs.finding_counts() if self.outputs is not None else (),
+            worst=self.tally.worst(),
+            audited=self.tally.audited,
+        )
+        self.reports = export_run(context)
+        return self.reports
+
+    def publish(self) -> str:
+        """Point ``latest`` at the run: last, once every report is written, so ``latest``
+        never names a run folder without its report.html."""
+        return str(link_latest(self.out_dir))
+
+    # ------------------------------------------------------------------ result
+
+    @property
+    def publishes(self) -> bool:
+        """Only a run in a folder of its own under the reports root moves ``latest``."""
+        return not self.explicit_out
+
+    def summary(self) -> SiteRunSummary:
+        """What the run did (after ``drive``)."""
+        reports = self.reports
+        files = (*self.files, *(reports.files if reports is not None else ()))
+        stats = self.crawler.stats if self.crawler is not None else None
+        summary = summarize(
+            self.start,
+            self.out_dir,
+            self.tally,
+            self.elapsed_s,
+            stats,
+            files,
+            self.site_counts,
+        )
+        if reports is None:
+            return summary
+        return replace(
+            summary,
+            report=reports.report,
+            changes_markdown=reports.markdown,
+            idle_decisions=reports.idle_decisions,
+        )
+
+
+def _pending_audit(run: SiteRun, results: list[FetchResult]) -> AuditFuture:
+    """The library path's audit of a batch: the run's process pool, without waiting."""
+    return PendingAudit(results, run.config, run.executor, chrome=chrome_of(run.template))
+
+
+def drive(run: SiteRun, call: StepCall = call_step) -> SiteRunSummary:
+    """Run every step of ``run`` in order through ``call``; the one place the order lives.
+
+    A failure before the outputs are committed aborts them (no partial report is left);
+    any failure keeps the crawl state so the run resumes when started again (``resume.py``,
+    unless the input was unusable).  The digest spill, audit pool and crawler are released
+    as soon as the outputs are committed, before the reports (which need none of them).
+    """
+    try:
+        try:
+            run.open()
+            call(run, "discover")
+            call(run, "audit_batches")
+            call(run, "site_checks")
+            call(run, "write_outputs")
+        except BaseException:
+            run.abort()
+            raise
+        finally:
+            run.release()
+        run.stop_clock()
+        call(run, "write_reports")
+    except BaseException as exc:
+        run.fail(exc)
+        raise
+    run.finish_state()
+    if run.publishes:
+        call(run, "publish")
+    return run.summary()
+
+
+def audit_site(
+    start: str,
+    config: AuditConfig,
+    out_dir: str | Path | None = None,
+    *,
+    progress: Progress | None = None,
+    workers: int | None = None,
+    reports_root: str | Path = DEFAULT_REPORTS_ROOT,
+    site_name: str | None = None,
+) -> SiteRunSummary:
+    """Crawl and audit a whole site without Prefect: ``drive`` a ``SiteRun``, step by step.
+
+    ``out_dir`` defaults to ``reports/<host>/<UTC timestamp>/`` with a ``latest`` link next
+    to it (or the site's newest unfinished run folder, which then resumes: see
+    ``resume.py``).  ``workers`` audit processes (default: ``crawl.audit_workers``, whose 0
+    means one per core; an explicit 0 audits in this process).  As with any
+    multiprocessing code, a script that calls this must keep its top-level code under
+    ``if __name__ == "__main__":`` (the worker processes import the main module).
+    """
+    run = SiteRun(
+        start,
+        config,
+        out_dir,
+        reports_root=reports_root,
+        site_name=site_name,
+        workers=workers,
+        progress=progress,
+    )
+    return drive(run)
