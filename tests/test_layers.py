@@ -35,6 +35,7 @@ LAYERS: dict[str, int] = {
             "urls",
             "readability",
             "syllables",
+            "sentences",
             "health",
             "plain",
             "decisions",
