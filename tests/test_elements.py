@@ -1064,6 +1064,8 @@ ENGLISH_FORMS = [
         "Iontophoresis works on the physical concept that like charges repel.",
         True,
     ),
+    ("Isometric Exercise", "definition", "An isometric exercise is a muscle contraction.", True),
+    ("PCL Tear", "mechanism", "A dashboard impact is a common mechanism of injury.", False),
 ]
 
 
