@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -743,3 +744,55 @@ def test_a_meta_refresh_to_credentials_is_recorded_like_a_redirect(tmp_path: Pat
             f for f in read_csv(site.out / "findings.csv") if f["code"] == "redirect_credentials"
         ]
         assert [site.rel(f["url"]) for f in found] == ["/refresh"]
+
+
+@pytest.fixture
+def full_filesystem(tmp_path: Path) -> Iterator[Path]:
+    """A real 1 MB tmpfs (root only): writing a site's reports fills it up."""
+    mnt = tmp_path / "full"
+    mnt.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)], capture_output=True
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {made.stderr.decode().strip()}")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def test_a_full_disk_is_one_error_line_no_leftovers_and_a_failed_run(
+    tmp_path: Path, full_filesystem: Path
+) -> None:
+    """Class 3 on a real full filesystem: the reports of a 59-page site do not fit in 1 MB."""
+    import sqlite3
+
+    from content_audit.demo.server import SiteServer, read_redirects
+
+    from .sites import copy_demo_site
+
+    server = SiteServer(tmp_path / "site" / "www")
+    copy_demo_site(tmp_path / "site", server.base_url)
+    server.redirects = read_redirects(tmp_path / "site" / "redirects.tsv")
+    out = full_filesystem / "run"
+    history = tmp_path / "history.sqlite"  # on a disk with room: the run must be marked failed
+    config = tmp_path / "audit.toml"
+    config.write_text(f'[report]\nhistory = "{history}"\n', encoding="utf-8")
+    with server:
+        result = run_cli(
+            "crawl", server.base_url + "/", "--no-prefect", "--out", str(out),
+            "--config", str(config), cwd=tmp_path, timeout=180,
+        )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert [line for line in lines if line.startswith("Error:")] == [lines[-1]]
+    assert str(full_filesystem) in lines[-1] and "No space left on device" in lines[-1]
+    assert "Traceback" not in result.stderr
+    leftovers = [p.name for p in full_filesystem.rglob("*") if p.is_file()]
+    assert not [name for name in leftovers if name.endswith(".tmp")], leftovers
+    with sqlite3.connect(history) as db:
+        statuses = [row[0] for row in db.execute("SELECT status FROM runs")]
+    assert statuses == ["failed"]

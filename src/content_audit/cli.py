@@ -637,6 +637,12 @@ def run_site_audit(
                 progress_hook.reset(token)
         except ContentAuditError as exc:
             raise CliError(str(exc)) from None
+        except OSError as exc:
+            if exc.filename is None and exc.errno is not None:
+                # A write to an open report file ("No space left on device") names no file:
+                # name the folder the run was writing, for the one-line error.
+                raise OSError(exc.errno, exc.strerror, str(out or reports_root)) from None
+            raise
 
 
 _PREFECT_S: dict[int, float] = {}

@@ -17,6 +17,7 @@ as numbers and never guarded, so a negative reading ease stays a number.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -339,7 +340,9 @@ class ReportWriter:
         """Close and delete the temporary files; the folder keeps no partial report."""
         for handle in self._files.values():
             if not handle.closed:
-                handle.close()
+                # A full disk fails the last flush too; the file goes anyway.
+                with contextlib.suppress(OSError):
+                    handle.close()
         self._closed = True
         for temp in self._temps.values():
             temp.unlink(missing_ok=True)

@@ -9,6 +9,7 @@ name and moved into place only on ``commit``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
@@ -64,7 +65,9 @@ class DetailWriter:
 
     def abort(self) -> None:
         if not self._handle.closed:
-            self._handle.close()
+            # A full disk fails the last flush too; the file goes anyway.
+            with contextlib.suppress(OSError):
+                self._handle.close()
         self._temp.unlink(missing_ok=True)
 
     def __enter__(self) -> DetailWriter:

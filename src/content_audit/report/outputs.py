@@ -168,7 +168,10 @@ class RunOutputs:
 
     def abort(self) -> None:
         for stream in self.streams:
-            stream.abort()
+            try:
+                stream.abort()
+            except OSError as exc:  # every stream's files go, and the run is marked failed
+                log.warning("could not remove a stream's temporary files: %s", exc)
         if self.recorder is not None:
             try:
                 self.recorder.fail()
