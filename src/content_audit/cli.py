@@ -618,6 +618,9 @@ def run_site_audit(
             prestart_shared_server()  # starts while Prefect is imported (flows/server.py)
             from content_audit.flows.audit_site import run_audit_site
 
+            if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+                for name in ("prefect.flow_runs", "prefect.task_runs"):
+                    logging.getLogger(name).addFilter(_no_traceback)
             token = progress_hook.set(progress)
             try:
                 summary = run_audit_site(
@@ -643,6 +646,15 @@ def run_site_audit(
                 # name the folder the run was writing, for the one-line error.
                 raise OSError(exc.errno, exc.strerror, str(out or reports_root)) from None
             raise
+
+
+def _no_traceback(record: logging.LogRecord) -> bool:
+    """Prefect logs a failed flow or task run with its traceback; the command line reports
+    the failure itself in one ``Error:`` line, so the record keeps its message (the
+    exception's name) and loses the traceback (``-vv`` keeps it)."""
+    record.exc_info = None
+    record.exc_text = None
+    return True
 
 
 _PREFECT_S: dict[int, float] = {}
