@@ -44,12 +44,14 @@ def prefect_harness() -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    # A sitegen site (../shared/sitegen): serve_sitegen skips with the reason without it.
     yield from serve_sitegen(tmp_path_factory.mktemp("flowsite"), 60, seed=3)
 
 
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
-    """The bundled demo site (sitegen's truth.csv, no truth_links.csv): needs no ../shared."""
+    """The bundled demo site (sitegen's truth.csv, no truth_links.csv): needs nothing
+    beside the clone, so it is never skipped."""
     yield from serve_demo_copy(tmp_path_factory.mktemp("flowdemo"))
 
 
