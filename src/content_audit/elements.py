@@ -261,16 +261,11 @@ def announced_subjects(text: str) -> tuple[str, ...]:
             continue
         term = match.group(1).strip()
         words = set(re.findall(r"[\w’']+", term.lower()))
-        if words - _GENERIC_WORDS - _NOT_A_TOPIC_WORDS:
+        if words - _GENERIC_WORDS - _NOT_A_TOPIC - {"those", "how", "what", "why"}:
             out.append(term)
         if len(out) >= 2:
             break
     return tuple(dict.fromkeys(out))
-
-
-_NOT_A_TOPIC_WORDS = frozenset(
-    ["it", "this", "that", "them", "these", "those", "you", "how", "what", "why"]
-)
 
 
 _CONDITION_WORD = re.compile(
