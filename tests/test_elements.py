@@ -384,6 +384,8 @@ def test_missing_rule_reports_absent(config: AuditConfig) -> None:
         ("A Patient's Guide to Cold Laser Therapy for Seniors", "cold laser therapy"),
         ("Everything You Need to Know About PRP Therapy", "prp therapy"),
         ("Night Guards - Gardena Dental", "night guards"),
+        ("Cross Training-how it can help you!", "cross training"),
+        ("Follow-up Care", "follow-up care"),
         ("How Does Acupuncture Help with Back Pain?", "acupuncture"),
     ],
 )
@@ -883,11 +885,28 @@ def test_a_catalogue_title_gives_way_to_the_entry_heading(config: AuditConfig) -
             "condition on the outer aspect of the elbow.",
             "found",
         ),
-        # The subject named by its kind, described by cause: a candidate, not a definition.
+        # A condition entry opening on where the condition comes from states its nature.
         (
             "Quadriceps Tendon Rupture",
             "This injury is often the result of forceful kicking or a fall.",
+            "found",
+        ),
+        ("Skier's Thumb", "Skier's thumb is caused by a force that bends the thumb out.", "found"),
+        ("Stress Fractures", "These fractures result from repeated loads on the bone.", "found"),
+        # Further into the entry the same sentence is a candidate, not a definition.
+        (
+            "Quadriceps Tendon Rupture",
+            "The tendon joins the thigh muscles to the kneecap. This injury is often the "
+            "result of forceful kicking or a fall.",
             "unclear",
+        ),
+        # "This is a fracture of ...": the entry's subject, by a pronoun under its heading.
+        ("Fracture of the Hook of Hamate", "This is a fracture of a small bone of the palm.", "found"),
+        # Quotation marks around the subject or a verb do not change the sentence.
+        (
+            "Whiplash",
+            'Whiplash - a "whiplash" is the term that describes a sudden movement of the head.',
+            "found",
         ),
     ],
 )
@@ -1052,6 +1071,43 @@ ENGLISH_FORMS = [
         True,
     ),
     ("Knee Pain", "consult", "You should be evaluated by a medical doctor first.", True),
+    # The reader as the one who suffers, with a list in the condition.
+    (
+        "Labral Tear",
+        "uses",
+        "If you're experiencing shoulder pain, instability, or weakness, physical therapy "
+        "can help you regain strength.",
+        True,
+    ),
+    (
+        "Patient Education",
+        "uses",
+        "Whether you're recovering from an injury or managing arthritis, we can help.",
+        True,
+    ),
+    (
+        "Core Strengthening",
+        "uses",
+        "Core strengthening is often incorporated as part of a low back rehabilitation program.",
+        True,
+    ),
+    ("Core Strengthening", "uses", "Our team is part of a larger health network.", False),
+    # What it does to pain signals; the clinician's hands in the first person.
+    ("TENS", "mechanism", 'The stimulation "overrides" the sensation of pain.', True),
+    ("TENS", "mechanism", "Most units are small enough to clip to a belt.", False),
+    (
+        "Fascial Stretch Therapy",
+        "mechanism",
+        "I stabilize one part of your body and gently move another through slow movements.",
+        True,
+    ),
+    ("Fascial Stretch Therapy", "mechanism", "We moved the clinic to a new building.", False),
+    (
+        "Moist Heat Therapy",
+        "definition",
+        "Moist heat therapy (hot packs) commonly are made of clay encased in canvas.",
+        True,
+    ),
     (
         "Neck Pain",
         "mechanism",

@@ -68,7 +68,7 @@ _LEADING = re.compile(
 )
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
 _CUT = re.compile(
-    r"\s*[:?!(–—]|\s+-\s+|,\s"
+    r"\s*[:?!(–—]|\s+-\s+|,\s|-(?=(?:how|what|why|when|where|who|which)\b)"
     r"|\s+(?:for|vs\.?|versus|in|at|after|before|during|with|to|helps?|can|could|may|might|"
     r"will|works?|explained|myths|is|are|was|right|really|and\s+(?:what|how|why|when|its|their)"
     r"|treatment\s+options|options|benefits|faqs?)\b",
@@ -576,16 +576,20 @@ same place; a match straddling two sentences is only a candidate, re-checked per
 
 
 _ASIDE = re.compile(r"\s*\([^()]{1,120}\)")
+_QUOTE_MARKS = re.compile(r'["“”]')
 
 
 def _bare(sentence: str) -> str:
-    """The sentence without its parenthetical asides, which the patterns read: an aside
-    does not change what a sentence says ("Lateral (meaning away from the midline)
-    epicondylalgia (pain of the epicondyle) is a painful condition ...")."""
-    if "(" not in sentence:
-        return sentence
-    bare = _ASIDE.sub("", sentence).strip()
-    return bare or sentence
+    """The sentence without its parenthetical asides and double quotation marks, which the
+    patterns read: an aside does not change what a sentence says ("Lateral (meaning away
+    from the midline) epicondylalgia (pain of the epicondyle) is a painful condition ..."),
+    nor do quotation marks that set a word off ('the stimulation "overrides" the pain')."""
+    bare = sentence
+    if "(" in bare:
+        bare = _ASIDE.sub("", bare).strip() or sentence
+    if '"' in bare or "“" in bare or "”" in bare:
+        bare = _QUOTE_MARKS.sub("", bare)
+    return bare
 
 
 def _key(text: str) -> str:
@@ -638,6 +642,9 @@ def _names_a_topic(title: str) -> bool:
 _TOPIC_TEXT = 8000
 """Characters of the article text its topic is judged on: its opening says what it is about."""
 
+_PROSE_WORDS = 8
+"""Words of a paragraph that make it prose, not a list item or a label."""
+
 
 def _whole_term_count(title: str, text: str) -> int:
     """How often ``text`` names the whole term of a title-like ``title`` (no stems)."""
@@ -666,6 +673,7 @@ def _topic(page: Page, text: str = "") -> str:
         # of those (a library entry under a section-name H1).
         best = (0, 0, "")
         h1_group = [*page.h1, page.title]
+        h1_names = False
         for group, least in ((h1_group, 1), (named[:2], 3)):
             candidates = [c for c in dict.fromkeys(group) if _names_a_topic(c)]
             scored = [
@@ -673,6 +681,20 @@ def _topic(page: Page, text: str = "") -> str:
                 for i, c in enumerate(candidates)
             ]
             top = max(scored, default=(0, 0, ""))
+            if group is h1_group:
+                h1_names = bool(candidates)
+            elif not h1_names and best[0] == 0:
+                # Neither the H1s nor the title name a thing ("Medical Library", a
+                # catalogue number): an entry heading over prose that the text names at
+                # all is the topic ("Possible Treatments" over a list of names is not).
+                prose = {
+                    s.heading
+                    for s in page.sections
+                    if any(len(p.split()) >= _PROSE_WORDS for p in s.paragraphs)
+                }
+                entry = max((t for t in scored if t[2] in prose), default=(0, 0, ""))
+                if entry[0] > 0:
+                    top, least = entry, 1
             # A first heading takes over only when the text names it far more often than
             # the H1 and title ("Posterior Dislocation" under "Medical Library Shoulder").
             # When the text never names those, one mention of the heading's whole term
