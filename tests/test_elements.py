@@ -901,7 +901,11 @@ def test_a_catalogue_title_gives_way_to_the_entry_heading(config: AuditConfig) -
             "unclear",
         ),
         # "This is a fracture of ...": the entry's subject, by a pronoun under its heading.
-        ("Fracture of the Hook of Hamate", "This is a fracture of a small bone of the palm.", "found"),
+        (
+            "Fracture of the Hook of Hamate",
+            "This is a fracture of a small bone of the palm.",
+            "found",
+        ),
         # Quotation marks around the subject or a verb do not change the sentence.
         (
             "Whiplash",
@@ -1102,6 +1106,19 @@ ENGLISH_FORMS = [
         True,
     ),
     ("Fascial Stretch Therapy", "mechanism", "We moved the clinic to a new building.", False),
+    # "X is not a Y" says what it is only set against what it is ("..., but ...").
+    (
+        "Virtual Physical Therapy",
+        "definition",
+        "Virtual physical therapy is not a replacement for every kind of care.",
+        False,
+    ),
+    (
+        "Virtual Physical Therapy",
+        "definition",
+        "Virtual physical therapy is not a video call, but a full course of guided care.",
+        True,
+    ),
     (
         "Moist Heat Therapy",
         "definition",
@@ -1199,3 +1216,22 @@ def test_the_basics_of_something_else_is_no_definition_heading(config: AuditConf
         ),
     )  # fmt: skip
     assert by_name(find_elements(page, config))["definition"].status != "found"
+
+
+def test_an_entry_opening_on_its_subject_is_a_candidate_not_missing(config: AuditConfig) -> None:
+    """The sentence a definition would stand in, naming the subject without defining it:
+    "unclear" quoting it, so an editor settles it in one look."""
+    page = _entry(
+        "Golfer's Elbow",
+        "People who suffer from golfer's elbow are often involved with racquet sports. "
+        "Rest and ice come first.",
+        h1="Medical Library",
+    )
+    found = by_name(find_elements(page, config))["definition"]
+    assert found.status == "unclear"
+    assert found.evidence and found.evidence.startswith("People who suffer from golfer")
+    # With no opening sentence naming it, nothing is close: missing.
+    page = _entry(
+        "Golfer's Elbow", "Rest and ice come first. Most people recover.", h1="Medical Library"
+    )
+    assert by_name(find_elements(page, config))["definition"].status == "missing"

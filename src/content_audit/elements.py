@@ -893,6 +893,14 @@ def _find(name: str, matcher: _Matcher, text: _PageText) -> ElementResult:
         if matcher.weak_sentence(bare, marked):
             heading = text.sections[i].heading.strip() or None
             return _unclear(name, heading, sentence, "text", "weak")
+    if name == "definition":
+        # An entry's opening sentence that names its subject ("People who suffer from
+        # golfer's elbow are often ...") is where a definition would stand: the candidate
+        # an editor checks, rather than a confident "missing".
+        for i, sentence, _bare_copy, marked in text.leads:
+            if SUBJECT_MARK in marked and len(sentence.split()) >= _PROSE_WORDS:
+                heading = text.sections[i].heading.strip() or None
+                return _unclear(name, heading, sentence, "text", "weak")
     return ElementResult(name, False)
 
 
