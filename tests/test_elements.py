@@ -1106,6 +1106,37 @@ ENGLISH_FORMS = [
         True,
     ),
     ("Fascial Stretch Therapy", "mechanism", "We moved the clinic to a new building.", False),
+    # How an injury happened is not how care works; treatment names are not its steps.
+    (
+        "Golfer's Elbow",
+        "mechanism",
+        "Golfers may overuse the forearm or traumatize the elbow by hitting fat shots.",
+        False,
+    ),
+    (
+        "Skier's Thumb",
+        "mechanism",
+        "Treatment usually consists of bracing or splinting of partial tears.",
+        False,
+    ),
+    (
+        "Sports Therapy",
+        "mechanism",
+        "Sports therapy includes retraining the athlete in their sport.",
+        True,
+    ),
+    (
+        "Core Strengthening",
+        "mechanism",
+        "Strong core muscles provide a stable base for the extremities to work from.",
+        True,
+    ),
+    (
+        "ACL Injury",
+        "mechanism",
+        "Therapists help prevent ACL injuries by designing exercise programs.",
+        True,
+    ),
     # "X is not a Y" says what it is only set against what it is ("..., but ...").
     (
         "Virtual Physical Therapy",
