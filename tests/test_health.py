@@ -20,9 +20,9 @@ from content_audit.health import (
     is_reference_link,
     last_review,
     parse_date,
-    split_sentences,
 )
 from content_audit.model import Kind, Link, Page, Section
+from content_audit.sentences import split_sentences
 
 from .conftest import need_shared
 

@@ -28,6 +28,7 @@ from .health import check_trust
 from .model import ELEMENT_NAMES, ElementResult, Finding, Kind, Page, PageAudit, Readability
 from .plain import check_plain
 from .readability import measure_readability, measure_sections
+from .sentences import PageText
 from .template import strip_chrome
 
 # Reading grade at which the readability share of the score reaches zero, above the target.
@@ -84,14 +85,16 @@ def audit_extracted(
         readability = replace(readability, sections=sections, medical_syllables=medical)
     else:
         readability = replace(readability, medical_syllables=medical)
+    # Split into sentences once, for every scorer that reads sentences.
+    text = PageText.of(page)
     if elements is None:
-        elements = find_elements(page, config)
+        elements = find_elements(page, config, text)
         elements = override_elements(config.decisions.entries, elements, url, today)
     elif sorted(e.name for e in elements) != sorted(ELEMENT_NAMES):
         raise ValueError(f"elements must give one result per element of {ELEMENT_NAMES}")
     findings = check_page(page, kind, readability, elements, config)
-    findings += check_trust(page, kind, config, today)
-    findings += check_plain(page, kind, readability, config)
+    findings += check_trust(page, kind, config, today, text)
+    findings += check_plain(page, kind, readability, config, text)
     findings = accept_findings(config.decisions.entries, findings, url, today)
     score = score_page(kind, elements, readability, findings, config)
     return PageAudit(

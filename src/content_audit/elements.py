@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from .config import AuditConfig, ElementRule
 from .model import ELEMENT_NAMES, ElementResult, Page, Section
-from .sentences import split_sentences
+from .sentences import PageText, split_sentences
 
 __all__ = ["derive_subject", "find_elements", "split_sentences"]
 
@@ -720,13 +720,12 @@ def _topic(page: Page, text: str = "") -> str:
     return headings[0] if headings else ""
 
 
-def _prepare(page: Page) -> _PageText:
+def _prepare(page: Page, text: PageText | None = None) -> _PageText:
     sections = page.sections
+    split_text = text if text is not None else PageText.of(page)
     split = tuple(
-        ()
-        if _DISCLAIMER_HEADING.match(section.heading)
-        else tuple(tuple(split_sentences(" ".join(p.split()))) for p in section.paragraphs)
-        for section in sections
+        () if _DISCLAIMER_HEADING.match(section.heading) else paragraphs
+        for section, paragraphs in zip(sections, split_text.sections, strict=True)
     )
     sentences = tuple(tuple(s for group in paras for s in group) for paras in split)
     openers = tuple(tuple(group[0] for group in paras if group) for paras in split)
@@ -941,13 +940,16 @@ def _lead(matcher: _Matcher, text: _PageText) -> tuple[int, str] | None:
     return None
 
 
-def find_elements(page: Page, config: AuditConfig) -> tuple[ElementResult, ...]:
+def find_elements(
+    page: Page, config: AuditConfig, text: PageText | None = None
+) -> tuple[ElementResult, ...]:
     """Find definition, uses, mechanism and consult prompt, in ``ELEMENT_NAMES`` order.
 
     Always returns four results; an element with no rule in the config is reported absent
     rather than raising, so a trimmed user config degrades instead of crashing a crawl.
+    ``text`` is the page split into sentences (``PageText``), when the caller has it.
     """
-    text = _prepare(page)
+    prepared = _prepare(page, text)
     rules = {rule.name: rule for rule in config.elements}
     results = []
     for name in ELEMENT_NAMES:
@@ -955,5 +957,5 @@ def find_elements(page: Page, config: AuditConfig) -> tuple[ElementResult, ...]:
         if rule is None:
             results.append(ElementResult(name, False))
             continue
-        results.append(_find(name, _rule_matcher(rule), text))
+        results.append(_find(name, _rule_matcher(rule), prepared))
     return tuple(results)

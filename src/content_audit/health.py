@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from .checks import finding, page_findings, page_label
 from .config import AuditConfig
 from .model import Finding, Kind, Page
-from .sentences import split_sentences
+from .sentences import PageText
 
 __all__ = [
     "check_trust",
@@ -221,16 +221,26 @@ _ALTERNATIVE_RE = re.compile(
 
 
 def check_trust(
-    page: Page, kind: Kind, config: AuditConfig, today: date | None = None
+    page: Page,
+    kind: Kind,
+    config: AuditConfig,
+    today: date | None = None,
+    text: PageText | None = None,
 ) -> tuple[Finding, ...]:
     """Trust and currency findings for an article; none for listings and other pages.
+
+    ``text`` is the page split into sentences (``PageText``), when the caller has it.
 
     ``today`` is the reference date of the review-age check, which is skipped when it is
     ``None`` (the core never reads the clock; see the module docstring).
     """
     if kind is not Kind.ARTICLE or not config.health.trust:
         return ()
-    found = [*_authorship(page), *_currency(page, config, today), *_evidence(page, config)]
+    found = [
+        *_authorship(page),
+        *_currency(page, config, today),
+        *_evidence(page, config, text if text is not None else PageText.of(page)),
+    ]
     return page_findings(found, page, config)
 
 
@@ -292,7 +302,7 @@ def _currency(page: Page, config: AuditConfig, today: date | None) -> Iterator[F
         )
 
 
-def _evidence(page: Page, config: AuditConfig) -> Iterator[Finding]:
+def _evidence(page: Page, config: AuditConfig, text: PageText) -> Iterator[Finding]:
     where = page_label(page)
     content_links = [link for link in page.links if link.zone == "content"]
     reference_links = [link for link in content_links if is_reference_link(link.href)]
@@ -315,7 +325,7 @@ def _evidence(page: Page, config: AuditConfig) -> Iterator[Finding]:
         for link in content_links
         if link.text and (link in reference_links or not link.internal)
     ]
-    sentences = [s for p in paragraphs for s in split_sentences(p)]
+    sentences = text.sentences()
     unbacked: list[tuple[str, str]] = []
     for index, sentence in enumerate(sentences):
         claims = find_claims(sentence)
@@ -323,7 +333,7 @@ def _evidence(page: Page, config: AuditConfig) -> Iterator[Finding]:
             continue
         near = sentences[index : index + 1 + window]
         if any(_CITATION_RE.search(s) for s in near) or any(
-            text in s for s in near for text in backing_texts
+            backing in s for s in near for backing in backing_texts
         ):
             continue
         unbacked.append((claims[0], sentence))
@@ -335,15 +345,15 @@ def _evidence(page: Page, config: AuditConfig) -> Iterator[Finding]:
             evidence=" | ".join(s for _, s in unbacked[:3]),
         )
 
-    text = "\n".join([*headings, *paragraphs])
-    if text.strip():
-        if not _RISK_RE.search(text):
+    whole = "\n".join([*headings, *paragraphs])
+    if whole.strip():
+        if not _RISK_RE.search(whole):
             yield finding(
                 "risks_missing",
                 f"{where}: the article never mentions risks, side effects or who should not "
                 "have the treatment",
             )
-        if not _ALTERNATIVE_RE.search(text):
+        if not _ALTERNATIVE_RE.search(whole):
             yield finding(
                 "alternatives_missing",
                 f"{where}: the article never mentions alternatives or other options",

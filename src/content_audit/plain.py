@@ -19,7 +19,7 @@ from importlib import resources
 from .checks import finding, page_findings
 from .config import AuditConfig
 from .model import Finding, Kind, Page, Readability
-from .sentences import split_sentences
+from .sentences import PageText
 
 __all__ = [
     "MEDICAL_TERMS_RESOURCE",
@@ -458,7 +458,7 @@ _NEXT_EXPLAINS = re.compile(
 )
 
 
-def unexplained_terms(page: Page) -> list[tuple[str, str]]:
+def unexplained_terms(page: Page, text: PageText | None = None) -> list[tuple[str, str]]:
     """(term, sentence) for each medical term whose first use is not explained nearby.
 
     "Explained" means a definition pattern or a parenthetical gloss in the same sentence,
@@ -468,7 +468,7 @@ def unexplained_terms(page: Page) -> list[tuple[str, str]]:
     pattern = _terms_re()
     known = frozenset(load_medical_terms())
     first_words = _term_first_words()
-    sentences = [s for p in page.text.splitlines() for s in split_sentences(p)]
+    sentences = (text if text is not None else PageText.of(page)).sentences()
     # The article's own subject ("plantar fasciitis" under "How ART Helps Plantar
     # Fasciitis") is what the page explains: the definition element judges that, not this.
     topic = " ".join(f"{page.subject} {page.title}".lower().split())
@@ -532,23 +532,32 @@ def same_start_runs(sentences: list[str], run: int) -> list[tuple[str, int, str]
 
 
 def check_plain(
-    page: Page, kind: Kind, readability: Readability, config: AuditConfig
+    page: Page,
+    kind: Kind,
+    readability: Readability,
+    config: AuditConfig,
+    text: PageText | None = None,
 ) -> tuple[Finding, ...]:
-    """Plain-language findings for an article; none for listings and other pages."""
+    """Plain-language findings for an article; none for listings and other pages.
+
+    ``text`` is the page split into sentences (``PageText``), when the caller has it."""
     if kind is not Kind.ARTICLE or not config.health.plain_language or not page.words:
         return ()
-    return page_findings(_plain_findings(page, readability, config), page, config)
+    text = text if text is not None else PageText.of(page)
+    return page_findings(_plain_findings(page, readability, config, text), page, config)
 
 
 def _short(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _plain_findings(page: Page, readability: Readability, config: AuditConfig) -> Iterator[Finding]:
+def _plain_findings(
+    page: Page, readability: Readability, config: AuditConfig, text: PageText
+) -> Iterator[Finding]:
     health = config.health
     where = page.url or "page"
     paragraphs = [p for s in page.sections for p in s.paragraphs]
-    sentences = [s for p in paragraphs for s in split_sentences(p)]
+    sentences = text.sentences()
     lengths = [len(_WORD_RE.findall(s)) for s in sentences]
 
     if sentences:
@@ -610,7 +619,7 @@ def _plain_findings(page: Page, readability: Readability, config: AuditConfig) -
             evidence=" | ".join(f"{n}x {w!r}: {_short(s, 80)}" for w, n, s in runs[:3]),
         )
 
-    jargon = unexplained_terms(page)
+    jargon = unexplained_terms(page, text)
     if jargon:
         listed: list[str] = []
         for term, _ in jargon:

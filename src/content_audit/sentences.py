@@ -5,13 +5,22 @@ judge sentences; two splitters that disagree about "Dr. Smith" or "e.g. ice" wou
 a sentence the rewrite guide ranks one the element search never saw.  Cheap on purpose
 (one regex and a word lookup): it runs on every page of a crawl, and the patterns only
 need sentence-sized windows, not a linguist's segmentation.
+
+``PageText`` is a page's article text split once: ``audit_page`` builds it and hands the
+same object to every scorer that reads sentences (elements, trust, plain language), so a
+page is split once, not once per scorer.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-__all__ = ["split_sentences"]
+if TYPE_CHECKING:
+    from .model import Page
+
+__all__ = ["PageText", "split_sentences"]
 
 # No sentence ends after these ("Dr. Smith", "e.g. ice", "Fig. 2").
 _ABBREVIATIONS = frozenset(
@@ -46,3 +55,28 @@ def split_sentences(paragraph: str) -> list[str]:
         start = match.end()
     out.append(text[start:].strip())
     return [s for s in out if s]
+
+
+@dataclass(frozen=True, slots=True)
+class PageText:
+    """A page's article text split into sentences once, in ``Page.sections`` order.
+
+    ``sections[i][j]`` holds the sentences of paragraph ``j`` of section ``i``.  Extraction
+    already collapses the whitespace of every paragraph, so these are exactly the sentences
+    each scorer used to split for itself.
+    """
+
+    sections: tuple[tuple[tuple[str, ...], ...], ...]
+
+    @classmethod
+    def of(cls, page: Page) -> PageText:
+        return cls(
+            tuple(
+                tuple(tuple(split_sentences(p)) for p in section.paragraphs)
+                for section in page.sections
+            )
+        )
+
+    def sentences(self) -> list[str]:
+        """Every sentence of the article text, in reading order."""
+        return [s for section in self.sections for paragraph in section for s in paragraph]
