@@ -10,7 +10,7 @@ import pytest
 
 from content_audit.classify import classify_page, health_density
 from content_audit.extract import extract_page
-from content_audit.model import Kind, Page, RecentPost, Section
+from content_audit.model import Kind, Link, Page, RecentPost, Section
 
 from .conftest import CORPUS, FIXTURES
 from .sites import copy_demo_site
@@ -271,4 +271,47 @@ def test_a_short_title_list_under_the_disclaimer_is_a_listing() -> None:
             for i, t in enumerate(("Neck Pain", "Whiplash", "TMD (aka TMJ)", "Vertigo"))
         ),
     )
+    assert classify_page(page) is Kind.LISTING
+
+
+_LIBRARY_DISCLAIMER = (
+    "The information in this medical library is intended for informational and "
+    "educational purposes only and should not be used for diagnostic or treatment "
+    "purposes without first consulting with your physical therapist."
+)
+
+
+def _titles_page(intro: str, titles: tuple[str, ...], extra: str = "") -> Page:
+    paragraphs = (intro, *titles, *((extra,) if extra else ()), _LIBRARY_DISCLAIMER)
+    return Page(
+        url="https://clinic.example/desktop/library_treatments_95/",
+        title="Medical Library Treatments 95",
+        h1=("Medical Library",),
+        sections=(Section("Physical Agents", 4, paragraphs),),
+        links=tuple(
+            Link(f"https://clinic.example/desktop/library_treatments_{i}/", t, True, zone="content")
+            for i, t in enumerate(titles)
+        ),
+    )
+
+
+def test_a_page_that_announces_a_list_over_its_entries_is_a_listing() -> None:
+    """'Here is a partial list of ...' over three entry links and the site's disclaimer."""
+    titles = ("Cryotherapy or Cold Therapy", "Heat Pack Treatment", "Therapeutic Ultrasound")
+    page = _titles_page("Here is a partial list of physical agents used for treatment.", titles)
+    assert classify_page(page) is Kind.LISTING
+    # The same links under a page that says something of its own stay an article's.
+    prose = (
+        "Physical agents such as heat, cold and sound waves are used to ease pain and "
+        "swelling before exercise, and your therapist chooses among them after the exam, "
+        "based on how recent the injury is and how the tissue responds to each of them."
+    )
+    assert classify_page(_titles_page(prose, titles, prose)) is not Kind.LISTING
+
+
+def test_the_disclaimer_is_no_prose_of_a_title_lists_own() -> None:
+    """A library index of many linked titles whose only prose is the disclaimer."""
+    titles = tuple(f"Home Program {name}" for name in "ABCDEFGHIJ")
+    # A disclaimer of ~150 words: as much as the prose that would make it an article.
+    page = _titles_page("Available Programs", titles, " ".join([_LIBRARY_DISCLAIMER] * 4))
     assert classify_page(page) is Kind.LISTING

@@ -325,6 +325,15 @@ _PERSON_TITLE_RE = re.compile(
     r"dietitian|nutritionist|trainer|coach))\b",
 )
 # The boilerplate disclaimer a medical site puts on every page: not the page's own text.
+_LIST_INTRO_RE = re.compile(
+    r"^(?:here\s+(?:is|are)|below\s+(?:is|are)|the\s+following\s+(?:is|are))\s+(?:an?\s+|the\s+|our\s+)?"
+    r"(?:(?:partial|complete|full|short|brief)\s+)?(?:list|index|selection|collection)\b"
+    r"|\b(?:are|is)\s+listed\s+below\b",
+    re.I,
+)
+"""A page that says it is a list ("Here is a partial list of physical agents used for
+treatment.", "Treatments are listed below"): its entries, not its sentence, are the page."""
+
 _DISCLAIMER_RE = re.compile(
     r"\b(?:(?:informational|educational|information)\s+purposes\s+only|"
     r"not\s+(?:intended|meant)\s+(?:as|to\s+be|to\s+replace|to\s+substitute)|"
@@ -426,6 +435,7 @@ class _Signals:
     index_title: bool
     policy_title: bool
     disclaimer_words: int
+    list_intro: bool
 
 
 def _cue_kinds(regex: re.Pattern[str], text: str) -> int:
@@ -530,6 +540,7 @@ def _signals(page: Page) -> _Signals:
         disclaimer_words=sum(
             len(p.split()) for p in paragraphs if _DISCLAIMER_RE.search(p.lower())
         ),
+        list_intro=any(_LIST_INTRO_RE.search(p) for p in paragraphs if len(p.split()) <= 30),
         policy_title=any(
             _POLICY_TITLE_RE.match(t)
             for t in (*page.h1, _TITLE_SPLIT_RE.split(page.title)[0].strip(), *headings[:1])
@@ -548,13 +559,18 @@ def _is_listing(page: Page, s: _Signals, types: set[str], body: set[str]) -> boo
     if archive and not types & _ARTICLE_TYPES:
         return True
     # A list of titles with little prose of its own: the rest of the page is an intro.
-    # The list must hold the page: related links under a short article do not.
+    # The list must hold the page: related links under a short article do not.  The
+    # site's disclaimer is no prose of the page's own.
     entries = s.title_entries
+    own_prose = max(0, s.own_prose - s.disclaimer_words)
     if (
         entries >= 5
-        and s.own_prose < min(120, 12 * entries)
-        and (entries >= 8 or s.entry_words >= s.own_prose)
+        and own_prose < min(120, 12 * entries)
+        and (entries >= 8 or s.entry_words >= own_prose)
     ):
+        return True
+    # A page that announces itself as a list, over its few entries and little else.
+    if s.list_intro and entries + s.recent_titles >= 2 and own_prose < 60:
         return True
     # An index page with little prose: its list is empty or loaded by script.
     return (s.slug in _INDEX_SLUGS or (s.index_title and not types & _ARTICLE_TYPES)) and (
