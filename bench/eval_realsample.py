@@ -199,7 +199,7 @@ def element_rows(results: list[Result], names: tuple[str, ...], data: Path = DAT
         ]
         print(
             f"  {name:10} {sum(truth):>3} {found:>5} {fmt(p):>6} {fmt(rec):>6} {f1(p, rec):>6.3f} "
-            f"{f1(lp, lr):>10.3f} {unclear / len(articles):>8.3f} "
+            f"{f1(lp, lr):>10.3f} {fmt(ratio(unclear, len(articles))):>8} "
             f"{fmt(ratio(sum(not t for t in missing), len(missing))):>6} ({len(missing):>2}) "
             f"{sum(good):>4}/{len(good)}"
         )
@@ -331,6 +331,8 @@ def main(argv: list[str] | None = None) -> int:
         for name in args.sites:
             part = [r for r in results if r.label["id"].startswith(SITES[name][1])]
             print(f"-- {name} ({len(part)} pages)")
+            if not part:
+                continue
             report_kind(part)
             element_rows(part, ELEMENT_NAMES, data)
             report_teasers(part)
