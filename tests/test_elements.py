@@ -1137,6 +1137,36 @@ ENGLISH_FORMS = [
         "Therapists help prevent ACL injuries by designing exercise programs.",
         True,
     ),
+    # Physical rationale and the visit, as clinics write them.
+    ("Therapeutic Ultrasound", "mechanism", "Sound waves penetrate deep into the tissue.", True),
+    ("Heat Therapy", "mechanism", "Heat dilates the blood vessels near the skin.", True),
+    (
+        "Spinal Decompression",
+        "mechanism",
+        "You lie comfortably on a padded table while the machine stretches your spine.",
+        True,
+    ),
+    (
+        "Acupuncture",
+        "mechanism",
+        "In acupuncture, a practitioner inserts thin needles at specific points.",
+        True,
+    ),
+    ("Acupuncture", "mechanism", "You can sit in our waiting room and read.", False),
+    (
+        "Spinal Decompression",
+        "uses",
+        "If you suffer from a herniated disc, spinal decompression may be the right option "
+        "for you.",
+        True,
+    ),
+    (
+        "Custom Orthotics",
+        "uses",
+        "Custom orthotics are designed to relieve pressure on the ball of the foot.",
+        True,
+    ),
+    ("Custom Orthotics", "uses", "Custom orthotics are made in our own lab.", False),
     # "X is not a Y" says what it is only set against what it is ("..., but ...").
     (
         "Virtual Physical Therapy",
