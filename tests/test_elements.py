@@ -1167,6 +1167,20 @@ ENGLISH_FORMS = [
         True,
     ),
     ("Custom Orthotics", "uses", "Custom orthotics are made in our own lab.", False),
+    # What it is for, or that it makes the body "work better", is not how it works.
+    (
+        "Pregnancy Care",
+        "mechanism",
+        "Chiropractic care is a gentle approach to correcting and stabilizing the spine.",
+        False,
+    ),
+    ("Pregnancy Care", "mechanism", "Chiropractic care helps the body work better.", False),
+    (
+        "Dry Needling",
+        "mechanism",
+        "Dry needling is a technique that uses needles to stimulate muscle trigger points.",
+        True,
+    ),
     # "X is not a Y" says what it is only set against what it is ("..., but ...").
     (
         "Virtual Physical Therapy",
