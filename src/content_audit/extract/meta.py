@@ -1,15 +1,19 @@
-"""What the page says about itself: meta tags, JSON-LD types and dates (and the nodes the
-trust signals read), and ``<time>`` dates in the article when the head gives none.
+"""What the page says about itself: title, ``<base>``, canonical, ``<html lang>``, meta
+tags, JSON-LD types and dates (and the nodes the trust signals read), and ``<time>`` dates
+in the article when the head gives none.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
-from bs4 import Tag
+from bs4 import BeautifulSoup, Tag
 
-from .tags import _descendants, _tokens
-from .text import normalize_text
+from .links import _resolve
+from .measure import _Measure
+from .tags import _HEAD_TAGS, _descendants, _tokens
+from .text import _joined_text, normalize_text
 
 
 def _metas(head_tags: list[Tag]) -> dict[str, str]:
@@ -72,3 +76,86 @@ def _time_in(root: Tag, classes: tuple[str, ...]) -> str | None:
             if isinstance(value, str) and value.strip():
                 return value.strip()
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """What ``read_head`` found: the page's own statements about itself."""
+
+    title: str
+    base: str | None
+    """What links resolve against: ``<base href>`` (itself resolved against the URL), else
+    the page's URL."""
+    canonical: str | None
+    lang: str | None
+    metas: dict[str, str]
+    jsonld_types: list[str]
+    published: str | None
+    modified: str | None
+    ld_nodes: list[dict]
+    """Every JSON-LD node (``@graph`` members included), for the trust signals."""
+
+
+def read_head(soup: BeautifulSoup, body: Tag, m: _Measure, url: str | None) -> Head:
+    """The head's title, base, canonical, meta tags and JSON-LD, and ``<html lang>``."""
+    head_tags = _head_tags(soup, body, m)
+    title_tag = next((t for t in head_tags if t.name == "title"), None)
+    title = normalize_text(_joined_text(title_tag)) if title_tag is not None else ""
+    base = url
+    base_tag = next((t for t in head_tags if t.name == "base" and t.get("href")), None)
+    if base_tag is not None and isinstance(base_tag.get("href"), str):
+        base = _resolve(url, base_tag["href"]) if url else base_tag["href"]
+    canonical = None
+    for link in head_tags:
+        if link.name != "link" or not isinstance(link.get("href"), str):
+            continue
+        rel = link.get("rel") or []
+        rel = rel.split() if isinstance(rel, str) else rel
+        if "canonical" in [r.lower() for r in rel]:
+            canonical = _resolve(base, link["href"])
+            break
+    html_tag = soup.find("html") if body.name in ("body", "frameset") else None
+    lang = html_tag.get("lang") if html_tag is not None else None
+    lang = (normalize_text(lang) or None) if isinstance(lang, str) else None
+    metas = _metas(head_tags)
+    types, published, modified, ld_nodes = _jsonld(head_tags)
+    return Head(
+        title=title,
+        base=base,
+        canonical=canonical,
+        lang=lang,
+        metas=metas,
+        jsonld_types=types,
+        published=published or metas.get("article:published_time"),
+        modified=modified or metas.get("article:modified_time"),
+        ld_nodes=ld_nodes,
+    )
+
+
+def _head_tags(soup: BeautifulSoup, body: Tag, m: _Measure) -> list[Tag]:
+    """Head-like tags (meta, link, title, script, base): those pass 1 met in the body, then
+    those outside it (``<head>``, or whatever the parser left beside the body)."""
+    head_tags = list(m.head_tags)
+    for top in soup.children:
+        if isinstance(top, Tag) and top is not body:
+            for el in [top, *top.descendants] if top.name != "html" else []:
+                if isinstance(el, Tag) and el.name in _HEAD_TAGS:
+                    head_tags.append(el)
+            if top.name == "html":
+                for child in top.children:
+                    if isinstance(child, Tag) and child is not body:
+                        for el in [child, *child.descendants]:
+                            if isinstance(el, Tag) and el.name in _HEAD_TAGS:
+                                head_tags.append(el)
+    return head_tags
+
+
+def article_dates(head: Head, root: Tag) -> tuple[str | None, str | None]:
+    """Published and modified dates: the head's, else a ``<time>`` in the article."""
+    published = head.published
+    if published is None:
+        published = _time_in(root, ("published", "entry-date"))
+    modified = head.modified
+    if modified is None:
+        modified = _time_in(root, ("updated",))
+    return published, modified

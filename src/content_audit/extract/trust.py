@@ -346,7 +346,11 @@ def _find_disclaimer(html: str) -> str | None:
 
 
 def _trust_signals(
-    html: str, m: _Measure, ld_nodes: list[dict], metas: dict[str, str], links: list[Link]
+    html: str,
+    m: _Measure,
+    ld_nodes: list[dict],
+    metas: dict[str, str],
+    links: tuple[Link, ...],
 ) -> _Trust:
     trust = _Trust()
     authors: list[Person] = []

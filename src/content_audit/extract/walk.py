@@ -7,10 +7,14 @@ also notes the anchors and images it met, so links and images know they sit in t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bs4 import NavigableString, Tag
 
+from ..model import Section
 from .measure import _Measure
 from .tags import _BLOCK_TAGS, _HEADINGS, _SKIP_STRINGS, _SKIP_TAGS
+from .tail import _article_tail, _figure_columns
 from .text import _NESTED_BLOCKS, _inline_text, _pseudo_heading, normalize_text
 
 
@@ -127,3 +131,36 @@ class _Walk:
 
     def __init__(self, node: Tag) -> None:
         self.node = node
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """What ``read_article`` read: the sections, and the anchors and images met in them."""
+
+    sections: tuple[Section, ...]
+    anchors: set[int]
+    """Anchors (by ``id``) inside the article text: the ``content`` zone of links."""
+    images: set[int]
+    """Images (by ``id``) inside the article text."""
+
+
+def read_article(root: Tag, m: _Measure, excluded: set[int]) -> Article:
+    """The root walked into sections, then the figure column beside it (a section of its
+    own) and the FAQ and call-to-action band after it; nothing when the root is chrome."""
+    walker = _Walker(m, excluded)
+    if id(root) not in m.chrome:
+        walker.walk(root)
+        walker.flush()
+        for column in _figure_columns(root, m, excluded):
+            walker.sections.append(("", 0, [], False))
+            walker.walk(column)
+            walker.flush()
+        for band in _article_tail(root, m, excluded):
+            walker.walk(band)
+            walker.flush()
+    sections = tuple(
+        Section(head, level, tuple(paras), pseudo)
+        for head, level, paras, pseudo in walker.sections
+        if head or paras
+    )
+    return Article(sections, walker.anchors, walker.images)
