@@ -5,6 +5,11 @@ body (pass 1), read the head, lay out the blocks and find the content root (pass
 the article text (pass 3), make the teasers, read the links, images, dates and trust
 signals, and note the accessibility problems.  Each pass is a function of its inputs that
 returns a record, so a pass can be read, tested and timed alone.
+
+A pass that raises is a bug in the extractor, not a fault of the page: the page is still
+returned, as plain text (``_fallback``), with an ``ExtractionFallback`` naming the pass and
+the exception, which ``checks`` reports as ``extraction_fallback``.  The accessibility scan
+is the one pass whose failure costs only its own part (the page keeps everything else).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import AttributeDict
 
 from ..access import scan_access
-from ..model import AccessNote, Page, Section
+from ..model import AccessNote, ExtractionFallback, Page, Section
 from ..soup import make_soup
 from .layout import lay_out
 from .links import read_images, read_links
@@ -27,28 +32,64 @@ from .text import _coerce, normalize_text
 from .trust import _trust_signals
 from .walk import read_article
 
+PLAIN_TEXT = (
+    "the page was read as plain text (no headings, links, teasers, metadata or trust "
+    "signals), so its other findings may be off"
+)
+"""What a page loses when a pass of ``_extract`` raises (``ExtractionFallback.outcome``)."""
+NO_ACCESS_NOTES = "its accessibility notes were left out"
+"""What a page loses when the accessibility scan raises."""
+DETAIL_MAX_CHARS = 200
+
 
 def extract_page(html: str, url: str | None = None) -> Page:
     """Turn one HTML document (or fragment) into a Page; never raises.
 
     Links and canonical are resolved against ``<base href>`` or ``url``. Teaser text has
     its "[...]" / "Read more" tail removed (``truncated`` says it was there).
+
+    When a pass raises, the page is still returned, as its plain text, with
+    ``extraction_fallback`` naming the pass and the exception (``checks`` reports it): an
+    extractor bug must not pass for a badly written page.
     """
     try:
         return _extract(html, url)
-    except Exception:
+    except Exception as exc:
+        failure = fallback_of(exc, _failed_pass(exc), PLAIN_TEXT)
         try:
-            return _fallback(html, url)
+            return _fallback(html, url, failure)
         except Exception:
-            return Page(url=url)
+            return Page(url=url, extraction_fallback=failure)
 
 
-def _fallback(html: object, url: str | None) -> Page:
+def fallback_of(exc: BaseException, step: str, outcome: str) -> ExtractionFallback:
+    """The record of ``exc`` raised by pass ``step``: its type name and its message."""
+    detail = normalize_text(str(exc))
+    if len(detail) > DETAIL_MAX_CHARS:
+        detail = detail[: DETAIL_MAX_CHARS - 1] + "…"
+    return ExtractionFallback(step, type(exc).__name__, detail, outcome)
+
+
+def _failed_pass(exc: BaseException) -> str:
+    """The pass ``_extract`` was running when ``exc`` was raised: the function it called
+    (``lay_out``, ``read_links``...), or ``extract`` when ``_extract`` itself raised."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code is _extract.__code__:
+            inner = tb.tb_next
+            return inner.tb_frame.f_code.co_name.lstrip("_") if inner is not None else "extract"
+        tb = tb.tb_next
+    return "extract"
+
+
+def _fallback(html: object, url: str | None, failure: ExtractionFallback | None = None) -> Page:
+    """The page as plain text: tags dropped, one paragraph a line."""
     # ``[^<>]``, not ``[^>]``: on a run of "<" with no ">" each try stops at the next "<",
     # so the scan stays linear (``<[^>]*>`` read to the end of the page from every "<").
     text = re.sub(r"<[^<>]*>", " ", _coerce(html))
     paras = tuple(p for p in (normalize_text(x) for x in text.split("\n")) if p)
-    return Page(url=url, sections=(Section("", 0, paras),) if paras else ())
+    sections = (Section("", 0, paras),) if paras else ()
+    return Page(url=url, sections=sections, extraction_fallback=failure)
 
 
 def _extract(html: object, url: str | None) -> Page:
@@ -75,6 +116,7 @@ def _extract(html: object, url: str | None) -> Page:
     images = read_images(m, head.base, article.images)
     published, modified = article_dates(head, layout.root)
     trust = _trust_signals(html, m, head.ld_nodes, head.metas, links)
+    access, failure = _access(body, layout.root, head.lang, head.base)
     return Page(
         url=url,
         title=head.title,
@@ -100,7 +142,8 @@ def _extract(html: object, url: str | None) -> Page:
         date_updated_text=trust.date_updated,
         disclaimer=trust.disclaimer,
         contacts=trust.contacts,
-        access=_access(body, layout.root, head.lang, head.base),
+        access=access,
+        extraction_fallback=failure,
     )
 
 
@@ -132,9 +175,12 @@ def _measure(body: Tag) -> _Measure:
     return m
 
 
-def _access(body: Tag, root: Tag, lang: str | None, base: str | None) -> tuple[AccessNote, ...]:
-    """The accessibility notes; a heuristic that trips on odd markup costs only its notes."""
+def _access(
+    body: Tag, root: Tag, lang: str | None, base: str | None
+) -> tuple[tuple[AccessNote, ...], ExtractionFallback | None]:
+    """The accessibility notes.  A heuristic that trips on odd markup costs only its notes,
+    not the page: the rest of the page is kept, and the failure recorded."""
     try:
-        return scan_access(body, root, lang, base)
-    except Exception:
-        return ()
+        return scan_access(body, root, lang, base), None
+    except Exception as exc:
+        return (), fallback_of(exc, "scan_access", NO_ACCESS_NOTES)
