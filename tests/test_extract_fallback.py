@@ -89,6 +89,16 @@ def test_a_raising_access_scan_costs_only_the_access_notes(
     )
 
 
+def test_a_failure_on_extracts_own_line_is_named_extract(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not a pass's name when ``_extract``'s own line raised (here: building the Page)."""
+    real = page.Page
+    monkeypatch.setattr(page, "Page", lambda **kw: _raise() if "authors" in kw else real(**kw))
+    result = extract_page(SEED.read_text(encoding="utf-8"), SEED_URL)
+    assert result.extraction_fallback is not None
+    assert result.extraction_fallback.step == "extract"
+    assert result.words > 300
+
+
 def test_a_failed_fallback_still_records_the_failure(monkeypatch: pytest.MonkeyPatch) -> None:
     """Even when the plain-text fallback raises too, the page is kept, with the record."""
     monkeypatch.setattr(layout, "_pick_root", _raise)

@@ -29,7 +29,7 @@ from .measure import _Measure
 from .meta import article_dates, read_head
 from .teasers import make_teasers
 from .text import _coerce, normalize_text
-from .trust import _trust_signals
+from .trust import read_trust
 from .walk import read_article
 
 PLAIN_TEXT = (
@@ -77,7 +77,10 @@ def _failed_pass(exc: BaseException) -> str:
     while tb is not None:
         if tb.tb_frame.f_code is _extract.__code__:
             inner = tb.tb_next
-            return inner.tb_frame.f_code.co_name.lstrip("_") if inner is not None else "extract"
+            name = inner.tb_frame.f_code.co_name if inner is not None else ""
+            if not name or name.startswith(("<", "__")):
+                return "extract"  # _extract's own line (a comprehension, a record's __init__)
+            return name.lstrip("_")
         tb = tb.tb_next
     return "extract"
 
@@ -93,6 +96,7 @@ def _fallback(html: object, url: str | None, failure: ExtractionFallback | None 
 
 
 def _extract(html: object, url: str | None) -> Page:
+    """The passes, in order; each takes what the earlier ones found and returns a record."""
     html = _coerce(html)
     if not html.strip():
         return Page(url=url)
@@ -115,7 +119,7 @@ def _extract(html: object, url: str | None) -> Page:
     )
     images = read_images(m, head.base, article.images)
     published, modified = article_dates(head, layout.root)
-    trust = _trust_signals(html, m, head.ld_nodes, head.metas, links)
+    trust = read_trust(html, m, head.ld_nodes, head.metas, links)
     access, failure = _access(body, layout.root, head.lang, head.base)
     return Page(
         url=url,

@@ -345,13 +345,17 @@ def _find_disclaimer(html: str) -> str | None:
     return None
 
 
-def _trust_signals(
+def read_trust(
     html: str,
     m: _Measure,
     ld_nodes: list[dict],
     metas: dict[str, str],
     links: tuple[Link, ...],
 ) -> _Trust:
+    """Authors, reviewers, review and update dates, disclaimer and contacts of the page:
+    from JSON-LD, short bylines and date lines, ``<meta name=author>``, the links, and the
+    raw HTML (the disclaimer; a phone number or e-mail address outside scripts when
+    nothing else gives a contact)."""
     trust = _Trust()
     authors: list[Person] = []
     reviewers: list[Person] = []
