@@ -60,7 +60,7 @@ def lay_out(body: Tag, m: _Measure, base: str | None, url: str | None) -> Layout
             if a is None:
                 continue
             recent_anchors.update(id(x) for x in m.descendants(li, "a"))
-            recent_posts.append(RecentPost(m.text(a), _resolve(base, a["href"])))
+            recent_posts.append(RecentPost(m.text(a), _resolve(base, str(a["href"]))))
 
     listing_ids = _listing_items(cards, root, m)
     cards = [c for c in cards if id(c.el) in listing_ids or not c.href.startswith(_NO_LINK)]

@@ -119,7 +119,7 @@ def read_links(
             internal = bool(target) and target == host if host else False
         else:
             internal = scheme == "" and not absolute.startswith("//")
-        rel = a.get("rel") or []
+        rel: str | list[str] = a.get("rel") or []
         rel = rel.split() if isinstance(rel, str) else rel
         links.append(
             Link(

@@ -103,16 +103,18 @@ def read_head(soup: BeautifulSoup, body: Tag, m: _Measure, url: str | None) -> H
     title = normalize_text(_joined_text(title_tag)) if title_tag is not None else ""
     base = url
     base_tag = next((t for t in head_tags if t.name == "base" and t.get("href")), None)
-    if base_tag is not None and isinstance(base_tag.get("href"), str):
-        base = _resolve(url, base_tag["href"]) if url else base_tag["href"]
+    base_href = base_tag.get("href") if base_tag is not None else None
+    if isinstance(base_href, str):
+        base = _resolve(url, base_href) if url else base_href
     canonical = None
     for link in head_tags:
-        if link.name != "link" or not isinstance(link.get("href"), str):
+        href = link.get("href")
+        if link.name != "link" or not isinstance(href, str):
             continue
-        rel = link.get("rel") or []
+        rel: str | list[str] = link.get("rel") or []
         rel = rel.split() if isinstance(rel, str) else rel
         if "canonical" in [r.lower() for r in rel]:
-            canonical = _resolve(base, link["href"])
+            canonical = _resolve(base, href)
             break
     html_tag = soup.find("html") if body.name in ("body", "frameset") else None
     lang = html_tag.get("lang") if html_tag is not None else None

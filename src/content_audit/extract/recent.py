@@ -81,7 +81,10 @@ def _find_recent(m: _Measure) -> list[tuple[list[Tag], list[Tag]]]:
                 parent = head.parent
                 siblings = [c for c in parent.children if isinstance(c, Tag)] if parent else []
                 whole = parent is not None and parent.name not in ("main", "article", "body")
-                add([parent] if whole and len(siblings) == len(run) else run, lst)
+                if parent is not None and whole and len(siblings) == len(run):
+                    add([parent], lst)
+                else:
+                    add(run, lst)
                 break
             sib = sib.find_next_sibling()
     return found

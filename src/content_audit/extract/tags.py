@@ -111,7 +111,7 @@ _TOKEN_SPLIT = re.compile(r"[-_]+")
 
 def _tokens(tag: Tag) -> list[str]:
     attrs = tag.attrs
-    classes = attrs.get("class") or []
+    classes: str | list[str] = attrs.get("class") or []
     # Lower-casing the attribute then splitting it gives the same tokens as splitting
     # then lower-casing each (no character lower-cases to or from whitespace, and
     # whitespace bounds the final-sigma context), in one call instead of one per class.
