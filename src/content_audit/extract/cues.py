@@ -32,3 +32,5 @@ _CONTACT_LINK_RE = re.compile(
     r"(?:appointment|consultation|visit)",
     re.I,
 )
+"""A link to the clinic's contact or booking page: a call to action, never a teaser, and a
+way to reach the clinic for the trust signals."""

@@ -28,6 +28,7 @@ _SEMANTIC_CLASSES = (
 
 
 def _pick_root(body: Tag, m: _Measure) -> Tag:
+    """The content root of ``body`` by pass 1's content scores (``body`` when it has none)."""
     total = m.score.get(id(body), 0)
     if total <= 0:
         return body
