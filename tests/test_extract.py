@@ -451,7 +451,8 @@ def test_index_descendants_and_tokens_match_a_walk(path):
     """The pass-1 index answers exactly what walking the subtree answers, in order."""
     from bs4 import BeautifulSoup, Tag
 
-    from content_audit.extract import _descendants, _Measure, _tokens
+    from content_audit.extract.measure import _Measure
+    from content_audit.extract.tags import _descendants, _tokens
 
     html = path.read_text(encoding="utf-8", errors="replace")
     probe = r"\1<div><svg><a href='/in-svg'>x</a></svg></div>"

@@ -594,12 +594,9 @@ def test_extract_main_path_does_not_fall_back(html: str) -> None:
     """``extract_page`` never raises because it falls back to a bare text split when its
     parser raises; that fallback loses headings, links and teasers, so it must stay for
     input nobody could parse, not for tag soup."""
-    from content_audit import extract
+    from content_audit.extract.page import _extract
 
-    main = getattr(extract, "_extract", None)
-    if main is None:  # pragma: no cover - renamed by a refactor
-        pytest.skip("extract._extract is gone")
-    assert_page(main(html, "https://clinic.example/a/"))
+    assert_page(_extract(html, "https://clinic.example/a/"))
 
 
 @LIGHT
@@ -746,10 +743,10 @@ def test_render_markdown_gives_html_that_audits(text: str) -> None:
 def test_lone_surrogate_keeps_the_main_path() -> None:
     """A lone surrogate (a str built in Python) once made lxml raise and extraction fall
     back to a bare text split: no H1, no links."""
-    from content_audit import extract
+    from content_audit.extract.page import _extract
 
     html = '<div title="\ud800"></div><h1>Prolotherapy</h1><p>Body text.</p>'
-    page = extract._extract(html, "https://clinic.example/a/")
+    page = _extract(html, "https://clinic.example/a/")
     assert page.h1 == ("Prolotherapy",)
 
 

@@ -118,7 +118,7 @@ def test_the_email_finder_is_linear_on_long_runs_of_word_characters() -> None:
 
 
 def test_the_email_finder_still_finds_an_address() -> None:
-    from content_audit.extract import _find_emails
+    from content_audit.extract.trust import _find_emails
 
     html = "<p>Write to office.team+web@clinic-example.co.uk or x@y.</p>"
     assert [m for _, m in _find_emails(html)] == ["office.team+web@clinic-example.co.uk"]

@@ -1,4 +1,4 @@
-"""health.py and the trust signals of extract.py: authors, reviewers, dates, evidence."""
+"""health.py and the trust signals of extract/trust.py: authors, reviewers, dates, evidence."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup, PageElement
 from bs4.element import AttributeDict
 
 from content_audit import soup as fastsoup
-from content_audit.extract import _coerce
+from content_audit.extract.text import _coerce
 from content_audit.soup import FastLXMLTreeBuilder, make_soup
 
 from .conftest import CORPUS, FIXTURES

@@ -104,6 +104,13 @@ _SPECS = (
         "The page was fetched but could not be audited (please report it).",
     ),
     FindingSpec(
+        "extraction_fallback",
+        INFO,
+        "page",
+        "Extraction failed on the page (a bug: please report it); the page was read as "
+        "plain text or without the failed part, so its other findings may be off.",
+    ),
+    FindingSpec(
         "redirect_credentials",
         WARN,
         "site",
@@ -392,6 +399,7 @@ def check_page(
 ) -> tuple[Finding, ...]:
     """All page-level findings, minus the codes the configuration disables."""
     found = [
+        *_fallback_findings(page),
         *_element_findings(page, kind, elements),
         *_readability_findings(kind, readability, config),
         *_structure_findings(page, config),
@@ -597,6 +605,21 @@ def wcag_url(criterion: str) -> str:
     """The WCAG 2.1 "Understanding" page of a criterion ("" when unknown)."""
     entry = WCAG_NAMES.get(criterion)
     return f"{WCAG_UNDERSTANDING}{entry[1]}.html" if entry else ""
+
+
+def _fallback_findings(page: Page) -> Iterator[Finding]:
+    """``extraction_fallback`` when an extraction pass raised: named with the pass and the
+    exception's type, so an extractor bug never passes for a badly written page."""
+    fallback = page.extraction_fallback
+    if fallback is None:
+        return
+    outcome = f"; {fallback.outcome}" if fallback.outcome else ""
+    yield finding(
+        "extraction_fallback",
+        f"{page_label(page)}: extraction failed in its {fallback.step} pass "
+        f"({fallback.error}){outcome}",
+        evidence=f"{fallback.error}: {fallback.detail}" if fallback.detail else fallback.error,
+    )
 
 
 def _access_findings(page: Page) -> Iterator[Finding]:

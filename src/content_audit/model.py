@@ -182,6 +182,23 @@ class AccessNote:
 
 @_pickled_by_fields
 @dataclass(frozen=True, slots=True)
+class ExtractionFallback:
+    """An extraction pass that raised on the page: a bug in the extractor (please report
+    it), not a badly written page.  ``checks`` reports it as ``extraction_fallback`` so the
+    page's other findings are read with that in mind.
+
+    ``step`` is the pass that raised (``lay_out``, ``read_links``, ``scan_access``), ``error``
+    the exception's type name, ``detail`` its message (cut short) and ``outcome`` what the
+    page lost for it ("the page was read as plain text ...")."""
+
+    step: str
+    error: str
+    detail: str = ""
+    outcome: str = ""
+
+
+@_pickled_by_fields
+@dataclass(frozen=True, slots=True)
 class Page:
     """What extraction found on one HTML page; the input of every scorer.
 
@@ -224,6 +241,9 @@ class Page:
     access: tuple[AccessNote, ...] = ()
     """Accessibility notes of the page (``access.py``): link text, alt text, headings,
     language, linked documents, media; ``checks.py`` makes them findings."""
+    extraction_fallback: ExtractionFallback | None = None
+    """Set when an extraction pass raised: the page is kept (read as plain text, or without
+    the failed pass's part) and ``checks.py`` reports ``extraction_fallback``."""
 
     @property
     def text(self) -> str:
