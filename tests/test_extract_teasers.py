@@ -6,6 +6,8 @@ rubric's navigation (menus, a "services" title widget, sibling-page lists) must 
 
 from __future__ import annotations
 
+import pytest
+
 from content_audit.extract import extract_page
 from content_audit.model import TEASER_BLOCKS
 
@@ -214,3 +216,36 @@ def test_whole_link_cards_titled_in_bold_are_related_teasers() -> None:
         "sciatica", "back-pain", "knee-pain"
     ]  # fmt: skip
     assert {t.block for t in page.teasers} == {"related"}
+
+
+@pytest.mark.parametrize("tag", ["span", "div", "small"])
+def test_a_bold_titled_card_may_hold_its_snippet_in_any_element(tag: str) -> None:
+    """The snippet of a whole-link card need not be a <p>: <span>Ulnar wrist pain, carpal
+    tunnel</span> is as much an excerpt."""
+
+    def card(slug: str, title: str, snippet: str) -> str:
+        return (
+            f'<a href="/conditions/{slug}/" class="related-card"><strong>{title}</strong>'
+            + (f"<{tag}>{snippet}</{tag}>" if snippet else "")
+            + "</a>"
+        )
+
+    def teaser_slugs() -> list[str]:
+        cards = "".join(
+            card(slug, title, snippet)
+            for slug, title, snippet in (
+                ("wrist-pain", "Wrist Pain", "Ulnar wrist pain, carpal tunnel"),
+                ("shoulder-pain", "Shoulder Pain", "Rotator cuff, shoulder impingement"),
+                ("neck-pain", "Neck Pain", "Nerve compression, referred arm pain"),
+            )
+        )
+        html = (
+            "<html><body><main><article><h1>Elbow Pain</h1>"
+            + "<p>Elbow pain has many sources, from the forearm tendons to the neck.</p>" * 4
+            + "</article><section><h2>Other Conditions We Treat</h2>"
+            + f'<div class="related-grid">{cards}</div></section></main></body></html>'
+        )
+        page = extract_page(html, "https://clinic.example/conditions/elbow-pain/")
+        return [t.href.rsplit("/", 2)[-2] for t in page.teasers]
+
+    assert teaser_slugs() == ["wrist-pain", "shoulder-pain", "neck-pain"]

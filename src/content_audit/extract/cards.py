@@ -79,10 +79,13 @@ def _find_cards(m: _Measure) -> list[_Card]:
         if m.flags.get(id(el), 0) & 8:
             head = next(m.descendants(el, "h2", "h3", "h4", "h5"), None)
         elif el.name == "a":
-            # A whole card as one link, titled in bold: <a class="related-card">
-            # <strong>Sciatica</strong><p>Sciatic nerve compression is ...</p></a>.
+            # A whole card as one link, titled in bold over a snippet in any element:
+            # <a class="related-card"><strong>Sciatica</strong><p>Sciatic nerve
+            # compression is ...</p></a>, or <span>Ulnar wrist pain, carpal tunnel</span>.
             head = next(m.descendants(el, "strong", "b"), None)
-            if head is None or next(m.descendants(el, "p"), None) is None:
+            if head is None or (
+                m.text_len.get(id(el), 0) - m.text_len.get(id(head), 0) < _SNIPPET_MIN_CHARS
+            ):
                 continue
         else:
             continue
