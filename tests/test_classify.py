@@ -295,10 +295,18 @@ def _titles_page(intro: str, titles: tuple[str, ...], extra: str = "") -> Page:
     )
 
 
-def test_a_page_that_announces_a_list_over_its_entries_is_a_listing() -> None:
+@pytest.mark.parametrize(
+    "intro",
+    [
+        "Here is a partial list of physical agents used for treatment.",
+        "Here are modalities that are used for this treatment.",
+        "The treatments are listed below.",
+    ],
+)
+def test_a_page_that_announces_a_list_over_its_entries_is_a_listing(intro: str) -> None:
     """'Here is a partial list of ...' over three entry links and the site's disclaimer."""
     titles = ("Cryotherapy or Cold Therapy", "Heat Pack Treatment", "Therapeutic Ultrasound")
-    page = _titles_page("Here is a partial list of physical agents used for treatment.", titles)
+    page = _titles_page(intro, titles)
     assert classify_page(page) is Kind.LISTING
     # The same links under a page that says something of its own stay an article's.
     prose = (

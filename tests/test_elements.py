@@ -1181,6 +1181,59 @@ ENGLISH_FORMS = [
         "Dry needling is a technique that uses needles to stimulate muscle trigger points.",
         True,
     ),
+    # Glosses with no verb, the subject with a slash, a tear "may break when ...".
+    (
+        "Neck Traction",
+        "definition",
+        "A gentle longitudinal pull on the neck, either manual or mechanical.",
+        True,
+    ),
+    (
+        "Posture Training",
+        "definition",
+        "Instruction in the correct alignment of the body at work and at rest.",
+        True,
+    ),
+    (
+        "Lumbar Laminectomy/Discectomy",
+        "definition",
+        "A lumbar laminectomy/discectomy is a common surgery to remove disc fragments.",
+        True,
+    ),
+    (
+        "Anterior Cruciate Ligament (ACL) Tear",
+        "definition",
+        "The anterior cruciate (ACL) may completely break when the knee is bent too far.",
+        True,
+    ),
+    # The procedure told in the passive with its manner, by the surgeon, by its means.
+    ("Distal Radius Fracture", "mechanism", "The bones are surgically positioned.", True),
+    ("Distal Radius Fracture", "mechanism", "The clinic is conveniently located.", False),
+    (
+        "Lumbar Laminectomy",
+        "mechanism",
+        "The surgeon makes an incision through the skin over the spine.",
+        True,
+    ),
+    (
+        "ACL Tear",
+        "mechanism",
+        "The patellar tendon may be used to reconstruct the lost ligament.",
+        True,
+    ),
+    # Emergency care, and a word to the reader in an aside.
+    (
+        "Posterior Dislocation",
+        "consult",
+        "The patient should be taken to the emergency room immediately.",
+        True,
+    ),
+    (
+        "Shoulder Instability",
+        "consult",
+        "Pain may follow when the arm is raised (ask your physical therapist about this test).",
+        True,
+    ),
     # "X is not a Y" says what it is only set against what it is ("..., but ...").
     (
         "Virtual Physical Therapy",
@@ -1310,3 +1363,40 @@ def test_an_entry_opening_on_its_subject_is_a_candidate_not_missing(config: Audi
         "Golfer's Elbow", "Rest and ice come first. Most people recover.", h1="Medical Library"
     )
     assert by_name(find_elements(page, config))["definition"].status == "missing"
+
+
+def test_an_aside_states_a_gloss_or_a_prompt_not_how_care_works(config: AuditConfig) -> None:
+    """An aside is read as a clause of its own for the definition and the consult prompt
+    only: an aside on how a diagnostic test is done is not the article's mechanism."""
+    page = _post(
+        "Trochanteric Bursitis",
+        "Trochanteric bursitis (inflammation of a bursa over the hip) hurts at night.",
+        "Tests may include an arthrogram (a dye is injected into the hip joint first).",
+    )
+    found = by_name(find_elements(page, config))
+    assert found["definition"].status == "found"
+    assert found["definition"].evidence.startswith("Trochanteric bursitis (inflammation")
+    assert found["mechanism"].status != "found"
+
+
+def test_an_entry_may_open_on_its_anatomy_and_name_the_condition_next(
+    config: AuditConfig,
+) -> None:
+    page = _entry(
+        "Trochanteric Bursitis",
+        "A bursa is a fluid-filled sack that eases friction between tissues. Trochanteric "
+        "bursitis is caused by excessive stress on the bursa over the hip.",
+    )
+    found = by_name(find_elements(page, config))["definition"]
+    assert found.status == "found" and found.evidence.startswith("Trochanteric bursitis is")
+
+
+def test_an_entry_heading_the_text_never_names_is_still_the_topic(config: AuditConfig) -> None:
+    """Under a section-name H1 ("Medical Library"), "Ulnar Nerve Injuries" over prose that
+    only says "This injury ..." is the page's subject."""
+    page = _entry(
+        "Ulnar Nerve Injuries",
+        "This injury is usually the result of repeated throwing. Rest and bracing help.",
+    )
+    found = by_name(find_elements(page, config))["definition"]
+    assert found.status == "found" and found.heading == "Ulnar Nerve Injuries"

@@ -326,13 +326,13 @@ _PERSON_TITLE_RE = re.compile(
 )
 # The boilerplate disclaimer a medical site puts on every page: not the page's own text.
 _LIST_INTRO_RE = re.compile(
-    r"^(?:here\s+(?:is|are)|below\s+(?:is|are)|the\s+following\s+(?:is|are))\s+(?:an?\s+|the\s+|our\s+)?"
-    r"(?:(?:partial|complete|full|short|brief)\s+)?(?:list|index|selection|collection)\b"
+    r"^(?:here|below)\s+(?:is|are)\b|^the\s+following\s+(?:is|are)\b"
     r"|\b(?:are|is)\s+listed\s+below\b",
     re.I,
 )
 """A page that says it is a list ("Here is a partial list of physical agents used for
-treatment.", "Treatments are listed below"): its entries, not its sentence, are the page."""
+treatment.", "Here are modalities that are used ...", "Treatments are listed below"): its
+entries, not its sentence, are the page (with little prose of its own: ``_is_listing``)."""
 
 _DISCLAIMER_RE = re.compile(
     r"\b(?:(?:informational|educational|information)\s+purposes\s+only|"

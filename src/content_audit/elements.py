@@ -310,7 +310,7 @@ def _subject_regex(title: str, extra: tuple[str, ...] = ()) -> tuple[str, int]:
     if not words:
         return _NEVER, 0
     variants: list[str] = []
-    full = r"[\s-]+".join([*(re.escape(w) for w in words[:-1]), _plural(words[-1])])
+    full = r"[\s/-]+".join([*(re.escape(w) for w in words[:-1]), _plural(words[-1])])
     variants.append(full)
     if "/" in subject:
         # "Ankle Sprains/Instability": each alternative names the subject on its own.
@@ -546,6 +546,8 @@ class _PageText:
     openers: tuple[tuple[tuple[str, str], ...], ...]
     """Each section's paragraphs' first sentences: (bare, marked)."""
     leads: tuple[tuple[int, str, str, str], ...]
+    asides: frozenset[int]
+    """Indexes into ``flat`` of the entries that are a sentence's parenthetical aside."""
     """The entry-opening sentences (``_leads``): section index, sentence, bare, marked."""
 
     def first(self, fixed: int, marked: int) -> int:
@@ -590,6 +592,22 @@ def _bare(sentence: str) -> str:
     if '"' in bare or "“" in bare or "”" in bare:
         bare = _QUOTE_MARKS.sub("", bare)
     return bare
+
+
+_ASIDE_TEXT = re.compile(r"\(([^()]{12,120})\)")
+
+
+_ASIDE_ELEMENTS = frozenset({"definition", "consult"})
+"""What an aside may state: a gloss of a word ("(inflammation of a bursa)") or a word to
+the reader ("(ask your physical therapist about it)"); how care works and what it treats
+are told in the sentence itself (an aside on how a diagnostic test is done is not)."""
+
+
+def _asides(sentence: str) -> list[str]:
+    """The parenthetical asides of a sentence that run to three words or more."""
+    if "(" not in sentence:
+        return []
+    return [a.strip() for a in _ASIDE_TEXT.findall(sentence) if len(a.split()) >= 3]
 
 
 def _key(text: str) -> str:
@@ -674,6 +692,7 @@ def _topic(page: Page, text: str = "") -> str:
         best = (0, 0, "")
         h1_group = [*page.h1, page.title]
         h1_names = False
+        unnamed_entry = ""
         for group, least in ((h1_group, 1), (named[:2], 3)):
             candidates = [c for c in dict.fromkeys(group) if _names_a_topic(c)]
             scored = [
@@ -695,6 +714,9 @@ def _topic(page: Page, text: str = "") -> str:
                 entry = max((t for t in scored if t[2] in prose), default=(0, 0, ""))
                 if entry[0] > 0:
                     top, least = entry, 1
+                # Named nowhere ("This injury is usually the result of ..." under "Ulnar
+                # Nerve Injuries"): still the entry's heading, when nothing else names one.
+                unnamed_entry = entry[2]
             # A first heading takes over only when the text names it far more often than
             # the H1 and title ("Posterior Dislocation" under "Medical Library Shoulder").
             # When the text never names those, one mention of the heading's whole term
@@ -708,6 +730,8 @@ def _topic(page: Page, text: str = "") -> str:
                 best = top
         if best[0]:
             return best[2]
+        if unnamed_entry:
+            return unnamed_entry
     if len(page.h1) > 1:
         keys = {_key(h) for h in headings}
         for h1 in page.h1:
@@ -754,7 +778,17 @@ def _prepare(page: Page, text: PageText | None = None) -> _PageText:
     )
     subject = _page_subject(topic, extra)
     headings = tuple(subject.mark(section.heading.strip()) for section in sections)
-    plain = [(i, s, _bare(s)) for i, group in enumerate(sentences) for s in group]
+    # Each sentence is read without its asides; an aside that is a clause of its own
+    # ("(ask your physical therapist about this test)", "(inflammation of a bursa)") is
+    # read too, right after it, and quoted as the sentence that holds it.
+    plain = []
+    aside_at = []
+    for i, group in enumerate(sentences):
+        for s in group:
+            plain.append((i, s, _bare(s)))
+            for aside in _asides(s):
+                aside_at.append(len(plain))
+                plain.append((i, s, aside))
     # One substitution over the joined page instead of one per sentence: no wording of the
     # subject can span _JOIN (its NUL is neither a word character nor a space).
     joined = _JOIN.join(b for _, _, b in plain)
@@ -773,9 +807,10 @@ def _prepare(page: Page, text: PageText | None = None) -> _PageText:
         marked_ends=_ends(marked),
         headings=headings,
         openers=tuple(tuple((b, subject.mark(b)) for b in map(_bare, group)) for group in openers),
+        asides=frozenset(aside_at),
         leads=tuple(
             (i, sentence, bare, subject.mark(bare))
-            for i, sentence in _leads(sections, sentences, openers, titles, headings)
+            for i, sentence in _leads(sections, sentences, openers, titles, headings, subject)
             for bare in (_bare(sentence),)
         ),
     )
@@ -862,7 +897,9 @@ def _find(name: str, matcher: _Matcher, text: _PageText) -> ElementResult:
     first = text.first(
         matcher.body.first(text.joined), matcher.subject_body.first(text.marked_joined)
     )
-    for i, sentence, bare, marked in text.flat[first:]:
+    for k, (i, sentence, bare, marked) in enumerate(text.flat[first:], first):
+        if k in text.asides and name not in _ASIDE_ELEMENTS:
+            continue
         if not matcher.sentence(bare, marked):
             continue
         section = text.sections[i]
@@ -888,7 +925,9 @@ def _find(name: str, matcher: _Matcher, text: _PageText) -> ElementResult:
     first = text.first(
         matcher.weak.first(text.joined), matcher.subject_weak.first(text.marked_joined)
     )
-    for i, sentence, bare, marked in text.flat[first:]:
+    for k, (i, sentence, bare, marked) in enumerate(text.flat[first:], first):
+        if k in text.asides and name not in _ASIDE_ELEMENTS:
+            continue
         if matcher.weak_sentence(bare, marked):
             heading = text.sections[i].heading.strip() or None
             return _unclear(name, heading, sentence, "text", "weak")
@@ -903,15 +942,23 @@ def _find(name: str, matcher: _Matcher, text: _PageText) -> ElementResult:
     return ElementResult(name, False)
 
 
+_OPENS_ON_SUBJECT = re.compile(
+    rf"^(?:(?:the|an?|these|this)\s+)?(?:[\w’'-]+\s+){{0,2}}?{SUBJECT_MARK}\b", re.IGNORECASE
+)
+
+
 def _leads(
     sections: tuple[Section, ...],
     sentences: tuple[tuple[str, ...], ...],
     openers: tuple[tuple[str, ...], ...],
     title_keys: frozenset[str],
     headings: tuple[str, ...],
+    subject: _Subject,
 ) -> list[tuple[int, str]]:
     """The sentences that open an entry: the first sentence under each heading that is the
-    page subject (or its title), and the first of each of the opening text's first three
+    page subject (or its title), and the second when it opens on the subject (an entry that
+    opens on its anatomy: "A bursa is a fluid-filled sack ... Trochanteric bursitis is
+    caused by ..."), and the first of each of the opening text's first three
     paragraphs (an introduction brings in its subject: "Prolotherapy is a shot-based
     treatment." opening its second paragraph)."""
     out: list[tuple[int, str]] = []
@@ -926,6 +973,8 @@ def _leads(
             out.extend((i, opener) for opener in openers[i][:3])
         elif heading and (_key(heading) in title_keys or headings[i].strip(" :?") == SUBJECT_MARK):
             out.append((i, group[0]))
+            if len(group) > 1 and _OPENS_ON_SUBJECT.match(subject.mark(_bare(group[1]))):
+                out.append((i, group[1]))
         seen_text = True
     return out
 
