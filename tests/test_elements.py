@@ -1234,6 +1234,54 @@ ENGLISH_FORMS = [
         "Pain may follow when the arm is raised (ask your physical therapist about this test).",
         True,
     ),
+    # Uses told by where it is used; glosses by participle; an aside with no space after.
+    (
+        "Cryotherapy or Cold Therapy",
+        "uses",
+        "Ice or cold is used most frequently in acute injuries.",
+        True,
+    ),
+    (
+        "Proprioception Exercises",
+        "uses",
+        "Proprioception exercises are used to help retrain your sensory system.",
+        True,
+    ),
+    (
+        "Proprioceptive Neuromuscular Facilitation",
+        "uses",
+        "Today, PNF (or a variation of it)is commonly used for neuromuscular retraining.",
+        True,
+    ),
+    (
+        "Isotonics",
+        "definition",
+        "Muscle(s) contracting through the range of motion (ROM) with resistance.",
+        True,
+    ),
+    ("PNF", "definition", "Performed in diagonal patterns that mimic functional movements.", True),
+    (
+        "Soft Tissue Mobilization",
+        "definition",
+        "Therapeutic massage of body tissue, performed with the hands.",
+        True,
+    ),
+    ("Back Pain", "definition", "Back pain relief for the whole family.", False),
+    ("Getting Older", "definition", "Expert care for the aches that come with age.", False),
+    # Physiology, hardware and a physical goal.
+    ("Ice Massage", "mechanism", "Ice on the skin causes vasoconstriction.", True),
+    (
+        "Leg Fractures",
+        "mechanism",
+        "Often pins, plates and screws are used to maintain the reduction.",
+        True,
+    ),
+    (
+        "BPPV",
+        "mechanism",
+        "The goal of these treatments is to move the small particles back into place.",
+        True,
+    ),
     # "X is not a Y" says what it is only set against what it is ("..., but ...").
     (
         "Virtual Physical Therapy",

@@ -581,6 +581,13 @@ _ASIDE = re.compile(r"\s*\([^()]{1,120}\)")
 _QUOTE_MARKS = re.compile(r'["“”]')
 
 
+def _drop_aside(match: re.Match[str]) -> str:
+    """Nothing for an aside, or a space where the text runs on with no space after it
+    ("PNF (or a variation of it)is commonly used")."""
+    after = match.string[match.end() : match.end() + 1]
+    return " " if after.isalnum() else ""
+
+
 def _bare(sentence: str) -> str:
     """The sentence without its parenthetical asides and double quotation marks, which the
     patterns read: an aside does not change what a sentence says ("Lateral (meaning away
@@ -588,7 +595,7 @@ def _bare(sentence: str) -> str:
     nor do quotation marks that set a word off ('the stimulation "overrides" the pain')."""
     bare = sentence
     if "(" in bare:
-        bare = _ASIDE.sub("", bare).strip() or sentence
+        bare = _ASIDE.sub(_drop_aside, bare).strip() or sentence
     if '"' in bare or "“" in bare or "”" in bare:
         bare = _QUOTE_MARKS.sub("", bare)
     return bare
