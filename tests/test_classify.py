@@ -254,8 +254,11 @@ def test_a_page_whose_only_text_is_the_disclaimer_is_no_article() -> None:
     assert classify_page(page) is not Kind.ARTICLE
 
 
-def test_a_short_title_list_under_the_disclaimer_is_a_listing() -> None:
-    """A library category with four entries and no text but the site's disclaimer."""
+@pytest.mark.parametrize(
+    "titles", [("Neck Pain", "Whiplash", "TMD (aka TMJ)", "Vertigo"), ("Research", "Other Clinics")]
+)
+def test_a_short_title_list_under_the_disclaimer_is_a_listing(titles: tuple[str, ...]) -> None:
+    """A library category with a few entries and no text but the site's disclaimer."""
     disclaimer = (
         "The information in this medical library is intended for informational and "
         "educational purposes only and should not be used for diagnostic or treatment "
@@ -268,7 +271,7 @@ def test_a_short_title_list_under_the_disclaimer_is_a_listing() -> None:
         sections=(Section("", 0, (disclaimer,)),),
         recent_posts=tuple(
             RecentPost(t, f"https://clinic.example/desktop/library_neck_{i}/")
-            for i, t in enumerate(("Neck Pain", "Whiplash", "TMD (aka TMJ)", "Vertigo"))
+            for i, t in enumerate(titles)
         ),
     )
     assert classify_page(page) is Kind.LISTING

@@ -656,7 +656,7 @@ def classify_page(page: Page) -> Kind:
     if s.recent_titles >= 5 and s.own_words < 15:
         return Kind.LISTING
     # ... or a short one, when all the text of its own is the site's disclaimer.
-    if s.recent_titles >= 3 and s.words - s.disclaimer_words < 15:
+    if s.recent_titles >= 2 and s.words - s.disclaimer_words < 15:
         return Kind.LISTING
 
     # 3. Health articles: enough text, about health more than about anything else.  A
