@@ -1282,6 +1282,13 @@ ENGLISH_FORMS = [
         "The goal of these treatments is to move the small particles back into place.",
         True,
     ),
+    # "A or B" titles: each alternative names the subject.
+    (
+        "Cryotherapy or Cold Therapy",
+        "definition",
+        "Cold therapy is the use of low temperatures to treat injured tissue.",
+        True,
+    ),
     # "X is not a Y" says what it is only set against what it is ("..., but ...").
     (
         "Virtual Physical Therapy",
@@ -1448,3 +1455,11 @@ def test_an_entry_heading_the_text_never_names_is_still_the_topic(config: AuditC
     )
     found = by_name(find_elements(page, config))["definition"]
     assert found.status == "found" and found.heading == "Ulnar Nerve Injuries"
+
+
+def test_a_definition_of_a_neighbouring_term_is_a_candidate(config: AuditConfig) -> None:
+    page = _post(
+        "Stationary Cycling",
+        "The ACSM defines aerobic exercise as any activity that uses large muscle groups.",
+    )
+    assert by_name(find_elements(page, config))["definition"].status == "unclear"

@@ -312,9 +312,10 @@ def _subject_regex(title: str, extra: tuple[str, ...] = ()) -> tuple[str, int]:
     variants: list[str] = []
     full = r"[\s/-]+".join([*(re.escape(w) for w in words[:-1]), _plural(words[-1])])
     variants.append(full)
-    if "/" in subject:
-        # "Ankle Sprains/Instability": each alternative names the subject on its own.
-        for part in subject.split("/"):
+    if "/" in subject or " or " in subject:
+        # "Ankle Sprains/Instability", "Cryotherapy or Cold Therapy": each alternative
+        # names the subject on its own.
+        for part in re.split(r"/|\s+or\s+", subject):
             alt = re.findall(r"[\w’']+", part)
             if alt and " ".join(alt) not in _GENERIC_WORDS:
                 variants.append(
