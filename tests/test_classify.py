@@ -320,9 +320,19 @@ def test_a_page_that_announces_a_list_over_its_entries_is_a_listing(intro: str) 
     assert classify_page(_titles_page(prose, titles, prose)) is not Kind.LISTING
 
 
-def test_the_disclaimer_is_no_prose_of_a_title_lists_own() -> None:
-    """A library index of many linked titles whose only prose is the disclaimer."""
-    titles = tuple(f"Home Program {name}" for name in "ABCDEFGHIJ")
+def test_a_long_title_list_that_outweighs_the_prose_is_a_listing() -> None:
+    """A library index of many linked titles whose only prose is a long disclaimer: the
+    titles hold the page.  Six treatment links under a short entry do not."""
+    titles = tuple(
+        f"Home Exercise Program for the Knee After Surgery, Part {n}" for n in "ABCDEFGHIJKLMNOP"
+    )
     # A disclaimer of ~150 words: as much as the prose that would make it an article.
     page = _titles_page("Available Programs", titles, " ".join([_LIBRARY_DISCLAIMER] * 4))
     assert classify_page(page) is Kind.LISTING
+    entry = (
+        "This often occurs in middle aged adults as a result of degenerative changes in the "
+        "tendon. The rupture may be partial or complete, with pain behind the ankle bone."
+    )
+    short = ("Cryotherapy or Cold Therapy", "Gait or Walking Training", "Core Strengthening",
+             "Aerobic/Endurance Exercise", "Ankle Active Range of Motion", "Heat Pack")  # fmt: skip
+    assert classify_page(_titles_page(entry, short, _LIBRARY_DISCLAIMER)) is Kind.ARTICLE

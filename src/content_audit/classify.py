@@ -559,17 +559,17 @@ def _is_listing(page: Page, s: _Signals, types: set[str], body: set[str]) -> boo
     if archive and not types & _ARTICLE_TYPES:
         return True
     # A list of titles with little prose of its own: the rest of the page is an intro.
-    # The list must hold the page: related links under a short article do not.  The
-    # site's disclaimer is no prose of the page's own.
+    # The list must hold the page: related links under a short article do not.  A long
+    # list holds it when its titles outweigh the prose (a site disclaimer included).
     entries = s.title_entries
-    own_prose = max(0, s.own_prose - s.disclaimer_words)
-    if (
-        entries >= 5
-        and own_prose < min(120, 12 * entries)
-        and (entries >= 8 or s.entry_words >= own_prose)
+    if entries >= 5 and (
+        (s.own_prose < min(120, 12 * entries) and (entries >= 8 or s.entry_words >= s.own_prose))
+        or (entries >= 12 and s.entry_words >= s.own_prose)
     ):
         return True
-    # A page that announces itself as a list, over its few entries and little else.
+    # A page that announces itself as a list, over its few entries and little else (the
+    # site's disclaimer is no prose of its own).
+    own_prose = max(0, s.own_prose - s.disclaimer_words)
     if s.list_intro and entries + s.recent_titles >= 2 and own_prose < 60:
         return True
     # An index page with little prose: its list is empty or loaded by script.
