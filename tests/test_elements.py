@@ -892,6 +892,7 @@ def test_a_catalogue_title_gives_way_to_the_entry_heading(config: AuditConfig) -
             "found",
         ),
         ("Skier's Thumb", "Skier's thumb is caused by a force that bends the thumb out.", "found"),
+        ("Tibialis Posterior Tendonitis", "This often occurs in runners who overtrain.", "found"),
         ("Stress Fractures", "These fractures result from repeated loads on the bone.", "found"),
         # Further into the entry the same sentence is a candidate, not a definition.
         (
@@ -1281,6 +1282,31 @@ ENGLISH_FORMS = [
         "mechanism",
         "The goal of these treatments is to move the small particles back into place.",
         True,
+    ),
+    # "osteoarthritis of the hip" names "Hip Osteoarthritis"; a comma before "is".
+    (
+        "Hip Osteoarthritis",
+        "definition",
+        "Osteoarthritis of the hip occurs when the cartilage of the joint wears out.",
+        True,
+    ),
+    (
+        "Temporomandibular Disorders (TMD)",
+        "definition",
+        "Temporomandibular disorder (TMD), is a term that describes a group of disorders.",
+        True,
+    ),
+    (
+        "McKenzie Exercise",
+        "definition",
+        "Exercises prescribed to cause the centralization of pain.",
+        True,
+    ),
+    (
+        "Scoliosis",
+        "mechanism",
+        "Treatment typically consists of bracing for moderate curves.",
+        False,
     ),
     # "A or B" titles: each alternative names the subject.
     (

@@ -324,7 +324,12 @@ def _subject_regex(title: str, extra: tuple[str, ...] = ()) -> tuple[str, int]:
     most = len(words)
     head = words[-1]
     if len(words) > 1 and len(head) >= 4 and head not in _GENERIC_WORDS:
+        # "hip osteoarthritis" is also "osteoarthritis of the hip" (before the head alone,
+        # which would otherwise take the first word of it).
+        rest = r"[\s-]+".join(re.escape(w) for w in words[:-1])
+        variants.append(rf"{_plural(head)}\s+(?:of|in)\s+(?:the\s+|your\s+)?{rest}")
         variants.append(_plural(head))
+        most = max(most, len(words) + 2)
     if len(words) > 1 and head in _GENERIC_WORDS:
         # "oral cancer screening" is also "screening for oral cancer", and "blood flow
         # restriction therapy" also "blood flow restriction (BFR) rehabilitation".
