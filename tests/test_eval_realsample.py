@@ -1,14 +1,16 @@
 """Floors of the element, kind and teaser figures on labelled pages of the two real sites.
 
-Two samples of 40 pages each (``bench/data/realsample``, ``realsample2``), labelled before
-the detector's output on them was seen; their first, blind measurements are in their
-READMEs.  These floors
-keep what later work reached from sliding back; they skip with the reason when
-``../shared/realsites`` is absent (CI, which has it, requires them).
+Six samples (``bench/data/realsample`` .. ``realsample6``: every page of the two sites
+outside ``../shared/corpus``), each labelled before the detector's output on it was seen;
+each one's first, blind measurement is in its README.  These floors keep what later work
+reached from sliding back; they skip with the reason when ``../shared/realsites`` is absent
+(CI, which has it, requires them).  Samples 5 and 6 have few mechanism and consult
+positives (7 and 4; 2 and 1), so those two figures are not pinned there.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import sys
 from pathlib import Path
@@ -42,31 +44,47 @@ def _figures(data: str) -> dict[str, float]:
     results = []
     for name, (_, prefix, _) in bench.SITES.items():
         results += bench.audit_site_pages(name, [r for r in labels if r["id"].startswith(prefix)])
-    assert len(results) == 40
+    assert len(results) == len(labels)
     return bench.figures(results, ELEMENT_NAMES)
 
 
-@pytest.fixture(scope="module", params=["realsample", "realsample2"])
-def figures(request: pytest.FixtureRequest) -> tuple[str, dict[str, float]]:
-    return request.param, _figures(request.param)
+SAMPLES = ["realsample", "realsample2", "realsample3", "realsample4", "realsample5", "realsample6"]
 
 
-# Below what the two samples reach today (sample 1 / sample 2): kind 0.950 / 0.975,
-# definition 0.826 / 0.847, uses 0.967 / 0.935, mechanism 0.919 / 0.930, consult 1.0 / 1.0,
-# teasers precision 1.0 / 1.0 and recall 0.964 / 0.958.  realsample3 is not pinned: it
-# is the held-out measurement (bench/data/realsample3/README.md).
+@functools.cache
+def _cached(data: str) -> dict[str, float]:
+    return _figures(data)
+
+
+# A little below what the samples reach today (samples 1 .. 6): kind 0.950 / 0.975 / 1.0 /
+# 0.950 / 0.975 / 0.972; definition 0.875 / 0.885 / 0.926 / 0.889 / 0.897 / 0.923; uses
+# 0.967 / 0.935 / 0.966 / 0.917 / 0.967 / 1.0; mechanism 0.919 / 0.930 / 0.973 / 0.870 (/
+# 0.769 / 0.750 on 7 and 4 positives); consult 1.0 (0.0 on sample 6's single positive);
+# teasers precision 1.0 everywhere, recall 0.964 / 0.958 / 0.857 / 0.875 / 1.0 / 1.0 (the
+# misses are title-only "related" grids the rubric calls navigation).
 FLOORS = {
     "kind": 0.92,
-    "definition_f1": 0.80,
-    "uses_f1": 0.92,
-    "mechanism_f1": 0.88,
+    "definition_f1": 0.85,
+    "uses_f1": 0.90,
+    "mechanism_f1": 0.85,
     "consult_f1": 0.97,
     "teasers_precision": 0.95,
-    "teasers_recall": 0.93,
+    "teasers_recall": 0.84,
+}
+FEW_POSITIVES = {
+    "realsample5": {"mechanism_f1", "consult_f1"},
+    "realsample6": {"mechanism_f1", "consult_f1"},
 }
 
 
-@pytest.mark.parametrize("figure", sorted(FLOORS))
-def test_real_site_sample_floor(figures: tuple[str, dict[str, float]], figure: str) -> None:
-    data, values = figures
-    assert values[figure] >= FLOORS[figure], data
+@pytest.mark.parametrize(
+    ("data", "figure"),
+    [
+        (data, figure)
+        for data in SAMPLES
+        for figure in sorted(FLOORS)
+        if figure not in FEW_POSITIVES.get(data, ())
+    ],
+)
+def test_real_site_sample_floor(data: str, figure: str) -> None:
+    assert _cached(data)[figure] >= FLOORS[figure], data
