@@ -1308,6 +1308,25 @@ ENGLISH_FORMS = [
         "Treatment typically consists of bracing for moderate curves.",
         False,
     ),
+    # A question of fit is no claim of use; what a tool is for is not how it works.
+    (
+        "Dry Needling",
+        "uses",
+        "So you can focus on whether it is the right treatment for your pain.",
+        False,
+    ),
+    (
+        "Dry Needling",
+        "uses",
+        "Dr. Helms recommends it when a hands-on exam points to a muscle problem.",
+        True,
+    ),
+    (
+        "Dry Needling",
+        "mechanism",
+        "It is one of the tools Dr. Helms uses to release tight muscle and help you move.",
+        False,
+    ),
     # "A or B" titles: each alternative names the subject.
     (
         "Cryotherapy or Cold Therapy",
