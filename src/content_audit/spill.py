@@ -240,7 +240,7 @@ class DigestSpill:
     def __init__(self, folder: str | Path | None = None, batch: int = BATCH) -> None:
         directory = Path(folder) if folder is not None else Path(tempfile.gettempdir())
         directory.mkdir(parents=True, exist_ok=True)
-        _remove_dead_spills(directory)
+        remove_dead_scratch(directory, ".site-digests.*.tmp")
         fd, name = tempfile.mkstemp(
             prefix=".site-digests.", suffix=f".{os.getpid()}.tmp", dir=directory
         )
@@ -282,9 +282,11 @@ class DigestSpill:
         self.close()
 
 
-def _remove_dead_spills(directory: Path) -> None:
-    """Delete the scratch files of processes that are gone (a run killed by a signal)."""
-    for path in directory.glob(".site-digests.*.tmp"):
+def remove_dead_scratch(directory: Path, pattern: str) -> None:
+    """Delete the scratch files (``pattern``, named ``.<name>.<random>.<pid>.tmp``) of
+    processes that are gone (a run killed by a signal): the digest spill's and the run
+    store's (``report/runstore.py``)."""
+    for path in directory.glob(pattern):
         pid = path.name.rsplit(".", 2)[-2]
         if pid.isdigit() and not _alive(int(pid)):
             path.unlink(missing_ok=True)
