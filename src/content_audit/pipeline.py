@@ -128,7 +128,7 @@ class SiteRunSummary:
     mean_score: float | None = None
     files: tuple[Path, ...] = ()
     site_findings: tuple[tuple[str, int], ...] = ()
-    """Cross-page findings of the run by code (``site.py``), sorted by code."""
+    """Cross-page findings of the run by code (``sitechecks``), sorted by code."""
     report: Path | None = None
     """``report.html`` of the run."""
     changes_markdown: str = ""
