@@ -13,7 +13,7 @@ and pages.csv was written, then rewritten at commit to add the cross-page counts
 Why a file, and this shape:
 
 - A 10k-page run must not hold its pages in memory; the rows of a 1k-page sitegen run are
-  ~25 MB (nearly all of it the pages' JSON documents, ~20 KB each).  Rows are buffered
+  ~28 MB (nearly all of it the pages' JSON documents, ~20 KB each).  Rows are buffered
   and written ``BATCH`` at a time in one transaction (the crawl loop flushes after every
   batch), and read back in insertion order with one query per output, so memory holds a
   batch of rows at most, whatever the site's size.
@@ -30,7 +30,6 @@ Why a file, and this shape:
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import pickle
@@ -44,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..checks import FINDINGS
 from ..model import Finding, PageAudit, Severity
-from ..spill import remove_dead_scratch
+from ..spill import disk_full_is_oserror, remove_dead_scratch
 from .csv import (
     AUDIT_FAILED,
     INVENTORY_COLUMNS,
@@ -59,8 +58,12 @@ from .csv import (
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from ..model import FetchResult
 
-BATCH = 2000
-"""Rows buffered before they are written in one transaction (also flushed per batch)."""
+BATCH = 500
+"""Rows buffered before they are written in one transaction (also flushed per batch):
+~25 pages of a sitegen site, whose JSON documents are most of the buffer (~0.5 MB)."""
+CACHE_KIB = 512
+"""SQLite's page cache for the store (its default is 2 MB): rows are appended, then each
+table is read once in order, so a cache buys nothing and would add to the run's peak."""
 
 PAGE, FAILED, SITE = 0, 1, 2
 """Where a finding row came from: a page's own audit, a failed audit, or the run as a whole
@@ -120,7 +123,9 @@ class RunStore:
         try:
             self._conn.execute("PRAGMA journal_mode = OFF")
             self._conn.execute("PRAGMA synchronous = OFF")
-            self._conn.executescript(_SCHEMA)
+            self._conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            with disk_full_is_oserror(str(self.folder) if self.folder else None):
+                self._conn.executescript(_SCHEMA)
         except BaseException:
             self.close()
             raise
@@ -178,21 +183,16 @@ class RunStore:
         findings, self._findings = self._findings, []
         teasers, self._teasers = self._teasers, []
         self._pending = 0
-        try:
-            with self._conn:
-                self._conn.executemany("INSERT INTO inventory (row) VALUES (?)", inventory)
-                self._conn.executemany("INSERT INTO pages (url, row, doc) VALUES (?, ?, ?)", pages)
-                self._conn.executemany(
-                    "INSERT INTO findings (url, code, severity, message, evidence, decision, "
-                    "origin) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    findings,
-                )
-                self._conn.executemany("INSERT INTO teasers (row) VALUES (?)", teasers)
-        except sqlite3.OperationalError as exc:
-            if exc.sqlite_errorcode == sqlite3.SQLITE_FULL:
-                where = str(self.folder) if self.folder is not None else None
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), where) from None
-            raise
+        where = str(self.folder) if self.folder is not None else None
+        with disk_full_is_oserror(where), self._conn:
+            self._conn.executemany("INSERT INTO inventory (row) VALUES (?)", inventory)
+            self._conn.executemany("INSERT INTO pages (url, row, doc) VALUES (?, ?, ?)", pages)
+            self._conn.executemany(
+                "INSERT INTO findings (url, code, severity, message, evidence, decision, "
+                "origin) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                findings,
+            )
+            self._conn.executemany("INSERT INTO teasers (row) VALUES (?)", teasers)
 
     # ------------------------------------------------------------------ reading
 
@@ -202,11 +202,15 @@ class RunStore:
 
     def inventory_rows(self) -> Iterator[tuple[Any, ...]]:
         """inventory.csv rows, raw, in the order the crawl met the URLs."""
-        return (pickle.loads(row) for (row,) in self._select("SELECT row FROM inventory"))
+        return (
+            pickle.loads(row) for (row,) in self._select("SELECT row FROM inventory ORDER BY seq")
+        )
 
     def teaser_rows(self) -> Iterator[tuple[Any, ...]]:
         """teasers.csv rows, raw, page by page."""
-        return (pickle.loads(row) for (row,) in self._select("SELECT row FROM teasers"))
+        return (
+            pickle.loads(row) for (row,) in self._select("SELECT row FROM teasers ORDER BY seq")
+        )
 
     def finding_rows(self) -> Iterator[FindingRow]:
         """findings.csv rows, raw: every page's own, failed audits, then the run's."""
@@ -240,7 +244,10 @@ class RunStore:
 
     def document_lines(self) -> Iterator[str]:
         """The audited pages' JSON documents, one line each, in page order."""
-        return (doc for (doc,) in self._select("SELECT doc FROM pages WHERE doc IS NOT NULL"))
+        return (
+            doc
+            for (doc,) in self._select("SELECT doc FROM pages WHERE doc IS NOT NULL ORDER BY seq")
+        )
 
     def documents(self) -> Iterator[dict[str, Any]]:
         """The same documents, parsed (report.html's two passes)."""
