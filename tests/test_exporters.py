@@ -207,7 +207,7 @@ def test_no_exporter_reads_another_exporters_file(
     bare = audit_site(demo.base_url + "/", config, tmp_path / "bare" / "out", workers=0)
     left = sorted(p.name for p in bare.out_dir.iterdir() if not p.name.startswith("."))
     assert left == [
-        "changes.csv", "inlinks.csv", "inventory.csv", "report.html", "summary.md"
+        "changes.csv", "inventory.csv", "report.html", "summary.md"
     ]  # fmt: skip
     pages = read_page_data((full.out_dir / "report.html").read_text(encoding="utf-8"))
     again = read_page_data((bare.out_dir / "report.html").read_text(encoding="utf-8"))

@@ -52,6 +52,12 @@ def test_rows_come_back_in_the_order_they_went_in(audit) -> None:  # type: ignor
         assert [doc["url"] for doc in store.documents()] == [URL]
         assert len(list(store.teaser_rows())) == len(audit.page.teasers)
         assert store.page_urls() == {URL}
+        store.add_inlinks({"http://x.test/c/": 2, "http://x.test/b/": 2, "http://x.test/d/": 5})
+        assert list(store.inlink_rows()) == [  # most linked first, ties by URL
+            ("http://x.test/d/", 5),
+            ("http://x.test/b/", 2),
+            ("http://x.test/c/", 2),
+        ]
 
 
 def test_pages_count_the_open_cross_page_errors_and_warnings(audit) -> None:  # type: ignore[no-untyped-def]

@@ -50,7 +50,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from .alerts import write_inlinks
 from .budget import BudgetExceeded, time_budget
 from .config import AuditConfig
 from .decisions import accept_findings
@@ -1104,7 +1103,7 @@ def run_site_checks(
 
     # Streamed from the checks to the store: the findings are never all in memory at once.
     writer.write_site_findings(counted(site.findings(config)))
-    write_inlinks(writer.out_dir, site.index.inlinks)
+    writer.write_inlinks(site.index.inlinks)
     log.info(
         "cross-page checks: %d findings on %d pages (crawl complete: %s)",
         counts.total(),

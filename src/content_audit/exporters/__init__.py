@@ -8,8 +8,9 @@ Three kinds, each with one registry function in this module:
 
 - ``row_files``: the run's row files, rendered when the rows are complete (the driver's
   ``write_outputs`` step) and moved into place together: the four CSV files
-  (``report.csv.CsvFile``) and ``pages.jsonl`` (``report.details.PagesJsonl``), each a
-  ``report.outputs.RowFile`` (``filename``, ``write(store, handle)``);
+  (``report.csv.CsvFile``), ``pages.jsonl`` (``report.details.PagesJsonl``) and
+  ``inlinks.csv`` (``alerts.InlinksCsv``), each a ``report.outputs.RowFile``
+  (``filename``, ``write(store, handle)``);
 - ``registered``: files rendered once the history has compared the run, from the store and
   that comparison (``ExportContext``): ``changes.csv`` (``changes_csv.py``),
   ``report.html`` (``html_report.py``) and ``summary.md`` (``summary_md.py``), each an
@@ -110,10 +111,11 @@ class ReportResult:
 def row_files() -> tuple[RowFile, ...]:
     """The row files every site run writes when its rows are complete, in the order they
     are listed: the registry of row formats (``report.outputs.RowFile``)."""
+    from ..alerts import InlinksCsv
     from ..report.csv import csv_files
     from ..report.details import PagesJsonl
 
-    return (*csv_files(), PagesJsonl())
+    return (*csv_files(), PagesJsonl(), InlinksCsv())
 
 
 def registered() -> tuple[Exporter, ...]:

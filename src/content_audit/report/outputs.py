@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
@@ -61,6 +61,8 @@ class RowSink(Protocol):
     def write_failed(self, result: FetchResult, message: str) -> None: ...
 
     def write_site_findings(self, findings: Iterable[Finding]) -> None: ...
+
+    def write_inlinks(self, inlinks: Mapping[str, int]) -> None: ...
 
     def flush(self) -> None: ...
 
@@ -130,6 +132,10 @@ class RunOutputs:
             self._counts[(f.code, str(f.severity))] += 1
             self.store.add_site_findings((f,))
             self._to_history(f, f.url or "")
+
+    def write_inlinks(self, inlinks: Mapping[str, int]) -> None:
+        """How many crawled pages link to each URL (``inlinks.csv``, the alerts' ranking)."""
+        self.store.add_inlinks(inlinks)
 
     def _to_history(self, f: Finding, url: str) -> None:
         """Queue a finding the page's own history record does not hold: cross-page ones and

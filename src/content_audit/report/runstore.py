@@ -37,7 +37,7 @@ import sqlite3
 import tempfile
 import weakref
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -82,6 +82,7 @@ CREATE TABLE findings (
     message TEXT NOT NULL, evidence TEXT, decision TEXT, origin INTEGER NOT NULL
 );
 CREATE TABLE teasers (seq INTEGER PRIMARY KEY, row BLOB NOT NULL);
+CREATE TABLE inlinks (url TEXT PRIMARY KEY, n INTEGER NOT NULL);
 """
 
 FindingRow = tuple[str, str, str, str, str | None, str | None]
@@ -169,6 +170,17 @@ class RunStore:
             )
             self._count(1)
 
+    def add_inlinks(self, inlinks: Mapping[str, int]) -> None:
+        """URL -> how many crawled pages link to it (``site.SiteIndex.inlinks``)."""
+        self.flush()
+        where = str(self.folder) if self.folder is not None else None
+        with disk_full_is_oserror(where), self._conn:
+            self._conn.executemany(
+                "INSERT INTO inlinks (url, n) VALUES (?, ?) "
+                "ON CONFLICT (url) DO UPDATE SET n = excluded.n",
+                inlinks.items(),
+            )
+
     def _count(self, rows: int) -> None:
         self._pending += rows
         if self._pending >= self._batch:
@@ -217,6 +229,10 @@ class RunStore:
         return self._select(
             "SELECT url, code, severity, message, evidence, decision FROM findings ORDER BY seq"
         )
+
+    def inlink_rows(self) -> Iterator[tuple[str, int]]:
+        """(url, inlinks), most linked first (``inlinks.csv``); ties by URL."""
+        return self._select("SELECT url, n FROM inlinks ORDER BY n DESC, url")
 
     def page_rows(self) -> Iterator[tuple[Any, ...]]:
         """pages.csv rows, raw, with each page's open cross-page errors and warnings counted
