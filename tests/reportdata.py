@@ -11,7 +11,9 @@ from pathlib import Path
 
 from content_audit.audit import audit_page
 from content_audit.config import load_config
-from content_audit.report.details import DetailWriter
+from content_audit.model import FetchResult
+from content_audit.report.details import DetailWriter, page_line
+from content_audit.report.runstore import RunStore
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_WWW = ROOT / "src" / "content_audit" / "demo" / "site" / "www"
@@ -42,3 +44,18 @@ def build_run(out_dir: Path, limit: int | None = 12, xss: bool = True, step: int
         for url, html in pages:
             writer.write(audit_page(html, url, config), url)
     return writer.path
+
+
+def build_store(limit: int | None = 12, xss: bool = True, step: int = 4) -> RunStore:
+    """The pages of ``build_run`` in a run's store (in memory), as a site run writes them:
+    report.html is rendered from a store in a site run."""
+    config = load_config()
+    pages = demo_pages()[::step][:limit]
+    if xss:
+        pages.append((XSS_URL, (FIXTURES / "xss_page.html").read_text(encoding="utf-8")))
+    store = RunStore()
+    for url, html in pages:
+        audit = audit_page(html, url, config)
+        fetched = FetchResult(url, source="link", depth=1, status=200, final_url=url)
+        store.add_fetch(fetched, audit, page_line(audit, url))
+    return store

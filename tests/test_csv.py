@@ -1,8 +1,10 @@
-"""report/csv.py: fixed columns, formula guarding, atomic commit."""
+"""report/csv.py: fixed columns, formula guarding; the run's row files, committed atomically
+(``report.outputs.RunOutputs``: rows into the run's store, files rendered from it)."""
 
 from __future__ import annotations
 
 import csv
+import io
 from datetime import date
 from pathlib import Path
 
@@ -17,9 +19,10 @@ from content_audit.report.csv import (
     INVENTORY_CSV,
     PAGES_COLUMNS,
     PAGES_CSV,
-    ReportWriter,
+    CsvFile,
     guard_cell,
 )
+from content_audit.report.outputs import RunOutputs
 
 from .conftest import FIXTURES
 from .tristate import verdicts
@@ -56,7 +59,7 @@ def _result(url: str, **kw: object) -> FetchResult:
 
 
 def test_commit_writes_headers_rows_and_guards(tmp_path: Path) -> None:
-    with ReportWriter(tmp_path) as writer:
+    with RunOutputs(tmp_path) as writer:
         writer.write_fetch(_result("http://x.test/a/", redirects=(("http://x.test/b", 301),)))
         writer.write_fetch(_result("http://x.test/pdf", status=None, error="robots"))
         writer.write_failed(_result("http://x.test/c/"), "=ValueError: boom")
@@ -76,7 +79,7 @@ def test_commit_writes_headers_rows_and_guards(tmp_path: Path) -> None:
 
 
 def test_exception_leaves_no_complete_looking_file(tmp_path: Path) -> None:
-    with pytest.raises(RuntimeError), ReportWriter(tmp_path) as writer:
+    with pytest.raises(RuntimeError), RunOutputs(tmp_path) as writer:
         writer.write_fetch(_result("http://x.test/a/"))
         writer.flush()
         raise RuntimeError("crash mid-run")
@@ -84,17 +87,18 @@ def test_exception_leaves_no_complete_looking_file(tmp_path: Path) -> None:
 
 
 def test_previous_report_survives_a_failed_rewrite(tmp_path: Path) -> None:
-    with ReportWriter(tmp_path) as writer:
+    with RunOutputs(tmp_path) as writer:
         writer.write_fetch(_result("http://x.test/old/"))
-    with pytest.raises(KeyboardInterrupt), ReportWriter(tmp_path) as writer:
+    with pytest.raises(KeyboardInterrupt), RunOutputs(tmp_path) as writer:
         writer.write_fetch(_result("http://x.test/new/"))
         raise KeyboardInterrupt
     assert [r["url"] for r in _read(tmp_path / INVENTORY_CSV)] == ["http://x.test/old/"]
 
 
-def test_row_width_is_checked(tmp_path: Path) -> None:
-    with ReportWriter(tmp_path) as writer, pytest.raises(ValueError, match="expected"):
-        writer.write(INVENTORY_CSV, [("too", "short")])
+def test_row_width_is_checked() -> None:
+    short = CsvFile(INVENTORY_CSV, lambda store: [("too", "short")])
+    with pytest.raises(ValueError, match="expected"):
+        short.write(None, io.StringIO())  # type: ignore[arg-type]
     assert len(INVENTORY_COLUMNS) == 13
     assert INVENTORY_COLUMNS[-1] == "rendered"  # appended: columns are contracts
 
@@ -106,7 +110,7 @@ def test_pages_csv_keeps_element_flags_and_appends_their_status(tmp_path: Path) 
     html = (FIXTURES / "seed_prolotherapy.html").read_text(encoding="utf-8")
     given = verdicts(uses="unclear", consult="missing")
     audit = audit_page(html, "http://x.test/a/", today=date(2026, 11, 25), elements=given)
-    with ReportWriter(tmp_path) as writer:
+    with RunOutputs(tmp_path) as writer:
         writer.write_fetch(_result("http://x.test/a/", html=html), audit)
     (row,) = _read(tmp_path / PAGES_CSV)
     flags = {n: row[n] for n in ELEMENT_NAMES}

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 import pytest
 
 from content_audit.config import load_config
-from content_audit.exporters import ExportContext, export_run, registered, streamed
-from content_audit.model import FetchResult, Finding, PageAudit
+from content_audit.exporters import ExportContext, export_run, registered, row_files
 from content_audit.pipeline import SiteRunSummary
 from content_audit.report.csv import unguard_cell
+from content_audit.report.runstore import RunStore
 from content_audit.run import audit_site
 
 from .test_pipeline import ServedSite, read_csv, serve_demo_copy
@@ -147,44 +148,24 @@ def test_an_exporter_is_one_class_over_the_finished_run(tmp_path: Path) -> None:
 
 
 class UrlList:
-    """A streamed format of its own (``report.outputs.RowStream``): audited URLs, one a line."""
+    """A row file of its own (``report.outputs.RowFile``): audited URLs, one a line, rendered
+    from the run's store like the CSV files."""
 
-    def __init__(self, out_dir: Path) -> None:
-        self.path = out_dir / "urls.txt"
-        self.temp = out_dir / ".urls.txt.tmp"
-        self.handle = open(self.temp, "w", encoding="utf-8")  # noqa: SIM115
+    filename = "urls.txt"
 
-    def write_fetch(self, result: FetchResult, audit: PageAudit | None = None) -> None:
-        if audit is not None:
-            self.handle.write((result.final_url or result.url) + "\n")
-
-    def write_failed(self, result: FetchResult, message: str) -> None:
-        pass
-
-    def write_site_findings(self, findings: Iterable[Finding]) -> None:
-        pass
-
-    def flush(self) -> None:
-        self.handle.flush()
-
-    def commit(self) -> dict[str, Path]:
-        self.handle.close()
-        self.temp.replace(self.path)
-        return {"urls.txt": self.path}
-
-    def abort(self) -> None:
-        self.handle.close()
-        self.temp.unlink(missing_ok=True)
+    def write(self, store: RunStore, handle: TextIO) -> None:
+        for row in store.page_rows():
+            handle.write(row[0] + "\n")
 
 
-def test_a_streamed_format_is_one_class_beside_the_registered_ones(
+def test_a_row_file_is_one_class_beside_the_registered_ones(
     demo: ServedSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A real run with one more stream: it gets every audited page, its file is committed
-    with the CSV files and listed in the run's files; the CSV files are unchanged."""
+    """A real run with one more row file: it gets every audited page from the store, its
+    file is committed with the CSV files and listed in the run's files."""
     from content_audit import run
 
-    monkeypatch.setattr(run, "streamed", lambda out: [*streamed(out), UrlList(out)])
+    monkeypatch.setattr(run, "row_files", lambda: (*row_files(), UrlList()))
     summary = audit_site(demo.base_url + "/", load_config(), tmp_path / "out", workers=0)
     urls = (tmp_path / "out" / "urls.txt").read_text(encoding="utf-8").split()
     pages = [unguard_cell(p["url"]) for p in read_csv(tmp_path / "out" / "pages.csv")]
@@ -193,7 +174,7 @@ def test_a_streamed_format_is_one_class_beside_the_registered_ones(
     assert not list((tmp_path / "out").glob(".*.tmp"))
 
 
-def test_a_failed_run_leaves_no_streamed_file(
+def test_a_failed_run_leaves_no_row_file(
     demo: ServedSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from content_audit import pipeline, run
@@ -201,9 +182,55 @@ def test_a_failed_run_leaves_no_streamed_file(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("checks broke")
 
-    monkeypatch.setattr(run, "streamed", lambda out: [*streamed(out), UrlList(out)])
+    monkeypatch.setattr(run, "row_files", lambda: (*row_files(), UrlList()))
     monkeypatch.setattr(pipeline, "run_site_checks", broken)
     with pytest.raises(RuntimeError, match="checks broke"):
         audit_site(demo.base_url + "/", load_config(), tmp_path / "out", workers=0)
     left = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert left == [".crawl-state.sqlite", ".crawl-state.sqlite.lock"]
+
+
+def test_no_exporter_reads_another_exporters_file(
+    demo: ServedSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run whose only row file is inventory.csv still renders report.html, changes.csv and
+    summary.md in full: every page, every cross-page finding, from the run's store (before
+    the store, report.html read pages.jsonl and parsed findings.csv back)."""
+    from content_audit import run
+    from content_audit.report.csv import INVENTORY_CSV, csv_files
+    from content_audit.report.html import read_page_data
+
+    config = load_config()
+    full = audit_site(demo.base_url + "/", config, tmp_path / "full" / "out", workers=0)
+    only_inventory = tuple(f for f in csv_files() if f.filename == INVENTORY_CSV)
+    monkeypatch.setattr(run, "row_files", lambda: only_inventory)
+    bare = audit_site(demo.base_url + "/", config, tmp_path / "bare" / "out", workers=0)
+    left = sorted(p.name for p in bare.out_dir.iterdir() if not p.name.startswith("."))
+    assert left == [
+        "changes.csv", "inventory.csv", "report.html", "summary.md"
+    ]  # fmt: skip
+    pages = read_page_data((full.out_dir / "report.html").read_text(encoding="utf-8"))
+    again = read_page_data((bare.out_dir / "report.html").read_text(encoding="utf-8"))
+    assert again == pages and len(pages) == full.audited
+    cross = [f for p in pages for f in p["findings"] if f["code"].startswith("teaser_")]
+    assert cross  # the demo site has broken teasers: they joined their pages
+    for name in ("summary.md", "changes.csv"):
+        assert (bare.out_dir / name).read_bytes() == (full.out_dir / name).read_bytes(), name
+    assert not list(bare.out_dir.glob(".run-store.*"))  # the store went with the run
+
+
+def test_the_flows_artifacts_are_rendered_by_an_exporter(
+    two_runs: tuple[SiteRunSummary, SiteRunSummary],
+) -> None:
+    """The flow only posts what ``exporters.published`` renders: summary, worst pages, links."""
+    from content_audit.exporters import published
+
+    summary = two_runs[1]
+    (publisher,) = published()
+    artifacts = {a.key: a for a in publisher.render(summary)}
+    assert list(artifacts) == ["site-audit-summary", "worst-pages", "report-folder", "html-report"]
+    assert artifacts["site-audit-summary"].kind == "markdown"
+    assert "## Changes since run #1" in artifacts["site-audit-summary"].markdown
+    table = artifacts["worst-pages"].table
+    assert [row["score"] for row in table] == [p.score for p in summary.worst]
+    assert artifacts["html-report"].link.endswith("/report.html")

@@ -42,6 +42,8 @@ LAYERS: dict[str, int] = {
             "template",
             "audit",
             "site",
+            "sitechecks",
+            "specs",
             "decode",
             "htmlredirect",
             "rewrite",

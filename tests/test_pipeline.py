@@ -342,18 +342,18 @@ def test_the_digests_wait_for_the_checks_on_disk_not_in_memory(
 def test_a_crash_while_writing_leaves_no_report(
     site60: ServedSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from content_audit.report import csv as report_csv
+    from content_audit.report import runstore
 
     calls = {"n": 0}
-    original = report_csv.ReportWriter.write_fetch
+    original = runstore.RunStore.add_fetch
 
-    def failing(self, result, audit=None):  # type: ignore[no-untyped-def]
+    def failing(self, result, audit=None, doc=None):  # type: ignore[no-untyped-def]
         calls["n"] += 1
         if calls["n"] == 30:
             raise OSError("disk full")
-        return original(self, result, audit)
+        return original(self, result, audit, doc)
 
-    monkeypatch.setattr(report_csv.ReportWriter, "write_fetch", failing)
+    monkeypatch.setattr(runstore.RunStore, "add_fetch", failing)
     with pytest.raises(OSError, match="disk full"):
         audit_site(site60.base_url + "/", load_config(), tmp_path / "out", workers=0)
     left = sorted(p.name for p in (tmp_path / "out").iterdir())
@@ -395,11 +395,11 @@ def test_batches_double_up_to_the_largest(site60: ServedSite, tmp_path: Path) ->
     ``max_batch_size``, so a big site costs few batches (Prefect task runs)."""
     from content_audit.crawl import Crawler
     from content_audit.pipeline import PendingAudit, run_batches
-    from content_audit.report.csv import ReportWriter
+    from content_audit.report.outputs import RunOutputs
 
     config = load_config(overrides={"crawl.batch_size": 3, "crawl.max_batch_size": 10})
     sizes: list[int] = []
-    with Crawler(site60.base_url + "/", config) as crawler, ReportWriter(tmp_path) as writer:
+    with Crawler(site60.base_url + "/", config) as crawler, RunOutputs(tmp_path) as writer:
 
         def fetch(items):  # type: ignore[no-untyped-def]
             sizes.append(len(items))

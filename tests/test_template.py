@@ -227,7 +227,7 @@ def test_a_resumed_run_learns_the_same_template(
     clinic: Served, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A run that dies after its template was learnt resumes to the same reports."""
-    from content_audit.report import csv as report_csv
+    from content_audit.report import runstore
 
     small = config_file(
         tmp_path,
@@ -235,20 +235,20 @@ def test_a_resumed_run_learns_the_same_template(
     )
     base = clinic.base_url
     clean = audit_site(base + "/", load_config(small), tmp_path / "clean", workers=0)
-    original = report_csv.ReportWriter.write_fetch
+    original = runstore.RunStore.add_fetch
     calls = {"n": 0}
 
-    def failing(self, result, audit=None):  # type: ignore[no-untyped-def]
+    def failing(self, result, audit=None, doc=None):  # type: ignore[no-untyped-def]
         calls["n"] += 1
         if calls["n"] == 9:  # after the sample's rows: some batches journaled with it
             raise OSError("disk full")
-        return original(self, result, audit)
+        return original(self, result, audit, doc)
 
-    monkeypatch.setattr(report_csv.ReportWriter, "write_fetch", failing)
+    monkeypatch.setattr(runstore.RunStore, "add_fetch", failing)
     out = tmp_path / "resumed"
     with pytest.raises(OSError, match="disk full"):
         audit_site(base + "/", load_config(small), out, workers=0)
-    monkeypatch.setattr(report_csv.ReportWriter, "write_fetch", original)
+    monkeypatch.setattr(runstore.RunStore, "add_fetch", original)
     with sqlite3.connect(out / ".crawl-state.sqlite") as conn:
         journaled = conn.execute("SELECT count(*) FROM audits").fetchone()[0]
     assert journaled > 6  # the sample, audited without the template, and pages audited with it

@@ -19,11 +19,14 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
 from .checks import FINDINGS
 from .model import Severity
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from .report.runstore import RunStore
 
 log = logging.getLogger(__name__)
 
@@ -139,17 +142,18 @@ def read_importance(out_dir: Path, clicks_csv: str = "") -> dict[str, float]:
     return weights
 
 
-def write_inlinks(out_dir: Path, inlinks: Mapping[str, int]) -> Path:
-    """``inlinks.csv``: url, inlinks (crawled pages linking to it), most linked first."""
-    path = out_dir / INLINKS_CSV
-    temp = path.with_name("." + path.name + ".tmp")
-    with open(temp, "w", encoding="utf-8", newline="") as handle:
+class InlinksCsv:
+    """``inlinks.csv``: url, inlinks (crawled pages linking to it), most linked first.
+
+    One of the run's row files (``exporters.row_files``), rendered from the run's store
+    (``RunStore.inlink_rows``) with the CSV files, so it is committed with them."""
+
+    filename = INLINKS_CSV
+
+    def write(self, store: RunStore, handle: TextIO) -> None:
         writer = csv.writer(handle)
         writer.writerow(("url", "inlinks"))
-        for url, n in sorted(inlinks.items(), key=lambda item: (-item[1], item[0])):
-            writer.writerow((url, n))
-    temp.replace(path)
-    return path
+        writer.writerows(store.inlink_rows())
 
 
 def send_digest(block: str, digest: Digest) -> str | None:

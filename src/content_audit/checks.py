@@ -2,32 +2,21 @@
 
 Codes are stable snake_case names: reports are diffed and filtered by them, so a code is
 never renamed once released.  ``FINDINGS`` is the registry; the README's findings table is
-generated from it and a test keeps the two in step.  Cross-page codes (teasers, duplicates)
-belong in ``_SPECS`` too, although ``site.py`` emits them: one table, one place.
+generated from it and a test keeps the two in step.  The cross-page checks' codes are in
+it too, in their place: each check module (``sitechecks/``) declares its own entries
+(``SiteCheck.SPECS``), listed here through ``sitechecks.site_specs``: one table, each
+entry written next to the code that emits it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from .config import AuditConfig
-from .model import ElementResult, Finding, Kind, Page, Readability, Severity
-
-ERR, WARN, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
-
-
-@dataclass(frozen=True, slots=True)
-class FindingSpec:
-    """A finding code, its severity and what it means, for the README table and reports."""
-
-    code: str
-    severity: Severity
-    scope: str
-    description: str
-    wcag: str = ""
-    """The WCAG 2.1 success criterion the finding is about ("2.4.4"), or "" if none."""
-
+from .model import ElementResult, Finding, Kind, Page, Readability
+from .sitechecks import site_specs
+from .specs import ERR, INFO, WARN
+from .specs import FindingSpec as FindingSpec  # the registry's entries, defined in a leaf
 
 _SPECS = (
     FindingSpec("missing_definition", ERR, "page", "Article does not say what its subject is."),
@@ -116,56 +105,8 @@ _SPECS = (
         "site",
         "A URL redirects to one with a user name or password (not followed; redacted here).",
     ),
-    FindingSpec("teaser_dead", ERR, "site", "A teaser links to a page answering 4xx/5xx or gone."),
-    FindingSpec(
-        "teaser_redirect", WARN, "site", "A teaser links to a URL that redirects (hops counted)."
-    ),
-    FindingSpec("teaser_robots", WARN, "site", "A teaser links to a page robots.txt blocks."),
-    FindingSpec(
-        "teaser_stale",
-        WARN,
-        "site",
-        "A teaser's excerpt no longer matches the start of its target's article text.",
-    ),
-    FindingSpec("teaser_self", WARN, "site", "A teaser links to its own page (after redirects)."),
-    FindingSpec("teaser_duplicate", WARN, "site", "Two teasers on one page link to one target."),
-    FindingSpec(
-        "teaser_offtopic",
-        WARN,
-        "site",
-        "A teaser links to a post far from the site's subject (`site.offtopic_threshold`).",
-    ),
-    FindingSpec(
-        "recent_post_title_mismatch",
-        WARN,
-        "site",
-        "A Recent Posts entry shows a title that differs from the target's H1 and title.",
-    ),
-    FindingSpec(
-        "article_orphan", WARN, "site", "An article in the sitemap that no crawled page links to."
-    ),
-    FindingSpec(
-        "orphans_not_checked",
-        INFO,
-        "site",
-        "The crawl was incomplete, so orphan articles were not checked.",
-    ),
-    FindingSpec("title_duplicate", WARN, "site", "Another page has the same title."),
-    FindingSpec(
-        "meta_description_duplicate", WARN, "site", "Another page has the same meta description."
-    ),
-    FindingSpec(
-        "article_offtopic",
-        WARN,
-        "site",
-        "A post is far from the site's subject (`site.offtopic_threshold`).",
-    ),
-    FindingSpec(
-        "near_duplicate",
-        WARN,
-        "site",
-        "Another page has nearly the same text (`site.near_duplicate_threshold`).",
-    ),
+    # The cross-page checks (sitechecks/), each module with its own entries.
+    *site_specs(),
     # Trust and currency of health articles (health.py, `[health] trust`).
     FindingSpec("author_missing", WARN, "page", "Article names no author (byline, JSON-LD)."),
     FindingSpec(

@@ -14,16 +14,16 @@ Why this shape (measured on the 2-core machine this was built on, see the bench)
   the worker; only ``(url, html)`` goes out and a ``PageAudit`` comes back.
 - Fetching and auditing overlap: while batch N is audited, batch N+1 is fetched.
 - Memory stays flat with the size of the site: at most ``window`` batches of HTML are held
-  at once, rows are streamed to the CSV files as each batch completes, and only a bounded
+  at once, rows go to the run's store (a scratch file) as each batch completes, and only a bounded
   list of the worst pages is kept for the summary.
 - Cross-page checks (``site.py``) need every page at once, so each worker also returns the
   page's ``PageDigest`` (~2 KB, computed next to ``audit_page``); the parent folds one
   ``UrlState`` per URL into a ``SiteCollector`` and spills the digests to a scratch SQLite
   file in the report folder (``spill.py``: held in memory they were ~250 MB at 100k pages),
   runs the checks once after the crawl, and streams their findings into the run's store
-  (``report.outputs.RunOutputs``: findings.csv and the history) before it is committed
-  (``report.html`` reads them from the committed findings.csv for its tables).  The
-  scratch file is deleted when the run ends, also when it fails.
+  (``report.outputs.RunOutputs``: the store and the history) before its files are
+  rendered (findings.csv, pages.csv's counts, report.html).  The scratch file is deleted
+  when the run ends, also when it fails.
 
 This module does I/O (files, processes) and imports no Prefect.
 """
@@ -50,7 +50,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from .alerts import write_inlinks
 from .budget import BudgetExceeded, time_budget
 from .config import AuditConfig
 from .decisions import accept_findings
@@ -128,7 +127,7 @@ class SiteRunSummary:
     mean_score: float | None = None
     files: tuple[Path, ...] = ()
     site_findings: tuple[tuple[str, int], ...] = ()
-    """Cross-page findings of the run by code (``site.py``), sorted by code."""
+    """Cross-page findings of the run by code (``sitechecks``), sorted by code."""
     report: Path | None = None
     """``report.html`` of the run."""
     changes_markdown: str = ""
@@ -1087,9 +1086,9 @@ def run_site_checks(
 ) -> tuple[tuple[str, int], ...]:
     """Run the cross-page checks and write their findings to the run's store.
 
-    Call it after ``run_batches`` and before ``writer.commit()``: report.html reads the
-    cross-page findings from the committed ``findings.csv``.  Returns the number of
-    findings per code (small enough for a Prefect task result).
+    Call it after ``run_batches`` and before ``writer.commit()``, which renders the run's
+    files from the store.  Returns the number of findings per code (small enough for a
+    Prefect task result).
     """
     counts: Counter[str] = Counter()
 
@@ -1102,9 +1101,9 @@ def run_site_checks(
             counts[f.code] += 1
             yield f
 
-    # Streamed from the checks to the file: the findings are never all in memory at once.
+    # Streamed from the checks to the store: the findings are never all in memory at once.
     writer.write_site_findings(counted(site.findings(config)))
-    write_inlinks(writer.out_dir, site.index.inlinks)
+    writer.write_inlinks(site.index.inlinks)
     log.info(
         "cross-page checks: %d findings on %d pages (crawl complete: %s)",
         counts.total(),

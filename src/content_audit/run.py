@@ -15,12 +15,14 @@ crawl state kept to resume) and the clean-up (digest scratch file, audit pool, c
 live here only, and a front end can change how a step runs, never which steps run or when.
 
 The steps' machinery stays where it was: the crawl loop, the audit pool and the
-cross-page collector in ``pipeline.py``; the run's store (``report/outputs.py``: every row
-fanned out to the streamed formats, counted, and recorded in the history); the formats
-themselves, registered in ``exporters`` (``streamed`` while the run goes, ``registered``
-once it is finished).  The driver looks ``pipeline``'s seams up through the module
-(``pipeline.open_crawler``, ``pipeline.run_site_checks``), so a test or a bench that swaps
-one (``bench/disk_site.py`` reads pages from disk) swaps it for both front ends.
+cross-page collector in ``pipeline.py``; the run's store (``report/runstore.py``, written
+through ``report/outputs.py``: every row once, counted, and recorded in the history); the
+outputs themselves, each rendered from the store by an exporter registered in
+``exporters`` (``row_files`` when the rows are complete, ``registered`` once the history
+has compared the run, ``published`` for the flow's artifacts).  The driver looks
+``pipeline``'s seams up through the module (``pipeline.open_crawler``,
+``pipeline.run_site_checks``), so a test or a bench that swaps one (``bench/disk_site.py``
+reads pages from disk) swaps it for both front ends.
 
 Layering: this module imports the outer machinery (pipeline, report, spill, resume) and the
 core's records; nothing below it imports it (``tests/test_layers.py``).
@@ -38,7 +40,7 @@ from typing import Any, Protocol
 
 from . import pipeline
 from .config import AuditConfig
-from .exporters import ExportContext, ReportResult, export_run, streamed
+from .exporters import ExportContext, ReportResult, export_run, row_files
 from .model import FetchResult
 from .pipeline import (
     DEFAULT_REPORTS_ROOT,
@@ -167,7 +169,7 @@ class SiteRun:
     # ------------------------------------------------------------------ life cycle
 
     def open(self) -> None:
-        """Crawl state, crawler, audit pool, history run, streamed outputs, digest spill."""
+        """Crawl state, crawler, audit pool, history run, the run's store, digest spill."""
         self.state = pipeline.open_state(self.out_dir, self.start, self.config)
         crawler = pipeline.open_crawler(self.start, self.config, self.out_dir)
         if self.state is not None:
@@ -178,7 +180,7 @@ class SiteRun:
             self.config, self.site, self.start, self.out_dir, self.history_root
         )
         adopt_history_run(self.state, recorder)
-        self.outputs = RunOutputs(self.out_dir, recorder, streams=streamed)
+        self.outputs = RunOutputs(self.out_dir, recorder, row_files=row_files)
         self.spill = DigestSpill(self.out_dir)
         self.collected = SiteCollector.spilled(self.spill)
         self.template = SiteTemplate.for_config(self.config, self.executor)
@@ -199,6 +201,12 @@ class SiteRun:
             self.executor.shutdown(wait=True, cancel_futures=True)
         if self.crawler is not None:
             self.crawler.close()
+
+    def close_store(self) -> None:
+        """Delete the run's store, once every exporter has rendered its file from it (or
+        the run failed)."""
+        if self.outputs is not None:
+            self.outputs.close()
 
     def stop_clock(self) -> None:
         self.elapsed_s = time.perf_counter() - self.began
@@ -248,13 +256,14 @@ class SiteRun:
         return tally
 
     def site_checks(self) -> tuple[tuple[str, int], ...]:
-        """Cross-page checks into ``findings.csv``; the number of findings per code."""
+        """Cross-page checks into the run's store; the number of findings per code."""
         assert self.outputs is not None
         self.site_counts = pipeline.run_site_checks(self.collected, self.config, self.outputs)
         return self.site_counts
 
     def write_outputs(self) -> list[str]:
-        """Move the streamed files (four CSVs, ``pages.jsonl``) into place, atomically."""
+        """Render the row files (four CSVs, ``pages.jsonl``) from the run's store and move
+        them into place together, atomically."""
         assert self.outputs is not None
         committed = self.outputs.commit()
         self._committed = True
@@ -262,10 +271,11 @@ class SiteRun:
         return [str(path) for path in self.files]
 
     def write_reports(self) -> ReportResult:
-        """Complete the run in the history (``changes.csv``), then every registered
-        exporter renders its file from the run (``exporters``: report.html, summary.md)."""
+        """Complete the run in the history (its comparison with the previous run), then
+        every registered exporter renders its file from the run's store and that
+        comparison (``exporters``: changes.csv, report.html, summary.md)."""
         recorder = self.outputs.recorder if self.outputs is not None else None
-        comparison, charts = record_history(self.out_dir, recorder, self.site, self.tally.urls)
+        comparison, charts = record_history(recorder, self.site, self.tally.urls)
         context = ExportContext(
             out_dir=self.out_dir,
             config=self.config,
@@ -279,6 +289,7 @@ class SiteRun:
             finding_counts=self.outputs.finding_counts() if self.outputs is not None else (),
             worst=self.tally.worst(),
             audited=self.tally.audited,
+            store=self.outputs.store if self.outputs is not None else None,
         )
         self.reports = export_run(context)
         return self.reports
@@ -330,7 +341,8 @@ def drive(run: SiteRun, call: StepCall = call_step) -> SiteRunSummary:
     A failure before the outputs are committed aborts them (no partial report is left);
     any failure keeps the crawl state so the run resumes when started again (``resume.py``,
     unless the input was unusable).  The digest spill, audit pool and crawler are released
-    as soon as the outputs are committed, before the reports (which need none of them).
+    as soon as the outputs are committed, before the reports (which need none of them);
+    the run's store once the reports are rendered from it.
     """
     try:
         try:
@@ -349,6 +361,8 @@ def drive(run: SiteRun, call: StepCall = call_step) -> SiteRunSummary:
     except BaseException as exc:
         run.fail(exc)
         raise
+    finally:
+        run.close_store()
     run.finish_state()
     if run.publishes:
         call(run, "publish")

@@ -36,12 +36,14 @@ Values are pickled: the file is written and read only by this process.
 
 from __future__ import annotations
 
+import errno
 import os
 import pickle
 import sqlite3
 import tempfile
 import weakref
 from collections.abc import Callable, ItemsView, Iterator, MutableMapping, ValuesView
+from contextlib import contextmanager
 from dataclasses import fields
 from operator import attrgetter
 from pathlib import Path
@@ -141,8 +143,11 @@ class SpilledMapping(MutableMapping[str, _V], Generic[_V]):
         encode: Callable[[_V], bytes],
         decode: Callable[[bytes], _V],
         batch: int = BATCH,
+        where: str | None = None,
     ) -> None:
+        """``where``: the folder the file is in, named by a full disk's ``OSError``."""
         self._conn, self._table = conn, table
+        self._where = where
         self._encode, self._decode = encode, decode
         self._batch = batch
         self._pending: dict[str, bytes] = {}
@@ -157,7 +162,7 @@ class SpilledMapping(MutableMapping[str, _V], Generic[_V]):
         """Write the buffered values (one transaction)."""
         if self._pending:
             rows, self._pending = list(self._pending.items()), {}
-            with self._conn:
+            with disk_full_is_oserror(self._where), self._conn:
                 self._conn.executemany(self._upsert, rows)
 
     def __setitem__(self, key: str, value: _V) -> None:
@@ -240,7 +245,7 @@ class DigestSpill:
     def __init__(self, folder: str | Path | None = None, batch: int = BATCH) -> None:
         directory = Path(folder) if folder is not None else Path(tempfile.gettempdir())
         directory.mkdir(parents=True, exist_ok=True)
-        _remove_dead_spills(directory)
+        remove_dead_scratch(directory, ".site-digests.*.tmp")
         fd, name = tempfile.mkstemp(
             prefix=".site-digests.", suffix=f".{os.getpid()}.tmp", dir=directory
         )
@@ -257,11 +262,12 @@ class DigestSpill:
         try:
             self._conn.execute("PRAGMA journal_mode = OFF")
             self._conn.execute("PRAGMA synchronous = OFF")
+            where = str(directory)
             self.pages: SpilledMapping[PageDigest] = SpilledMapping(
-                self._conn, "pages", _PAGES.encode, DigestCodec().decode, batch
+                self._conn, "pages", _PAGES.encode, DigestCodec().decode, batch, where
             )
             self.teasers: SpilledMapping[tuple[TeaserDigest, ...]] = SpilledMapping(
-                self._conn, "teasers", _encode_teasers, _decode_teasers, batch
+                self._conn, "teasers", _encode_teasers, _decode_teasers, batch, where
             )
         except BaseException:
             self.close()
@@ -282,9 +288,24 @@ class DigestSpill:
         self.close()
 
 
-def _remove_dead_spills(directory: Path) -> None:
-    """Delete the scratch files of processes that are gone (a run killed by a signal)."""
-    for path in directory.glob(".site-digests.*.tmp"):
+@contextmanager
+def disk_full_is_oserror(where: str | None) -> Iterator[None]:
+    """A scratch file's full disk (SQLite's ``SQLITE_FULL``) as the ``OSError`` (ENOSPC) a
+    full disk is everywhere else, naming the run folder ``where``: the command line turns
+    it into one ``Error:`` line, as when a CSV file cannot be written."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if exc.sqlite_errorcode == sqlite3.SQLITE_FULL:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), where) from None
+        raise
+
+
+def remove_dead_scratch(directory: Path, pattern: str) -> None:
+    """Delete the scratch files (``pattern``, named ``.<name>.<random>.<pid>.tmp``) of
+    processes that are gone (a run killed by a signal): the digest spill's and the run
+    store's (``report/runstore.py``)."""
+    for path in directory.glob(pattern):
         pid = path.name.rsplit(".", 2)[-2]
         if pid.isdigit() and not _alive(int(pid)):
             path.unlink(missing_ok=True)

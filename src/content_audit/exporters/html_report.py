@@ -1,7 +1,8 @@
 """``report.html``: the site report for people (``report/html.py`` renders it).
 
-An exporter like any other: it gets the finished run (the history's comparison and trend
-charts, the run's counts) and writes one file.
+An exporter like any other: it gets the finished run (its store, the history's comparison
+and trend charts, the run's counts) and writes one file.  The pages and every finding come
+from the run's store, as the run produced them: never from pages.jsonl or findings.csv.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class HtmlReport:
             run.out_dir,
             meta,
             comparison.changes if comparison else (),
+            source=run.store,
             decisions=run.config.decisions.entries,
             today=run.today or date.today(),
             trend_charts=list(run.trend_charts),

@@ -32,7 +32,7 @@ flow folds them into the run's ``SiteCollector`` that never leaves the flow's pr
 keeps the digests in a scratch file in the report folder (``spill.DigestSpill``, deleted
 when the flow ends, also when it fails), as the library path does.  The ``site-checks``
 task runs after the last batch, in the flow's thread, and writes its findings to the
-run's store (findings.csv, the history) before ``write-outputs`` commits it, so
+run's store (and the history) before ``write-outputs`` renders the row files from it, so
 ``write-reports`` sees them.
 
 Tasks take the run quoted (``quote``: Prefect never walks it looking for futures) and
@@ -67,7 +67,15 @@ from prefect.utilities.annotations import quote  # noqa: E402
 from content_audit import pipeline  # noqa: E402
 from content_audit.alerts import alert_run  # noqa: E402
 from content_audit.config import AuditConfig, load_config  # noqa: E402
-from content_audit.exporters import ReportResult  # noqa: E402
+from content_audit.exporters import ReportResult, published  # noqa: E402
+from content_audit.exporters.artifact import (  # noqa: E402
+    MARKDOWN,
+    TABLE,
+    Artifact,
+)
+from content_audit.exporters.artifact import (  # noqa: E402
+    artifact_markdown as summary_markdown,  # noqa: F401 - the name tests and tools import
+)
 from content_audit.model import FetchResult  # noqa: E402
 from content_audit.pipeline import (  # noqa: E402
     DEFAULT_REPORTS_ROOT,
@@ -109,7 +117,7 @@ def audit_batch_task(
 
 @task(name="site-checks", cache_policy=NO_CACHE)
 def site_checks_task(run: SiteRun) -> tuple[tuple[str, int], ...]:
-    """Cross-page checks (teasers, duplicates, orphans, topic) into ``findings.csv``.
+    """Cross-page checks (``sitechecks.CHECKS``) into the run's store.
 
     Returns the number of findings per code, not the findings: they are in the file.
     """
@@ -118,7 +126,7 @@ def site_checks_task(run: SiteRun) -> tuple[tuple[str, int], ...]:
 
 @task(name="write-outputs", cache_policy=NO_CACHE)
 def write_outputs_task(run: SiteRun) -> list[str]:
-    """Move the four streamed CSV files and ``pages.jsonl`` into place (atomically)."""
+    """Render the four CSV files and ``pages.jsonl`` from the run's store, into place."""
     return run.write_outputs()
 
 
@@ -174,60 +182,30 @@ def alert_task(
 
 @task(name="publish-artifacts", cache_policy=NO_CACHE)
 def publish_artifacts_task(summary: SiteRunSummary) -> None:
-    """A markdown summary, a table of the worst pages, and a link to the report folder."""
-    create_markdown_artifact(
-        key="site-audit-summary",
-        markdown=summary_markdown(summary),
-        description=f"Site audit of {summary.start}",
-    )
-    create_table_artifact(
-        key="worst-pages",
-        table=[
-            {"url": p.url, "title": p.title, "score": p.score, "errors": p.errors}
-            for p in summary.worst
-        ],
-        description="Lowest-scoring articles",
-    )
-    create_link_artifact(
-        key="report-folder",
-        link=summary.out_dir.resolve().as_uri(),
-        link_text=str(summary.out_dir),
-        description="The CSV reports of this run",
-    )
-    if summary.report is not None:
-        create_link_artifact(
-            key="html-report",
-            link=summary.report.resolve().as_uri(),
-            link_text=summary.report.name,
-            description="The HTML report of this run",
+    """Post what the registry's publishers render of the run (``exporters.published``: a
+    markdown summary, a table of the worst pages, links to the report folder and report)."""
+    for publisher in published():
+        for artifact in publisher.render(summary):
+            post_artifact(artifact)
+
+
+def post_artifact(artifact: Artifact) -> None:
+    """One rendered artifact, posted with the Prefect call of its kind."""
+    if artifact.kind == MARKDOWN:
+        create_markdown_artifact(
+            key=artifact.key, markdown=artifact.markdown, description=artifact.description
         )
-
-
-def summary_markdown(summary: SiteRunSummary) -> str:
-    """The run summary as Markdown (the flow's markdown artifact)."""
-    kinds = ", ".join(f"{n} {k}" for k, n in summary.kinds) or "none"
-    errors = ", ".join(f"{k}: {n}" for k, n in summary.errors) or "none"
-    site = ", ".join(f"{k}: {n}" for k, n in summary.site_findings)
-    lines = [
-        f"# Site audit of {summary.start}",
-        "",
-        "| | |",
-        "|---|---|",
-        f"| URLs met | {summary.urls} |",
-        f"| fetched | {summary.fetched} |",
-        f"| pages audited | {summary.audited} ({kinds}) |",
-        f"| failed audits | {summary.failed_audits} |",
-        f"| mean score | {summary.mean_score if summary.mean_score is not None else '-'} |",
-        f"| not fetched / errors | {errors} |",
-        f"| cross-page findings | {site or 'none'} |",
-        f"| time | {summary.elapsed_s:.1f} s ({summary.pages_per_s:.1f} pages/s) |",
-        f"| reports | `{summary.out_dir}` |",
-    ]
-    if summary.changes_markdown:
-        lines += ["", summary.changes_markdown.rstrip("\n")]
-    if summary.alert_markdown:
-        lines += ["", "## Regressions (alert)", "", summary.alert_markdown.rstrip("\n")]
-    return "\n".join(lines) + "\n"
+    elif artifact.kind == TABLE:
+        create_table_artifact(
+            key=artifact.key, table=list(artifact.table), description=artifact.description
+        )
+    else:
+        create_link_artifact(
+            key=artifact.key,
+            link=artifact.link,
+            link_text=artifact.link_text,
+            description=artifact.description,
+        )
 
 
 @flow(

@@ -1,19 +1,20 @@
 """The accessibility panel of report.html: our findings by WCAG criterion, axe-core's beside.
 
-Reads the run's ``findings.csv`` (the codes whose registry entry names a WCAG criterion,
-and the linked documents) and, when the crawl ran ``--axe``, its ``axe.csv``.  Python
+Reads the run's findings from its store (the codes whose registry entry names a WCAG
+criterion, and the linked documents) and, when the crawl ran ``--axe``, its ``axe.csv``.  Python
 builds the rows; the partial ``_access.html`` only loops.
 """
 
 from __future__ import annotations
 
-import csv
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..checks import FINDINGS, WCAG_NAMES, wcag_url
 from ..render import AXE_CSV, read_axe_csv
+from .runstore import FindingRow
 
 DOCUMENTS_SHOWN = 50
 AXE_RULES_SHOWN = 30
@@ -53,26 +54,24 @@ class AccessPanel:
         return not (self.criteria or self.documents or self.axe_pages)
 
 
-def access_panel(findings_csv: Path, out_dir: Path) -> AccessPanel:
-    """The panel of one run folder."""
+def access_panel(findings: Iterable[FindingRow], out_dir: Path) -> AccessPanel:
+    """The panel of one run: its findings (findings.csv rows, raw, from the run's store)
+    and the run folder's ``axe.csv``."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     pages: dict[str, set[str]] = defaultdict(set)
     documents: dict[str, set[str]] = defaultdict(set)
     unlabelled: set[str] = set()
-    if findings_csv.is_file():
-        with findings_csv.open(newline="", encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                code = row.get("code", "")
-                spec = FINDINGS.get(code)
-                if spec is None:
-                    continue
-                if code in ("document_linked", "document_link_unlabelled"):
-                    documents[row.get("evidence", "")].add(row.get("url", ""))
-                    if code == "document_link_unlabelled":
-                        unlabelled.add(row.get("evidence", ""))
-                if spec.wcag:
-                    counts[spec.wcag][code] += 1
-                    pages[spec.wcag].add(row.get("url", ""))
+    for url, code, _severity, _message, evidence, _decision in findings:
+        spec = FINDINGS.get(code)
+        if spec is None:
+            continue
+        if code in ("document_linked", "document_link_unlabelled"):
+            documents[evidence or ""].add(url)
+            if code == "document_link_unlabelled":
+                unlabelled.add(evidence or "")
+        if spec.wcag:
+            counts[spec.wcag][code] += 1
+            pages[spec.wcag].add(url)
     axe = read_axe_csv(out_dir / AXE_CSV)
     axe_by_rule: dict[str, list[dict[str, str]]] = defaultdict(list)
     axe_criteria: dict[str, Counter[str]] = defaultdict(Counter)

@@ -1,13 +1,15 @@
-"""The four CSV files of a site audit, streamed row by row and committed atomically.
+"""The four CSV files of a site audit: their columns, their rows, and how a cell is written.
 
 Columns are fixed here, in one place, and documented in ``COLUMNS``; reports from two runs
 can be diffed because the columns and finding codes do not move.
 
-Why streaming: a 10k-page site must not hold 10k ``PageAudit`` records in memory, so each
-batch's rows go straight to disk as the batch completes.  Why atomic: a crash half-way
-must not leave an ``inventory.csv`` that looks complete.  Rows go to hidden temporary files
-in the output folder and ``os.replace`` moves all four into place only on ``commit``;
-``abort`` (or leaving the ``with`` block on an exception) deletes them.
+The row functions (``inventory_row``, ``page_row``, ...) build each file's rows, raw, as
+the run produces them; the run's store keeps them (``report/runstore.py``: a 10k-page site
+must not hold 10k ``PageAudit`` records in memory, so each batch's rows go to its scratch
+file as the batch completes), and ``CsvFile`` renders a file from the store once the run's
+rows are complete.  Why atomic: a crash half-way must not leave an ``inventory.csv`` that
+looks complete; ``report.outputs.RunOutputs.commit`` writes every file under a hidden
+temporary name and moves them all into place only when all are written.
 
 Crawled text (titles, excerpts, messages) is untrusted: a cell that starts with ``=``,
 ``+``, ``-``, ``@``, tab or carriage return gets a leading apostrophe so a spreadsheet shows
@@ -17,20 +19,16 @@ as numbers and never guarded, so a negative reading ease stays a number.
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
-import os
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
-from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import methodcaller
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..model import ELEMENT_NAMES, Finding, PageAudit, Severity
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from ..model import FetchResult
+    from .runstore import RunStore
 
 INVENTORY_CSV = "inventory.csv"
 PAGES_CSV = "pages.csv"
@@ -89,8 +87,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
   ``errors`` and ``warnings`` count *every* open (not accepted) finding of that severity
   on the page's URL: its own checks and the cross-page ones (``teaser_*``,
   ``title_duplicate``, ...) alike, so they equal the page's open rows in findings.csv and
-  the badges of report.html.  The site checks run after the crawl, when the page's row
-  is already streamed; the counts are added to those rows on ``commit``.
+  the badges of report.html.  The site checks run after the crawl; pages.csv is rendered
+  from the run's store once they have, with the counts (``RunStore.page_rows``).
 - ``findings.csv``: one row per finding, by stable ``code`` (see the README table); the
   cross-page findings come after every page's own.  ``decision`` (appended last) names
   the maintainers' entry that accepts the finding (``accept[2]``, ``decisions.py``), empty
@@ -209,154 +207,33 @@ def failed_finding(result: FetchResult, message: str) -> Finding:
     )
 
 
-class ReportWriter:
-    """Streams rows to the four CSV files of one run, committed together at the end.
+class CsvFile:
+    """One of the four CSV files, rendered from the run's store (``report/runstore.py``):
+    the header, then every row in the store's order, each cell formula-guarded (``_cell``).
 
-    Use as a context manager: leaving the block normally commits (moves the temporary
-    files into place), leaving it on an exception aborts (deletes them).  Nothing named
-    ``inventory.csv`` exists in the folder until ``commit`` succeeds.
-    """
+    Written when the run's rows are complete (``RunOutputs.commit``), so pages.csv counts
+    the cross-page findings as it is written instead of being rewritten to add them."""
 
-    def __init__(self, out_dir: str | Path) -> None:
-        self.out_dir = Path(out_dir)
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        self.rows: dict[str, int] = dict.fromkeys(COLUMNS, 0)
-        self._temps: dict[str, Path] = {}
-        self._files: dict[str, io.TextIOWrapper] = {}
-        self._writers: dict[str, Any] = {}
-        self._closed = False
-        self._site_counts: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
-        try:
-            for name, columns in COLUMNS.items():
-                temp = self.out_dir / f".{name}.{os.getpid()}.tmp"
-                handle = open(temp, "w", encoding="utf-8", newline="")  # noqa: SIM115
-                self._temps[name] = temp
-                self._files[name] = handle
-                writer = csv.writer(handle)
-                writer.writerow(columns)
-                self._writers[name] = writer
-        except BaseException:
-            self.abort()
-            raise
+    def __init__(self, filename: str, rows: Callable[[RunStore], Iterable[Sequence[Any]]]) -> None:
+        self.filename = filename
+        self.rows = rows
 
-    def write(self, name: str, rows: Iterable[Sequence[Any]]) -> None:
-        """Append rows (tuples in the file's column order) to one of the files."""
-        writer = self._writers[name]
-        width = len(COLUMNS[name])
-        count = 0
-        try:
-            for row in rows:
-                if len(row) != width:
-                    raise ValueError(f"{name}: row has {len(row)} cells, expected {width}")
-                writer.writerow(list(map(_cell, row)))
-                count += 1
-        finally:
-            self.rows[name] += count
+    def write(self, store: RunStore, handle: TextIO) -> None:
+        columns = COLUMNS[self.filename]
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        width = len(columns)
+        for row in self.rows(store):
+            if len(row) != width:
+                raise ValueError(f"{self.filename}: row has {len(row)} cells, expected {width}")
+            writer.writerow(list(map(_cell, row)))
 
-    def write_fetch(self, result: FetchResult, audit: PageAudit | None = None) -> None:
-        """The inventory row of a URL, and its page, findings and teaser rows when audited."""
-        if audit is None:
-            self.write(INVENTORY_CSV, [inventory_row(result)])
-            return
-        url = result.final_url or result.url
-        self.write(INVENTORY_CSV, [inventory_row(result, str(audit.kind), True)])
-        self.write(PAGES_CSV, [page_row(audit, url)])
-        self.write(FINDINGS_CSV, finding_rows(audit.findings, url))
-        self.write(TEASERS_CSV, teaser_rows(audit, url))
 
-    def write_failed(self, result: FetchResult, message: str) -> None:
-        """An HTML page whose audit raised: an inventory row and an error finding."""
-        url = result.final_url or result.url
-        row = list(inventory_row(result))
-        row[INVENTORY_COLUMNS.index("error")] = AUDIT_FAILED
-        self.write(INVENTORY_CSV, [row])
-        self.write(FINDINGS_CSV, finding_rows([failed_finding(result, message)], url))
-
-    def write_site_findings(self, findings: Iterable[Finding]) -> None:
-        """Cross-page findings (``site.py``): findings.csv rows, counted into pages.csv.
-
-        Each finding is on its own URL; its severity is added to that page's
-        ``errors``/``warnings`` when the files are committed (see ``COLUMNS``).
-        """
-        for f in findings:
-            url = f.url or ""
-            self.write(FINDINGS_CSV, finding_rows([f], url))
-            if f.decision is None and f.severity in (Severity.ERROR, Severity.WARNING):
-                self._site_counts[guard_cell(url)][f.severity != Severity.ERROR] += 1
-
-    def flush(self) -> None:
-        for handle in self._files.values():
-            handle.flush()
-
-    def commit(self) -> dict[str, Path]:
-        """Close the files and move them into place; returns name -> final path."""
-        if self._closed:
-            raise RuntimeError("report already closed")
-        for handle in self._files.values():
-            handle.flush()
-            os.fsync(handle.fileno())
-            handle.close()
-        self._closed = True
-        if self._site_counts:
-            try:
-                self._add_site_counts()
-            except BaseException:
-                self.abort()
-                raise
-        final = {}
-        for name, temp in self._temps.items():
-            target = self.out_dir / name
-            os.replace(temp, target)
-            final[name] = target
-        return final
-
-    def _add_site_counts(self) -> None:
-        """Rewrite the (closed) pages.csv temporary file with cross-page findings counted.
-
-        One sequential pass, row by row: the file is as large as the site, memory is not.
-        """
-        source = self._temps[PAGES_CSV]
-        temp = source.with_name(source.name + ".counted")
-        errors, warnings = PAGES_COLUMNS.index("errors"), PAGES_COLUMNS.index("warnings")
-        try:
-            with (
-                open(source, encoding="utf-8", newline="") as reader,
-                open(temp, "w", encoding="utf-8", newline="") as out,
-            ):
-                writer = csv.writer(out)
-                for n, row in enumerate(csv.reader(reader)):
-                    counts = self._site_counts.get(row[0]) if n else None
-                    if counts is not None:
-                        row[errors] = str(int(row[errors]) + counts[0])
-                        row[warnings] = str(int(row[warnings]) + counts[1])
-                    writer.writerow(row)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp, source)
-        finally:
-            temp.unlink(missing_ok=True)
-
-    def abort(self) -> None:
-        """Close and delete the temporary files; the folder keeps no partial report."""
-        for handle in self._files.values():
-            if not handle.closed:
-                # A full disk fails the last flush too; the file goes anyway.
-                with contextlib.suppress(OSError):
-                    handle.close()
-        self._closed = True
-        for temp in self._temps.values():
-            temp.unlink(missing_ok=True)
-
-    def __enter__(self) -> ReportWriter:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if exc_type is None and not self._closed:
-            self.commit()
-        elif not self._closed:
-            self.abort()
+def csv_files() -> tuple[CsvFile, ...]:
+    """The four CSV files of a site run, in the order they are listed."""
+    return (
+        CsvFile(INVENTORY_CSV, methodcaller("inventory_rows")),
+        CsvFile(PAGES_CSV, methodcaller("page_rows")),
+        CsvFile(FINDINGS_CSV, methodcaller("finding_rows")),
+        CsvFile(TEASERS_CSV, methodcaller("teaser_rows")),
+    )

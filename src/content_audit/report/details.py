@@ -1,10 +1,11 @@
-"""``pages.jsonl``: every audited page's JSON document, streamed to disk batch by batch.
+"""``pages.jsonl``: every audited page's JSON document, and what report.html shows of one.
 
-Why a file: the HTML report of a 10k-page site is rendered from files, never from 10k
-``PageAudit`` records held in memory.  Each line is ``serialize.audit_to_dict`` (the JSON
-contract of ``content-audit check --format json``), so tools can read the file with the
-same code as the command's output.  Like the CSV files, it is written under a temporary
-name and moved into place only on ``commit``.
+Each line is ``serialize.audit_to_dict`` (the JSON contract of ``content-audit check
+--format json``), so tools can read the file with the same code as the command's output.
+A site run makes each line once (``page_line``) and keeps it in its store
+(``report/runstore.py``: the HTML report of a 10k-page site is rendered from there, never
+from 10k ``PageAudit`` records held in memory); ``PagesJsonl`` renders the file from the
+store, and report.html reads the same lines from the store, never the file.
 """
 
 from __future__ import annotations
@@ -12,16 +13,19 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..decisions import decision_toml
-from ..model import ELEMENT_STATUSES, FetchResult, Finding, PageAudit
+from ..model import ELEMENT_STATUSES, PageAudit
 from ..serialize import audit_to_dict
 from .article import article_view
 from .files import temp_path
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from .runstore import RunStore
 
 PAGES_JSONL = "pages.jsonl"
 
@@ -33,7 +37,9 @@ SECTIONS_SHOWN = 40
 
 
 class DetailWriter:
-    """Streams one JSON line per audited page to ``pages.jsonl``, committed atomically."""
+    """Writes one JSON line per audited page to a ``pages.jsonl``, committed atomically:
+    a run folder of pages without a crawl (tests, tools; a site run renders its pages.jsonl
+    from its store, ``PagesJsonl``)."""
 
     def __init__(self, out_dir: str | Path) -> None:
         self.path = Path(out_dir) / PAGES_JSONL
@@ -44,10 +50,7 @@ class DetailWriter:
 
     def write(self, audit: PageAudit, url: str | None = None) -> None:
         """Append one page; ``url`` (the fetched final URL) wins over ``audit.url``."""
-        doc = audit_to_dict(audit, url)
-        if url:
-            doc["url"] = url
-        self._handle.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
+        self._handle.write(page_line(audit, url))
         self._handle.write("\n")
         self.rows += 1
 
@@ -85,31 +88,25 @@ class DetailWriter:
             self.abort()
 
 
-class JsonlStream:
-    """``pages.jsonl`` as one of a run's streams (``report.outputs.RowStream``): one line per
-    audited page; failed audits and cross-page findings are not page documents."""
+class PagesJsonl:
+    """``pages.jsonl`` rendered from the run's store: each audited page's document line,
+    in page order (``RunStore.document_lines``; the line was made once, by ``page_line``)."""
 
-    def __init__(self, out_dir: str | Path) -> None:
-        self.writer = DetailWriter(out_dir)
+    filename = PAGES_JSONL
 
-    def write_fetch(self, result: FetchResult, audit: PageAudit | None = None) -> None:
-        if audit is not None:
-            self.writer.write(audit, result.final_url or result.url)
+    def write(self, store: RunStore, handle: TextIO) -> None:
+        for line in store.document_lines():
+            handle.write(line)
+            handle.write("\n")
 
-    def write_failed(self, result: FetchResult, message: str) -> None:
-        """A page whose audit failed has no document."""
 
-    def write_site_findings(self, findings: Iterable[Finding]) -> None:
-        """Cross-page findings are in findings.csv (and report.html), not in page documents."""
-
-    def flush(self) -> None:
-        self.writer.flush()
-
-    def commit(self) -> dict[str, Path]:
-        return {PAGES_JSONL: self.writer.commit()}
-
-    def abort(self) -> None:
-        self.writer.abort()
+def page_line(audit: PageAudit, url: str | None = None) -> str:
+    """A page's JSON document (``serialize.audit_to_dict``) as one line of ``pages.jsonl``;
+    ``url`` (the fetched final URL) wins over ``audit.url``."""
+    doc = audit_to_dict(audit, url)
+    if url:
+        doc["url"] = url
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
 def iter_details(path: str | Path) -> Iterator[dict[str, Any]]:

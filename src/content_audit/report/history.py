@@ -3,14 +3,16 @@
 ``store.py`` owns the database; this module is the glue the pipeline and the flow call:
 ``RunRecorder`` records the run's pages batch by batch as they are audited (so memory stays
 flat), its cross-page findings at the end, then compares it with the previous complete run
-of the same site and writes ``changes.csv`` (atomic, formula-guarded like the other CSVs).
+of the same site; ``write_changes_csv`` writes the comparison's ``changes.csv`` (atomic,
+formula-guarded like the other CSVs) for its exporter.
 ``changes_markdown`` summarises the comparison for the Prefect artifact.
 
 Review drift (``[health] drift``) lives here because only the history can see it: a page
 whose article text changed since an earlier run while its medical review date stayed.  It
 is a ``review_drift`` change in ``changes.csv`` and a ``review_drift`` finding of the run
-(``drift_findings``): ``RunOutputs`` writes the findings to ``findings.csv`` before the
-CSV files are committed, ``finish`` stores them in the history.
+(``drift_findings``): ``RunOutputs`` puts the findings in the run's store before its row
+files are rendered (findings.csv, pages.csv's counts), ``finish`` stores them in the
+history.
 """
 
 from __future__ import annotations
@@ -190,8 +192,10 @@ class RunRecorder:
             )
         return self._drift
 
-    def finish(self, out_dir: str | Path | None, *, urls: int) -> RunComparison:
-        """Complete the run, compare it with the previous one, write ``changes.csv``.
+    def finish(self, out_dir: str | Path | None = None, *, urls: int) -> RunComparison:
+        """Complete the run and compare it with the previous one; with ``out_dir``, also
+        write its ``changes.csv`` there (a site run leaves that to its exporter,
+        ``exporters.changes_csv``, with the others).
 
         The run's ``review_drift`` findings are stored in the history first, so the next
         run sees them (and ``finding_fixed`` once the page is reviewed again).

@@ -7,9 +7,11 @@ here from escaped parts (the SVG charts, the page data embedded for the script).
 
 Why the site report is shaped like this (measured; see the README "Reports" section):
 
-- It is rendered from files, never from audits held in memory: a first pass over
-  ``pages.jsonl`` builds one small ``PageRow`` per page (the table, the summary, the
-  charts), a second pass streams each page's detail into the output as JSON.
+- It is rendered from the run's store (``runstore.RunStore``: the pages' JSON documents
+  and every finding, as the run produced them), never from audits held in memory nor from
+  another output file: a first pass over the documents builds one small ``PageRow`` per
+  page (the table, the summary, the charts), a second pass streams each page's detail
+  into the output as JSON.
 - Page details are embedded once, as JSON in ``<script type="application/json">`` with
   every ``<``, ``>`` and ``&`` written as a ``\\u`` escape (so no ``</script>`` in page text
   can end the element), and the script renders the one a reader opens with
@@ -22,7 +24,6 @@ Why the site report is shaped like this (measured; see the README "Reports" sect
 from __future__ import annotations
 
 import base64
-import csv
 import gzip
 import json
 import re
@@ -33,7 +34,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -46,12 +47,11 @@ from ..model import ELEMENT_NAMES
 from . import charts
 from .access import access_panel
 from .article import article_segments
-from .csv import unguard_cell as _unguard
 from .details import PAGES_JSONL, clip, element_status, iter_details, page_detail
 from .files import atomic_write
+from .runstore import FindingRow
 
 REPORT_HTML = "report.html"
-FINDINGS_CSV = "findings.csv"
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 CHANGES_SHOWN = 300
 """Rows of the "What changed" table; the full list is in changes.csv."""
@@ -385,11 +385,12 @@ def page_trends(changes: Sequence[PageChange]) -> dict[str, tuple[str, int | Non
 
 
 def read_rows(
-    details_path: Path,
+    documents: Iterable[Mapping[str, Any]] | Path,
     trends: Mapping[str, tuple[str, int | None, str]] | None = None,
     site_findings: Mapping[str, list[dict[str, Any]]] | None = None,
 ) -> tuple[list[PageRow], SiteSummary]:
-    """First pass over ``pages.jsonl``: one table row per page and the summary figures.
+    """First pass over the pages' documents (or a ``pages.jsonl``): one table row per page
+    and the summary figures.
 
     ``site_findings`` (url -> cross-page findings) count with the page's own findings.
     """
@@ -397,7 +398,9 @@ def read_rows(
     site_findings = site_findings or {}
     rows: list[PageRow] = []
     summary = SiteSummary()
-    for index, doc in enumerate(iter_details(details_path)):
+    if isinstance(documents, Path):
+        documents = iter_details(documents)
+    for index, doc in enumerate(documents):
         url = doc.get("url") or doc.get("target") or ""
         kind = doc.get("kind", "")
         elements = doc.get("elements") or {}
@@ -451,31 +454,51 @@ def read_rows(
     return rows, summary
 
 
-def read_site_findings(findings_path: Path) -> dict[str, list[dict[str, Any]]]:
-    """url -> the cross-page findings (scope other than ``page``) of ``findings.csv``.
+class ReportSource(Protocol):
+    """What report.html is rendered from: the run's store (``runstore.RunStore``) in a site
+    run; ``JsonlSource`` (a folder's pages.jsonl alone) for a report of pages without a run.
 
-    Page findings are already in ``pages.jsonl``; the site checks (teasers, orphans,
-    duplicates) run after the crawl and are only in ``findings.csv``.  Formula guards the
-    CSV writer added (a leading apostrophe) are taken off again for display.
+    ``documents`` is read twice (the table, then the page details) and never held whole.
     """
-    found: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    if not findings_path.exists():
-        return found
-    with open(findings_path, encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            spec = FINDINGS.get(row.get("code", ""))
-            if spec is not None and spec.scope == "page":
-                continue
-            found[_unguard(row.get("url", ""))].append(
-                {
-                    "code": row.get("code", ""),
-                    "severity": row.get("severity", ""),
-                    "message": _unguard(row.get("message", "")),
-                    "evidence": _unguard(row.get("evidence", "")) or None,
-                    "decision": row.get("decision") or None,
-                }
-            )
-    return found
+
+    def documents(self) -> Iterator[dict[str, Any]]:
+        """The audited pages' JSON documents, in page order."""
+        ...
+
+    def extra_findings(self) -> dict[str, list[dict[str, Any]]]:
+        """URL -> the findings a page's document does not hold (cross-page, review drift):
+        ``code``, ``severity``, ``message``, ``evidence``, ``decision``, as written."""
+        ...
+
+    def finding_rows(self) -> Iterator[FindingRow]:
+        """Every finding of the run as its findings.csv row, raw (the accessibility panel)."""
+        ...
+
+
+class JsonlSource:
+    """A ``pages.jsonl`` as a report's source: its pages and their own findings only."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def documents(self) -> Iterator[dict[str, Any]]:
+        return iter_details(self.path)
+
+    def extra_findings(self) -> dict[str, list[dict[str, Any]]]:
+        return {}
+
+    def finding_rows(self) -> Iterator[FindingRow]:
+        for doc in self.documents():
+            url = doc.get("url") or doc.get("target") or ""
+            for f in doc.get("findings") or ():
+                yield (
+                    f.get("url") or url,
+                    f.get("code", ""),
+                    f.get("severity", ""),
+                    f.get("message", ""),
+                    f.get("evidence"),
+                    f.get("decision"),
+                )
 
 
 def render_site_report(
@@ -483,13 +506,15 @@ def render_site_report(
     meta: RunMeta,
     changes: Iterable[Any] = (),
     *,
+    source: ReportSource | None = None,
     details_path: str | Path | None = None,
-    findings_path: str | Path | None = None,
     decisions: tuple[Decision, ...] = (),
     today: date | None = None,
     trend_charts: Sequence[Any] = (),
 ) -> Path:
-    """Write ``report.html`` into ``out_dir`` from its ``pages.jsonl`` (and ``findings.csv``).
+    """Write ``report.html`` into ``out_dir`` from ``source``: the run's store in a site
+    run (``exporters.html_report``), else the folder's ``pages.jsonl`` (or
+    ``details_path``) alone.
 
     ``changes`` are the run's differences with the previous run (``store.diff_runs``);
     ``decisions`` the maintainers' entries of the run, to list those that matched nothing;
@@ -497,12 +522,12 @@ def render_site_report(
     Returns the report's path.
     """
     out = Path(out_dir)
-    details = Path(details_path) if details_path else out / PAGES_JSONL
-    findings = Path(findings_path) if findings_path else out / FINDINGS_CSV
+    if source is None:
+        source = JsonlSource(Path(details_path) if details_path else out / PAGES_JSONL)
     changed = change_rows(changes)
     trends = page_trends(changed)
-    site_findings = read_site_findings(findings)
-    rows, summary = read_rows(details, trends, site_findings)
+    site_findings = source.extra_findings()
+    rows, summary = read_rows(source.documents(), trends, site_findings)
     by_url_changes: dict[str, list[PageChange]] = defaultdict(list)
     for c in changed:
         by_url_changes[c.url].append(c)
@@ -528,7 +553,7 @@ def render_site_report(
         "summary": summary,
         "decisions": {"count": len(decisions), "idle": idle},
         "trend_charts": list(trend_charts),
-        "access": access_panel(findings, out),
+        "access": access_panel(source.finding_rows(), out),
         "rows": sorted(rows, key=lambda r: (r.kind != "article", r.score, r.url)),
         "kinds": sorted(summary.kinds),
         "worse": worse[:WORSE_SHOWN],
@@ -557,7 +582,7 @@ def render_site_report(
         "unclear_counts": [
             (ELEMENT_LABELS[n], summary.unclear[n]) for n in ELEMENT_NAMES if summary.unclear[n]
         ],
-        "page_data": _detail_chunks(details, site_findings, by_url_changes),
+        "page_data": _detail_chunks(source.documents(), site_findings, by_url_changes),
         "script_config": script_json(
             {
                 "gradeTarget": target,
@@ -580,7 +605,7 @@ def render_site_report(
 
 
 def _detail_chunks(
-    details: Path,
+    documents: Iterable[Mapping[str, Any]],
     site_findings: Mapping[str, list[dict[str, Any]]],
     changes: Mapping[str, list[PageChange]],
 ) -> Iterator[Markup]:
@@ -602,7 +627,7 @@ def _detail_chunks(
         return Markup(text + "\n" if text else "")
 
     yield encode(compressor.compress(b"["))
-    for index, doc in enumerate(iter_details(details)):
+    for index, doc in enumerate(documents):
         url = doc.get("url") or doc.get("target") or ""
         item = page_detail(doc, site_findings.get(url, []))
         item["changes"] = [

@@ -1,28 +1,33 @@
-"""The run's store: the run folder's streamed files and the run's record in the history.
+"""The run's outputs: its store as it is written, its row files, its record in the history.
 
-The run driver (``run.py``) streams each audited page through ``RunOutputs`` (a
-``ReportWriter`` that also writes the page's JSON line, queues it for the history and
-counts the run's findings by code), commits it once the cross-page checks are written, then
-calls ``record_history`` (the run completed in the history, ``changes.csv``); the
-exporters (``content_audit.exporters``) render report.html and summary.md after that.
+The run driver (``run.py``) writes every row through ``RunOutputs``: into the run's store
+(``runstore.RunStore``), the run's finding counts and the history.  Once the cross-page
+checks are written, ``commit`` renders the row files (the four CSV files, ``pages.jsonl``)
+from the store; the driver then calls ``record_history`` (the run completed in the
+history, compared with the previous one), and the exporters (``content_audit.exporters``:
+changes.csv, report.html, summary.md) render their files from the same store and the
+comparison.  No output is read back to make another.
 """
 
 from __future__ import annotations
 
-import csv
 import logging
+import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from ..checks import FINDINGS
 from ..config import AuditConfig
 from ..decisions import Decision, unmatched
 from ..model import Finding, PageAudit, Severity
-from .csv import AUDIT_FAILED, FINDINGS_CSV, PAGES_CSV, failed_finding, unguard_cell
+from .csv import AUDIT_FAILED, failed_finding
+from .details import page_line
+from .files import temp_path
 from .history import RunComparison, RunRecorder, history_location
+from .runstore import RunStore
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from ..model import FetchResult
@@ -34,13 +39,22 @@ HISTORY_CHUNK = 2000
 them (one transaction each), so they are never all held in memory."""
 
 
-class RowStream(Protocol):
-    """A streamed output of a run: rows appended as pages are audited, committed together.
+class RowFile(Protocol):
+    """One file of the run's rows, rendered from the run's store once the rows are complete:
+    the four CSV files (``report.csv.CsvFile``) and ``pages.jsonl``
+    (``report.details.PagesJsonl``), the registry ``exporters.row_files``."""
 
-    ``report.csv.ReportWriter`` (the four CSV files) and ``exporters.pages_jsonl`` are the
-    registered ones (``exporters.streamed``); a stream that has nothing to say about a kind
-    of row ignores it.  Nothing of a stream appears in the run folder before ``commit``.
-    """
+    filename: str
+
+    def write(self, store: RunStore, handle: TextIO) -> None:
+        """Write the whole file to ``handle`` (a temporary file ``commit`` moves into place)."""
+        ...
+
+
+class RowSink(Protocol):
+    """What the crawl loop writes a run's rows into: ``RunOutputs``."""
+
+    out_dir: Path
 
     def write_fetch(self, result: FetchResult, audit: PageAudit | None = None) -> None: ...
 
@@ -48,30 +62,24 @@ class RowStream(Protocol):
 
     def write_site_findings(self, findings: Iterable[Finding]) -> None: ...
 
+    def write_inlinks(self, inlinks: Mapping[str, int]) -> None: ...
+
     def flush(self) -> None: ...
-
-    def commit(self) -> dict[str, Path]: ...
-
-    def abort(self) -> None: ...
-
-
-class RowSink(RowStream, Protocol):
-    """What the crawl loop writes a run's rows into (``RunOutputs``; a bare ``ReportWriter``
-    in tests): the streams' methods, and the run folder."""
-
-    out_dir: Path
 
 
 class RunOutputs:
-    """The run's store as it is written: its streamed files, its counts, its history rows.
+    """The run's store as it is written, and the files rendered from it when it is complete.
 
-    Every row of the run passes here once and goes to each stream (``RowStream``, from the
-    registry ``exporters.streamed``: the four CSV files, ``pages.jsonl``), into the run's
-    finding counts (``finding_counts``, for the summaries) and, for audited pages, into the
-    history.  Audits are queued as rows are written and stored in the history on ``flush``
-    (the crawl loop flushes after every batch), so the database sees one transaction per
-    batch and memory holds at most one batch of audits.  ``commit`` moves every stream's
-    files into place; ``abort`` deletes them all and marks the run failed in the history.
+    Every row of the run passes here once: into the store (``RunStore``: inventory, pages
+    with their JSON documents, findings, teasers), into the run's finding counts
+    (``finding_counts``, for the summaries) and, for audited pages, into the history.
+    Audits are queued as rows are written and stored in the history on ``flush`` (the
+    crawl loop flushes after every batch), so the database sees one transaction per batch
+    and memory holds at most one batch of audits.  ``commit`` adds the history's
+    ``review_drift`` findings, then renders every row file (``row_files``: the four CSV
+    files, ``pages.jsonl``) from the store and moves them into place together; ``abort``
+    deletes them and marks the run failed in the history.  The store stays open for the
+    exporters that run after the history (report.html); ``close`` deletes it.
     """
 
     def __init__(
@@ -79,43 +87,55 @@ class RunOutputs:
         out_dir: str | Path,
         recorder: RunRecorder | None = None,
         *,
-        streams: Callable[[Path], Sequence[RowStream]],
+        row_files: Callable[[], Sequence[RowFile]] | None = None,
+        store: RunStore | None = None,
     ) -> None:
-        """``streams`` opens the run's streams in a folder: ``exporters.streamed``, the
-        registry (the four CSV files and pages.jsonl); none writes no file at all."""
+        """``row_files``: the files rendered on ``commit`` (default ``exporters.row_files``,
+        the registry); ``store``: the run's store (default: a scratch file in ``out_dir``)."""
         self.out_dir = Path(out_dir)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
         self.recorder = recorder
+        if row_files is None:
+            from ..exporters import row_files as registered_files
+
+            row_files = registered_files
+        self.row_files: tuple[RowFile, ...] = tuple(row_files())
+        self.store = store if store is not None else RunStore(self.out_dir)
         self._queued: list[PageAudit] = []
         self._rows: list[tuple[str, str, str, str, str | None]] = []
         self._counts: Counter[tuple[str, str]] = Counter()
-        self.streams: tuple[RowStream, ...] = tuple(streams(self.out_dir))
+        self._temps: list[Path] = []
+        self._committed = False
 
     def write_fetch(self, result: FetchResult, audit: PageAudit | None = None) -> None:
-        for stream in self.streams:
-            stream.write_fetch(result, audit)
-        if audit is not None:
-            self._counts.update((f.code, str(f.severity)) for f in audit.findings)
-            if self.recorder is not None:
-                self._queued.append(audit)
-                url = result.final_url or result.url
-                for f in audit.findings:
-                    self._to_history(f, f.url or url)
+        if audit is None:
+            self.store.add_fetch(result)
+            return
+        url = result.final_url or result.url
+        self.store.add_fetch(result, audit, page_line(audit, url))
+        self._counts.update((f.code, str(f.severity)) for f in audit.findings)
+        if self.recorder is not None:
+            self._queued.append(audit)
+            for f in audit.findings:
+                self._to_history(f, f.url or url)
 
     def write_failed(self, result: FetchResult, message: str) -> None:
-        for stream in self.streams:
-            stream.write_failed(result, message)
+        self.store.add_failed(result, message)
         self._counts[(AUDIT_FAILED, str(Severity.ERROR))] += 1
         failed = failed_finding(result, message)
         self._to_history(failed, failed.url or "")
 
     def write_site_findings(self, findings: Iterable[Finding]) -> None:
-        """Cross-page findings, one at a time to every stream (they come streamed from the
-        checks and are never all in memory)."""
+        """Cross-page findings, one at a time (they come streamed from the checks and are
+        never all in memory): into the store, the counts and the history."""
         for f in findings:
             self._counts[(f.code, str(f.severity))] += 1
-            for stream in self.streams:
-                stream.write_site_findings((f,))
+            self.store.add_site_findings((f,))
             self._to_history(f, f.url or "")
+
+    def write_inlinks(self, inlinks: Mapping[str, int]) -> None:
+        """How many crawled pages link to each URL (``inlinks.csv``, the alerts' ranking)."""
+        self.store.add_inlinks(inlinks)
 
     def _to_history(self, f: Finding, url: str) -> None:
         """Queue a finding the page's own history record does not hold: cross-page ones and
@@ -132,15 +152,13 @@ class RunOutputs:
             self._rows = []
 
     def finding_counts(self) -> tuple[tuple[str, str, int], ...]:
-        """``(code, severity, count)`` of every finding written to findings.csv, by code.
+        """``(code, severity, count)`` of every finding of the run (findings.csv), by code.
 
-        Counted as the rows are written (a few dozen keys, whatever the site's size), so a
-        summary never reads findings.csv back."""
+        Counted as the rows are written (a few dozen keys, whatever the site's size)."""
         return tuple((code, sev, n) for (code, sev), n in sorted(self._counts.items()))
 
     def flush(self) -> None:
-        for stream in self.streams:
-            stream.flush()
+        self.store.flush()
         if self.recorder is not None and self._queued:
             self.recorder.record(self._queued)
         if self.recorder is not None and self._rows:
@@ -149,29 +167,51 @@ class RunOutputs:
         self._rows = []
 
     def commit(self) -> dict[str, Path]:
-        """Move every stream's files into place; returns file name -> path, in stream order."""
+        """Render every row file from the store and move them into place together; returns
+        file name -> path, in ``row_files`` order."""
+        if self._committed:
+            raise RuntimeError("the run's outputs are already committed")
         self.flush()
         if self.recorder is not None:
-            # Every page is in the history now: review drift can be judged, and its
-            # findings join findings.csv (and the pages' counts) before the files move.
-            self.write_site_findings(self.recorder.drift_findings())
-            self.flush()
+            # Every page is in the history now: review drift can be judged.  Its findings
+            # are the run's like the cross-page ones (findings.csv, the pages' counts); the
+            # recorder stores them in the history itself (``RunRecorder.finish``).
+            for f in self.recorder.drift_findings():
+                self._counts[(f.code, str(f.severity))] += 1
+                self.store.add_site_findings((f,))
         files: dict[str, Path] = {}
-        for n, stream in enumerate(self.streams):
-            try:
-                files.update(stream.commit())
-            except BaseException:
-                for later in self.streams[n + 1 :]:
-                    later.abort()
-                raise
+        try:
+            for fmt in self.row_files:
+                target = self.out_dir / fmt.filename
+                temp = temp_path(target)
+                self._temps.append(temp)
+                with open(temp, "w", encoding="utf-8", newline="") as handle:
+                    fmt.write(self.store, handle)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                files[fmt.filename] = target
+            for fmt in self.row_files:
+                os.replace(temp_path(self.out_dir / fmt.filename), self.out_dir / fmt.filename)
+        except BaseException:
+            self._remove_temps()
+            raise
+        self._temps = []
+        self._committed = True
         return files
 
-    def abort(self) -> None:
-        for stream in self.streams:
+    def _remove_temps(self) -> None:
+        for temp in self._temps:
             try:
-                stream.abort()
-            except OSError as exc:  # every stream's files go, and the run is marked failed
-                log.warning("could not remove a stream's temporary files: %s", exc)
+                temp.unlink(missing_ok=True)
+            except OSError as exc:  # every temporary file goes that can
+                log.warning("could not remove %s: %s", temp, exc)
+        self._temps = []
+
+    def abort(self) -> None:
+        """The run failed before its files were committed: no partial file is left, the
+        store is deleted and the run is marked failed in the history."""
+        self._remove_temps()
+        self.close()
         if self.recorder is not None:
             try:
                 self.recorder.fail()
@@ -180,29 +220,21 @@ class RunOutputs:
             self.recorder.close()
             self.recorder = None
 
+    def close(self) -> None:
+        """Delete the store (once the exporters that read it have run)."""
+        self.store.close()
+
     def __enter__(self) -> RunOutputs:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
         if exc_type is None:
-            self.commit()
+            try:
+                self.commit()
+            finally:
+                self.close()
         else:
             self.abort()
-
-
-def open_streams(
-    out_dir: Path, factories: Iterable[Callable[[Path], RowStream]]
-) -> list[RowStream]:
-    """Open each stream in ``out_dir``; when one fails, the ones opened are aborted."""
-    opened: list[RowStream] = []
-    try:
-        for factory in factories:
-            opened.append(factory(out_dir))
-    except BaseException:
-        for stream in opened:
-            stream.abort()
-        raise
-    return opened
 
 
 def open_recorder(
@@ -226,19 +258,19 @@ def open_recorder(
 
 
 def record_history(
-    out_dir: str | Path, recorder: RunRecorder | None, site: str, urls: int
+    recorder: RunRecorder | None, site: str, urls: int
 ) -> tuple[RunComparison | None, list[Any]]:
-    """Complete the run in the history: ``changes.csv`` and the report's trend charts.
+    """Complete the run in the history and compare it with the previous complete run.
 
     Every finding of the run is in the history already: the pages' with their pages, the
-    cross-page ones and failed audits as ``RunOutputs`` wrote them (before, they were read
-    back from the committed findings.csv here).  Returns the comparison with the previous
-    run and the trend charts (``None`` and none without a history).  The recorder is closed.
+    cross-page ones and failed audits as ``RunOutputs`` wrote them; ``finish`` adds the
+    review drift.  Returns the comparison (``changes.csv`` is its exporter's) and the
+    trend charts (``None`` and none without a history).  The recorder is closed.
     """
     if recorder is None:
         return None, []
     try:
-        comparison = recorder.finish(Path(out_dir), urls=urls)
+        comparison = recorder.finish(urls=urls)
         charts = panel_charts(recorder, site)
     finally:
         recorder.close()
@@ -256,14 +288,10 @@ def panel_charts(recorder: RunRecorder, site: str) -> list[Any]:
         return []
 
 
-def idle_decisions(out: Path, entries: tuple[Decision, ...], today: date) -> tuple[str, ...]:
-    """Keys of the entries that matched nothing in the run folder's CSV files."""
-    used: set[str] = set()
-    urls: set[str] = set()
-    with open(out / FINDINGS_CSV, encoding="utf-8", newline="") as handle:
-        used.update(row["decision"] for row in csv.DictReader(handle) if row.get("decision"))
-    with open(out / PAGES_CSV, encoding="utf-8", newline="") as handle:
-        urls.update(unguard_cell(row["url"]) for row in csv.DictReader(handle))
+def idle_decisions(store: RunStore, entries: tuple[Decision, ...], today: date) -> tuple[str, ...]:
+    """Keys of the maintainers' entries that matched nothing in the run (its store)."""
+    used = store.decisions_used()
+    urls = store.page_urls()
     return tuple(d.key for d in unmatched(entries, used, urls, today))
 
 
