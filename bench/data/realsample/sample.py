@@ -13,78 +13,19 @@ feeds, sitemaps and robots are skipped, and so is every page already in
 
 from __future__ import annotations
 
-import csv
-import random
 import sys
-from collections import deque
+from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup
+# bench/data is not a package: the shared draw module sits one folder up
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-SHARED = Path(__file__).resolve().parents[3].parent / "shared"
+from realsample_draw import BRATTON, HELMS, main
+
 SEED = 2026
-N = 20
-SITES = (
-    ("helms", SHARED / "realsites" / "helms-performance", "/", "/"),
-    ("bratton", SHARED / "realsites" / "bratton-pt", "/desktop/", "/desktop/"),
-)
-SKIP = ("404", "feed", "sitemap", "robots")
-
-
-def file_for(root: Path, path: str) -> Path | None:
-    rel = path.lstrip("/")
-    candidates = [root / rel / "index.html"] if path.endswith("/") else [root / rel]
-    if not path.endswith("/"):
-        candidates += [root / rel / "index.html", root / (rel + ".html")]
-    for cand in candidates:
-        if cand.is_file() and cand.suffix == ".html":
-            return cand
-    return None
-
-
-def reachable(root: Path, start: str, scope: str) -> dict[str, Path]:
-    base = "http://site.invalid"
-    seen: dict[str, Path] = {}
-    queue = deque([start])
-    while queue:
-        path = queue.popleft()
-        if path in seen:
-            continue
-        page = file_for(root, path)
-        if page is None:
-            continue
-        seen[path] = page
-        soup = BeautifulSoup(page.read_text(encoding="utf-8", errors="replace"), "html.parser")
-        for a in soup.find_all("a", href=True):
-            parts = urlsplit(urljoin(base + path, a["href"].strip()))
-            if f"{parts.scheme}://{parts.netloc}" != base or not parts.path.startswith(scope):
-                continue
-            if any(s in parts.path.lower() for s in SKIP):
-                continue
-            if parts.path not in seen:
-                queue.append(parts.path)
-    return seen
-
-
-def labelled(site_root: Path) -> set[Path]:
-    with open(SHARED / "corpus" / "labels.tsv", encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
-    return {(site_root / r["source"].rpartition(":")[2]).resolve() for r in rows}
-
-
-def main() -> int:
-    rng = random.Random(SEED)
-    print("site\turl_path\tfile")
-    for name, root, start, scope in SITES:
-        done = labelled(root)
-        pages = reachable(root, start, scope)
-        cands = sorted(p for p, f in pages.items() if f.resolve() not in done)
-        print(f"# {name}: {len(pages)} reachable, {len(cands)} candidates", file=sys.stderr)
-        for path in rng.sample(cands, N):
-            print(f"{name}\t{path}\t{pages[path].relative_to(SHARED / 'realsites')}")
-    return 0
-
+N = 20  # pages a site
+# sample 1 predates the one-path-per-file rule and the tuning list: only the corpus is excluded
+SITES = (replace(HELMS, quota=N), replace(BRATTON, quota=N))
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(SITES, seed=SEED, total=2 * N, one_path_per_file=False))
