@@ -4,7 +4,8 @@ The list of checks (``sitechecks.CHECKS``) and the one registry (``checks.FINDIN
 say the same thing: every check's codes registered, in their place, with scope "site",
 and every site-scope code of the registry emitted by some check (or named here with the
 module that emits it instead).  A check added to the list, as a test-local class, runs
-after the others on the same shared pass, and changes none of their findings.
+after the others in the same single pass over the digests, and changes none of their
+findings.
 """
 
 from __future__ import annotations

@@ -245,20 +245,8 @@ class DigestSpill:
     def __init__(self, folder: str | Path | None = None, batch: int = BATCH) -> None:
         directory = Path(folder) if folder is not None else Path(tempfile.gettempdir())
         directory.mkdir(parents=True, exist_ok=True)
-        remove_dead_scratch(directory, ".site-digests.*.tmp")
-        fd, name = tempfile.mkstemp(
-            prefix=".site-digests.", suffix=f".{os.getpid()}.tmp", dir=directory
-        )
-        os.close(fd)  # an empty file is an empty SQLite database
-        self.path = Path(name)
-        # check_same_thread off: the flow may run its site-checks task in another thread
-        # than the one that collected the digests (never both at once).
-        try:
-            self._conn = sqlite3.connect(self.path, check_same_thread=False)
-        except BaseException:
-            self.path.unlink(missing_ok=True)
-            raise
-        self._finalizer = weakref.finalize(self, _remove, self._conn, self.path)
+        self._conn, self.path = open_scratch(directory, ".site-digests.")
+        self._finalizer = weakref.finalize(self, remove_scratch, self._conn, self.path)
         try:
             self._conn.execute("PRAGMA journal_mode = OFF")
             self._conn.execute("PRAGMA synchronous = OFF")
@@ -321,8 +309,29 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _remove(conn: sqlite3.Connection, path: Path) -> None:
+def open_scratch(directory: Path, prefix: str) -> tuple[sqlite3.Connection, Path]:
+    """A new scratch SQLite file ``<prefix><random>.<pid>.tmp`` in ``directory``, opened,
+    after deleting those of processes that are gone (``remove_dead_scratch``); the file
+    goes again if it cannot be opened.  The digest spill and the run's store
+    (``report.runstore``) both live in one.
+
+    check_same_thread is off: the flow may run a task in another thread than the one
+    that wrote the rows (never both at once)."""
+    remove_dead_scratch(directory, f"{prefix}*.tmp")
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=f".{os.getpid()}.tmp", dir=directory)
+    os.close(fd)  # an empty file is an empty SQLite database
+    path = Path(name)
+    try:
+        return sqlite3.connect(path, check_same_thread=False), path
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def remove_scratch(conn: sqlite3.Connection, path: Path | None) -> None:
+    """Close a scratch database and delete its file (none for an in-memory one)."""
     try:
         conn.close()
     finally:
-        path.unlink(missing_ok=True)
+        if path is not None:
+            path.unlink(missing_ok=True)

@@ -31,10 +31,8 @@ Why a file, and this shape:
 from __future__ import annotations
 
 import json
-import os
 import pickle
 import sqlite3
-import tempfile
 import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -43,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..checks import FINDINGS
 from ..model import Finding, PageAudit, Severity
-from ..spill import disk_full_is_oserror, remove_dead_scratch
+from ..spill import disk_full_is_oserror, open_scratch, remove_scratch
 from .csv import (
     AUDIT_FAILED,
     INVENTORY_COLUMNS,
@@ -109,18 +107,8 @@ class RunStore:
             self._conn = sqlite3.connect(":memory:", check_same_thread=False)
         else:
             self.folder.mkdir(parents=True, exist_ok=True)
-            remove_dead_scratch(self.folder, ".run-store.*.tmp")
-            fd, name = tempfile.mkstemp(
-                prefix=".run-store.", suffix=f".{os.getpid()}.tmp", dir=self.folder
-            )
-            os.close(fd)  # an empty file is an empty SQLite database
-            self.path = Path(name)
-            try:
-                self._conn = sqlite3.connect(self.path, check_same_thread=False)
-            except BaseException:
-                self.path.unlink(missing_ok=True)
-                raise
-        self._finalizer = weakref.finalize(self, _remove, self._conn, self.path)
+            self._conn, self.path = open_scratch(self.folder, ".run-store.")
+        self._finalizer = weakref.finalize(self, remove_scratch, self._conn, self.path)
         try:
             self._conn.execute("PRAGMA journal_mode = OFF")
             self._conn.execute("PRAGMA synchronous = OFF")
@@ -321,11 +309,3 @@ class RunStore:
 
 def _dumps(row: tuple[Any, ...]) -> bytes:
     return pickle.dumps(row, _PROTOCOL)
-
-
-def _remove(conn: sqlite3.Connection, path: Path | None) -> None:
-    try:
-        conn.close()
-    finally:
-        if path is not None:
-            path.unlink(missing_ok=True)
