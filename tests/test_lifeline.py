@@ -76,7 +76,15 @@ def test_the_lifeline_command_runs_a_module_that_dies_with_its_parent(tmp_path: 
     assert parent.stdout is not None
     child = int(parent.stdout.readline())
     try:
-        assert "http.server" in Path(f"/proc/{child}/cmdline").read_text()
+        # The child's command line, read a few times: on a loaded machine one read of
+        # /proc/<pid>/cmdline came back empty once (seen in two concurrent test sessions).
+        cmdline = ""
+        deadline = time.monotonic() + 10
+        while "http.server" not in cmdline and time.monotonic() < deadline:
+            cmdline = Path(f"/proc/{child}/cmdline").read_text()
+            if "http.server" not in cmdline:
+                time.sleep(0.05)
+        assert "http.server" in cmdline
         parent.kill()  # SIGKILL: nothing of the parent runs
         parent.wait(10)
         deadline = time.monotonic() + 30
