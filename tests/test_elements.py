@@ -646,6 +646,24 @@ GENERAL_FORMS = [
     ("consult", "Heel Pain", "Schedule your evaluation with our team."),
     ("consult", "Eczema", "Keep your dermatologist informed about any herbs you take."),
     ("consult", "Braces", "Ask your dentist whether a retainer is right for you."),
+    # Session 9: glosses by description, symptom-nature copulas, causal and procedural
+    # rationale, condition-page care, the consultation as the means.
+    ("definition", "Tinnitus", "Tinnitus, often described as a ringing in the ears, is common."),
+    ("definition", "Tinnitus", "Many patients describe tinnitus as a constant hiss."),
+    ("definition", "Slipped Disc", "A slipped disc, also called a bulging disc, occurs when torn."),
+    ("definition", "Bursitis", "Bursitis is swelling and tenderness of a small sac near a joint."),
+    ("definition", "Orthotics", "Custom orthotics are inserts that are shaped to your feet."),
+    ("mechanism", "Dry Needling", "The needle causes the muscle to twitch and then let go."),
+    ("mechanism", "PRP", "We draw a small sample of blood and spin it down."),
+    ("mechanism", "Microneedling", "As the skin repairs itself, it lays down new collagen."),
+    ("mechanism", "Decompression", "The table stretches the spine, taking pressure off the discs."),
+    ("mechanism", "Ablation", "Radio waves heat and disable the nerves that carry the pain."),
+    ("mechanism", "Shockwave", "The pulses break up calcium deposits in the tendon."),
+    ("uses", "Sciatica", "Treatment options include exercise, manual therapy and injections."),
+    ("uses", "Heel Pain", "We treat heel pain with stretching, orthotics and shockwave."),
+    ("uses", "Sciatica", "Rest, ice and gentle walking can all ease the pain."),
+    ("consult", "Orthotics", "Find out whether orthotics suit you by booking an assessment."),
+    ("consult", "Back Pain", "Let our friendly team help you get back to the things you enjoy."),
 ]
 
 
@@ -654,6 +672,22 @@ def test_general_forms_are_found(config: AuditConfig, name: str, title: str, sen
     result = by_name(find_elements(_one(title, sentence), config))[name]
     assert result.status == "found", (name, sentence)
     assert result.evidence == sentence and result.confidence == 0.75
+
+
+NOT_MECHANISM = [
+    # An anatomy gloss on a condition page: the meniscus cushions, no care is explained.
+    ("Meniscus Tear", "The meniscus acts as a cushion between the thigh and shin bones."),
+    # A one-line purpose gloss in a list of treatments (rubric: 0).
+    ("Shoulder Impingement", "Posture correction to reduce stress on the joint."),
+]
+
+
+@pytest.mark.parametrize(("title", "sentence"), NOT_MECHANISM)
+def test_anatomy_and_purpose_glosses_are_not_mechanism(
+    config: AuditConfig, title: str, sentence: str
+) -> None:
+    result = by_name(find_elements(_one(title, sentence), config))["mechanism"]
+    assert result.status != "found", sentence
 
 
 def test_a_superlative_is_not_a_definition(config: AuditConfig) -> None:
@@ -666,6 +700,7 @@ NOT_A_PROMPT = [
     "There are many reasons people choose to visit a chiropractor.",
     "Call us if something does not feel right after your session.",
     "This information should not be used without first consulting your physician.",
+    "Many readers wonder about this before booking a session with us.",
 ]
 
 
