@@ -48,6 +48,9 @@ def test_add_wordings_extend_shipped_rules(tmp_path: Path) -> None:
         ("[weights]\ndefinition = 90\n", "add up to 100"),
         ('[elements.uses]\nadd_body = ["(unclosed"]\n', "invalid pattern"),
         ("grade_target = \n", "invalid TOML"),
+        ("[vocabulary]\nsymptoms = ['x']\n", "unknown key vocabulary.symptoms"),
+        ("[vocabulary]\nadd_conditions = ['(unclosed']\n", "invalid pattern"),
+        ("[vocabulary]\nadd_conditions = ['(a+)+']\n", "repeats a repetition"),
     ],
 )
 def test_bad_config_names_file_and_key(tmp_path: Path, text: str, needle: str) -> None:
@@ -57,6 +60,27 @@ def test_bad_config_names_file_and_key(tmp_path: Path, text: str, needle: str) -
         load_config(path)
     assert needle in str(info.value)
     assert str(path) in str(info.value) or "TOML" in str(info.value)
+
+
+def test_vocabulary_fills_the_condition_slot_of_every_pattern(tmp_path: Path) -> None:
+    """``{condition}`` in an element pattern stands for the ``[vocabulary] conditions``
+    list: one list, shared by every pattern that names a condition, extended in one place."""
+    shipped = load_config()
+    assert not any(
+        "{condition}" in p
+        for rule in shipped.elements
+        for p in (*rule.headings, *rule.body, *rule.negative, *rule.weak, *rule.lead)
+    )
+    assert not any("hidradenitis" in p for p in shipped.rule("uses").body)
+    explicit = tmp_path / "audit.toml"
+    explicit.write_text(
+        "[vocabulary]\nadd_conditions = ['hidradenitis']\n"
+        "[elements.uses]\nadd_body = ['\\\\bsoothes\\\\s+{condition}\\\\b']\n"
+    )
+    config = load_config(explicit)
+    body = config.rule("uses").body
+    assert sum("hidradenitis" in p for p in body) == sum("tinnitus" in p for p in body) > 1
+    assert "sciatica" in body[-1] and "hidradenitis" in body[-1]
 
 
 def test_missing_config_file_is_a_config_error(tmp_path: Path) -> None:

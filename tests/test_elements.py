@@ -664,6 +664,40 @@ GENERAL_FORMS = [
     ("uses", "Sciatica", "Rest, ice and gentle walking can all ease the pain."),
     ("consult", "Orthotics", "Find out whether orthotics suit you by booking an assessment."),
     ("consult", "Back Pain", "Let our friendly team help you get back to the things you enjoy."),
+    (
+        "definition",
+        "Cryotherapy",
+        "Cryotherapy is whole body cold therapy, a brief spell in cold air.",
+    ),
+    (
+        "definition",
+        "Dry Socket",
+        "Dry socket also called alveolar osteitis is a painful empty socket.",
+    ),
+    (
+        "definition",
+        "Runner’s Knee (Patellofemoral Pain)",
+        "Patellofemoral pain is an ache by the kneecap.",
+    ),
+    (
+        "definition",
+        "Women’s Pelvic Floor Physical Therapy",
+        "Pelvic floor therapy means retraining a few muscles.",
+    ),
+    ("mechanism", "Tooth Extraction", "The socket is then cleaned and stitched closed."),
+    ("mechanism", "Wart Removal", "A mild acid is used to dissolve the thickened skin."),
+    ("mechanism", "Night Guards", "The guard holds the jaw slightly open so teeth cannot grind."),
+    ("mechanism", "IV Hydration", "Fluids are infused directly into the bloodstream."),
+    ("mechanism", "Compression Therapy", "Swelling is kept down through the use of snug bandages."),
+    ("mechanism", "Laser Hair Removal", "The light targets the pigment in each hair follicle."),
+    ("mechanism", "Bunion Surgery", "The surgery requires cutting the bone and shifting the toe."),
+    ("uses", "Ingrown Toenails", "Your podiatrist may recommend a minor procedure."),
+    ("uses", "Sciatica", "Acupuncture for sciatica can calm the irritated nerve."),
+    ("uses", "Foot Orthotics", "Orthotics assist in the treatment of knee and hip problems."),
+    ("uses", "IV Therapy", "Hydration drips are often employed to treat dehydration."),
+    ("uses", "Microneedling", "Microneedling can reduce acne scars and fine lines."),
+    ("consult", "TMJ Pain", "Contact Dr. Lopez to get an appointment this week."),
+    ("consult", "Snoring", "Ask for an assessment from a sleep physician first."),
 ]
 
 
@@ -688,6 +722,33 @@ def test_anatomy_and_purpose_glosses_are_not_mechanism(
 ) -> None:
     result = by_name(find_elements(_one(title, sentence), config))["mechanism"]
     assert result.status != "found", sentence
+
+
+NOT_THE_ELEMENT = [
+    # Who has the page's condition, and what they feel: symptoms, not what care is for.
+    ("uses", "Bursitis", "People with bursitis often feel a dull ache."),
+    # Who it suits is not what it is.
+    ("definition", "Radiofrequency Ablation", "Radiofrequency ablation is an option for most."),
+    # A step the clinic takes, told; not a prompt to the reader.
+    ("consult", "Night Guards", "Once approved, we will schedule an appointment to fit it."),
+    # "physical" in the title is no stem of the subject: "physician" is not the subject.
+    ("definition", "Sports Physical Therapy", "A physician is a doctor who can prescribe."),
+]
+
+
+@pytest.mark.parametrize(("name", "title", "sentence"), NOT_THE_ELEMENT)
+def test_near_misses_are_not_found(
+    config: AuditConfig, name: str, title: str, sentence: str
+) -> None:
+    result = by_name(find_elements(_one(title, sentence), config))[name]
+    assert result.status != "found", sentence
+
+
+def test_a_contracted_pronoun_defines_the_subject_under_its_heading(config: AuditConfig) -> None:
+    sentence = "It’s a gentle, non-surgical therapy."
+    title = "Spinal Decompression"
+    page = Page(url=None, title=title, h1=(title,), sections=(Section(title, 1, (sentence,)),))
+    assert by_name(find_elements(page, config))["definition"].status == "found"
 
 
 def test_a_superlative_is_not_a_definition(config: AuditConfig) -> None:

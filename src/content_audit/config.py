@@ -327,7 +327,15 @@ def _merge(
     for key, value in extra.items():
         if origins is not None:
             origins[prefix + key] = source
-        if key == "elements" and isinstance(value, Mapping):
+        if key == "vocabulary" and isinstance(value, Mapping):
+            vocabulary = base.setdefault("vocabulary", {})
+            for vkey, vvalue in value.items():
+                if vkey.startswith("add_"):
+                    listed = vocabulary.setdefault(vkey[4:], [])
+                    listed.extend(_as_list(vvalue, f"{source}: vocabulary.{vkey}"))
+                else:
+                    vocabulary[vkey] = vvalue
+        elif key == "elements" and isinstance(value, Mapping):
             elements = base.setdefault("elements", {})
             for name, rule in value.items():
                 if not isinstance(rule, Mapping):
@@ -368,7 +376,41 @@ def _shipped_patterns(data: Mapping[str, Any]) -> frozenset[str]:
         for rule in data.get("elements", {}).values()
         for key in _RULE_KEYS
         for pattern in rule.get(key, [])
-    )
+    ) | frozenset(data.get("vocabulary", {}).get("conditions", []))
+
+
+VOCABULARY_SLOTS = {"conditions": "{condition}"}
+"""``[vocabulary]`` lists and the slot that stands for each in an element pattern: one list
+of the conditions and symptoms people seek care for, shared by every pattern that names
+one ("relief from {condition}"), extended in one place (``add_conditions``)."""
+
+
+def _vocabulary(
+    table: Any, source: str, trusted: frozenset[str], origins: Mapping[str, str]
+) -> dict[str, str]:
+    """Each ``[vocabulary]`` slot and the alternation it stands for in element patterns."""
+    where = origins.get("vocabulary", source)
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{where}: vocabulary must be a table")
+    unknown = set(table) - set(VOCABULARY_SLOTS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key vocabulary.{sorted(unknown)[0]}")
+    slots = {}
+    for key, slot in VOCABULARY_SLOTS.items():
+        words = _as_list(table.get(key, []), f"{where}: vocabulary.{key}")
+        for word in words:
+            if word not in trusted:
+                _check_pattern(word, f"vocabulary.{key}", where)
+        # An empty list matches nothing: the patterns that name the slot never fire.
+        slots[slot] = "(?:" + "|".join(f"(?:{w})" for w in words) + ")" if words else "(?!)"
+    return slots
+
+
+def _fill(pattern: str, slots: Mapping[str, str]) -> str:
+    for slot, alternation in slots.items():
+        if slot in pattern:
+            pattern = pattern.replace(slot, alternation)
+    return pattern
 
 
 def _build(
@@ -380,6 +422,7 @@ def _build(
     origins = origins or {}
     data = dict(data)
     elements_data = data.pop("elements", {})
+    slots = _vocabulary(data.pop("vocabulary", {}), source, trusted, origins)
     rules = []
     for name, rule in elements_data.items():
         kwargs = {}
@@ -387,8 +430,8 @@ def _build(
             patterns = tuple(_as_list(rule.get(key, []), f"{source}: elements.{name}.{key}"))
             for pattern in patterns:
                 if pattern not in trusted:
-                    _check_pattern(pattern, f"elements.{name}.{key}", source)
-            kwargs[key] = patterns
+                    _check_pattern(_fill(pattern, slots), f"elements.{name}.{key}", source)
+            kwargs[key] = tuple(_fill(pattern, slots) for pattern in patterns)
         unknown = set(rule) - set(_RULE_KEYS)
         if unknown:
             raise ConfigError(f"{source}: unknown key elements.{name}.{sorted(unknown)[0]}")
@@ -537,6 +580,7 @@ def _record(
             "decisions",
             "alerts",
             "plain_words",
+            "vocabulary",
         }:
             raise ConfigError(f"{where}: unknown key {name}")
         default = getattr(cls(), key)

@@ -163,9 +163,62 @@ _GENERIC_WORDS = frozenset(
         "wellness",
         "family",
         "general",
+        # Modifiers that say what kind, not what: their stems ("physi…", "chron…") would
+        # mark "physician" or "chronically" as the subject.
+        "physical",
+        "chronic",
+        "natural",
+        "advanced",
+        "holistic",
+        "clinical",
+        "professional",
+        "therapeutic",
+        "functional",
+        "integrative",
+        "alternative",
+        "surgical",
+        "cosmetic",
+        "aesthetic",
+        "pediatric",
+        "paediatric",
+        "geriatric",
+        "specialized",
+        "specialised",
+        "personalized",
+        "comprehensive",
+        "rehabilitation",
     ]
 )
 """Head nouns too general to stand for the subject alone ("therapy" of "shockwave therapy")."""
+
+_AUDIENCE_WORDS = frozenset(
+    [
+        "women’s",
+        "women's",
+        "womens",
+        "men’s",
+        "men's",
+        "mens",
+        "children’s",
+        "children's",
+        "kids",
+        "pediatric",
+        "paediatric",
+        "geriatric",
+        "sports",
+        "physical",
+        "custom",
+        "chronic",
+        "advanced",
+        "holistic",
+        "natural",
+        "non-surgical",
+        "nonsurgical",
+        "medical",
+    ]
+)
+"""Words a title adds for whom or what kind ("Women's Pelvic Floor Physical Therapy"): the
+text names the care without them ("pelvic floor therapy")."""
 
 _CARE_HEADS = (
     r"(?:therap(?:y|ies)|treatments?|rehabilitation|rehab|training|care|techniques?|"
@@ -337,6 +390,24 @@ def _subject_regex(title: str, extra: tuple[str, ...] = ()) -> tuple[str, int]:
         variants.append(rf"{_plural(head)}\s+(?:for|of)\s+(?:the\s+|your\s+)?{rest}")
         variants.append(rf"{rest}(?:\s*\([^)\s]{{1,12}}\))?[\s-]+{_CARE_HEADS}")
         most = max(most, len(words) + 2)
+    core = [w for w in words if w.lower() not in _AUDIENCE_WORDS]
+    if len(core) < len(words) and any(w not in _GENERIC_WORDS for w in core):
+        # "women’s pelvic floor physical therapy" is also "pelvic floor therapy".
+        if core[-1] in _GENERIC_WORDS and len(core) > 1:
+            rest = r"[\s-]+".join(re.escape(w) for w in core[:-1])
+            variants.append(rf"{rest}[\s-]+{_CARE_HEADS}")
+        else:
+            variants.append(r"[\s-]+".join([*(re.escape(w) for w in core[:-1]), _plural(core[-1])]))
+    for alias in re.findall(r"\(([^()]{4,60})\)", title):
+        # "Tennis Elbow (Lateral Epicondylalgia)": the other name names the subject too.
+        alias_words = re.findall(r"[\w’']+", alias.lower())
+        if alias_words and not alias.isupper() and " ".join(alias_words) not in _GENERIC_WORDS:
+            variants.append(
+                r"[\s-]+".join(
+                    [*(re.escape(w) for w in alias_words[:-1]), _plural(alias_words[-1])]
+                )
+            )
+            most = max(most, len(alias_words))
     for word in words:
         stem = _stem(word)
         if stem:
