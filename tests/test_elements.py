@@ -698,6 +698,11 @@ GENERAL_FORMS = [
     ("uses", "Microneedling", "Microneedling can reduce acne scars and fine lines."),
     ("consult", "TMJ Pain", "Contact Dr. Lopez to get an appointment this week."),
     ("consult", "Snoring", "Ask for an assessment from a sleep physician first."),
+    ("definition", "Reflexology", "Reflexology is gently pressing the points of the feet."),
+    ("definition", "Shockwave", "Shockwave in sports medicine is a way to treat tendons."),
+    ("definition", "Shin Splints", "Shin splints happen when the tissue along the shin tires."),
+    ("definition", "Chiropractic", "Chiropractic care is a hands-on way to care for the spine."),
+    ("definition", "Knee Osteoarthritis", "Osteoarthritis is wear of the cartilage in a joint."),
 ]
 
 
@@ -733,6 +738,9 @@ NOT_THE_ELEMENT = [
     ("consult", "Night Guards", "Once approved, we will schedule an appointment to fit it."),
     # "physical" in the title is no stem of the subject: "physician" is not the subject.
     ("definition", "Sports Physical Therapy", "A physician is a doctor who can prescribe."),
+    ("definition", "Billing Policy", "This means that you sign the form before your visit."),
+    ("definition", "Virtual PT", "Virtual care is a poor fit in a few cases."),
+    ("definition", "Massage", "Massage for athletes is one of the best things to try."),
 ]
 
 
