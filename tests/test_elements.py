@@ -703,6 +703,12 @@ GENERAL_FORMS = [
     ("definition", "Shin Splints", "Shin splints happen when the tissue along the shin tires."),
     ("definition", "Chiropractic", "Chiropractic care is a hands-on way to care for the spine."),
     ("definition", "Knee Osteoarthritis", "Osteoarthritis is wear of the cartilage in a joint."),
+    ("consult", "Back Pain", "Book your whole family in for a spinal check appointment."),
+    ("consult", "Eczema", "Seeing a dermatologist early can save months of itching."),
+    ("mechanism", "Sleep Study", "Small sensors will be taped to your chest and legs."),
+    ("uses", "Ultrasound Therapy", "Ultrasound is sometimes recommended for stiff joints."),
+    ("uses", "Aquatic Therapy", "Common applications include arthritis and back pain."),
+    ("uses", "Disc Herniation", "Treatment includes rest, exercise, and sometimes injections."),
 ]
 
 
@@ -741,6 +747,8 @@ NOT_THE_ELEMENT = [
     ("definition", "Billing Policy", "This means that you sign the form before your visit."),
     ("definition", "Virtual PT", "Virtual care is a poor fit in a few cases."),
     ("definition", "Massage", "Massage for athletes is one of the best things to try."),
+    ("consult", "Sleep Study", "Please call us if you need to reschedule your appointment."),
+    ("uses", "Massage", "The treatment includes a short talk before you start."),
 ]
 
 
