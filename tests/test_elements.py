@@ -709,6 +709,29 @@ GENERAL_FORMS = [
     ("uses", "Ultrasound Therapy", "Ultrasound is sometimes recommended for stiff joints."),
     ("uses", "Aquatic Therapy", "Common applications include arthritis and back pain."),
     ("uses", "Disc Herniation", "Treatment includes rest, exercise, and sometimes injections."),
+    ("definition", "Dry Eye Treatment", "Dry eye happens when the eyes make too few tears."),
+    ("definition", "Carpal Tunnel", "Carpal tunnel syndrome is a pinched nerve at the wrist."),
+    ("definition", "Epidural Injection", "An epidural injection places a steroid by the nerves."),
+    (
+        "definition",
+        "Tennis Elbow",
+        "Tennis elbow, also called lateral epicondylitis, is the most common.",
+    ),
+    ("mechanism", "Tinnitus Care", "The tinnitus evaluation starts with a long interview."),
+    ("mechanism", "Lymphatic Drainage", "Light strokes move fluid toward healthy lymph nodes."),
+    ("mechanism", "IV Therapy", "It is a matter of inserting a fine needle into a vein."),
+    ("mechanism", "Speech Therapy", "We use games such as puppets to encourage talking."),
+    ("mechanism", "Decompression", "The table helps open up space between the vertebrae."),
+    ("mechanism", "Cold Laser", "The light speeds up cellular repair in the tendon."),
+    ("uses", "Lymph Drainage", "Drainage is for the treatment of swelling after surgery."),
+    ("uses", "Bunions", "Surgery might be recommended if shoes no longer fit."),
+    ("uses", "Decompression", "It is a gentle means of relieving low back pain."),
+    ("uses", "Psoriasis", "Therapies can include creams, tablets, and light."),
+    ("uses", "Acupuncture", "Many patients find relief with a few sessions."),
+    ("uses", "Tinnitus", "We offer proven tinnitus treatments in our clinic."),
+    ("consult", "Bunions", "A podiatrist can help relieve the pressure on the joint."),
+    ("consult", "Steroids", "Contact your primary care provider before stopping any medicine."),
+    ("consult", "Orthotics", "Get properly assessed by a podiatrist before you buy."),
 ]
 
 
@@ -749,7 +772,25 @@ NOT_THE_ELEMENT = [
     ("definition", "Massage", "Massage for athletes is one of the best things to try."),
     ("consult", "Sleep Study", "Please call us if you need to reschedule your appointment."),
     ("uses", "Massage", "The treatment includes a short talk before you start."),
+    ("uses", "Eczema", "Parents with eczema often have children with eczema."),
+    ("consult", "Jaw Pain", "Your physical therapist can help to ensure the following:"),
+    (
+        "mechanism",
+        "Insurance",
+        "We assist you in maximizing your benefit by completing your forms.",
+    ),
 ]
+
+
+def test_a_subject_heading_that_lists_other_topics_is_not_a_definition(
+    config: AuditConfig,
+) -> None:
+    page = _one(
+        "Rotator Cuff Tear",
+        "Shoulder pain is common in adults over forty.",
+        heading="Rotator Cuff Tear: Symptoms and Causes",
+    )
+    assert by_name(find_elements(page, config))["definition"].status != "found"
 
 
 @pytest.mark.parametrize(("name", "title", "sentence"), NOT_THE_ELEMENT)

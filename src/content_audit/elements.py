@@ -187,6 +187,8 @@ _GENERIC_WORDS = frozenset(
         "personalized",
         "comprehensive",
         "rehabilitation",
+        "physiotherapy",
+        "physio",
     ]
 )
 """Head nouns too general to stand for the subject alone ("therapy" of "shockwave therapy")."""
@@ -220,8 +222,28 @@ _AUDIENCE_WORDS = frozenset(
 """Words a title adds for whom or what kind ("Women's Pelvic Floor Physical Therapy"): the
 text names the care without them ("pelvic floor therapy")."""
 
+_CARE_NOUNS = frozenset(
+    [
+        "treatment",
+        "treatments",
+        "therapy",
+        "therapies",
+        "management",
+        "care",
+        "relief",
+        "physiotherapy",
+        "physio",
+        "rehabilitation",
+        "rehab",
+        "surgery",
+        "services",
+        "options",
+    ]
+)
+"""Head nouns of a title that name the care for what the words before them name."""
+
 _CARE_HEADS = (
-    r"(?:therap(?:y|ies)|treatments?|rehabilitation|rehab|training|care|techniques?|"
+    r"(?:therap(?:y|ies)|treatments?|rehabilitation|rehab|physiotherapy|physio|training|care|techniques?|"
     r"procedures?|programs?|sessions?)"
 )
 """Head nouns that name the same kind of care: one may stand for another in the text."""
@@ -390,6 +412,13 @@ def _subject_regex(title: str, extra: tuple[str, ...] = ()) -> tuple[str, int]:
         variants.append(rf"{_plural(head)}\s+(?:for|of)\s+(?:the\s+|your\s+)?{rest}")
         variants.append(rf"{rest}(?:\s*\([^)\s]{{1,12}}\))?[\s-]+{_CARE_HEADS}")
         most = max(most, len(words) + 2)
+        specific = [w for w in words[:-1] if w not in _GENERIC_WORDS and w not in _AUDIENCE_WORDS]
+        if head in _CARE_NOUNS and len(" ".join(specific)) >= 5:
+            # "Dry Eye Treatment", "Frozen Shoulder Physiotherapy": the page treats dry eye,
+            # and its text names the condition alone ("Dry eye happens when ...").
+            variants.append(
+                r"[\s-]+".join([*(re.escape(w) for w in words[:-2]), _plural(words[-2])])
+            )
     core = [w for w in words if w.lower() not in _AUDIENCE_WORDS]
     if len(core) < len(words) and any(w not in _GENERIC_WORDS for w in core):
         # "women’s pelvic floor physical therapy" is also "pelvic floor therapy".
