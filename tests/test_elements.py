@@ -387,6 +387,8 @@ def test_missing_rule_reports_absent(config: AuditConfig) -> None:
         ("Cross Training-how it can help you!", "cross training"),
         ("Follow-up Care", "follow-up care"),
         ("How Does Acupuncture Help with Back Pain?", "acupuncture"),
+        ("What Does an Ultrasound Scan Involve?", "ultrasound scan"),
+        ("What Does Sciatica Feel Like?", "sciatica"),
     ],
 )
 def test_derive_subject(title: str, subject: str) -> None:
@@ -732,6 +734,23 @@ GENERAL_FORMS = [
     ("consult", "Bunions", "A podiatrist can help relieve the pressure on the joint."),
     ("consult", "Steroids", "Contact your primary care provider before stopping any medicine."),
     ("consult", "Orthotics", "Get properly assessed by a podiatrist before you buy."),
+    ("uses", "Veneers", "Veneers are used to hide chips and stains on front teeth."),
+    ("uses", "Patch Testing", "A patch test is done to find out which metals irritate you."),
+    ("uses", "Sclerotherapy", "It is a procedure used to eliminate small leg veins."),
+    ("uses", "Occupational Therapy", "Therapists are instrumental in addressing trouble dressing."),
+    ("uses", "Receding Gums", "Receding gums can be repaired with a thin graft."),
+    ("mechanism", "Skin Testing", "A tiny prick in the skin is then made."),
+    ("mechanism", "Chemical Peels", "The acid removes dull layers to let fresh skin come through."),
+    ("mechanism", "Gum Grafting", "The usual way to perform a graft is to take palate tissue."),
+    ("mechanism", "Pelvic Physio", "The physiotherapist uses a gloved finger to check tone."),
+    ("mechanism", "Mole Checks", "We examine every mole with a lit magnifier."),
+    ("mechanism", "Ear Wax Removal", "The wax is gently suctioned out of the canal."),
+    ("mechanism", "Trigger Points", "Your pain doctor injects a local anaesthetic into the knot."),
+    ("consult", "Ear Care", "Contact Riverside Hearing Clinic"),
+    ("consult", "Peels", "Peels should be done by a licensed dermatologist."),
+    ("consult", "Pregnancy Care", "Expectant mothers should have their spines checked often."),
+    ("consult", "Testosterone", "Talking with your doctor is the first step."),
+    ("consult", "Moles", "Discuss any new spots or changes with your provider."),
 ]
 
 
@@ -779,6 +798,9 @@ NOT_THE_ELEMENT = [
         "Insurance",
         "We assist you in maximizing your benefit by completing your forms.",
     ),
+    ("mechanism", "Carpal Tunnel", "Your doctor may do tests to see whether the nerve is hurt."),
+    ("mechanism", "Chiropractic", "In our practice we evaluate each new patient individually."),
+    ("mechanism", "Dry Needling", "During your appointment I use whatever techniques fit best."),
 ]
 
 

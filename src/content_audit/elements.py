@@ -50,7 +50,7 @@ _MIN_SECTION_WORDS = 3
 _SITE_SUFFIX = re.compile(r"\s+[|–—»·:-]\s+.*$|\s*\|.*$")
 _LEADING = re.compile(
     r"^(?:(?:a|an|the|your|our)\s+)?(?:"
-    r"what\s+(?:exactly\s+)?(?:is|are)|understanding|defining|exploring|introducing|"
+    r"what\s+(?:exactly\s+)?(?:is|are)|what\s+(?:does|do|will|should|can)|understanding|defining|exploring|introducing|"
     r"(?:(?:a|an|the|your)\s+)?(?:(?:complete|quick|simple|short|brief|ultimate|essential|"
     r"beginner[’']?s|patient[’']?s)\s+)*guide\s+(?:to|on)|"
     r"everything\s+you\s+(?:need|should|want)\s+to\s+know\s+about|all\s+about|"
@@ -70,7 +70,8 @@ _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
 _CUT = re.compile(
     r"\s*[:?!(–—]|\s+-\s+|,\s|-(?=(?:how|what|why|when|where|who|which)\b)"
     r"|\s+(?:for|vs\.?|versus|in|at|after|before|during|with|to|helps?|can|could|may|might|"
-    r"will|works?|explained|myths|is|are|was|right|really|and\s+(?:what|how|why|when|its|their)"
+    r"will|works?|explained|myths|is|are|was|right|really|involves?|entails?|costs?|feels?\s+like|looks?\s+like|"
+    r"and\s+(?:what|how|why|when|its|their)"
     r"|treatment\s+options|options|benefits|faqs?)\b",
     re.IGNORECASE,
 )
@@ -345,10 +346,13 @@ def announced_subjects(text: str) -> tuple[str, ...]:
 
 _CONDITION_WORD = re.compile(
     r"(?:pains?|aches?|injur(?:y|ies)|strains?|sprains?|tears?|sciatica|headaches?|"
-    r"migraines?|stiffness|instability|dysfunction|[a-z]+(?:itis|osis|algia|pathy|syndrome))$"
+    r"migraines?|stiffness|instability|dysfunction|[a-z]+(?:itis|osis|asis|algia|pathy|syndrome))$"
 )
 _FOR_CONDITION = re.compile(
-    r"\bfor\s+(?:your\s+|the\s+)?([\w’'-]+(?:\s+[\w’'-]+){0,3})", re.IGNORECASE
+    r"\bfor\s+(?:your\s+|the\s+)?(?:(?:clients|patients|people|those|women|men|athletes|adults|"
+    r"children|kids|seniors)\s+(?:with|who\s+have|suffering\s+from)\s+)?"
+    r"([\w’'-]+(?:\s+[\w’'-]+){0,3})",
+    re.IGNORECASE,
 )
 _CARE_WORDS = frozenset(
     ["relief", "treatment", "treatments", "care", "therapy", "management", "rehabilitation"]
