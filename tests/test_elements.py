@@ -859,6 +859,22 @@ def test_a_weak_candidate_is_unclear_and_quoted(config: AuditConfig) -> None:
     assert result.evidence == sentence and result.confidence == 0.4
 
 
+CANDIDATES = [
+    # Close to the element without settling it: an editor checks the quoted candidate.
+    ("uses", "Wrist Splints", "The splint is meant to keep the wrist straight at night."),
+    ("mechanism", "Physical Therapy", "Your therapist then reviews your progress."),
+    ("definition", "Shin Splints", "Many new runners know the ache called shin splints."),
+]
+
+
+@pytest.mark.parametrize(("name", "title", "sentence"), CANDIDATES)
+def test_near_statements_are_unclear_not_missing(
+    config: AuditConfig, name: str, title: str, sentence: str
+) -> None:
+    result = by_name(find_elements(_one(title, sentence), config))[name]
+    assert result.status == "unclear" and result.evidence == sentence, result
+
+
 def test_nothing_close_is_missing(config: AuditConfig) -> None:
     result = by_name(find_elements(_one("Scoliosis", "Our office opens at nine."), config))
     assert result["definition"].status == "missing"
