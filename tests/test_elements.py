@@ -751,6 +751,16 @@ GENERAL_FORMS = [
     ("consult", "Pregnancy Care", "Expectant mothers should have their spines checked often."),
     ("consult", "Testosterone", "Talking with your doctor is the first step."),
     ("consult", "Moles", "Discuss any new spots or changes with your provider."),
+    ("uses", "Gout", "A low-purine diet and medication can treat gout well."),
+    ("uses", "Shin Splints", "Usual treatment involves rest and a slow return to running."),
+    ("uses", "Spider Veins", "Sclerotherapy is a quick treatment for spider veins."),
+    ("uses", "LASIK", "LASIK is a surgery that corrects blurry distance vision."),
+    ("uses", "Cardiac Rehab", "It is offered to every heart patient who would benefit."),
+    ("mechanism", "Reflexology", "Each session starts with slow warming strokes."),
+    ("mechanism", "Reflexology", "It is based on a system of zones across the feet."),
+    ("mechanism", "Gum Grafts", "A strip of tissue is taken from the palate."),
+    ("mechanism", "Ankle Sprain", "Apply ice for twenty minutes to reduce swelling."),
+    ("mechanism", "Sprain Rehab", "Phase 1 involves resting and protecting the joint."),
 ]
 
 
@@ -801,6 +811,8 @@ NOT_THE_ELEMENT = [
     ("mechanism", "Carpal Tunnel", "Your doctor may do tests to see whether the nerve is hurt."),
     ("mechanism", "Chiropractic", "In our practice we evaluate each new patient individually."),
     ("mechanism", "Dry Needling", "During your appointment I use whatever techniques fit best."),
+    ("uses", "Back Pain Dos and Don'ts", "To prevent back pain:"),
+    ("uses", "Dry Needling", "Book a visit and get a clear plan to relieve your pain."),
 ]
 
 
