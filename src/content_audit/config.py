@@ -328,29 +328,27 @@ def _merge(
         if origins is not None:
             origins[prefix + key] = source
         if key == "vocabulary" and isinstance(value, Mapping):
-            vocabulary = base.setdefault("vocabulary", {})
-            for vkey, vvalue in value.items():
-                if vkey.startswith("add_"):
-                    listed = vocabulary.setdefault(vkey[4:], [])
-                    listed.extend(_as_list(vvalue, f"{source}: vocabulary.{vkey}"))
-                else:
-                    vocabulary[vkey] = vvalue
+            _merge_lists(base.setdefault("vocabulary", {}), value, f"{source}: vocabulary")
         elif key == "elements" and isinstance(value, Mapping):
             elements = base.setdefault("elements", {})
             for name, rule in value.items():
                 if not isinstance(rule, Mapping):
                     raise ConfigError(f"{source}: elements.{name} must be a table")
                 target = elements.setdefault(name, {})
-                for rkey, rvalue in rule.items():
-                    if rkey.startswith("add_"):
-                        listed = target.setdefault(rkey[4:], [])
-                        listed.extend(_as_list(rvalue, f"{source}: elements.{name}.{rkey}"))
-                    else:
-                        target[rkey] = rvalue
+                _merge_lists(target, rule, f"{source}: elements.{name}")
         elif isinstance(value, Mapping) and isinstance(base.get(key), dict):
             _merge(base[key], value, source, origins, f"{prefix}{key}.")
         else:
             base[key] = value
+
+
+def _merge_lists(target: dict[str, Any], table: Mapping[str, Any], where: str) -> None:
+    """``add_<list>`` extends the list below it; any other key replaces it."""
+    for key, value in table.items():
+        if key.startswith("add_"):
+            target.setdefault(key[4:], []).extend(_as_list(value, f"{where}.{key}"))
+        else:
+            target[key] = value
 
 
 def _as_list(value: Any, where: str) -> list[str]:
