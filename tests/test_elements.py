@@ -761,6 +761,17 @@ GENERAL_FORMS = [
     ("mechanism", "Gum Grafts", "A strip of tissue is taken from the palate."),
     ("mechanism", "Ankle Sprain", "Apply ice for twenty minutes to reduce swelling."),
     ("mechanism", "Sprain Rehab", "Phase 1 involves resting and protecting the joint."),
+    ("definition", "An Overview of Morton's Neuroma", "Morton’s neuroma is a thickened nerve."),
+    ("definition", "Getting a Dental Crown", "A dental crown is essentially a cap for a tooth."),
+    ("definition", "Veneers", "Veneers are made up of thin shells of porcelain."),
+    ("definition", "Microsuction", "Microsuction of the ears is a gentle way to clear wax."),
+    ("definition", "Dermal Fillers", "Dermal fillers are gels containing hyaluronic acid."),
+    ("definition", "Wisdom Tooth Surgeries", "Wisdom tooth extraction is a short operation."),
+    (
+        "definition",
+        "Sclerotherapy",
+        "Sclerotherapy or vein injection therapy is a treatment of veins.",
+    ),
 ]
 
 
@@ -813,6 +824,8 @@ NOT_THE_ELEMENT = [
     ("mechanism", "Dry Needling", "During your appointment I use whatever techniques fit best."),
     ("uses", "Back Pain Dos and Don'ts", "To prevent back pain:"),
     ("uses", "Dry Needling", "Book a visit and get a clear plan to relieve your pain."),
+    # The practitioner is not the practice: "reflex…" of reflexology, not the reflexologist.
+    ("definition", "Reflexology", "A reflexologist uses pressure on the feet."),
 ]
 
 

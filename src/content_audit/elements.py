@@ -50,7 +50,8 @@ _MIN_SECTION_WORDS = 3
 _SITE_SUFFIX = re.compile(r"\s+[|–—»·:-]\s+.*$|\s*\|.*$")
 _LEADING = re.compile(
     r"^(?:(?:a|an|the|your|our)\s+)?(?:"
-    r"what\s+(?:exactly\s+)?(?:is|are)|what\s+(?:does|do|will|should|can)|understanding|defining|exploring|introducing|"
+    r"what\s+(?:exactly\s+)?(?:is|are)|what\s+(?:does|do|will|should|can)|understanding|"
+    r"getting\s+(?:an?|the|your)|defining|exploring|introducing|"
     r"(?:(?:a|an|the|your)\s+)?(?:(?:complete|quick|simple|short|brief|ultimate|essential|"
     r"beginner[’']?s|patient[’']?s)\s+)*guide\s+(?:to|on)|"
     r"everything\s+you\s+(?:need|should|want)\s+to\s+know\s+about|all\s+about|"
@@ -188,6 +189,7 @@ _GENERIC_WORDS = frozenset(
         "personalized",
         "comprehensive",
         "rehabilitation",
+        "surgeries",
         "physiotherapy",
         "physio",
     ]
@@ -237,6 +239,7 @@ _CARE_NOUNS = frozenset(
         "rehabilitation",
         "rehab",
         "surgery",
+        "surgeries",
         "services",
         "options",
     ]
@@ -266,7 +269,8 @@ def _stem(word: str) -> str | None:
     "meniscus"); None for short or generic words, whose prefixes would catch other words."""
     if len(word) < 7 or word in _GENERIC_WORDS or not word.isalpha() or word.endswith("ly"):
         return None
-    return re.escape(word[:5]) + r"[a-z]*"
+    # Not the practitioner's name: "reflex…" of "reflexology" is not "reflexologist".
+    return re.escape(word[:5]) + r"(?![a-z]*(?:ists?|ians?)\b)[a-z]*"
 
 
 def text_acronyms(topic: str, text: str) -> tuple[str, ...]:
@@ -458,7 +462,9 @@ def _subject_regex(title: str, extra: tuple[str, ...] = ()) -> tuple[str, int]:
             variants.append(r"[\s-]+".join(re.escape(p) for p in parts))
             most = max(most, len(parts))
     # Whole words only: the stem "train…" of "gait training" is not in "retraining".
-    return r"\b(?:" + "|".join(dict.fromkeys(variants)) + r")\b", most
+    # "Morton's" in the title is "Morton’s" in the text, and the other way round.
+    alternation = re.sub(r"[’']", "[’']", "|".join(dict.fromkeys(variants)))
+    return r"\b(?:" + alternation + r")\b", most
 
 
 @lru_cache(maxsize=1024)
