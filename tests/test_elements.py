@@ -772,6 +772,21 @@ GENERAL_FORMS = [
         "Sclerotherapy",
         "Sclerotherapy or vein injection therapy is a treatment of veins.",
     ),
+    ("definition", "Sclerotherapy", "Sclerotherapy, or vein injection, is a treatment of veins."),
+    ("mechanism", "Fillers", "The gel is injected with a fine needle into the cheek."),
+    (
+        "mechanism",
+        "Craniosacral Therapy",
+        "The practitioner employs light touches to sense tension.",
+    ),
+    ("mechanism", "Gum Grafts", "The periodontist administers a local anaesthetic first."),
+    ("mechanism", "Chiropractic", "Adjustments work to correct misalignments of the spine."),
+    ("mechanism", "Pelvic Physio", "First you will sit down with your therapist to talk."),
+    ("mechanism", "Naturopathy", "Next, a review of your body systems will be performed."),
+    ("mechanism", "Infant Care", "Neck tension can easily be relieved with gentle pressure."),
+    ("consult", "Pelvic Physio", "Secure an appointment with one of our physiotherapists."),
+    ("consult", "LASIK", "It is essential that you have a full eye exam first."),
+    ("consult", "Skin Checks", "We strongly advise yearly full-body skin checks."),
 ]
 
 
@@ -826,6 +841,11 @@ NOT_THE_ELEMENT = [
     ("uses", "Dry Needling", "Book a visit and get a clear plan to relieve your pain."),
     # The practitioner is not the practice: "reflex…" of reflexology, not the reflexologist.
     ("definition", "Reflexology", "A reflexologist uses pressure on the feet."),
+    ("consult", "Insurance", "We recommend that you check with your employer about cover."),
+    ("consult", "Kids Chiropractic", "Earaches are a common reason children visit a chiropractor."),
+    ("consult", "LASIK", "Before surgery you get a free consultation from a surgeon."),
+    ("mechanism", "Crowns", "You may have questions about what the process entails."),
+    ("mechanism", "Shoulder Rehab", "Our therapists use proven techniques to restore mobility."),
 ]
 
 
