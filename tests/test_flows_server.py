@@ -36,10 +36,22 @@ def probe_flow() -> int:
     return sum(double(i) for i in range(3))
 
 
+@flow(name="heartbeat-probe")
+def heartbeat_probe() -> int | None:
+    """The heartbeat interval the flow engine reads for this run (``None``: no heartbeats)."""
+    from prefect.settings import get_current_settings
+
+    return get_current_settings().flows.heartbeat_frequency
+
+
 def test_a_configured_api_is_used_and_no_server_started() -> None:
+    from prefect.settings import get_current_settings
+
     url = "http://127.0.0.1:9/api"
     with temporary_settings(updates={PREFECT_API_URL: url}), temporary_api_server() as got:
         assert got == url
+        # A configured server may run a zombie-run automation: Prefect's heartbeats stay.
+        assert get_current_settings().flows.heartbeat_frequency == 180
 
 
 @pytest.mark.slow
@@ -59,11 +71,14 @@ def test_the_temporary_server_records_the_run_and_stops(tmp_path: Path) -> None:
                 os.getpriority(os.PRIO_PROCESS, 0) + SERVER_NICENESS
             )
             assert probe_flow() == 6
+            # No heartbeats on a temporary server (``NO_HEARTBEATS``): the run's engine
+            # reads the interval from its settings, which say none.
+            assert heartbeat_probe() is None
             from prefect.client.orchestration import get_client
 
             with get_client(sync_client=True) as client:
                 runs = client.read_flow_runs()
-                assert [r.state_name for r in runs] == ["Completed"]
+                assert sorted(r.state_name for r in runs) == ["Completed", "Completed"]
                 assert len(client.read_task_runs()) == 3
         # The flow's process never imported Prefect's server to get one.
         assert ("prefect.server.api.server" in sys.modules) == modules_before
