@@ -612,6 +612,7 @@ def run_site_audit(
                     site_name=site_name,
                 )
             began = time.perf_counter()
+            _prestart_forkserver(config, workers, dask_address)
             _prefect_env()
             from content_audit.flows.server import prestart_shared_server
 
@@ -646,6 +647,18 @@ def run_site_audit(
                 # name the folder the run was writing, for the one-line error.
                 raise OSError(exc.errno, exc.strerror, str(out or reports_root)) from None
             raise
+
+
+def _prestart_forkserver(
+    config: AuditConfig, workers: int | None, dask_address: str | None
+) -> None:
+    """Start the audit pool's forkserver before Prefect is imported
+    (``pipeline.prestart_forkserver``); not for a run on Dask or without audit processes."""
+    from .pipeline import prestart_forkserver
+
+    if dask_address or config.crawl.dask_address or workers == 0:
+        return
+    prestart_forkserver()
 
 
 def _no_traceback(record: logging.LogRecord) -> bool:
