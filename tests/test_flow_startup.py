@@ -116,3 +116,10 @@ def test_the_flow_prestarts_the_forkserver_before_prefect_and_no_prefect_does_no
         # never imports Prefect at all.
         assert record == {"prestarted": want, "prefect": flag is None}, flag
         assert "Audited 59 pages" in out.stderr
+
+
+def test_the_modules_a_run_imports_while_its_server_starts_exist() -> None:
+    from content_audit.flows.audit_site import RUN_MODULES, import_run_modules
+
+    import_run_modules()
+    assert all(name in sys.modules for name in RUN_MODULES)

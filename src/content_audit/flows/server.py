@@ -93,15 +93,38 @@ def shared_server_keep_s(environ: dict[str, str] | None = None) -> float:
     return float(value) if value else SHARED_SERVER_KEEP_S
 
 
+_WHILE_STARTING: list[Callable[[], None]] = []
+"""The ``while_starting`` of the ``temporary_api_server`` being entered (``_wait_healthy``
+calls it once, on the first poll the server does not answer)."""
+
+
 @contextmanager
 def temporary_api_server(
-    timeout_s: float | None = None, keep_s: float = 0.0
+    timeout_s: float | None = None,
+    keep_s: float = 0.0,
+    while_starting: Callable[[], None] | None = None,
 ) -> Iterator[str | None]:
     """Run the body against a temporary API server; yields its API URL (or the configured
     one, or ``None`` when ephemeral mode is off and Prefect will say so itself).
 
     ``keep_s`` > 0: a shared server, reused if one lives, left running for ``keep_s``
-    seconds after the run (see the module's documentation)."""
+    seconds after the run (see the module's documentation).
+
+    ``while_starting``: called once, in this thread, when the body has to wait for a server
+    that is starting (a first run, or the shared server had stopped): work the run needs
+    anyway, done during that wait instead of after it.  Not called when a server answers at
+    once, nor with a configured API.  Its errors are ignored (the run redoes the work)."""
+    _WHILE_STARTING[:] = [while_starting] if while_starting is not None else []
+    try:
+        with _temporary_api_server(timeout_s, keep_s) as api_url:
+            _WHILE_STARTING.clear()
+            yield api_url
+    finally:
+        _WHILE_STARTING.clear()
+
+
+@contextmanager
+def _temporary_api_server(timeout_s: float | None, keep_s: float) -> Iterator[str | None]:
     from prefect.settings import get_current_settings
 
     settings = get_current_settings()
@@ -576,6 +599,10 @@ def _wait_healthy(alive: Callable[[], bool], api_url: str, deadline: float) -> b
                     return True
         except (urllib.error.URLError, OSError):
             pass
+        if _WHILE_STARTING:
+            with suppress(Exception):
+                _WHILE_STARTING.pop()()
+            continue
         time.sleep(0.05)
     return False
 
