@@ -254,8 +254,13 @@ def run_mode(
         # per-batch INFO lines, which the API server then stores too).
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         from content_audit.flows.server import prestart_shared_server
+        from content_audit.pipeline import prestart_forkserver
 
-        prestart_shared_server()  # as `content-audit crawl` does, before importing Prefect
+        # As `content-audit crawl` does, before importing Prefect: the audit pool's
+        # forkserver, and the shared API server if none lives.
+        if workers != 0:
+            prestart_forkserver()
+        prestart_shared_server()
         from content_audit.flows.audit_site import run_audit_site
 
         summary = run_audit_site(url, out_dir=out, workers=workers, overrides=WHOLE_SITE)
@@ -365,7 +370,11 @@ def main() -> int:
     args = parser.parse_args()
     if args.run:
         mode, url, out = args.run
-        print(json.dumps(run_mode(mode, url, Path(out), args.workers, args.site)))
+        print(json.dumps(run_mode(mode, url, Path(out), args.workers, args.site)), flush=True)
+        if mode != "advertools":
+            from content_audit.cli import skip_final_collection
+
+            skip_final_collection()  # as the content-audit command does before it exits
         return 0
     with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
         tmp_dir = Path(tmp)

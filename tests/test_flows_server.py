@@ -36,10 +36,27 @@ def probe_flow() -> int:
     return sum(double(i) for i in range(3))
 
 
+@flow(name="heartbeat-probe")
+def heartbeat_probe() -> int | None:
+    """The heartbeat interval the flow engine reads for this run (``None``: no heartbeats)."""
+    from prefect.settings import get_current_settings
+
+    return get_current_settings().flows.heartbeat_frequency
+
+
 def test_a_configured_api_is_used_and_no_server_started() -> None:
+    from prefect.settings import get_current_settings
+
     url = "http://127.0.0.1:9/api"
-    with temporary_settings(updates={PREFECT_API_URL: url}), temporary_api_server() as got:
+    waits: list[bool] = []
+    with (
+        temporary_settings(updates={PREFECT_API_URL: url}),
+        temporary_api_server(while_starting=lambda: waits.append(True)) as got,
+    ):
         assert got == url
+        assert waits == []  # no server of ours to wait for
+        # A configured server may run a zombie-run automation: Prefect's heartbeats stay.
+        assert get_current_settings().flows.heartbeat_frequency == 180
 
 
 @pytest.mark.slow
@@ -59,11 +76,14 @@ def test_the_temporary_server_records_the_run_and_stops(tmp_path: Path) -> None:
                 os.getpriority(os.PRIO_PROCESS, 0) + SERVER_NICENESS
             )
             assert probe_flow() == 6
+            # No heartbeats on a temporary server (``NO_HEARTBEATS``): the run's engine
+            # reads the interval from its settings, which say none.
+            assert heartbeat_probe() is None
             from prefect.client.orchestration import get_client
 
             with get_client(sync_client=True) as client:
                 runs = client.read_flow_runs()
-                assert [r.state_name for r in runs] == ["Completed"]
+                assert sorted(r.state_name for r in runs) == ["Completed", "Completed"]
                 assert len(client.read_task_runs()) == 3
         # The flow's process never imported Prefect's server to get one.
         assert ("prefect.server.api.server" in sys.modules) == modules_before
@@ -139,14 +159,22 @@ def test_the_shared_server_serves_later_runs_then_stops_when_unused(tmp_path: Pa
         updates={PREFECT_SERVER_DATABASE_CONNECTION_URL: database, PREFECT_HOME: tmp_path},
         restore_defaults={PREFECT_API_URL},
     ):
-        with temporary_api_server(timeout_s=120, keep_s=4) as first:
+        waits: list[str] = []
+        with temporary_api_server(
+            timeout_s=120, keep_s=4, while_starting=lambda: waits.append("first")
+        ) as first:
             assert first and PREFECT_API_URL.value() == first
             assert probe_flow() == 6
+        # The first run waited for its server to start, and used the wait (once).
+        assert waits == ["first"]
         # Still there after the run: the next run uses it, no start-up.
         with urllib.request.urlopen(f"{first}/health", timeout=5) as response:
             assert response.status == 200
-        with temporary_api_server(timeout_s=120, keep_s=4) as second:
+        with temporary_api_server(
+            timeout_s=120, keep_s=4, while_starting=lambda: waits.append("second")
+        ) as second:
             assert second == first
+            assert waits == ["first"]  # it answered at once: nothing to wait for
             assert probe_flow() == 6
             from prefect.client.orchestration import get_client
 

@@ -659,11 +659,7 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
     inside a flow) could hand a child a lock held by another thread, and spawning each
     worker from scratch would re-import bs4, lxml and textstat for every one.
     """
-    context = None
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        # The lifeline first: the forkserver dies with this process (``lifeline.py``).
-        context.set_forkserver_preload(["content_audit._lifeline_preload", "content_audit.audit"])
+    context = _forkserver_context()
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_started)
     # Start the forkserver and its workers now, while the crawl reads robots.txt, the
     # sitemaps and its first batch, not when that batch is submitted: importing the core
@@ -671,6 +667,35 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
     for _ in range(workers):
         pool.submit(os.getpid)
     return pool
+
+
+def _forkserver_context() -> Any:
+    """The ``forkserver`` start method, its server set to import the core first (``None``
+    where the platform has no forkserver)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return None
+    context = multiprocessing.get_context("forkserver")
+    # The lifeline first: the forkserver dies with this process (``lifeline.py``).
+    context.set_forkserver_preload(["content_audit._lifeline_preload", "content_audit.audit"])
+    return context
+
+
+def prestart_forkserver() -> bool:
+    """Start the audit pool's forkserver now, without waiting for it; True if started.
+
+    Starting the pool is mostly waiting for the forkserver to import the core (~0.4 s of
+    the other core's CPU) before it forks the workers.  ``content-audit crawl`` and
+    ``demo`` call this before they import Prefect (~1 s in this process), so on the flow
+    the forkserver is ready when the run opens its pool (issue #20).  It is only started:
+    the pool itself is made, as always, by the thread that runs the audit (the workers'
+    lifeline is tied to the thread that made the forkserver: ``lifeline.py``), so call
+    this from that thread.  The library path (``--no-prefect``) does not call it."""
+    if _forkserver_context() is None:
+        return False
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+    return True
 
 
 def _worker_started() -> None:

@@ -69,6 +69,17 @@ a crawl is bookkeeping.  At the same priority it takes its share of the two core
 audit workers; lower, it runs on the CPU they leave idle (between batches, during the site
 checks and report writing).  The few calls the flow does wait for (the flow run's own
 states, artifacts) take milliseconds of server CPU."""
+NO_HEARTBEATS = True
+"""A flow run on a temporary server sends no heartbeats (``flows.heartbeat_frequency``
+set to ``None``, Prefect's public way to turn them off).
+
+A heartbeat is an event that tells a server's automations that a long flow run is still
+alive (one every 180 s by default, so a run shorter than that sends one, at its start).
+The temporary server runs no automation that reads them, and the heartbeat thread costs a
+short run its wall time: when the flow ends Prefect joins the thread, which sleeps in 1 s
+steps, so every run waited 0-1 s (0.5 s on average, measured: issue #20) for nothing.  A
+run against a configured server (``PREFECT_API_URL``, where a zombie-run automation may
+live) and a deployment's scheduled runs keep Prefect's default."""
 SHARED_SERVER_KEEP_S = 900.0
 """How long the shared server outlives its last use (``CONTENT_AUDIT_PREFECT_SERVER_KEEP_S``
 overrides it; 0 gives every run a temporary server of its own, stopped with the run)."""
@@ -82,15 +93,38 @@ def shared_server_keep_s(environ: dict[str, str] | None = None) -> float:
     return float(value) if value else SHARED_SERVER_KEEP_S
 
 
+_WHILE_STARTING: list[Callable[[], None]] = []
+"""The ``while_starting`` of the ``temporary_api_server`` being entered (``_wait_healthy``
+calls it once, on the first poll the server does not answer)."""
+
+
 @contextmanager
 def temporary_api_server(
-    timeout_s: float | None = None, keep_s: float = 0.0
+    timeout_s: float | None = None,
+    keep_s: float = 0.0,
+    while_starting: Callable[[], None] | None = None,
 ) -> Iterator[str | None]:
     """Run the body against a temporary API server; yields its API URL (or the configured
     one, or ``None`` when ephemeral mode is off and Prefect will say so itself).
 
     ``keep_s`` > 0: a shared server, reused if one lives, left running for ``keep_s``
-    seconds after the run (see the module's documentation)."""
+    seconds after the run (see the module's documentation).
+
+    ``while_starting``: called once, in this thread, when the body has to wait for a server
+    that is starting (a first run, or the shared server had stopped): work the run needs
+    anyway, done during that wait instead of after it.  Not called when a server answers at
+    once, nor with a configured API.  Its errors are ignored (the run redoes the work)."""
+    _WHILE_STARTING[:] = [while_starting] if while_starting is not None else []
+    try:
+        with _temporary_api_server(timeout_s, keep_s) as api_url:
+            _WHILE_STARTING.clear()
+            yield api_url
+    finally:
+        _WHILE_STARTING.clear()
+
+
+@contextmanager
+def _temporary_api_server(timeout_s: float | None, keep_s: float) -> Iterator[str | None]:
     from prefect.settings import get_current_settings
 
     settings = get_current_settings()
@@ -120,12 +154,18 @@ def temporary_api_server(
 
 @contextmanager
 def _api_url(api_url: str) -> Iterator[None]:
-    """The body runs with ``PREFECT_API_URL`` set to ``api_url``; workers drained after."""
+    """The body runs with ``PREFECT_API_URL`` set to ``api_url`` and without flow run
+    heartbeats (``NO_HEARTBEATS``); workers drained after."""
     import prefect.context
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     with ExitStack() as stack:
-        stack.enter_context(temporary_settings(updates={PREFECT_API_URL: api_url}))
+        updates: dict[Any, Any] = {PREFECT_API_URL: api_url}
+        if NO_HEARTBEATS:
+            from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY
+
+            updates[PREFECT_FLOWS_HEARTBEAT_FREQUENCY] = None
+        stack.enter_context(temporary_settings(updates=updates))
         # Threads that copied their context before this (Prefect's services) see it too.
         global_context = getattr(prefect.context, "_temporary_global_settings_context", None)
         if global_context is not None:
@@ -559,6 +599,10 @@ def _wait_healthy(alive: Callable[[], bool], api_url: str, deadline: float) -> b
                     return True
         except (urllib.error.URLError, OSError):
             pass
+        if _WHILE_STARTING:
+            with suppress(Exception):
+                _WHILE_STARTING.pop()()
+            continue
         time.sleep(0.05)
     return False
 
