@@ -1744,3 +1744,30 @@ def test_a_definition_of_a_neighbouring_term_is_a_candidate(config: AuditConfig)
         "The ACSM defines aerobic exercise as any activity that uses large muscle groups.",
     )
     assert by_name(find_elements(page, config))["definition"].status == "unclear"
+
+
+def test_the_search_reads_a_bounded_amount_of_text(config: AuditConfig) -> None:
+    """Every pattern scans what it is given, so a hostile page (megabytes of text, or one
+    endless "sentence") is read only up to ``MAX_TEXT_CHARS``, each sentence up to
+    ``MAX_SENTENCE_CHARS``; an article is far shorter than either."""
+    from content_audit.elements import MAX_SENTENCE_CHARS, MAX_TEXT_CHARS
+
+    definition = "Cupping is a therapy that uses suction cups on the skin."
+    run_on = definition[:-1] + " and" + " more" * MAX_SENTENCE_CHARS + "."
+    found = by_name(find_elements(_one("Cupping", run_on), config))["definition"]
+    assert found.status == "found" and found.evidence == run_on
+    filler = ("Our clinic opened its doors on a sunny day. " * (MAX_TEXT_CHARS // 40),)
+    late = Page(
+        url=None,
+        title="Cupping",
+        h1=("Cupping",),
+        sections=(Section("", 2, (*filler, definition)),),
+    )
+    assert by_name(find_elements(late, config))["definition"].status != "found"
+    early = Page(
+        url=None,
+        title="Cupping",
+        h1=("Cupping",),
+        sections=(Section("", 2, (definition, *filler)),),
+    )
+    assert by_name(find_elements(early, config))["definition"].status == "found"

@@ -867,6 +867,17 @@ def _topic(page: Page, text: str = "") -> str:
     return headings[0] if headings else ""
 
 
+MAX_SENTENCE_CHARS = 2_000
+"""The patterns read a sentence's first 2,000 characters: a longer "sentence" is not prose
+(a run of text with no stop: a data dump, a hostile page), and every pattern scans what it
+is given, so its length is what the element search costs."""
+
+MAX_TEXT_CHARS = 250_000
+"""The patterns read a page's text up to about 250,000 characters (some 40,000 words, ten
+times the longest article met): the element search then costs at most a fixed time per
+page, whatever a hostile page holds (``crawl.audit_budget_s``)."""
+
+
 def _prepare(page: Page, text: PageText | None = None) -> _PageText:
     sections = page.sections
     split_text = text if text is not None else PageText.of(page)
@@ -906,9 +917,14 @@ def _prepare(page: Page, text: PageText | None = None) -> _PageText:
     # read too, right after it, and quoted as the sentence that holds it.
     plain = []
     aside_at = []
+    read = 0
     for i, group in enumerate(sentences):
         for s in group:
-            plain.append((i, s, _bare(s)))
+            if read > MAX_TEXT_CHARS:
+                break
+            bare = _bare(s)[:MAX_SENTENCE_CHARS]
+            read += len(bare)
+            plain.append((i, s, bare))
             for aside in _asides(s):
                 aside_at.append(len(plain))
                 plain.append((i, s, aside))
