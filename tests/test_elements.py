@@ -773,6 +773,7 @@ GENERAL_FORMS = [
         "Sclerotherapy or vein injection therapy is a treatment of veins.",
     ),
     ("definition", "Sclerotherapy", "Sclerotherapy, or vein injection, is a treatment of veins."),
+    ("definition", "Wisdom Tooth Removal", "Wisdom teeth removal is a short procedure."),
     ("mechanism", "Fillers", "The gel is injected with a fine needle into the cheek."),
     (
         "mechanism",
@@ -906,6 +907,7 @@ def test_a_weak_candidate_is_unclear_and_quoted(config: AuditConfig) -> None:
 
 CANDIDATES = [
     # Close to the element without settling it: an editor checks the quoted candidate.
+    ("definition", "Ear Wax Removal", "Micro-suction is the gentlest way to clear the ears."),
     ("uses", "Wrist Splints", "The splint is meant to keep the wrist straight at night."),
     ("mechanism", "Physical Therapy", "Your therapist then reviews your progress."),
     ("definition", "Shin Splints", "Many new runners know the ache called shin splints."),

@@ -256,6 +256,15 @@ _TEXT_ACRONYM = re.compile(r"\(([A-Z][A-Za-z&-]{1,7})\)")
 _WORDS_BEFORE = re.compile(r"([\w’'-]+(?:\s+[\w’'-]+){0,5})\s*$")
 
 
+_IRREGULAR_FORMS = {
+    "tooth": "(?:tooth|teeth)",
+    "teeth": "(?:teeth|tooth)",
+    "foot": "(?:foot|feet)",
+    "feet": "(?:feet|foot)",
+}
+_IRREGULAR = re.compile(r"(?<![\w\\])(?:tooth|teeth|foot|feet)(?!\w)")
+
+
 def _plural(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "is", "us")):
         return re.escape(word[:-1]) + "s?"
@@ -464,6 +473,8 @@ def _subject_regex(title: str, extra: tuple[str, ...] = ()) -> tuple[str, int]:
     # Whole words only: the stem "train…" of "gait training" is not in "retraining".
     # "Morton's" in the title is "Morton’s" in the text, and the other way round.
     alternation = re.sub(r"[’']", "[’']", "|".join(dict.fromkeys(variants)))
+    # "Wisdom Tooth Removal" is "wisdom teeth removal" in the text: English irregular plurals.
+    alternation = _IRREGULAR.sub(lambda m: _IRREGULAR_FORMS[m.group(0)], alternation)
     return r"\b(?:" + alternation + r")\b", most
 
 
