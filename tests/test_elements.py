@@ -774,6 +774,19 @@ GENERAL_FORMS = [
     ),
     ("definition", "Sclerotherapy", "Sclerotherapy, or vein injection, is a treatment of veins."),
     ("definition", "Wisdom Tooth Removal", "Wisdom teeth removal is a short procedure."),
+    ("mechanism", "Radiofrequency Ablation", "The heat disrupts pain signals from the joint."),
+    (
+        "mechanism",
+        "Trigger Points",
+        "The shots deliver a dose of anaesthetic directly into the painful muscle.",
+    ),
+    (
+        "mechanism",
+        "Hamstring Strain",
+        "Early care is aimed at reducing the bleeding in the muscle.",
+    ),
+    ("mechanism", "Pregnancy Massage", "It calms the nervous system through gentle touch."),
+    ("mechanism", "Chiropractic", "Adjustments usually involve a quick, gentle thrust."),
     ("mechanism", "Fillers", "The gel is injected with a fine needle into the cheek."),
     (
         "mechanism",
