@@ -225,27 +225,6 @@ _AUDIENCE_WORDS = frozenset(
 """Words a title adds for whom or what kind ("Women's Pelvic Floor Physical Therapy"): the
 text names the care without them ("pelvic floor therapy")."""
 
-_CARE_NOUNS = frozenset(
-    [
-        "treatment",
-        "treatments",
-        "therapy",
-        "therapies",
-        "management",
-        "care",
-        "relief",
-        "physiotherapy",
-        "physio",
-        "rehabilitation",
-        "rehab",
-        "surgery",
-        "surgeries",
-        "services",
-        "options",
-    ]
-)
-"""Head nouns of a title that name the care for what the words before them name."""
-
 _CARE_HEADS = (
     r"(?:therap(?:y|ies)|treatments?|rehabilitation|rehab|physiotherapy|physio|training|care|techniques?|"
     r"procedures?|programs?|sessions?)"
@@ -263,6 +242,11 @@ _IRREGULAR_FORMS = {
     "feet": "(?:feet|foot)",
 }
 _IRREGULAR = re.compile(r"(?<![\w\\])(?:tooth|teeth|foot|feet)(?!\w)")
+
+
+def _term(words: list[str], joiner: str = r"[\s-]+") -> str:
+    """Words as a regex wording: joined by spaces or hyphens, the last singular or plural."""
+    return joiner.join([*(re.escape(w) for w in words[:-1]), _plural(words[-1])])
 
 
 def _plural(word: str) -> str:
@@ -370,6 +354,17 @@ _FOR_CONDITION = re.compile(
 _CARE_WORDS = frozenset(
     ["relief", "treatment", "treatments", "care", "therapy", "management", "rehabilitation"]
 )
+_CARE_NOUNS = _CARE_WORDS | {
+    "therapies",
+    "physiotherapy",
+    "physio",
+    "rehab",
+    "surgery",
+    "surgeries",
+    "services",
+    "options",
+}
+"""Head nouns of a title that name the care for what the words before them name."""
 
 
 def condition_wordings(title: str) -> tuple[str, ...]:
@@ -402,17 +397,14 @@ def _subject_regex(title: str, extra: tuple[str, ...] = ()) -> tuple[str, int]:
     if not words:
         return _NEVER, 0
     variants: list[str] = []
-    full = r"[\s/-]+".join([*(re.escape(w) for w in words[:-1]), _plural(words[-1])])
-    variants.append(full)
+    variants.append(_term(words, r"[\s/-]+"))
     if "/" in subject or " or " in subject:
         # "Ankle Sprains/Instability", "Cryotherapy or Cold Therapy": each alternative
         # names the subject on its own.
         for part in re.split(r"/|\s+or\s+", subject):
             alt = re.findall(r"[\w’']+", part)
             if alt and " ".join(alt) not in _GENERIC_WORDS:
-                variants.append(
-                    r"[\s-]+".join([*(re.escape(w) for w in alt[:-1]), _plural(alt[-1])])
-                )
+                variants.append(_term(alt))
     most = len(words)
     head = words[-1]
     if len(words) > 1 and len(head) >= 4 and head not in _GENERIC_WORDS:
@@ -433,9 +425,7 @@ def _subject_regex(title: str, extra: tuple[str, ...] = ()) -> tuple[str, int]:
         if head in _CARE_NOUNS and len(" ".join(specific)) >= 5:
             # "Dry Eye Treatment", "Frozen Shoulder Physiotherapy": the page treats dry eye,
             # and its text names the condition alone ("Dry eye happens when ...").
-            variants.append(
-                r"[\s-]+".join([*(re.escape(w) for w in words[:-2]), _plural(words[-2])])
-            )
+            variants.append(_term(words[:-1]))
     core = [w for w in words if w.lower() not in _AUDIENCE_WORDS]
     if len(core) < len(words) and any(w not in _GENERIC_WORDS for w in core):
         # "women’s pelvic floor physical therapy" is also "pelvic floor therapy".
@@ -443,16 +433,12 @@ def _subject_regex(title: str, extra: tuple[str, ...] = ()) -> tuple[str, int]:
             rest = r"[\s-]+".join(re.escape(w) for w in core[:-1])
             variants.append(rf"{rest}[\s-]+{_CARE_HEADS}")
         else:
-            variants.append(r"[\s-]+".join([*(re.escape(w) for w in core[:-1]), _plural(core[-1])]))
+            variants.append(_term(core))
     for alias in re.findall(r"\(([^()]{4,60})\)", title):
         # "Tennis Elbow (Lateral Epicondylalgia)": the other name names the subject too.
         alias_words = re.findall(r"[\w’']+", alias.lower())
         if alias_words and not alias.isupper() and " ".join(alias_words) not in _GENERIC_WORDS:
-            variants.append(
-                r"[\s-]+".join(
-                    [*(re.escape(w) for w in alias_words[:-1]), _plural(alias_words[-1])]
-                )
-            )
+            variants.append(_term(alias_words))
             most = max(most, len(alias_words))
     for word in words:
         stem = _stem(word)
@@ -803,7 +789,7 @@ def _whole_term_count(title: str, text: str) -> int:
     words = re.findall(r"[\w’']+", derive_subject(title))
     if not words:
         return 0
-    term = r"[\s-]+".join([*(re.escape(w) for w in words[:-1]), _plural(words[-1])])
+    term = _term(words)
     return min(len(re.findall(rf"\b{term}\b", text[:_TOPIC_TEXT], re.IGNORECASE)), 50)
 
 

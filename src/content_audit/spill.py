@@ -47,7 +47,7 @@ from contextlib import contextmanager
 from dataclasses import fields
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 from .model import Kind, PageDigest, RecentPost, TeaserDigest
 
@@ -235,7 +235,30 @@ class _Items(ItemsView[str, _V]):
         return ((url, decode(blob)) for url, blob in self._mapping._rows("url, value"))
 
 
-class DigestSpill:
+class ScratchFile:
+    """The owner of one scratch SQLite file (``open_scratch``): ``close`` deletes it, and so
+    does garbage collection or the interpreter's exit if nobody closed it.  A context
+    manager around the run that uses it."""
+
+    def _own(self, conn: sqlite3.Connection, path: Path | None) -> None:
+        self._finalizer = weakref.finalize(self, remove_scratch, conn, path)
+
+    @property
+    def closed(self) -> bool:
+        return not self._finalizer.alive
+
+    def close(self) -> None:
+        """Delete the file (idempotent); the owner is unusable afterwards."""
+        self._finalizer()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class DigestSpill(ScratchFile):
     """The scratch file of one run's digests and its two mappings (see the module docstring).
 
     ``pages`` and ``teasers`` are the stores of a ``site.SiteIndex``; ``close`` deletes the
@@ -246,7 +269,7 @@ class DigestSpill:
         directory = Path(folder) if folder is not None else Path(tempfile.gettempdir())
         directory.mkdir(parents=True, exist_ok=True)
         self._conn, self.path = open_scratch(directory, ".site-digests.")
-        self._finalizer = weakref.finalize(self, remove_scratch, self._conn, self.path)
+        self._own(self._conn, self.path)
         try:
             self._conn.execute("PRAGMA journal_mode = OFF")
             self._conn.execute("PRAGMA synchronous = OFF")
@@ -260,20 +283,6 @@ class DigestSpill:
         except BaseException:
             self.close()
             raise
-
-    @property
-    def closed(self) -> bool:
-        return not self._finalizer.alive
-
-    def close(self) -> None:
-        """Delete the file (idempotent); the mappings are unusable afterwards."""
-        self._finalizer()
-
-    def __enter__(self) -> DigestSpill:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 @contextmanager

@@ -33,7 +33,6 @@ from __future__ import annotations
 import json
 import pickle
 import sqlite3
-import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -41,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..checks import FINDINGS
 from ..model import Finding, PageAudit, Severity
-from ..spill import disk_full_is_oserror, open_scratch, remove_scratch
+from ..spill import ScratchFile, disk_full_is_oserror, open_scratch
 from .csv import (
     AUDIT_FAILED,
     INVENTORY_COLUMNS,
@@ -87,7 +86,7 @@ FindingRow = tuple[str, str, str, str, str | None, str | None]
 """A findings.csv row, raw: url, code, severity, message, evidence, decision."""
 
 
-class RunStore:
+class RunStore(ScratchFile):
     """The rows of one site run (see the module docstring); ``close`` deletes the file.
 
     ``folder=None`` keeps the store in memory (tests, small tools).  Not for use from two
@@ -108,7 +107,7 @@ class RunStore:
         else:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._conn, self.path = open_scratch(self.folder, ".run-store.")
-        self._finalizer = weakref.finalize(self, remove_scratch, self._conn, self.path)
+        self._own(self._conn, self.path)
         try:
             self._conn.execute("PRAGMA journal_mode = OFF")
             self._conn.execute("PRAGMA synchronous = OFF")
@@ -289,22 +288,6 @@ class RunStore:
     def page_urls(self) -> set[str]:
         """The URLs of the audited pages."""
         return {url for (url,) in self._select("SELECT url FROM pages")}
-
-    # ------------------------------------------------------------------ life cycle
-
-    @property
-    def closed(self) -> bool:
-        return not self._finalizer.alive
-
-    def close(self) -> None:
-        """Delete the file (idempotent); the store is unusable afterwards."""
-        self._finalizer()
-
-    def __enter__(self) -> RunStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _dumps(row: tuple[Any, ...]) -> bytes:
