@@ -389,6 +389,11 @@ def test_missing_rule_reports_absent(config: AuditConfig) -> None:
         ("How Does Acupuncture Help with Back Pain?", "acupuncture"),
         ("What Does an Ultrasound Scan Involve?", "ultrasound scan"),
         ("What Does Sciatica Feel Like?", "sciatica"),
+        ("Rosacea Symptoms and Causes", "rosacea"),
+        ("Sciatica: Causes, Symptoms & Treatment", "sciatica"),
+        ("Diagnosis and Treatment of Plantar Fasciitis", "plantar fasciitis"),
+        ("Causes of Back Pain", "back pain"),
+        ("Back Pain Do's and Don'ts", "back pain"),
     ],
 )
 def test_derive_subject(title: str, subject: str) -> None:
@@ -801,7 +806,85 @@ GENERAL_FORMS = [
     ("consult", "Pelvic Physio", "Secure an appointment with one of our physiotherapists."),
     ("consult", "LASIK", "It is essential that you have a full eye exam first."),
     ("consult", "Skin Checks", "We strongly advise yearly full-body skin checks."),
+    ("uses", "Plagiocephaly", "Treatment includes frequent changes of the baby's position."),
+    ("uses", "Torticollis", "Torticollis is treated by a pediatric physical therapist."),
+    ("uses", "Meniscus Tear", "Physio plays a central role in the management of meniscus tears."),
+    ("uses", "Meniscus Tear", "Physiotherapy is often the first line of treatment."),
+    ("uses", "Moxibustion", "We treat babies in breech position with moxibustion."),
+    ("uses", "Falls Prevention", "Our program helps people who are unsteady on their feet."),
+    ("uses", "Tinnitus Retraining", "This therapy can help these individuals a great deal."),
+    ("uses", "SI Joint Injection", "The injections may also be used as a diagnostic tool."),
+    ("mechanism", "IPL Photofacial", "The light energy is converted to heat in the pigment."),
+    ("mechanism", "Laser Nail Treatment", "The light is absorbed by the fungus in the nail."),
+    (
+        "mechanism",
+        "Tinnitus Retraining",
+        "It uses low-level broadband noise and counselling to retrain the brain.",
+    ),
+    ("mechanism", "Night Guards", "With the guard in place, your teeth cannot grind together."),
+    ("mechanism", "Fluoride Varnish", "When applied to the teeth, it strengthens the enamel."),
+    ("mechanism", "Verrucas", "Cryotherapy involves applying liquid nitrogen to the wart."),
+    ("mechanism", "SI Joint Injection", "Your physician will direct a needle into the joint."),
+    ("mechanism", "IVF Support", "Acupuncture may support the IVF process by:"),
+    ("mechanism", "PRP Hair Restoration", "PRP triggers healing in the scalp."),
+    ("consult", "Rosacea", "Please call our offices for an appointment."),
+    ("consult", "Rosacea", "Make sure you see your dermatologist."),
+    ("consult", "Headaches", "You'll need to visit your GP first."),
+    ("consult", "De Quervain's", "You should seek a referral to us from your GP."),
+    ("consult", "Low Vision", "The answer is a matter of consulting with a low vision expert."),
+    ("consult", "Breech Babies", "If your baby is breech, get treatment as soon as possible."),
+    ("consult", "Falls Prevention", "We encourage patients to join our balance classes."),
+    ("consult", "Heel Pain", "Please feel free to ask the podiatrist about it."),
+    ("consult", "IVF Support", "Patients should consult their practitioners first."),
 ]
+
+
+LEAD_DEFINITIONS = [
+    # An entry that opens on its subject and says what it does or is made of.
+    ("Trigger Finger", "Trigger finger affects the sheath around the tendons of the finger."),
+    ("Scaling and Root Planing", "Scaling and root planing removes plaque below the gum line."),
+    ("Trigger Finger", "A trigger finger presents as a finger that clicks or locks."),
+    ("Warts and Verrucas", "Verrucas are simply growths on the sole of the foot."),
+    ("Cold Sore Treatment", "Cold sores are small, fluid-filled lesions that form on the lip."),
+    ("Knee Meniscus Tear", "A meniscus tear is when the cartilage in the knee rips."),
+    ("Cold Sores", "Cold sores, also called fever blisters, are a common viral infection."),
+    # Named by its kind: the article's own procedure.
+    ("Genicular Nerve Block", "This outpatient procedure is an injection of anaesthetic."),
+    ("Photofacial", "This skin treatment uses intense pulsed light to even the skin."),
+    ("Rosacea Symptoms and Causes", "Rosacea is a chronic skin condition of the face."),
+]
+
+
+def _opening(title: str, sentence: str) -> Page:
+    """The sentence opening the article, under its H1."""
+    return Page(url=None, title=title, h1=(title,), sections=(Section(title, 1, (sentence,)),))
+
+
+@pytest.mark.parametrize(("title", "sentence"), LEAD_DEFINITIONS)
+def test_an_opening_sentence_on_the_subject_defines_it(
+    config: AuditConfig, title: str, sentence: str
+) -> None:
+    result = by_name(find_elements(_opening(title, sentence), config))["definition"]
+    assert result.status == "found", sentence
+    assert result.evidence == sentence
+
+
+NOT_LEAD_DEFINITIONS = [
+    # A subordinate clause first: the sentence is about something else.
+    ("Wisdom Teeth Removal", "Although wisdom teeth removal is a routine procedure, rest."),
+    # A claim, not a nature: an adjective after the copula.
+    ("Verrucas", "Verrucas are contagious in swimming pools and changing rooms."),
+    # What it treats is its uses.
+    ("Physiotherapy", "Physiotherapy treats a wide range of injuries."),
+]
+
+
+@pytest.mark.parametrize(("title", "sentence"), NOT_LEAD_DEFINITIONS)
+def test_an_opening_sentence_that_does_not_define(
+    config: AuditConfig, title: str, sentence: str
+) -> None:
+    result = by_name(find_elements(_opening(title, sentence), config))["definition"]
+    assert result.status != "found", sentence
 
 
 @pytest.mark.parametrize(("name", "title", "sentence"), GENERAL_FORMS)
@@ -860,6 +943,7 @@ NOT_THE_ELEMENT = [
     ("consult", "LASIK", "Before surgery you get a free consultation from a surgeon."),
     ("mechanism", "Crowns", "You may have questions about what the process entails."),
     ("mechanism", "Shoulder Rehab", "Our therapists use proven techniques to restore mobility."),
+    ("consult", "Sciatica", "There is no need to see your GP first."),
 ]
 
 

@@ -62,6 +62,9 @@ _LEADING = re.compile(
     r"how\s+(?:does|do|can|is|are|will)|how|is|are|does|do|can|why|when\s+(?:is|are)|"
     r"learn\s+about|getting\s+to\s+know|living\s+with|dealing\s+with|coping\s+with|"
     r"treat(?:ing)?|manag(?:e|ing)|prevent(?:ing)?|reliev(?:e|ing)|treatment\s+(?:of|for)|"
+    r"(?:signs|symptoms|causes|diagnosis|treatment|prevention|management|risk\s+factors)"
+    r"(?:\s*(?:,|and|&)\s*(?:signs|symptoms|causes|diagnosis|treatment|treatments|prevention|"
+    r"management|risk\s+factors))*\s+(?:of|for)|"
     r"the\s+(?:health\s+)?benefits\s+of|(?:\d+\s+)?(?:things|facts|myths)\s+about|"
     r"(?:[\w-]+[’']s\s+)?approach(?:es)?\s+to(?:\s+treating)?|about"
     r")\s+",
@@ -72,8 +75,11 @@ _CUT = re.compile(
     r"\s*[:?!(–—]|\s+-\s+|,\s|-(?=(?:how|what|why|when|where|who|which)\b)"
     r"|\s+(?:for|vs\.?|versus|in|at|after|before|during|with|to|helps?|can|could|may|might|"
     r"will|works?|explained|myths|is|are|was|right|really|involves?|entails?|costs?|feels?\s+like|looks?\s+like|"
-    r"and\s+(?:what|how|why|when|its|their)"
-    r"|treatment\s+options|options|benefits|faqs?)\b",
+    r"and\s+(?:what|how|why|when|its|their)|do[’']?s\s+(?:and|&)\s+don[’']?ts"
+    r"|treatment\s+options|options|benefits|faqs?"
+    # "Rosacea Symptoms and Causes", "Sciatica Causes, Symptoms & Treatment": facets of X.
+    r"|(?:signs|symptoms|causes|diagnosis|treatments?|prevention|risk\s+factors|types)"
+    r"(?=\s*(?:,|and\b|&)))\b",
     re.IGNORECASE,
 )
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9&-]{1,9})\)")
@@ -405,8 +411,27 @@ def _subject_regex(title: str, extra: tuple[str, ...] = ()) -> tuple[str, int]:
             alt = re.findall(r"[\w’']+", part)
             if alt and " ".join(alt) not in _GENERIC_WORDS:
                 variants.append(_term(alt))
+    conjuncts = [re.findall(r"[\w’']+", c) for c in re.split(r"\s+(?:and|&)\s+", subject)]
+    if len(conjuncts) == 2 and all(conjuncts) and len(words) <= 6:
+        # "Warts and Verrucas": each names the subject; "Hip and Knee Replacement" is a hip
+        # replacement and a knee replacement, and "Neck and Back Pain" back pain.
+        first, last = conjuncts
+        if len(first) == len(last):
+            variants.extend(_term(c) for c in conjuncts if " ".join(c) not in _GENERIC_WORDS)
+        elif len(first) == 1 and last[-1] not in _CARE_NOUNS:
+            variants.append(_term(last))
+            variants.append(_term([first[0], last[-1]]))
     most = len(words)
     head = words[-1]
+    if (
+        len(words) >= 3
+        and head not in _CARE_NOUNS
+        and words[-2] not in _GENERIC_WORDS
+        and words[-2] not in _AUDIENCE_WORDS
+        and "and" not in words
+    ):
+        # "Knee Meniscus Tear" is "a meniscus tear" in the text: the head phrase alone.
+        variants.append(_term(words[-2:]))
     if len(words) > 1 and len(head) >= 4 and head not in _GENERIC_WORDS:
         # "hip osteoarthritis" is also "osteoarthritis of the hip" (before the head alone,
         # which would otherwise take the first word of it).
