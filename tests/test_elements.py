@@ -394,6 +394,7 @@ def test_missing_rule_reports_absent(config: AuditConfig) -> None:
         ("Diagnosis and Treatment of Plantar Fasciitis", "plantar fasciitis"),
         ("Causes of Back Pain", "back pain"),
         ("Back Pain Do's and Don'ts", "back pain"),
+        ("Who’s a Good Candidate for IPL?", "ipl"),
     ],
 )
 def test_derive_subject(title: str, subject: str) -> None:
@@ -836,6 +837,16 @@ GENERAL_FORMS = [
     ("consult", "Falls Prevention", "We encourage patients to join our balance classes."),
     ("consult", "Heel Pain", "Please feel free to ask the podiatrist about it."),
     ("consult", "IVF Support", "Patients should consult their practitioners first."),
+    ("mechanism", "Skin Tag Removal", "Removal can be accomplished by cutting with a blade."),
+    ("mechanism", "Night Guards", "Two appointments are needed to make and fit the guard."),
+    ("mechanism", "IPL Photofacial", "A typical regimen consists of 4 to 6 treatments."),
+    ("definition", "Skin Tag Removal", "Skin tags are small, soft growths that hang off the skin."),
+    (
+        "definition",
+        "Reflexology",
+        "Reflexology is the physical act of pressing points on the feet.",
+    ),
+    ("definition", "Who's a Good Candidate for IPL?", "IPL is a treatment that uses pulsed light."),
 ]
 
 

@@ -59,6 +59,8 @@ _LEADING = re.compile(
     r"(?:common\s+|frequently\s+asked\s+)?questions\s+about|faqs?\s+(?:about|on)|"
     r"the\s+(?:role|benefits|basics|science|truth|facts)\s+(?:of|about|behind)|"
     r"benefits\s+of|why\s+(?:more\s+)?(?:patients|people)\s+(?:are\s+)?choos(?:e|ing)|"
+    r"who[’']?s\s+(?:an?\s+)?(?:good|ideal|right|suitable)\s+candidates?\s+for|"
+    r"who\s+(?:is|are)\s+(?:an?\s+)?(?:good|ideal|right|suitable)\s+candidates?\s+for|"
     r"how\s+(?:does|do|can|is|are|will)|how|is|are|does|do|can|why|when\s+(?:is|are)|"
     r"learn\s+about|getting\s+to\s+know|living\s+with|dealing\s+with|coping\s+with|"
     r"treat(?:ing)?|manag(?:e|ing)|prevent(?:ing)?|reliev(?:e|ing)|treatment\s+(?:of|for)|"
@@ -151,6 +153,8 @@ _GENERIC_WORDS = frozenset(
         "benefits",
         "tear",
         "tears",
+        "removal",
+        "extraction",
         "problem",
         "problems",
         "issue",
@@ -360,6 +364,8 @@ _FOR_CONDITION = re.compile(
 _CARE_WORDS = frozenset(
     ["relief", "treatment", "treatments", "care", "therapy", "management", "rehabilitation"]
 )
+_REMOVAL_WORDS = frozenset(["removal", "extraction", "excision"])
+"""Head nouns of a title that name what care takes away: what the words before them name."""
 _CARE_NOUNS = _CARE_WORDS | {
     "therapies",
     "physiotherapy",
@@ -451,6 +457,10 @@ def _subject_regex(title: str, extra: tuple[str, ...] = ()) -> tuple[str, int]:
             # "Dry Eye Treatment", "Frozen Shoulder Physiotherapy": the page treats dry eye,
             # and its text names the condition alone ("Dry eye happens when ...").
             variants.append(_term(words[:-1]))
+    if len(words) > 1 and head in _REMOVAL_WORDS and len(" ".join(words[:-1])) >= 7:
+        # "Skin Tag Removal", "Ear Wax Removal": the page is about skin tags too, and says
+        # what they are ("Skin tags are small, soft growths ...").
+        variants.append(_term(words[:-1]))
     core = [w for w in words if w.lower() not in _AUDIENCE_WORDS]
     if len(core) < len(words) and any(w not in _GENERIC_WORDS for w in core):
         # "women’s pelvic floor physical therapy" is also "pelvic floor therapy".
