@@ -395,6 +395,11 @@ def test_missing_rule_reports_absent(config: AuditConfig) -> None:
         ("Causes of Back Pain", "back pain"),
         ("Back Pain Do's and Don'ts", "back pain"),
         ("Who’s a Good Candidate for IPL?", "ipl"),
+        ("What to expect during a dental implant procedure?", "dental implant procedure"),
+        ("Questions to Ask Before Getting Radiofrequency Ablation", "radiofrequency ablation"),
+        ("What’s Involved in a Laser Hair Removal Session", "laser hair removal session"),
+        ("Orthodontic Treatment Expectations: A Step-By-Step Guide", "orthodontic treatment"),
+        ("What to Expect From Your First Chiropractic Visit", "chiropractic visit"),
     ],
 )
 def test_derive_subject(title: str, subject: str) -> None:
@@ -847,6 +852,14 @@ GENERAL_FORMS = [
         "Reflexology is the physical act of pressing points on the feet.",
     ),
     ("definition", "Who's a Good Candidate for IPL?", "IPL is a treatment that uses pulsed light."),
+    ("definition", "Graston Technique", "Graston Technique® is a soft tissue method."),
+    ("definition", "Root Canal", "A tooth root canal is a treatment for infected pulp."),
+    ("definition", "Laser Hair Removal Session", "Laser hair removal is a procedure using light."),
+    (
+        "definition",
+        "Biofeedback for Pelvic Floor Retraining",
+        "Biofeedback for pelvic floor muscle retraining is a treatment that teaches control.",
+    ),
 ]
 
 
@@ -955,6 +968,8 @@ NOT_THE_ELEMENT = [
     ("mechanism", "Crowns", "You may have questions about what the process entails."),
     ("mechanism", "Shoulder Rehab", "Our therapists use proven techniques to restore mobility."),
     ("consult", "Sciatica", "There is no need to see your GP first."),
+    # "are also" is not "are a": the subject is not classed.
+    ("definition", "Chiropractic", "Doctors of chiropractic are also licensed in all states."),
 ]
 
 

@@ -50,6 +50,9 @@ _MIN_SECTION_WORDS = 3
 _SITE_SUFFIX = re.compile(r"\s+[|–—»·:-]\s+.*$|\s*\|.*$")
 _LEADING = re.compile(
     r"^(?:(?:a|an|the|your|our)\s+)?(?:"
+    r"what\s+to\s+expect(?:\s+(?:during|from|with|at|after|before|when|of|in))?(?:\s+(?:getting|having))?|"
+    r"what[’']?s\s+involved\s+(?:in|with)|what\s+is\s+involved\s+(?:in|with)|"
+    r"questions\s+to\s+ask\s+(?:before|about|when|if)(?:\s+(?:getting|having|starting))?|"
     r"what\s+(?:exactly\s+)?(?:is|are)|what\s+(?:does|do|will|should|can)|understanding|"
     r"getting\s+(?:an?|the|your)|defining|exploring|introducing|"
     r"(?:(?:a|an|the|your)\s+)?(?:(?:complete|quick|simple|short|brief|ultimate|essential|"
@@ -72,13 +75,13 @@ _LEADING = re.compile(
     r")\s+",
     re.IGNORECASE,
 )
-_ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.IGNORECASE)
+_ARTICLE = re.compile(r"^(?:a|an|the|your|my)\s+(?:first\s+)?", re.IGNORECASE)
 _CUT = re.compile(
     r"\s*[:?!(–—]|\s+-\s+|,\s|-(?=(?:how|what|why|when|where|who|which)\b)"
     r"|\s+(?:for|vs\.?|versus|in|at|after|before|during|with|to|helps?|can|could|may|might|"
     r"will|works?|explained|myths|is|are|was|right|really|involves?|entails?|costs?|feels?\s+like|looks?\s+like|"
     r"and\s+(?:what|how|why|when|its|their)|do[’']?s\s+(?:and|&)\s+don[’']?ts"
-    r"|treatment\s+options|options|benefits|faqs?"
+    r"|treatment\s+options|options|benefits|faqs?|expectations|frequently\s+asked"
     # "Rosacea Symptoms and Causes", "Sciatica Causes, Symptoms & Treatment": facets of X.
     r"|(?:signs|symptoms|causes|diagnosis|treatments?|prevention|risk\s+factors|types)"
     r"(?=\s*(?:,|and\b|&)))\b",
@@ -155,6 +158,11 @@ _GENERIC_WORDS = frozenset(
         "tears",
         "removal",
         "extraction",
+        "visit",
+        "visits",
+        "appointment",
+        "appointments",
+        "consultation",
         "problem",
         "problems",
         "issue",
@@ -365,6 +373,9 @@ _CARE_WORDS = frozenset(
     ["relief", "treatment", "treatments", "care", "therapy", "management", "rehabilitation"]
 )
 _REMOVAL_WORDS = frozenset(["removal", "extraction", "excision"])
+_OCCASION_WORDS = frozenset(
+    ["session", "sessions", "procedure", "procedures", "visit", "appointment", "consultation"]
+)
 """Head nouns of a title that name what care takes away: what the words before them name."""
 _CARE_NOUNS = _CARE_WORDS | {
     "therapies",
@@ -457,6 +468,10 @@ def _subject_regex(title: str, extra: tuple[str, ...] = ()) -> tuple[str, int]:
             # "Dry Eye Treatment", "Frozen Shoulder Physiotherapy": the page treats dry eye,
             # and its text names the condition alone ("Dry eye happens when ...").
             variants.append(_term(words[:-1]))
+    if len(words) > 1 and head in _OCCASION_WORDS and len(" ".join(words[:-1])) >= 5:
+        # "Laser Hair Removal Session", "Dental Implant Procedure": the occasion of the care
+        # named first; the text names the care alone ("Laser hair removal is ...").
+        variants.append(_term(words[:-1]))
     if len(words) > 1 and head in _REMOVAL_WORDS and len(" ".join(words[:-1])) >= 7:
         # "Skin Tag Removal", "Ear Wax Removal": the page is about skin tags too, and says
         # what they are ("Skin tags are small, soft growths ...").
@@ -727,6 +742,7 @@ same place; a match straddling two sentences is only a candidate, re-checked per
 
 _ASIDE = re.compile(r"\s*\([^()]{1,120}\)")
 _QUOTE_MARKS = re.compile(r'["“”]')
+_TRADEMARKS = re.compile(r"[®™]")
 
 
 def _drop_aside(match: re.Match[str]) -> str:
@@ -746,6 +762,9 @@ def _bare(sentence: str) -> str:
         bare = _ASIDE.sub(_drop_aside, bare).strip() or sentence
     if '"' in bare or "“" in bare or "”" in bare:
         bare = _QUOTE_MARKS.sub("", bare)
+    if "®" in bare or "™" in bare:
+        # "Graston Technique® is an instrument-assisted ...": a mark, not a word.
+        bare = _TRADEMARKS.sub("", bare)
     return bare
 
 
