@@ -853,6 +853,24 @@ GENERAL_FORMS = [
     ),
     ("definition", "Who's a Good Candidate for IPL?", "IPL is a treatment that uses pulsed light."),
     ("definition", "Graston Technique", "Graston Technique® is a soft tissue method."),
+    ("uses", "Graston Technique", "It is used by chiropractors to break up scar tissue."),
+    ("uses", "Bunions", "Bunion treatment usually starts with a change in footwear."),
+    ("uses", "Ingrown Toenails", "Treatments range from simple care to removal of the nail."),
+    ("uses", "HRT", "HRT helps with the symptoms of menopause."),
+    ("uses", "Knee Osteoarthritis", "Exercise is one of the most effective treatments."),
+    ("uses", "Semaglutide", "It is a prescription medication for adults who are obese."),
+    ("uses", "Schroth Method", "It is applicable to patients of all ages."),
+    ("uses", "Flat Feet", "She will most likely benefit from custom orthotics."),
+    ("uses", "Hypermobility", "These may be managed by physiotherapists in the same way."),
+    ("uses", "Pessaries", "A pessary could also be considered to help with leaking."),
+    ("mechanism", "Invisalign", "The aligners cause the teeth to gradually move into place."),
+    ("mechanism", "Sleep Apnea Appliances", "The appliance repositions the lower jaw forward."),
+    ("mechanism", "Custom Orthotics", "We use a force plate that measures the pressure."),
+    ("mechanism", "Cryotherapy", "Once you enter the chamber, you will hand over your robe."),
+    ("mechanism", "Ear Acupuncture", "It is done on specific points of the outer ear."),
+    ("mechanism", "Botox", "The toxin blocks the release of acetylcholine."),
+    ("mechanism", "Allergy Shots", "Immunotherapy helps your immune system build antibodies."),
+    ("mechanism", "Sclerotherapy", "The procedure injects a solution into a feeder vein."),
     ("definition", "Root Canal", "A tooth root canal is a treatment for infected pulp."),
     ("definition", "Laser Hair Removal Session", "Laser hair removal is a procedure using light."),
     (
@@ -970,6 +988,13 @@ NOT_THE_ELEMENT = [
     ("consult", "Sciatica", "There is no need to see your GP first."),
     # "are also" is not "are a": the subject is not classed.
     ("definition", "Chiropractic", "Doctors of chiropractic are also licensed in all states."),
+    # The cause of a condition is not how care works (rubric).
+    ("mechanism", "Kyphoplasty", "A fracture in the vertebra causes it to collapse."),
+    (
+        "uses",
+        "Choosing a Physio",
+        "The title is only used by people who have been trained to practise.",
+    ),
 ]
 
 
