@@ -871,6 +871,11 @@ GENERAL_FORMS = [
     ("mechanism", "Botox", "The toxin blocks the release of acetylcholine."),
     ("mechanism", "Allergy Shots", "Immunotherapy helps your immune system build antibodies."),
     ("mechanism", "Sclerotherapy", "The procedure injects a solution into a feeder vein."),
+    ("consult", "Neck Pain", "Please do not hesitate to come in for an assessment."),
+    ("consult", "Sensory Processing", "If it is hard to get through the day, please call us."),
+    ("consult", "Headaches", "Rest and a visit to your chiropractor will help."),
+    ("consult", "Glaucoma", "It is important to have regular visits to an ophthalmologist."),
+    ("consult", "Cataracts", "Regular exams and follow-ups are recommended."),
     ("definition", "Root Canal", "A tooth root canal is a treatment for infected pulp."),
     ("definition", "Laser Hair Removal Session", "Laser hair removal is a procedure using light."),
     (
@@ -918,6 +923,10 @@ NOT_LEAD_DEFINITIONS = [
     ("Verrucas", "Verrucas are contagious in swimming pools and changing rooms."),
     # What it treats is its uses.
     ("Physiotherapy", "Physiotherapy treats a wide range of injuries."),
+    # How common it is, or how it works, is not what it is.
+    ("Anxiety and Stress", "Anxiety and stress affect millions of people every year."),
+    ("Neck Pain", "Neck pain is something that two thirds of people will feel."),
+    ("Spinal Decompression", "Spinal decompression works by gently separating the vertebrae."),
 ]
 
 
