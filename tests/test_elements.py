@@ -876,6 +876,8 @@ GENERAL_FORMS = [
     ("consult", "Headaches", "Rest and a visit to your chiropractor will help."),
     ("consult", "Glaucoma", "It is important to have regular visits to an ophthalmologist."),
     ("consult", "Cataracts", "Regular exams and follow-ups are recommended."),
+    ("uses", "Acupuncture for Anxiety", "Acupuncture treats anxiety by calming the body."),
+    ("uses", "Hip Bursitis", "Most patients heal well with appropriate physiotherapy."),
     ("definition", "Root Canal", "A tooth root canal is a treatment for infected pulp."),
     ("definition", "Laser Hair Removal Session", "Laser hair removal is a procedure using light."),
     (
