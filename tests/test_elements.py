@@ -400,6 +400,8 @@ def test_missing_rule_reports_absent(config: AuditConfig) -> None:
         ("What’s Involved in a Laser Hair Removal Session", "laser hair removal session"),
         ("Orthodontic Treatment Expectations: A Step-By-Step Guide", "orthodontic treatment"),
         ("What to Expect From Your First Chiropractic Visit", "chiropractic visit"),
+        ("Is Bunion Surgery Necessary?", "bunion surgery"),
+        ("Is Laser Hair Removal Safe?", "laser hair removal"),
     ],
 )
 def test_derive_subject(title: str, subject: str) -> None:
@@ -878,6 +880,11 @@ GENERAL_FORMS = [
     ("consult", "Cataracts", "Regular exams and follow-ups are recommended."),
     ("uses", "Acupuncture for Anxiety", "Acupuncture treats anxiety by calming the body."),
     ("uses", "Hip Bursitis", "Most patients heal well with appropriate physiotherapy."),
+    (
+        "definition",
+        "Chiropractic Care for a Slipped Disc",
+        "A slipped disc occurs when the core leaks.",
+    ),
     ("definition", "Root Canal", "A tooth root canal is a treatment for infected pulp."),
     ("definition", "Laser Hair Removal Session", "Laser hair removal is a procedure using light."),
     (
@@ -929,6 +936,8 @@ NOT_LEAD_DEFINITIONS = [
     ("Anxiety and Stress", "Anxiety and stress affect millions of people every year."),
     ("Neck Pain", "Neck pain is something that two thirds of people will feel."),
     ("Spinal Decompression", "Spinal decompression works by gently separating the vertebrae."),
+    # A comparison is not a definition.
+    ("Dry Needling", "Dry needling is a newer technique compared to many others."),
 ]
 
 

@@ -82,6 +82,10 @@ _CUT = re.compile(
     r"will|works?|explained|myths|is|are|was|right|really|involves?|entails?|costs?|feels?\s+like|looks?\s+like|"
     r"and\s+(?:what|how|why|when|its|their)|do[’']?s\s+(?:and|&)\s+don[’']?ts"
     r"|treatment\s+options|options|benefits|faqs?|expectations|frequently\s+asked"
+    # "Is Bunion Surgery Necessary?", "Is Laser Hair Removal Safe?": a clinical question asked
+    # of X.  ("Is Dry Needling Legal?" is about the law, not X: its subject keeps the word.)
+    r"|(?:necessary|worth\s+it|painful|permanent|dangerous|effective|safe|right|needed|"
+    r"required)(?=\s*(?:\?|$|for\b|in\b|during\b|after\b))"
     # "Rosacea Symptoms and Causes", "Sciatica Causes, Symptoms & Treatment": facets of X.
     r"|(?:signs|symptoms|causes|diagnosis|treatments?|prevention|risk\s+factors|types)"
     r"(?=\s*(?:,|and\b|&)))\b",
@@ -361,10 +365,13 @@ def announced_subjects(text: str) -> tuple[str, ...]:
 
 _CONDITION_WORD = re.compile(
     r"(?:pains?|aches?|injur(?:y|ies)|strains?|sprains?|tears?|sciatica|headaches?|"
-    r"migraines?|stiffness|instability|dysfunction|[a-z]+(?:itis|osis|asis|algia|pathy|syndrome))$"
+    r"migraines?|stiffness|instability|dysfunction|discs?|disks?|fractures?|bunions?|spurs?|"
+    r"hernias?|neuromas?|spasms?|impingement|palsy|vertigo|tinnitus|insomnia|anxiety|"
+    r"incontinence|prolapse|warts?|verrucas?|acne|eczema|rosacea|melasma|apnoea|apnea|"
+    r"bruxism|[a-z]+(?:itis|osis|asis|algia|pathy|syndrome))$"
 )
 _FOR_CONDITION = re.compile(
-    r"\bfor\s+(?:your\s+|the\s+)?(?:(?:clients|patients|people|those|women|men|athletes|adults|"
+    r"\bfor\s+(?:your\s+|the\s+|an?\s+)?(?:(?:clients|patients|people|those|women|men|athletes|adults|"
     r"children|kids|seniors)\s+(?:with|who\s+have|suffering\s+from)\s+)?"
     r"([\w’'-]+(?:\s+[\w’'-]+){0,3})",
     re.IGNORECASE,
