@@ -895,6 +895,13 @@ GENERAL_FORMS = [
 ]
 
 
+@pytest.mark.parametrize(("name", "title", "sentence"), GENERAL_FORMS)
+def test_general_forms_are_found(config: AuditConfig, name: str, title: str, sentence: str) -> None:
+    result = by_name(find_elements(_one(title, sentence), config))[name]
+    assert result.status == "found", (name, sentence)
+    assert result.evidence == sentence and result.confidence == 0.75
+
+
 LEAD_DEFINITIONS = [
     # An entry that opens on its subject and says what it does or is made of.
     ("Trigger Finger", "Trigger finger affects the sheath around the tendons of the finger."),
@@ -909,21 +916,6 @@ LEAD_DEFINITIONS = [
     ("Photofacial", "This skin treatment uses intense pulsed light to even the skin."),
     ("Rosacea Symptoms and Causes", "Rosacea is a chronic skin condition of the face."),
 ]
-
-
-def _opening(title: str, sentence: str) -> Page:
-    """The sentence opening the article, under its H1."""
-    return Page(url=None, title=title, h1=(title,), sections=(Section(title, 1, (sentence,)),))
-
-
-@pytest.mark.parametrize(("title", "sentence"), LEAD_DEFINITIONS)
-def test_an_opening_sentence_on_the_subject_defines_it(
-    config: AuditConfig, title: str, sentence: str
-) -> None:
-    result = by_name(find_elements(_opening(title, sentence), config))["definition"]
-    assert result.status == "found", sentence
-    assert result.evidence == sentence
-
 
 NOT_LEAD_DEFINITIONS = [
     # A subordinate clause first: the sentence is about something else.
@@ -941,19 +933,25 @@ NOT_LEAD_DEFINITIONS = [
 ]
 
 
-@pytest.mark.parametrize(("title", "sentence"), NOT_LEAD_DEFINITIONS)
-def test_an_opening_sentence_that_does_not_define(
-    config: AuditConfig, title: str, sentence: str
+def _opening(title: str, sentence: str) -> Page:
+    """The sentence opening the article, under its H1."""
+    return Page(url=None, title=title, h1=(title,), sections=(Section(title, 1, (sentence,)),))
+
+
+@pytest.mark.parametrize(
+    ("title", "sentence", "defines"),
+    [(*case, True) for case in LEAD_DEFINITIONS]
+    + [(*case, False) for case in NOT_LEAD_DEFINITIONS],
+)
+def test_an_opening_sentence_on_the_subject(
+    config: AuditConfig, title: str, sentence: str, defines: bool
 ) -> None:
+    """An entry that opens on its subject and says what it does or is made of defines it;
+    a subordinate clause, a claim, how common it is or how it works does not."""
     result = by_name(find_elements(_opening(title, sentence), config))["definition"]
-    assert result.status != "found", sentence
-
-
-@pytest.mark.parametrize(("name", "title", "sentence"), GENERAL_FORMS)
-def test_general_forms_are_found(config: AuditConfig, name: str, title: str, sentence: str) -> None:
-    result = by_name(find_elements(_one(title, sentence), config))[name]
-    assert result.status == "found", (name, sentence)
-    assert result.evidence == sentence and result.confidence == 0.75
+    assert (result.status == "found") == defines, sentence
+    if defines:
+        assert result.evidence == sentence
 
 
 NOT_MECHANISM = [
