@@ -50,7 +50,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -155,21 +155,27 @@ def _temporary_api_server(timeout_s: float | None, keep_s: float) -> Iterator[st
 @contextmanager
 def _api_url(api_url: str) -> Iterator[None]:
     """The body runs with ``PREFECT_API_URL`` set to ``api_url`` and without flow run
-    heartbeats (``NO_HEARTBEATS``); workers drained after."""
-    import prefect.context
+    heartbeats (``NO_HEARTBEATS``); workers drained after.
+
+    Only Prefect's public ``temporary_settings``: it sets the settings of this thread's
+    context, which every Prefect thread the run uses inherits (the task runner's threads,
+    Prefect's event loop threads and its log and event workers copy the context of the
+    call that starts them; the workers are drained first, ``_drain_workers``, so none
+    started before carries an older API).  A thread started with an empty context (a plain
+    ``threading.Thread``) would see the settings Prefect read from the environment at
+    import; nothing in the flow calls Prefect from such a thread
+    (``tests/test_flows_server.py`` runs tasks in the task runner's threads with their
+    logs, and checks that no other server was started).  Prefect's own test
+    harness also swaps the process-global settings context; that is a private name of
+    ``prefect.context`` (issue #20), not used here."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    with ExitStack() as stack:
-        updates: dict[Any, Any] = {PREFECT_API_URL: api_url}
-        if NO_HEARTBEATS:
-            from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY
+    updates: dict[Any, Any] = {PREFECT_API_URL: api_url}
+    if NO_HEARTBEATS:
+        from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY
 
-            updates[PREFECT_FLOWS_HEARTBEAT_FREQUENCY] = None
-        stack.enter_context(temporary_settings(updates=updates))
-        # Threads that copied their context before this (Prefect's services) see it too.
-        global_context = getattr(prefect.context, "_temporary_global_settings_context", None)
-        if global_context is not None:
-            stack.enter_context(global_context(prefect.context.get_settings_context()))
+        updates[PREFECT_FLOWS_HEARTBEAT_FREQUENCY] = None
+    with temporary_settings(updates=updates):
         try:
             yield
         finally:
