@@ -70,7 +70,7 @@ def test_a_configured_api_is_used_and_no_server_started() -> None:
     waits: list[bool] = []
     with (
         temporary_settings(updates={PREFECT_API_URL: url}),
-        temporary_api_server(while_starting=lambda: waits.append(True)) as got,
+        temporary_api_server(while_starting=lambda ready: waits.append(True)) as got,
     ):
         assert got == url
         assert waits == []  # no server of ours to wait for
@@ -188,7 +188,7 @@ def test_the_shared_server_serves_later_runs_then_stops_when_unused(tmp_path: Pa
     ):
         waits: list[str] = []
         with temporary_api_server(
-            timeout_s=120, keep_s=4, while_starting=lambda: waits.append("first")
+            timeout_s=120, keep_s=4, while_starting=lambda ready: waits.append("first")
         ) as first:
             assert first and PREFECT_API_URL.value() == first
             assert probe_flow() == 6
@@ -198,7 +198,7 @@ def test_the_shared_server_serves_later_runs_then_stops_when_unused(tmp_path: Pa
         with urllib.request.urlopen(f"{first}/health", timeout=5) as response:
             assert response.status == 200
         with temporary_api_server(
-            timeout_s=120, keep_s=4, while_starting=lambda: waits.append("second")
+            timeout_s=120, keep_s=4, while_starting=lambda ready: waits.append("second")
         ) as second:
             assert second == first
             assert waits == ["first"]  # it answered at once: nothing to wait for

@@ -93,7 +93,7 @@ def shared_server_keep_s(environ: dict[str, str] | None = None) -> float:
     return float(value) if value else SHARED_SERVER_KEEP_S
 
 
-_WHILE_STARTING: list[Callable[[], None]] = []
+_WHILE_STARTING: list[Callable[[Callable[[], bool]], None]] = []
 """The ``while_starting`` of the ``temporary_api_server`` being entered (``_wait_healthy``
 calls it once, on the first poll the server does not answer)."""
 
@@ -102,7 +102,7 @@ calls it once, on the first poll the server does not answer)."""
 def temporary_api_server(
     timeout_s: float | None = None,
     keep_s: float = 0.0,
-    while_starting: Callable[[], None] | None = None,
+    while_starting: Callable[[Callable[[], bool]], None] | None = None,
 ) -> Iterator[str | None]:
     """Run the body against a temporary API server; yields its API URL (or the configured
     one, or ``None`` when ephemeral mode is off and Prefect will say so itself).
@@ -112,8 +112,10 @@ def temporary_api_server(
 
     ``while_starting``: called once, in this thread, when the body has to wait for a server
     that is starting (a first run, or the shared server had stopped): work the run needs
-    anyway, done during that wait instead of after it.  Not called when a server answers at
-    once, nor with a configured API.  Its errors are ignored (the run redoes the work)."""
+    anyway, done during that wait instead of after it.  It gets ``ready``, which says
+    whether the wait is over (the server answers, died, or ran out of time), to stop at a
+    good moment.  Not called when a server answers at once, nor with a configured API.  Its
+    errors are ignored (the run redoes the work); an interrupt ends the wait."""
     _WHILE_STARTING[:] = [while_starting] if while_starting is not None else []
     try:
         with _temporary_api_server(timeout_s, keep_s) as api_url:
@@ -606,8 +608,12 @@ def _wait_healthy(alive: Callable[[], bool], api_url: str, deadline: float) -> b
         except (urllib.error.URLError, OSError):
             pass
         if _WHILE_STARTING:
+
+            def ready() -> bool:
+                return time.monotonic() >= deadline or not alive() or _healthy(api_url, 1)
+
             with suppress(Exception):
-                _WHILE_STARTING.pop()()
+                _WHILE_STARTING.pop()(ready)
             continue
         time.sleep(0.05)
     return False
