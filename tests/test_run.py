@@ -3,6 +3,7 @@ loopback crawls of the bundled demo site (the flow's side is in ``test_flow.py``
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,7 +110,12 @@ def test_a_head_started_run_goes_on_where_it_stopped_with_the_same_reports(
     head = head_start(run, ready)
     assert head.discovered and head.batches == 3 and head.failed == ""
     assert 0 < head.pages < whole.audited
+    time.sleep(1.5)  # the front end's wait (the flow's API server starting)
+    began = time.perf_counter()
     summary = drive(run)
+    driven_s = time.perf_counter() - began
+    # The audit's own time: the head start and drive, not the wait between them.
+    assert summary.elapsed_s <= head.seconds + driven_s + 0.2
     assert discoveries == [start]  # once, by the head start
     assert (summary.audited, summary.urls) == (whole.audited, whole.urls)
     for name in ("pages.csv", "findings.csv", "teasers.csv", "pages.jsonl"):

@@ -175,6 +175,7 @@ class SiteRun:
         self._discovered = False
         self._loop: CrawlLoop | None = None
         self._head_error: Exception | None = None
+        self._paused_at: float | None = None
 
     # ------------------------------------------------------------------ life cycle
 
@@ -239,6 +240,15 @@ class SiteRun:
 
     def stop_clock(self) -> None:
         self.elapsed_s = time.perf_counter() - self.began
+
+    def pause_clock(self) -> None:
+        """The run waits for its front end (after a head start): not the audit's time."""
+        self._paused_at = time.perf_counter()
+
+    def resume_clock(self) -> None:
+        if self._paused_at is not None:
+            self.began += time.perf_counter() - self._paused_at
+            self._paused_at = None
 
     def fail(self, error: BaseException) -> None:
         """Keep the crawl state so the run resumes when started again (unless unusable)."""
@@ -401,6 +411,7 @@ def drive(run: SiteRun, call: StepCall = call_step) -> SiteRunSummary:
     its crawl loop part-way; the remaining steps run here, in the same order.
     """
     run.driven = True
+    run.resume_clock()
     try:
         try:
             run.open()
@@ -461,7 +472,9 @@ def head_start(run: SiteRun, ready: Callable[[], bool]) -> HeadStart:
     after each recorded batch) or the crawl is complete.  ``drive`` then goes on from there.
 
     In this thread: the crawl state and the history are SQLite connections, bound to the
-    thread that opened them, and ``drive`` runs in the same thread.  What was done is on
+    thread that opened them, and ``drive`` runs in the same thread.  The run's clock
+    stops from here until ``drive`` takes the run, so its ``elapsed_s`` is the audit's own
+    time, not the wait for the front end.  What was done is on
     ``run.head`` (the flow records it as a task run of its own: those batches have no
     audit task runs).  A failed discovery recorded nothing and is left for ``drive`` to
     run again; a failure in the crawl loop is raised again by ``drive`` at that step; an
@@ -495,6 +508,7 @@ def head_start(run: SiteRun, ready: Callable[[], bool]) -> HeadStart:
         seconds=round(time.perf_counter() - began, 3),
         failed=failed,
     )
+    run.pause_clock()  # until drive takes it: the wait is not the audit's own time
     return run.head
 
 
