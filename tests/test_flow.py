@@ -292,3 +292,83 @@ def test_the_flow_runs_the_drivers_steps_in_the_library_paths_order(
     summary = audit_site.run_audit_site(demo_site.base_url + "/", reports_root=tmp_path)
     assert called == tasks == list(STEPS)
     assert (summary.out_dir / "summary.md").is_file()
+
+
+@pytest.mark.slow
+def test_a_first_run_audits_while_its_api_server_starts_and_records_that_in_the_flow(
+    demo_site: ServedSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #20: with no server yet (a fresh Prefect home: a first run), the run
+    discovers, fetches and audits while the server starts (``run.head_start``); the flow run
+    then takes it over and records that work as its ``head-start`` task run.  Every page is
+    in the reports, as on the library path."""
+    import time
+
+    from prefect.client.orchestration import get_client
+    from prefect.context import FlowRunContext
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_HOME,
+        PREFECT_SERVER_DATABASE_CONNECTION_URL,
+        temporary_settings,
+    )
+
+    import content_audit.flows.audit_site as audit_site
+    from content_audit.config import load_config
+    from content_audit.run import audit_site as library_audit
+
+    start = demo_site.base_url + "/"
+    # Each in a folder of its own: the history sits next to the run folder.
+    library = library_audit(start, load_config(), tmp_path / "a" / "library", workers=0)
+    names: list[str] = []
+    heads: list[object] = []
+    real_publish = audit_site.publish_artifacts_task
+    real_head_task = audit_site.head_start_task
+
+    def head_task(head: object) -> object:
+        heads.append(head)
+        return real_head_task(head)
+
+    def publish(summary: object) -> None:  # last in the flow: its task runs, from the API
+        real_publish(summary)
+        context = FlowRunContext.get()
+        assert context is not None and context.flow_run is not None
+        flow_run_id = context.flow_run.id
+        deadline = time.monotonic() + 30
+        with get_client(sync_client=True) as client:
+            while time.monotonic() < deadline:
+                runs = [t for t in client.read_task_runs() if t.flow_run_id == flow_run_id]
+                names[:] = sorted(t.name.rsplit("-", 1)[0] for t in runs)
+                if "head-start" in names:
+                    return
+                time.sleep(0.2)
+
+    monkeypatch.setattr(audit_site, "publish_artifacts_task", publish)
+    monkeypatch.setattr(audit_site, "head_start_task", head_task)
+    database = f"sqlite+aiosqlite:///{tmp_path / 'prefect.db'}"
+    with temporary_settings(
+        updates={PREFECT_SERVER_DATABASE_CONNECTION_URL: database, PREFECT_HOME: tmp_path},
+        restore_defaults={PREFECT_API_URL},
+    ):
+        summary = audit_site.run_audit_site(start, out_dir=tmp_path / "b" / "flow", workers=1)
+    (head,) = heads
+    assert head.discovered and head.pages > 0 and head.failed == ""  # type: ignore[attr-defined]
+    assert "head-start" in names
+    assert "discover" not in names  # it ran before the flow run, in the head start
+    assert (summary.audited, summary.urls) == (library.audited, library.urls)
+    for name in ("pages.csv", "findings.csv"):
+        assert (tmp_path / "b" / "flow" / name).read_bytes() == (
+            tmp_path / "a" / "library" / name
+        ).read_bytes()
+
+
+@pytest.mark.slow
+def test_a_run_whose_server_answers_at_once_has_no_head_start(
+    prefect_harness: None, demo_site: ServedSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import content_audit.flows.audit_site as audit_site
+
+    heads: list[object] = []
+    monkeypatch.setattr(audit_site, "head_start_task", heads.append)
+    summary = audit_site.run_audit_site(demo_site.base_url + "/", out_dir=tmp_path / "out")
+    assert heads == [] and summary.audited > 0

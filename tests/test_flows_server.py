@@ -17,13 +17,19 @@ from content_audit.flows import set_prefect_env_defaults
 set_prefect_env_defaults()
 
 from prefect import flow, task  # noqa: E402
+from prefect.logging import get_run_logger  # noqa: E402
 from prefect.settings import (  # noqa: E402
     PREFECT_API_URL,
     PREFECT_SERVER_DATABASE_CONNECTION_URL,
     temporary_settings,
 )
+from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
-from content_audit.flows.server import SERVER_NICENESS, temporary_api_server  # noqa: E402
+from content_audit.flows.server import (  # noqa: E402
+    SERVER_NICENESS,
+    _drain_workers,
+    temporary_api_server,
+)
 
 
 @task
@@ -34,6 +40,19 @@ def double(x: int) -> int:
 @flow(name="server-probe")
 def probe_flow() -> int:
     return sum(double(i) for i in range(3))
+
+
+@task
+def logged_triple(x: int) -> int:
+    get_run_logger().info("tripling %d", x)
+    return 3 * x
+
+
+@flow(name="thread-probe", task_runner=ThreadPoolTaskRunner(max_workers=2))
+def thread_probe() -> int:
+    """Tasks run in the task runner's threads, each sending a log line: what the audit
+    batches of ``audit-site`` do."""
+    return sum(future.result() for future in [logged_triple.submit(i) for i in range(4)])
 
 
 @flow(name="heartbeat-probe")
@@ -51,7 +70,7 @@ def test_a_configured_api_is_used_and_no_server_started() -> None:
     waits: list[bool] = []
     with (
         temporary_settings(updates={PREFECT_API_URL: url}),
-        temporary_api_server(while_starting=lambda: waits.append(True)) as got,
+        temporary_api_server(while_starting=lambda ready: waits.append(True)) as got,
     ):
         assert got == url
         assert waits == []  # no server of ours to wait for
@@ -76,6 +95,9 @@ def test_the_temporary_server_records_the_run_and_stops(tmp_path: Path) -> None:
                 os.getpriority(os.PRIO_PROCESS, 0) + SERVER_NICENESS
             )
             assert probe_flow() == 6
+            # Tasks in other threads, and their logs, reach this server through Prefect's
+            # public settings alone (no process-global settings context is swapped).
+            assert thread_probe() == 18
             # No heartbeats on a temporary server (``NO_HEARTBEATS``): the run's engine
             # reads the interval from its settings, which say none.
             assert heartbeat_probe() is None
@@ -83,8 +105,13 @@ def test_the_temporary_server_records_the_run_and_stops(tmp_path: Path) -> None:
 
             with get_client(sync_client=True) as client:
                 runs = client.read_flow_runs()
-                assert sorted(r.state_name for r in runs) == ["Completed", "Completed"]
-                assert len(client.read_task_runs()) == 3
+                assert sorted(r.state_name for r in runs) == ["Completed"] * 3
+                assert len(client.read_task_runs()) == 7
+                _drain_workers()  # the log lines are sent in the background
+                messages = [entry.message for entry in client.read_logs()]
+                assert sorted(m for m in messages if m.startswith("tripling")) == [
+                    f"tripling {i}" for i in range(4)
+                ]
         # The flow's process never imported Prefect's server to get one.
         assert ("prefect.server.api.server" in sys.modules) == modules_before
         assert PREFECT_API_URL.value() is None
@@ -161,7 +188,7 @@ def test_the_shared_server_serves_later_runs_then_stops_when_unused(tmp_path: Pa
     ):
         waits: list[str] = []
         with temporary_api_server(
-            timeout_s=120, keep_s=4, while_starting=lambda: waits.append("first")
+            timeout_s=120, keep_s=4, while_starting=lambda ready: waits.append("first")
         ) as first:
             assert first and PREFECT_API_URL.value() == first
             assert probe_flow() == 6
@@ -171,7 +198,7 @@ def test_the_shared_server_serves_later_runs_then_stops_when_unused(tmp_path: Pa
         with urllib.request.urlopen(f"{first}/health", timeout=5) as response:
             assert response.status == 200
         with temporary_api_server(
-            timeout_s=120, keep_s=4, while_starting=lambda: waits.append("second")
+            timeout_s=120, keep_s=4, while_starting=lambda ready: waits.append("second")
         ) as second:
             assert second == first
             assert waits == ["first"]  # it answered at once: nothing to wait for

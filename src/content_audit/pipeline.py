@@ -1060,13 +1060,32 @@ def run_batches(
     site: SiteCollector | None = None,
     template: SiteTemplate | None = None,
 ) -> Tally:
+    """The crawl loop from start to end (``CrawlLoop``): the tally of what it recorded."""
+    loop = CrawlLoop(
+        crawler,
+        writer,
+        batch_size,
+        fetch=fetch,
+        submit_audit=submit_audit,
+        max_batch_size=max_batch_size,
+        window=window,
+        progress=progress,
+        on_batch=on_batch,
+        site=site,
+        template=template,
+    )
+    loop.run()
+    return loop.tally
+
+
+class CrawlLoop:
     """The crawl loop: pop a batch, fetch it, submit its audit, record finished batches.
 
     Up to ``window`` batches are in flight, so the next batch is fetched while the previous
     one is audited.  When the frontier is empty, the oldest batch is waited for: its links
     may refill the frontier.  ``submit_audit`` is the seam the Prefect flow wraps in a
     task; the library path passes plain functions.  ``site`` collects what the cross-page
-    checks need (``run_site_checks`` runs them once this returns).
+    checks need (``run_site_checks`` runs them once the loop is complete).
 
     The first batch has ``batch_size`` URLs, so the audit workers start early; each next
     one doubles, up to ``max_batch_size``, so a large site needs few batches: in the flow a
@@ -1075,35 +1094,84 @@ def run_batches(
 
     ``template`` (a ``SiteTemplate``) learns the site's template from the first pages; the
     caller's ``submit_audit`` sends each batch with its ``chrome`` as it is at that moment.
+
+    The loop keeps its state between calls of ``run``: ``run(until=...)`` stops after a
+    recorded batch once ``until()`` is true (the flow's head start, ``run.head_start``:
+    the batches already in flight stay in flight), and the next ``run`` goes on from there,
+    with the same batches, sizes and order as one uninterrupted call.
     """
-    tally = Tally()
-    inflight: deque[tuple[list[FetchResult], Any, float]] = deque()
-    number = 0
-    largest = max(batch_size, max_batch_size or batch_size)
-    while True:
-        items = crawler.next_batch(batch_size) if len(inflight) < window else ()
-        if items:
-            batch_size = min(largest, 2 * batch_size)
-            started = time.perf_counter()
-            results = fetch(items)
-            inflight.append((results, submit_audit(results), started))
-            if len(inflight) < window:
-                continue
-        if not inflight:
-            break
-        results, future, started = inflight.popleft()
-        record_batch(crawler, writer, tally, results, future.result(), site, template)
-        writer.flush()
-        number += 1
-        if on_batch is not None:
-            on_batch(number, tally, time.perf_counter() - started)
-        if progress is not None:
-            progress(tally, _pending(crawler))
-    if template is not None:
-        for row in template.finish():
-            record_page(writer, tally, *row, site)
-        writer.flush()
-    return tally
+
+    def __init__(
+        self,
+        crawler: CrawlerPort,
+        writer: RowSink,
+        batch_size: int,
+        *,
+        fetch: Callable[[Sequence[Any]], list[FetchResult]],
+        submit_audit: Callable[[list[FetchResult]], AuditFuture],
+        max_batch_size: int | None = None,
+        window: int = 2,
+        progress: Progress | None = None,
+        on_batch: Callable[[int, Tally, float], None] | None = None,
+        site: SiteCollector | None = None,
+        template: SiteTemplate | None = None,
+    ) -> None:
+        self.crawler = crawler
+        self.writer = writer
+        self.batch_size = batch_size
+        self.largest = max(batch_size, max_batch_size or batch_size)
+        self.fetch = fetch
+        self.submit_audit = submit_audit
+        self.window = window
+        self.progress = progress
+        self.on_batch = on_batch
+        self.site = site
+        self.template = template
+        self.tally = Tally()
+        self.batches = 0
+        """Batches recorded so far."""
+        self.audited = 0
+        """Pages audited in them (recorded in the tally, or held for the site template's
+        sample until it is learnt)."""
+        self.complete = False
+        self._inflight: deque[tuple[list[FetchResult], Any, float]] = deque()
+
+    def run(self, until: Callable[[], bool] | None = None) -> bool:
+        """Go on with the loop; True once it is complete, False if ``until`` stopped it."""
+        crawler, writer = self.crawler, self.writer
+        inflight = self._inflight
+        while not self.complete:
+            items = crawler.next_batch(self.batch_size) if len(inflight) < self.window else ()
+            if items:
+                self.batch_size = min(self.largest, 2 * self.batch_size)
+                started = time.perf_counter()
+                results = self.fetch(items)
+                inflight.append((results, self.submit_audit(results), started))
+                if len(inflight) < self.window:
+                    continue
+            if not inflight:
+                self._finish()
+                break
+            results, future, started = inflight.popleft()
+            outcomes = future.result()
+            self.audited += sum(1 for outcome in outcomes if outcome.audit is not None)
+            record_batch(crawler, writer, self.tally, results, outcomes, self.site, self.template)
+            writer.flush()
+            self.batches += 1
+            if self.on_batch is not None:
+                self.on_batch(self.batches, self.tally, time.perf_counter() - started)
+            if self.progress is not None:
+                self.progress(self.tally, _pending(crawler))
+            if until is not None and until():
+                return False
+        return True
+
+    def _finish(self) -> None:
+        if self.template is not None:
+            for row in self.template.finish():
+                record_page(self.writer, self.tally, *row, self.site)
+            self.writer.flush()
+        self.complete = True
 
 
 def run_site_checks(

@@ -34,7 +34,8 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import replace
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -46,6 +47,7 @@ from .pipeline import (
     DEFAULT_REPORTS_ROOT,
     AuditFuture,
     CrawlerPort,
+    CrawlLoop,
     PendingAudit,
     Progress,
     ResumingCrawler,
@@ -164,12 +166,30 @@ class SiteRun:
         self.files: tuple[Path, ...] = ()
         self.elapsed_s = 0.0
         self.reports: ReportResult | None = None
+        self.head: HeadStart | None = None
+        """What ``head_start`` did before the front end drove the run, if it ran."""
+        self.driven = False
+        """``drive`` has taken the run (its failures are then drive's to handle)."""
         self._committed = False
+        self._opened = False
+        self._discovered = False
+        self._loop: CrawlLoop | None = None
+        self._head_error: Exception | None = None
+        self._paused_at: float | None = None
 
     # ------------------------------------------------------------------ life cycle
 
     def open(self) -> None:
-        """Crawl state, crawler, audit pool, history run, the run's store, digest spill."""
+        """Crawl state, crawler, audit pool, history run, the run's store, digest spill.
+
+        Once: a run opened by ``head_start`` is not opened again by ``drive`` (which
+        raises here what failed in the head start's opening, and cleans up)."""
+        if self._opened:
+            if self._head_error is not None and not self._discovered:
+                error, self._head_error = self._head_error, None
+                raise error
+            return
+        self._opened = True
         self.state = pipeline.open_state(self.out_dir, self.start, self.config)
         crawler = pipeline.open_crawler(self.start, self.config, self.out_dir)
         if self.state is not None:
@@ -208,8 +228,27 @@ class SiteRun:
         if self.outputs is not None:
             self.outputs.close()
 
+    def discard(self, error: BaseException) -> None:
+        """A run that ``drive`` never took (its front end failed first): what ``drive``
+        does when a step fails, so its resources are released and it resumes later."""
+        try:
+            self.abort()
+            self.release()
+            self.fail(error)
+        finally:
+            self.close_store()
+
     def stop_clock(self) -> None:
         self.elapsed_s = time.perf_counter() - self.began
+
+    def pause_clock(self) -> None:
+        """The run waits for its front end (after a head start): not the audit's time."""
+        self._paused_at = time.perf_counter()
+
+    def resume_clock(self) -> None:
+        if self._paused_at is not None:
+            self.began += time.perf_counter() - self._paused_at
+            self._paused_at = None
 
     def fail(self, error: BaseException) -> None:
         """Keep the crawl state so the run resumes when started again (unless unusable)."""
@@ -230,30 +269,54 @@ class SiteRun:
         assert self.crawler is not None and self.outputs is not None
         rows = list(self.crawler.discover() or ())
         record_skipped(self.outputs, self.discovered, rows, self.collected)
+        self._discovered = True
         return len(rows)
 
-    def audit_batches(self) -> Tally:
-        """The crawl loop (``pipeline.run_batches``): fetch, audit, stream rows, batch by batch."""
+    @property
+    def discovery_done(self) -> bool:
+        """Whether ``discover`` has run (``head_start`` may have run it)."""
+        return self._discovered
+
+    def audit_batches(self, until: Callable[[], bool] | None = None) -> Tally:
+        """The crawl loop (``pipeline.CrawlLoop``): fetch, audit, stream rows, batch by batch.
+
+        ``until``: stop after a recorded batch once it returns True (``head_start``); the
+        next call goes on where the loop stopped.  Returns the tally so far."""
         assert self.crawler is not None and self.outputs is not None
+        if self._head_error is not None:  # the head start's failure, raised in its step
+            error, self._head_error = self._head_error, None
+            raise error
         crawler = self.crawler
-        tally = pipeline.run_batches(
-            crawler,
-            self.outputs,
-            self.config.crawl.batch_size,
-            max_batch_size=self.config.crawl.max_batch_size,
-            fetch=crawler.fetch_batch,
-            submit_audit=audit_submitter(crawler, lambda results: self.submit(self, results)),
-            window=self.window,
-            on_batch=self.on_batch,
-            progress=self.progress,
-            site=self.collected,
-            template=self.template,
-        )
+        if self._loop is None:
+            self._loop = CrawlLoop(
+                crawler,
+                self.outputs,
+                self.config.crawl.batch_size,
+                max_batch_size=self.config.crawl.max_batch_size,
+                fetch=crawler.fetch_batch,
+                # Looked up per batch: a front end that takes over a head-started run
+                # changes how the next batches are audited and reported.
+                submit_audit=audit_submitter(crawler, lambda results: self.submit(self, results)),
+                window=self.window,
+                on_batch=self._batch_done,
+                progress=self.progress,
+                site=self.collected,
+                template=self.template,
+            )
+        if self.tally is self._loop.tally:  # complete already (in the head start)
+            return self.tally
+        if not self._loop.run(until):
+            return self._loop.tally
+        tally = self._loop.tally
         tally.urls += self.discovered.urls
         tally.fetched += self.discovered.fetched
         tally.errors.update(self.discovered.errors)
         self.tally = tally
         return tally
+
+    def _batch_done(self, number: int, tally: Tally, seconds: float) -> None:
+        if self.on_batch is not None:
+            self.on_batch(number, tally, seconds)
 
     def site_checks(self) -> tuple[tuple[str, int], ...]:
         """Cross-page checks into the run's store; the number of findings per code."""
@@ -343,11 +406,17 @@ def drive(run: SiteRun, call: StepCall = call_step) -> SiteRunSummary:
     unless the input was unusable).  The digest spill, audit pool and crawler are released
     as soon as the outputs are committed, before the reports (which need none of them);
     the run's store once the reports are rendered from it.
+
+    A run that ``head_start`` began goes on from where it stopped: opened, discovered,
+    its crawl loop part-way; the remaining steps run here, in the same order.
     """
+    run.driven = True
+    run.resume_clock()
     try:
         try:
             run.open()
-            call(run, "discover")
+            if not run.discovery_done:  # done already by a head start
+                call(run, "discover")
             call(run, "audit_batches")
             call(run, "site_checks")
             call(run, "write_outputs")
@@ -367,6 +436,80 @@ def drive(run: SiteRun, call: StepCall = call_step) -> SiteRunSummary:
     if run.publishes:
         call(run, "publish")
     return run.summary()
+
+
+head_started: ContextVar[SiteRun | None] = ContextVar("head_started", default=None)
+"""A run ``head_start`` began, for the front end that takes it over (the Prefect flow,
+whose parameters must be JSON, finds it here)."""
+
+
+@dataclass(frozen=True)
+class HeadStart:
+    """What ``head_start`` did before the front end took the run."""
+
+    discovered: bool
+    """Discovery (robots.txt, sitemaps) ran."""
+    batches: int
+    """Audit batches recorded."""
+    pages: int
+    """Pages audited in them."""
+    fetched: int
+    """URLs fetched in them."""
+    urls: int
+    """URLs recorded (discovery's and the batches')."""
+    seconds: float
+    failed: str = ""
+    """The exception that stopped it (raised again by the step it happened in), if any."""
+
+
+def head_start(run: SiteRun, ready: Callable[[], bool]) -> HeadStart:
+    """``drive``'s first steps, in its order, while the front end cannot run them yet.
+
+    The Prefect flow runs the steps as tasks of a flow run, and a flow run needs its API
+    server: on a first run that server is still starting (seconds of CPU on the other
+    core).  Meanwhile this opens the run, discovers, and crawls and audits batches, until
+    ``ready()`` says the front end can take over (asked before and after discovery and
+    after each recorded batch) or the crawl is complete.  ``drive`` then goes on from there.
+
+    In this thread: the crawl state and the history are SQLite connections, bound to the
+    thread that opened them, and ``drive`` runs in the same thread.  The run's clock
+    stops from here until ``drive`` takes the run, so its ``elapsed_s`` is the audit's own
+    time, not the wait for the front end.  What was done is on
+    ``run.head`` (the flow records it as a task run of its own: those batches have no
+    audit task runs).  A failed discovery recorded nothing and is left for ``drive`` to
+    run again; a failure in the crawl loop is raised again by ``drive`` at that step; an
+    interrupt (Ctrl-C, SIGTERM) ends the run here, its crawl state kept to resume."""
+    began = time.perf_counter()
+    failed = ""
+    try:
+        run.open()
+        if not ready():
+            try:
+                run.discover()
+            except Exception as exc:  # drive's discover runs it again
+                failed = type(exc).__name__
+            else:
+                if not ready():
+                    run.audit_batches(until=ready)
+    except Exception as exc:  # raised again in its step, by drive
+        failed = type(exc).__name__
+        run._head_error = exc
+    except BaseException as exc:
+        run.discard(exc)
+        raise
+    loop = run._loop
+    tally = loop.tally if loop is not None else Tally()
+    run.head = HeadStart(
+        discovered=run.discovery_done,
+        batches=loop.batches if loop is not None else 0,
+        pages=loop.audited if loop is not None else 0,
+        fetched=tally.fetched,
+        urls=tally.urls + run.discovered.urls,
+        seconds=round(time.perf_counter() - began, 3),
+        failed=failed,
+    )
+    run.pause_clock()  # until drive takes it: the wait is not the audit's own time
+    return run.head
 
 
 def audit_site(

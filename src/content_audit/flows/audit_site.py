@@ -38,13 +38,23 @@ run's store (and the history) before ``write-outputs`` renders the row files fro
 Tasks take the run quoted (``quote``: Prefect never walks it looking for futures) and
 return small values (counts, paths) for Prefect to record; what a step produced stays on
 the run.
+
+A head start (issue #20): a flow run needs its API server, and on a first run that server
+takes seconds of CPU to start.  ``run_audit_site`` does not wait idle: while the server
+starts it opens the run, discovers, fetches and audits batches (``run.head_start``, in this
+thread, in the driver's order), and the flow takes the same ``SiteRun`` over once the
+server answers, after the batch in hand.  The batches audited before the flow run existed
+cannot have task runs; the flow records them, once it starts, as its ``head-start`` task
+run (what was done and in how many seconds) and a log line, so the flow run accounts for
+every page.  With a server that answers at once (a later run), a configured API or Dask,
+there is no head start.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +75,7 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
 from content_audit import pipeline  # noqa: E402
+from content_audit import run as run_driver  # noqa: E402
 from content_audit.alerts import alert_run  # noqa: E402
 from content_audit.config import AuditConfig, load_config  # noqa: E402
 from content_audit.exporters import ReportResult, published  # noqa: E402
@@ -87,7 +98,7 @@ from content_audit.pipeline import (  # noqa: E402
     audit_batch,
     chrome_of,
 )
-from content_audit.run import SiteRun, drive  # noqa: E402
+from content_audit.run import HeadStart, SiteRun, drive, head_start  # noqa: E402
 
 FLOW_NAME = "audit-site"
 TASK_WORKERS = 4
@@ -99,6 +110,17 @@ DISCOVER_RETRIES = 2
 def discover_task(run: SiteRun) -> int:
     """robots.txt and sitemaps: seed the frontier; the number of URLs refused on the spot."""
     return run.discover()
+
+
+@task(name="head-start", cache_policy=NO_CACHE)
+def head_start_task(head: HeadStart) -> dict[str, Any]:
+    """What the run did before this flow run existed, recorded once it does.
+
+    On a first run the flow's API server takes seconds to start; meanwhile the run
+    discovers, crawls and audits (``run.head_start``).  Those steps ran in no task: this
+    task run records them (discovery, the batches and pages audited, the seconds), so the
+    flow run's task runs plus this one account for every page."""
+    return asdict(head)
 
 
 @task(name="audit-batch", cache_policy=NO_CACHE)
@@ -250,20 +272,40 @@ def audit_site_flow(
             tally.failed,
         )
 
-    run = SiteRun(
-        start,
-        config,
-        out_dir or None,  # "" from a deployment form: the default folder
-        reports_root=reports_root,
-        site_name=site_name,
-        workers=workers,
-        local_pool=not on_dask,
-        progress=progress,
-        submit=submit,
-        window=4 if on_dask else 2,
-        on_batch=on_batch,
-    )
+    begun = run_driver.head_started.get()  # through the module, as progress_hook
+    run: SiteRun
+    if begun is not None and not begun.driven and begun.start == start and not on_dask:
+        # Begun while the API server started (``run_audit_site``): this flow run takes
+        # it over; the next batches are audit tasks, logged per batch.
+        run = begun
+        run.submit = submit
+        run.on_batch = on_batch
+    else:
+        run = SiteRun(
+            start,
+            config,
+            out_dir or None,  # "" from a deployment form: the default folder
+            reports_root=reports_root,
+            site_name=site_name,
+            workers=workers,
+            local_pool=not on_dask,
+            progress=progress,
+            submit=submit,
+            window=4 if on_dask else 2,
+            on_batch=on_batch,
+        )
     logger.info("crawling %s into %s", start, run.out_dir)
+    if run.head is not None:
+        head_start_task(run.head)
+        logger.info(
+            "head start while the API server started (%.1f s): %s%d batches, %d URLs "
+            "fetched, %d pages audited; they have no task runs of their own",
+            run.head.seconds,
+            "discovery, " if run.head.discovered else "",
+            run.head.batches,
+            run.head.fetched,
+            run.head.pages,
+        )
     summary = drive(run, task_step)
     reports = run.reports
     assert reports is not None
@@ -365,17 +407,56 @@ def run_audit_site(
         from prefect_dask import DaskTaskRunner
 
         the_flow = audit_site_flow.with_options(task_runner=DaskTaskRunner(address=dask_address))
-    with temporary_api_server(keep_s=shared_server_keep_s(), while_starting=import_run_modules):
-        return the_flow(
-            start=start,
-            out_dir=str(out_dir) if out_dir is not None else None,
-            config_path=str(config_path) if config_path is not None else None,
-            overrides=overrides,
-            workers=workers,
-            reports_root=str(reports_root),
-            site_name=site_name,
-        )
+    begun: list[SiteRun] = []
 
+    def while_starting(ready: Callable[[], bool]) -> None:
+        """The server is starting: begin the run meanwhile (``HEAD_START``), then import
+        what the flow run will import anyway."""
+        if HEAD_START and not dask_address:
+            config = load_config(
+                config_path, pyproject=Path.cwd() / "pyproject.toml", overrides=overrides
+            )
+            run = SiteRun(
+                start,
+                config,
+                out_dir,
+                reports_root=reports_root,
+                site_name=site_name,
+                workers=workers,
+                progress=pipeline.progress_hook.get(),
+            )
+            begun.append(run)
+            head_start(run, ready)
+        if not ready():
+            import_run_modules()
+
+    try:
+        with temporary_api_server(keep_s=shared_server_keep_s(), while_starting=while_starting):
+            token = run_driver.head_started.set(begun[0] if begun else None)
+            try:
+                return the_flow(
+                    start=start,
+                    out_dir=str(out_dir) if out_dir is not None else None,
+                    config_path=str(config_path) if config_path is not None else None,
+                    overrides=overrides,
+                    workers=workers,
+                    reports_root=str(reports_root),
+                    site_name=site_name,
+                )
+            finally:
+                run_driver.head_started.reset(token)
+    except BaseException as exc:
+        for run in begun:
+            if not run.driven and run.head is not None:
+                run.discard(exc)  # begun, never taken over: released, kept to resume
+        raise
+
+
+HEAD_START = True
+"""A run whose API server is starting begins its audit meanwhile (``run.head_start``): on
+a first run the server's start-up (2-4 s) then overlaps discovery, fetching and auditing
+instead of preceding them (issue #20).  The flow run takes the run over once the server
+answers and records what was done before as its ``head-start`` task run."""
 
 RUN_MODULES = (
     "pandas",  # the history's trends, in write-reports (0.37 s)

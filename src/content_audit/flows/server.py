@@ -50,7 +50,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -93,7 +93,7 @@ def shared_server_keep_s(environ: dict[str, str] | None = None) -> float:
     return float(value) if value else SHARED_SERVER_KEEP_S
 
 
-_WHILE_STARTING: list[Callable[[], None]] = []
+_WHILE_STARTING: list[Callable[[Callable[[], bool]], None]] = []
 """The ``while_starting`` of the ``temporary_api_server`` being entered (``_wait_healthy``
 calls it once, on the first poll the server does not answer)."""
 
@@ -102,7 +102,7 @@ calls it once, on the first poll the server does not answer)."""
 def temporary_api_server(
     timeout_s: float | None = None,
     keep_s: float = 0.0,
-    while_starting: Callable[[], None] | None = None,
+    while_starting: Callable[[Callable[[], bool]], None] | None = None,
 ) -> Iterator[str | None]:
     """Run the body against a temporary API server; yields its API URL (or the configured
     one, or ``None`` when ephemeral mode is off and Prefect will say so itself).
@@ -112,8 +112,10 @@ def temporary_api_server(
 
     ``while_starting``: called once, in this thread, when the body has to wait for a server
     that is starting (a first run, or the shared server had stopped): work the run needs
-    anyway, done during that wait instead of after it.  Not called when a server answers at
-    once, nor with a configured API.  Its errors are ignored (the run redoes the work)."""
+    anyway, done during that wait instead of after it.  It gets ``ready``, which says
+    whether the wait is over (the server answers, died, or ran out of time), to stop at a
+    good moment.  Not called when a server answers at once, nor with a configured API.  Its
+    errors are ignored (the run redoes the work); an interrupt ends the wait."""
     _WHILE_STARTING[:] = [while_starting] if while_starting is not None else []
     try:
         with _temporary_api_server(timeout_s, keep_s) as api_url:
@@ -155,21 +157,27 @@ def _temporary_api_server(timeout_s: float | None, keep_s: float) -> Iterator[st
 @contextmanager
 def _api_url(api_url: str) -> Iterator[None]:
     """The body runs with ``PREFECT_API_URL`` set to ``api_url`` and without flow run
-    heartbeats (``NO_HEARTBEATS``); workers drained after."""
-    import prefect.context
+    heartbeats (``NO_HEARTBEATS``); workers drained after.
+
+    Only Prefect's public ``temporary_settings``: it sets the settings of this thread's
+    context, which every Prefect thread the run uses inherits (the task runner's threads,
+    Prefect's event loop threads and its log and event workers copy the context of the
+    call that starts them; the workers are drained first, ``_drain_workers``, so none
+    started before carries an older API).  A thread started with an empty context (a plain
+    ``threading.Thread``) would see the settings Prefect read from the environment at
+    import; nothing in the flow calls Prefect from such a thread
+    (``tests/test_flows_server.py`` runs tasks in the task runner's threads with their
+    logs, and checks that no other server was started).  Prefect's own test
+    harness also swaps the process-global settings context; that is a private name of
+    ``prefect.context`` (issue #20), not used here."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    with ExitStack() as stack:
-        updates: dict[Any, Any] = {PREFECT_API_URL: api_url}
-        if NO_HEARTBEATS:
-            from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY
+    updates: dict[Any, Any] = {PREFECT_API_URL: api_url}
+    if NO_HEARTBEATS:
+        from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY
 
-            updates[PREFECT_FLOWS_HEARTBEAT_FREQUENCY] = None
-        stack.enter_context(temporary_settings(updates=updates))
-        # Threads that copied their context before this (Prefect's services) see it too.
-        global_context = getattr(prefect.context, "_temporary_global_settings_context", None)
-        if global_context is not None:
-            stack.enter_context(global_context(prefect.context.get_settings_context()))
+        updates[PREFECT_FLOWS_HEARTBEAT_FREQUENCY] = None
+    with temporary_settings(updates=updates):
         try:
             yield
         finally:
@@ -600,8 +608,12 @@ def _wait_healthy(alive: Callable[[], bool], api_url: str, deadline: float) -> b
         except (urllib.error.URLError, OSError):
             pass
         if _WHILE_STARTING:
+
+            def ready() -> bool:
+                return time.monotonic() >= deadline or not alive() or _healthy(api_url, 1)
+
             with suppress(Exception):
-                _WHILE_STARTING.pop()()
+                _WHILE_STARTING.pop()(ready)
             continue
         time.sleep(0.05)
     return False
