@@ -18,9 +18,12 @@ from content_audit.elements import (
     _JOIN,
     SUBJECT_MARK,
     _combine,
+    _find,
     _marked,
+    _prepare,
     _required,
     _rule_matchers,
+    _Rules,
 )
 from content_audit.extract import extract_page
 from content_audit.prefilter import _FOLD, Literals, required
@@ -137,10 +140,16 @@ def _texts(draw: st.DrawFn) -> str:
 def test_patterns_search_as_one_alternation_would(text: str) -> None:
     """Every rule's lists (the shipped ones) say of a text what one alternation of all their
     patterns says, and ``first`` bounds the first sentence any of them matches."""
-    for _, matcher in _rule_matchers(CONFIG.elements):
-        for patterns in (matcher.body, matcher.subject_body, matcher.weak, matcher.negative):
-            whole = any(r.search(text) for r in patterns.regexes)
-            assert patterns.search(text) == whole
+    plain = _rule_matchers(CONFIG.elements, gated=False)
+    for name, matcher in _rule_matchers(CONFIG.elements, gated=True).items():
+        alternation = plain[name]
+        for field in ("headings", "body", "subject_body", "weak", "negative", "lead"):
+            patterns, whole = getattr(matcher, field), getattr(alternation, field)
+            assert (
+                patterns.search(text)
+                == whole.search(text)
+                == any(r.search(text) for r in patterns.regexes)
+            )
     rule = CONFIG.rule("mechanism")
     literals = Literals(set(WORDS))
     body = _combine(tuple(map(_marked, rule.body)), literals)
@@ -171,3 +180,15 @@ def test_long_tokens_are_taken_to_hold_every_word() -> None:
     literals = Literals({"consult", "mechanism"})
     assert literals.mask("x" * 100) == literals.all
     assert literals.mask("a consultation") == literals.bits["consult"]
+
+
+def test_a_process_searches_its_first_page_with_alternations_then_gates() -> None:
+    rules = _Rules(CONFIG.elements)
+    first, second, third = rules.matchers(), rules.matchers(), rules.matchers()
+    assert first["definition"].body.literals is None
+    assert second is third and second["definition"].body.literals is not None
+    for path in sorted(FIXTURES.glob("*.html")):
+        page = extract_page(path.read_text(encoding="utf-8", errors="replace"), "http://x/")
+        prepared = _prepare(page)
+        for name in first:
+            assert _find(name, first[name], prepared) == _find(name, second[name], prepared)

@@ -14,8 +14,9 @@ Every wording lives in ``data/default.toml`` (users add their own with ``add_hea
 page subject and pronouns.  ``Page.sections`` holds article text only, so teasers, recent
 posts and chrome can never be taken as evidence.
 
-Patterns are compiled once per set of rules (``lru_cache`` keyed on the frozen rules), each
-on its own, and each runs only on a sentence that holds a word it needs (``prefilter``).
+Patterns are compiled once per set of rules (``lru_cache`` keyed on the frozen rules); from
+a process's second page on, each runs only on a sentence that holds a word it needs
+(``prefilter``, ``_Rules``).
 The few that mention ``{subject}`` are compiled once too, with a slot in place of the
 subject that each match is checked against (see ``_SubjectPattern``): compiling them again
 for every page's subject used to cost more than the whole search.
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -483,15 +484,6 @@ def _compiled_subject(regex: str, words: int) -> _Subject:
 # --- compiled rules -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Gated:
-    """A pattern and the words it needs (``prefilter.required``), as ``Literals`` masks: it
-    can match only a text whose mask meets every one."""
-
-    regex: re.Pattern[str]
-    needs: tuple[int, ...]
-
-
 @dataclass(frozen=True, slots=True, eq=False)
 class _Patterns:
     """One list of patterns, each compiled alone, each run only on a text that holds one of
@@ -499,36 +491,44 @@ class _Patterns:
 
     Run as one alternation, a body list cost about a microsecond a character of the page
     (``re`` tries every alternative at every position); a pattern that is not run costs a
-    bit test.  The patterns whose words cannot be read are always run."""
+    bit test.  The patterns whose words cannot be read are always run (``ungated``), and so
+    is the one alternation of a list compiled without words (``_Rules``' first page)."""
 
     regexes: tuple[re.Pattern[str], ...] = ()
-    gated: tuple[_Gated, ...] = ()
     ungated: tuple[re.Pattern[str], ...] = ()
-    users: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
-    """Each word's bit -> the ``gated`` patterns whose first (most selective) set holds it."""
+    users: Mapping[int, tuple[tuple[int, re.Pattern[str], tuple[int, ...]], ...]] = field(
+        default_factory=dict
+    )
+    """Each word's bit -> the gated patterns whose first (most selective) word set holds it:
+    (the pattern's own bit, the pattern, the masks of its other word sets)."""
     firsts: int = 0
-    """The bits of every ``gated`` pattern's first word set."""
+    """The bits of every gated pattern's first word set."""
     literals: Literals | None = None
 
-    def _live(self, mask: int) -> Iterator[re.Pattern[str]]:
+    def _live(self, mask: int) -> list[re.Pattern[str]]:
         """The gated patterns that ``mask`` (a text's words) leaves in play."""
         hit = mask & self.firsts
-        seen: set[int] = set()
+        out: list[re.Pattern[str]] = []
+        seen = 0
         while hit:
             bit = hit & -hit
             hit ^= bit
-            for i in self.users[bit]:
-                if i not in seen:
-                    seen.add(i)
-                    gated = self.gated[i]
-                    if all(mask & need for need in gated.needs):
-                        yield gated.regex
+            for own, regex, rest in self.users[bit]:
+                if seen & own:
+                    continue
+                seen |= own
+                for need in rest:
+                    if not mask & need:
+                        break
+                else:
+                    out.append(regex)
+        return out
 
     def search(self, text: str) -> bool:
-        if self.gated and self.literals is not None:
-            mask = self.literals.mask(text)
-            if any(r.search(text) for r in self._live(mask)):
-                return True
+        if self.firsts and self.literals is not None:
+            for regex in self._live(self.literals.mask(text)):
+                if regex.search(text):
+                    return True
         return any(r.search(text) for r in self.ungated)
 
     def first(self, text: str) -> int:
@@ -539,7 +539,7 @@ class _Patterns:
         to the first that matches (its offset is the bound); the others on the whole text
         at once, whose leftmost match comes no later than any sentence's."""
         starts = [m.start() for m in (r.search(text) for r in self.ungated) if m]
-        if self.gated and self.literals is not None:
+        if self.firsts and self.literals is not None:
             bound = min(starts, default=len(text) + 1)
             for offset, sentence, mask in self.literals.segments(text, _JOIN):
                 if offset >= bound:
@@ -555,31 +555,35 @@ _FLAGS = re.IGNORECASE | re.MULTILINE
 the same pattern can scan a whole page joined with _JOIN in one call."""
 
 
-def _combine(patterns: tuple[str, ...], literals: Literals) -> _Patterns:
-    """``patterns`` compiled one by one, each with the words it needs as ``literals`` bits
-    (a pattern with global inline flags could not sit inside one alternation anyway)."""
+def _combine(patterns: tuple[str, ...], literals: Literals | None) -> _Patterns:
+    """``patterns`` compiled one by one, each with the words it needs as ``literals`` bits;
+    without ``literals``, as one alternation, run on every text (quicker to compile)."""
     if not patterns:
         return _Patterns()
+    if literals is None:
+        try:
+            alternation = re.compile("|".join(f"(?:{p})" for p in patterns), _FLAGS)
+            return _Patterns((alternation,), (alternation,))
+        except re.error:
+            # A user pattern with global inline flags cannot sit inside an alternation.
+            alone = tuple(re.compile(p, _FLAGS) for p in patterns)
+            return _Patterns(alone, alone)
     regexes = tuple(re.compile(p, _FLAGS) for p in patterns)
-    gated: list[_Gated] = []
     ungated: list[re.Pattern[str]] = []
-    users: dict[int, list[int]] = {}
+    users: dict[int, list[tuple[int, re.Pattern[str], tuple[int, ...]]]] = {}
     firsts = 0
-    for pattern, regex in zip(patterns, regexes, strict=True):
-        needs = _required(pattern)
+    for index, (pattern, regex) in enumerate(zip(patterns, regexes, strict=True)):
+        needs = tuple(literals.clause_mask(need) for need in _required(pattern))
         if not needs:
             ungated.append(regex)
             continue
-        for word in needs[0]:
-            users.setdefault(literals.bits[word], []).append(len(gated))
-        masks = tuple(literals.clause_mask(need) for need in needs)
-        firsts |= masks[0]
-        gated.append(_Gated(regex, masks))
+        firsts |= needs[0]
+        for word in _required(pattern)[0]:
+            users.setdefault(literals.bits[word], []).append((1 << index, regex, needs[1:]))
     return _Patterns(
         regexes,
-        tuple(gated),
         tuple(ungated),
-        {bit: tuple(users_of) for bit, users_of in users.items()},
+        {bit: tuple(entries) for bit, entries in users.items()},
         firsts,
         literals,
     )
@@ -632,7 +636,7 @@ def _marked(pattern: str) -> str:
     return pattern.replace(SUBJECT_PLACEHOLDER, SUBJECT_MARK)
 
 
-def _subject_part(patterns: tuple[str, ...], literals: Literals) -> _Patterns:
+def _subject_part(patterns: tuple[str, ...], literals: Literals | None) -> _Patterns:
     """The ``{subject}`` patterns of a list, compiled once with the mark in the slot."""
     return _combine(tuple(map(_marked, _split(patterns)[1])), literals)
 
@@ -688,7 +692,7 @@ class _Matcher:
         return min(starts) if starts else -1
 
 
-def _rule_matcher(rule: ElementRule, literals: Literals) -> _Matcher:
+def _rule_matcher(rule: ElementRule, literals: Literals | None) -> _Matcher:
     """A rule's patterns compiled once for the whole crawl, whatever the page subject."""
     return _Matcher(
         headings=_combine(_split(rule.headings)[0], literals),
@@ -704,18 +708,54 @@ def _rule_matcher(rule: ElementRule, literals: Literals) -> _Matcher:
     )
 
 
+def _rule_matchers(rules: tuple[ElementRule, ...], gated: bool) -> dict[str, _Matcher]:
+    """Each rule's matcher by name; ``gated``: all of them sharing one table of the words
+    their patterns need, so a page's sentences are split into words once for the four."""
+    literals = None
+    if gated:
+        literals = Literals(
+            {
+                word
+                for rule in rules
+                for patterns in (rule.headings, rule.body, rule.negative, rule.weak, rule.lead)
+                for pattern in patterns
+                for need in _required(_marked(pattern))
+                for word in need
+            }
+        )
+    return {rule.name: _rule_matcher(rule, literals) for rule in rules}
+
+
+class _Rules:
+    """A config's element rules, compiled, for every page a process audits.
+
+    The first page is searched with each list as one alternation.  From the second on, each
+    pattern runs only on text that holds its words (``prefilter``): reading the words takes
+    about 100 ms more, once, and then saves 1-8 ms a page, so ``content-audit check`` (one
+    page) never pays for it and a crawl's workers do at once.  The verdicts are the same."""
+
+    __slots__ = ("_gated", "_plain", "pages", "rules")
+
+    def __init__(self, rules: tuple[ElementRule, ...]) -> None:
+        self.rules = rules
+        self.pages = 0
+        self._plain: dict[str, _Matcher] | None = None
+        self._gated: dict[str, _Matcher] | None = None
+
+    def matchers(self) -> dict[str, _Matcher]:
+        self.pages += 1
+        if self.pages > 1:
+            if self._gated is None:
+                self._gated = _rule_matchers(self.rules, gated=True)
+            return self._gated
+        if self._plain is None:
+            self._plain = _rule_matchers(self.rules, gated=False)
+        return self._plain
+
+
 @lru_cache(maxsize=16)
-def _rule_matchers(rules: tuple[ElementRule, ...]) -> tuple[tuple[str, _Matcher], ...]:
-    """Each rule's matcher, all of them sharing one table of the words their patterns
-    need: a page's sentences are split into words once for the four searches."""
-    marked = [
-        _marked(pattern)
-        for rule in rules
-        for patterns in (rule.headings, rule.body, rule.negative, rule.weak, rule.lead)
-        for pattern in patterns
-    ]
-    literals = Literals({word for p in marked for need in _required(p) for word in need})
-    return tuple((rule.name, _rule_matcher(rule, literals)) for rule in rules)
+def _compiled_rules(rules: tuple[ElementRule, ...]) -> _Rules:
+    return _Rules(rules)
 
 
 # --- the search -----------------------------------------------------------------------------
@@ -827,7 +867,10 @@ def _asides(sentence: str) -> list[str]:
     return [a.strip() for a in _ASIDE_TEXT.findall(sentence) if len(a.split()) >= 3]
 
 
+@lru_cache(maxsize=4096)
 def _key(text: str) -> str:
+    """``text``'s words, lower-cased: what a heading or title is compared by.  Remembered:
+    the four element searches compare the same headings and sentences."""
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
@@ -1232,7 +1275,7 @@ def find_elements(
     ``text`` is the page split into sentences (``PageText``), when the caller has it.
     """
     prepared = _prepare(page, text)
-    matchers = dict(_rule_matchers(config.elements))
+    matchers = _compiled_rules(config.elements).matchers()
     results = []
     for name in ELEMENT_NAMES:
         matcher = matchers.get(name)

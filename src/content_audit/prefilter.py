@@ -178,6 +178,7 @@ class Literals:
         self._tokens: dict[str, int] = {}
         self._recent: tuple[tuple[str, tuple[tuple[int, str, int], ...]], ...] = ()
         self._last: tuple[str, int] = ("", 0)
+        self._known: dict[str, int] = {}
 
     def clause_mask(self, clause: Clause) -> int:
         mask = 0
@@ -186,11 +187,14 @@ class Literals:
         return mask
 
     def mask(self, text: str) -> int:
-        """The bits of the words ``text`` holds (a sentence is often asked twice in a row:
-        its body patterns, then its negative ones)."""
+        """The bits of the words ``text`` holds (a sentence is often asked twice in a row,
+        for its body patterns and its negative ones, and after its page's ``segments``)."""
         last = self._last
         if last[0] is text:
             return last[1]
+        known = self._known.get(text)
+        if known is not None:
+            return known
         low = text.lower()
         if not low.isascii():
             low = low.translate(_FOLD)
@@ -236,5 +240,7 @@ class Literals:
             out.append((offset, part, self.mask(part)))
             offset += len(part) + len(separator)
         parts = tuple(out)
-        self._recent = ((text, parts), *self._recent[:3])
+        self._recent = recent = ((text, parts), *self._recent[:3])
+        # The search then asks about the same sentences one by one.
+        self._known = {part: mask for _, seen_parts in recent for _, part, mask in seen_parts}
         return parts
