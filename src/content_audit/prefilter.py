@@ -160,6 +160,8 @@ _MAX_TOKEN = 40
 costs more than the regexes it could spare."""
 _MAX_CACHED = 200_000
 """Tokens remembered, at most (then forgotten all at once): a crawl's vocabulary fits."""
+_MAX_KNOWN = 5_000
+"""Texts whose masks are remembered, at most: a few pages' headings and sentences."""
 
 
 class Literals:
@@ -177,7 +179,6 @@ class Literals:
         self._sizes = sorted({len(w) for w in ordered})
         self._tokens: dict[str, int] = {}
         self._recent: tuple[tuple[str, tuple[tuple[int, str, int], ...]], ...] = ()
-        self._last: tuple[str, int] = ("", 0)
         self._known: dict[str, int] = {}
 
     def clause_mask(self, clause: Clause) -> int:
@@ -187,11 +188,9 @@ class Literals:
         return mask
 
     def mask(self, text: str) -> int:
-        """The bits of the words ``text`` holds (a sentence is often asked twice in a row,
-        for its body patterns and its negative ones, and after its page's ``segments``)."""
-        last = self._last
-        if last[0] is text:
-            return last[1]
+        """The bits of the words ``text`` holds.  The last few thousand texts are remembered:
+        the four element searches ask about the same headings and sentences, each for its
+        patterns and then its negative ones."""
         known = self._known.get(text)
         if known is not None:
             return known
@@ -205,7 +204,9 @@ class Literals:
             if bits is None:
                 bits = self._learn(token)
             mask |= bits
-        self._last = (text, mask)
+        if len(self._known) >= _MAX_KNOWN:
+            self._known.clear()
+        self._known[text] = mask
         return mask
 
     def _learn(self, token: str) -> int:
@@ -240,7 +241,5 @@ class Literals:
             out.append((offset, part, self.mask(part)))
             offset += len(part) + len(separator)
         parts = tuple(out)
-        self._recent = recent = ((text, parts), *self._recent[:3])
-        # The search then asks about the same sentences one by one.
-        self._known = {part: mask for _, seen_parts in recent for _, part, mask in seen_parts}
+        self._recent = ((text, parts), *self._recent[:3])
         return parts
