@@ -158,8 +158,9 @@ dotless i and long s; "İ" lower-cases to "i" and a combining dot, which goes.""
 _MAX_TOKEN = 40
 """A longer token (a URL, a run of junk) is taken to hold every word: looking inside it
 costs more than the regexes it could spare."""
-_MAX_CACHED = 200_000
-"""Tokens remembered, at most (then forgotten all at once): a crawl's vocabulary fits."""
+_MAX_CACHED = 50_000
+"""Tokens remembered, at most (then forgotten all at once): a site's vocabulary fits, in
+some 10 MB."""
 _MAX_KNOWN = 5_000
 """Texts whose masks are remembered, at most: a few pages' headings and sentences."""
 
