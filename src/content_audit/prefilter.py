@@ -26,7 +26,7 @@ from typing import Any
 __all__ = ["Literals", "required"]
 
 _MAX_STRINGS = 32
-"""Alternatives of a run of literals followed before it is cut ("pains?|aches?" = 4)."""
+"""Strings a run of literals may spell before it is cut in two ("(?:pain|ache)s?" spells 4)."""
 _MAX_CLAUSES = 3
 """Required word sets kept per pattern: the most selective ones."""
 _MIN_CHARS = 2
