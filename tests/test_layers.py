@@ -29,6 +29,7 @@ LAYERS: dict[str, int] = {
             "checks",
             "classify",
             "elements",
+            "prefilter",
             "extract",
             "access",
             "soup",
