@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from content_audit import prefilter
 from content_audit.config import load_config
 from content_audit.elements import (
     _FLAGS,
@@ -40,6 +41,13 @@ SHIPPED = sorted(
     }
 )
 WORDS = sorted({w for p in SHIPPED for need in _required(p) for w in need})
+
+
+def test_the_standard_library_parser_is_where_prefilter_reads_it() -> None:
+    """The seam: ``re._parser`` is private to the standard library.  Should a Python move
+    it, the element search still runs (every pattern, as before the prefilter) but loses
+    its speed: this test says so on that Python rather than letting it pass quietly."""
+    assert prefilter.PARSER, "re._parser / re._constants moved: update content_audit.prefilter"
 
 
 def test_required_reads_words_runs_and_alternations() -> None:

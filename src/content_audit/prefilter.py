@@ -19,9 +19,23 @@ not have matched: the verdicts are the same as running every pattern.
 from __future__ import annotations
 
 import re
-import re._constants as _sre
-import re._parser as _sre_parser
 from typing import Any
+
+try:
+    # The standard library's own regex parser: private (``re._parser``, ``re._constants``,
+    # 3.11 on; ``sre_parse`` before), and the only reader of a pattern's structure there is.
+    # The seam is pinned by ``tests/test_prefilter.py`` on every Python CI runs; should a
+    # later Python move it, every pattern is simply run (``required`` gives ()), the
+    # verdicts unchanged and the search as slow as before this module.
+    import re._constants as _sre
+    import re._parser as _sre_parser
+
+    PARSER = True
+    _REPEATS: tuple[Any, ...] = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
+    _ZERO_WIDTH: tuple[Any, ...] = (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT)
+except (ImportError, AttributeError):  # pragma: no cover - a Python that moved the parser
+    PARSER = False
+    _REPEATS = _ZERO_WIDTH = ()
 
 __all__ = ["Literals", "required"]
 
@@ -31,8 +45,6 @@ _MAX_CLAUSES = 3
 """Required word sets kept per pattern: the most selective ones."""
 _MIN_CHARS = 2
 """A required word shorter than this tests nothing (every text holds an "a")."""
-_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
-_ZERO_WIDTH = (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT)
 
 Clause = frozenset[str]
 """Strings one of which every match of a pattern contains."""
@@ -138,11 +150,15 @@ def required(pattern: str, flags: int = re.IGNORECASE) -> tuple[Clause, ...]:
     """Word sets, most selective first, such that every match of ``pattern`` contains one
     word of each (lower-case, ASCII, no whitespace); () when none can be read, or the
     pattern does not parse."""
+    if not PARSER:
+        return ()
     try:
         parsed = _sre_parser.parse(pattern, flags)
+        strings, clauses = _sequence(list(parsed))
     except re.error:
         return ()
-    strings, clauses = _sequence(list(parsed))
+    except Exception:  # pragma: no cover - a parser whose output changed shape: run it
+        return ()
     if strings is not None and "" not in strings:
         clauses.append(strings)
     words = {w for w in map(_words, clauses) if w}
