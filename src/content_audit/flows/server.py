@@ -41,6 +41,7 @@ import fcntl
 import hashlib
 import inspect
 import json
+import logging
 import os
 import signal
 import socket
@@ -659,7 +660,19 @@ def _drain_workers() -> None:
         if inspect.isawaitable(result):
             await result
 
-    run_coro_as_sync(drain())
+    # A queue service says "Still processing items: N items remaining..." as it drains a
+    # non-empty queue (a run that failed as soon as its flow started leaves its last state
+    # events queued): progress of the drain, which then completes, not a problem for the
+    # user.  Its logger is named after the service's class.
+    quiet = [logging.getLogger(name) for name in ("EventsWorker", "APILogWorker")]
+    levels = [logger.level for logger in quiet]
+    for logger in quiet:
+        logger.setLevel(logging.ERROR)
+    try:
+        run_coro_as_sync(drain())
+    finally:
+        for logger, level in zip(quiet, levels, strict=True):
+            logger.setLevel(level)
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
