@@ -88,7 +88,7 @@ _CUT = re.compile(
     r"|treatment\s+options|options|benefits|faqs?|expectations|frequently\s+asked"
     # "Is Bunion Surgery Necessary?", "Is Laser Hair Removal Safe?": a clinical question asked
     # of X.  ("Is Dry Needling Legal?" is about the law, not X: its subject keeps the word.)
-    r"|(?:necessary|worth\s+it|painful|permanent|dangerous|effective|safe|right|needed|"
+    r"|(?:necessary|worth\s+it|painful|permanent|dangerous|effective|safe|needed|"
     r"required)(?=\s*(?:\?|$|for\b|in\b|during\b|after\b))"
     # "Rosacea Symptoms and Causes", "Sciatica Causes, Symptoms & Treatment": facets of X.
     r"|(?:signs|symptoms|causes|diagnosis|treatments?|prevention|risk\s+factors|types)"
@@ -166,6 +166,7 @@ _GENERIC_WORDS = frozenset(
         "tears",
         "removal",
         "extraction",
+        "excision",
         "visit",
         "visits",
         "appointment",
@@ -383,11 +384,16 @@ _FOR_CONDITION = re.compile(
 _CARE_WORDS = frozenset(
     ["relief", "treatment", "treatments", "care", "therapy", "management", "rehabilitation"]
 )
-_REMOVAL_WORDS = frozenset(["removal", "extraction", "excision"])
-_OCCASION_WORDS = frozenset(
-    ["session", "sessions", "procedure", "procedures", "visit", "appointment", "consultation"]
-)
-"""Head nouns of a title that name what care takes away: what the words before them name."""
+_HEAD_AFTER = {
+    **dict.fromkeys(
+        ["session", "sessions", "procedure", "procedures", "visit", "appointment", "consultation"],
+        5,
+    ),
+    **dict.fromkeys(["removal", "extraction", "excision"], 7),
+}
+"""Head nouns of a title after what the text names alone, and how long that name must be:
+an occasion of care ("Laser Hair Removal Session": laser hair removal) and what care takes
+away ("Skin Tag Removal": skin tags; not "Tooth Extraction": every tooth)."""
 _CARE_NOUNS = _CARE_WORDS | {
     "therapies",
     "physiotherapy",
@@ -479,13 +485,8 @@ def _subject_regex(title: str, extra: tuple[str, ...] = ()) -> tuple[str, int]:
             # "Dry Eye Treatment", "Frozen Shoulder Physiotherapy": the page treats dry eye,
             # and its text names the condition alone ("Dry eye happens when ...").
             variants.append(_term(words[:-1]))
-    if len(words) > 1 and head in _OCCASION_WORDS and len(" ".join(words[:-1])) >= 5:
-        # "Laser Hair Removal Session", "Dental Implant Procedure": the occasion of the care
-        # named first; the text names the care alone ("Laser hair removal is ...").
-        variants.append(_term(words[:-1]))
-    if len(words) > 1 and head in _REMOVAL_WORDS and len(" ".join(words[:-1])) >= 7:
-        # "Skin Tag Removal", "Ear Wax Removal": the page is about skin tags too, and says
-        # what they are ("Skin tags are small, soft growths ...").
+    if len(words) > 1 and len(" ".join(words[:-1])) >= _HEAD_AFTER.get(head, len(subject) + 1):
+        # "Laser hair removal is ...", "Skin tags are small, soft growths ...".
         variants.append(_term(words[:-1]))
     core = [w for w in words if w.lower() not in _AUDIENCE_WORDS]
     if len(core) < len(words) and any(w not in _GENERIC_WORDS for w in core):

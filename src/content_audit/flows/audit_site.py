@@ -253,7 +253,6 @@ def audit_site_flow(
     to ``<reports_root>/<site_name or host>/<UTC timestamp>/`` and ``latest`` points there.
     """
     logger = get_run_logger()
-    config = load_config(config_path, pyproject=Path.cwd() / "pyproject.toml", overrides=overrides)
     # Through the module: a ContextVar global would make this function unpicklable for Dask.
     progress = pipeline.progress_hook.get()
     on_dask = _on_dask()
@@ -283,7 +282,7 @@ def audit_site_flow(
     else:
         run = SiteRun(
             start,
-            config,
+            load_config(config_path, pyproject=Path.cwd() / "pyproject.toml", overrides=overrides),
             out_dir or None,  # "" from a deployment form: the default folder
             reports_root=reports_root,
             site_name=site_name,
@@ -310,7 +309,7 @@ def audit_site_flow(
     reports = run.reports
     assert reports is not None
     summary = replace(
-        summary, alert_markdown=alert_task(config, run.site, start, run.out_dir, reports)
+        summary, alert_markdown=alert_task(run.config, run.site, start, run.out_dir, reports)
     )
     publish_artifacts_task(summary)
     logger.info(
