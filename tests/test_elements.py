@@ -892,6 +892,67 @@ GENERAL_FORMS = [
         "Biofeedback for Pelvic Floor Retraining",
         "Biofeedback for pelvic floor muscle retraining is a treatment that teaches control.",
     ),
+    # The care a condition gets, in the verbs English lists it with.
+    ("uses", "Heel Spurs", "Treatment usually involves stretching, orthotics and rest."),
+    ("uses", "Bunions", "Treatments for painful bunions include padding and surgery."),
+    ("uses", "Warts", "There are several treatment options, including freezing and acids."),
+    ("uses", "Shin Splints", "A physiotherapist can help you manage this condition."),
+    ("uses", "Prolapse", "Pelvic floor training is able to treat a mild prolapse."),
+    ("uses", "Rotator Cuff Tears", "Rehabilitation focuses on strengthening the shoulder."),
+    ("uses", "Tremor Program", "It was developed for people with Parkinson’s disease."),
+    ("uses", "Dermal Fillers", "Fillers can soften the appearance of deep folds."),
+    ("uses", "Crowns", "Crowns are used when a tooth is badly worn or cracked."),
+    ("uses", "Ganglion Cysts", "Aspiration is one treatment option for a painful cyst."),
+    ("uses", "Hives", "Our dermatologists specialize in treating chronic hives."),
+    ("uses", "Skin Tags", "They are usually easily removed with a quick snip."),
+    ("uses", "Laser Therapy", "The laser is approved for the treatment of nail fungus."),
+    ("uses", "Hip Bursitis", "We provide hands-on care to reduce pain and restore movement."),
+    # A plural subject classed by a bare plural, as a singular one is by "a".
+    ("definition", "Skin Tags", "Skin tags are small, soft, flesh-coloured growths."),
+    ("definition", "Corns", "Corns are thick, hard patches of skin on the toes."),
+    ("definition", "Inlays", "Inlays and onlays are custom restorations that fit the tooth."),
+    ("definition", "Bunions", "Bunions are bony bumps that form at the base of the big toe."),
+    (
+        "definition",
+        "Pelvic Organ Prolapse",
+        "Surgery may help pelvic organ prolapse, a condition that weakens support.",
+    ),
+    (
+        "definition",
+        "Spondylolisthesis",
+        "When a vertebra slips onto the bone below, spondylolisthesis occurs.",
+    ),
+    ("definition", "Long COVID", "Long COVID can be described as symptoms that last for months."),
+    ("definition", "Speech Delays", "Speech delays in toddlers refer to words arriving late."),
+    # Advice to have the visit or the examination, or to get care.
+    ("consult", "First Dental Visit", "Your toddler should visit the dentist by age one."),
+    ("consult", "Eye Exams", "Adults should have a dilated eye exam every year."),
+    ("consult", "Diabetic Eye Exams", "It is vital for every diabetic to have an annual eye exam."),
+    ("consult", "Calf Strain", "It is important to get treatment early for a calf tear."),
+    ("consult", "Sciatica", "It is better to be assessed before the pain settles in."),
+    ("consult", "Growing Pains", "It is wise to seek the advice of a podiatrist."),
+    ("consult", "Moles", "Any mole that changes colour should be evaluated."),
+    ("consult", "Wrist Pain", "An appointment with a hand specialist should be made soon."),
+    ("consult", "ACL Rehab", "Book into your first appointment below."),
+    # Steps, instruments and what the care does to the body.
+    ("mechanism", "Dentures", "Several appointments are required for impressions and fittings."),
+    ("mechanism", "Crowns", "Impressions of your teeth will be taken at the first visit."),
+    (
+        "mechanism",
+        "Hives",
+        "To find out what causes your rash, our doctor will review your history.",
+    ),
+    ("mechanism", "Eye Exams", "During the exam the optometrist will check your pressure."),
+    (
+        "mechanism",
+        "Hip Replacement",
+        "During hip replacement, the worn joint surfaces are replaced with metal.",
+    ),
+    ("mechanism", "Cryotherapy", "The spot is treated using liquid nitrogen to freeze the cells."),
+    ("mechanism", "Botox", "The injection blocks the nerve signals to the muscle."),
+    ("mechanism", "Allergy Drops", "Drops are given in gradually increasing doses over months."),
+    ("mechanism", "Lazy Eye", "Patching trains the brain to use the weaker eye."),
+    ("mechanism", "Needle Fasciotomy", "The cord is divided using a fine needle."),
 ]
 
 
@@ -977,6 +1038,24 @@ NOT_THE_ELEMENT = [
     ("definition", "Radiofrequency Ablation", "Radiofrequency ablation is an option for most."),
     # A step the clinic takes, told; not a prompt to the reader.
     ("consult", "Night Guards", "Once approved, we will schedule an appointment to fit it."),
+    # A bare plural after "are" is not always a class: a time, a sign, an adjective.
+    ("definition", "Floaters", "Floaters are more common in people who are nearsighted."),
+    ("definition", "Dry Needling", "Legal and covered are two different questions."),
+    ("definition", "Inlays", "Inlays and onlays are performed using similar procedures."),
+    # Care that needs more or less treatment, or a sentence about the process, is no use.
+    ("uses", "Tattoo Removal", "Full removal requires numerous treatment sessions."),
+    ("uses", "Acne", "Fortunately, there are many effective treatments available today."),
+    ("uses", "Hearing Tests", "For those who have never had a hearing test, it can feel daunting."),
+    # A choice put, a step told, someone else's work: not a prompt.
+    ("consult", "Floaters", "Should you call your eye doctor right away, or is it safe to wait?"),
+    ("consult", "Dupuytren’s", "The hand therapist would work closely with your surgeon."),
+    ("consult", "Dental Sedation", "Do you dread the time to visit the dentist?"),
+    # An exam to choose the options is not how care works.
+    (
+        "mechanism",
+        "Cataract Surgery",
+        "Your surgeon will conduct a thorough exam to evaluate the best options.",
+    ),
     # "physical" in the title is no stem of the subject: "physician" is not the subject.
     ("definition", "Sports Physical Therapy", "A physician is a doctor who can prescribe."),
     ("definition", "Billing Policy", "This means that you sign the form before your visit."),
@@ -1077,6 +1156,9 @@ CANDIDATES = [
     ("uses", "Wrist Splints", "The splint is meant to keep the wrist straight at night."),
     ("mechanism", "Physical Therapy", "Your therapist then reviews your progress."),
     ("definition", "Shin Splints", "Many new runners know the ache called shin splints."),
+    # When to have it or what it needs, without saying what it treats.
+    ("uses", "Keratoconus", "Keratoconus often requires a procedure called cross-linking."),
+    ("uses", "Hearing Tests", "Adults should have their hearing tested every few years."),
 ]
 
 

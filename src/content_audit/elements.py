@@ -62,6 +62,7 @@ _LEADING = re.compile(
     r"(?:(?:a|an|the|your)\s+)?(?:(?:complete|quick|simple|short|brief|ultimate|essential|"
     r"beginner[’']?s|patient[’']?s)\s+)*guide\s+(?:to|on)|"
     r"everything\s+you\s+(?:need|should|want)\s+to\s+know\s+about|all\s+about|"
+    r"what\s+(?:you\s+)?(?:should|need\s+to|must|want\s+to)\s+know\s+about|what\s+to\s+know\s+about|"
     r"(?:an\s+)?(?:introduction|intro)\s+to|(?:an\s+)?overview\s+of|"
     r"(?:common\s+|frequently\s+asked\s+)?questions\s+about|faqs?\s+(?:about|on)|"
     r"the\s+(?:role|benefits|basics|science|truth|facts)\s+(?:of|about|behind)|"
@@ -890,6 +891,7 @@ same place; a match straddling two sentences is only a candidate, re-checked per
 _ASIDE = re.compile(r"\s*\([^()]{1,120}\)")
 _QUOTE_MARKS = re.compile(r'["“”]')
 _TRADEMARKS = re.compile(r"[®™]")
+_BULLET = re.compile(r"^[•·▪◦►✓✔]\s*")
 
 
 def _drop_aside(match: re.Match[str]) -> str:
@@ -909,6 +911,9 @@ def _bare(sentence: str) -> str:
         bare = _ASIDE.sub(_drop_aside, bare).strip() or sentence
     if '"' in bare or "“" in bare or "”" in bare:
         bare = _QUOTE_MARKS.sub("", bare)
+    if _BULLET.match(bare):
+        # "• Multiple Sclerosis (MS) is an autoimmune condition": a list mark, not a word.
+        bare = _BULLET.sub("", bare)
     if "®" in bare or "™" in bare:
         # "Graston Technique® is an instrument-assisted ...": a mark, not a word.
         bare = _TRADEMARKS.sub("", bare)
