@@ -29,6 +29,7 @@ LAYERS: dict[str, int] = {
             "checks",
             "classify",
             "elements",
+            "element_model",
             "prefilter",
             "extract",
             "access",

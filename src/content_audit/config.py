@@ -192,6 +192,9 @@ class AuditConfig:
     thin_words: int = 300
     disabled_checks: tuple[str, ...] = ()
     elements: tuple[ElementRule, ...] = ()
+    element_scores: bool = True
+    """Settle the verdicts the element patterns leave open with the learned sentence scores
+    (``element_model``, ``data/element_model.json``); false: the patterns alone."""
     weights: ScoreWeights = field(default_factory=ScoreWeights)
     crawl: CrawlConfig = field(default_factory=CrawlConfig)
     site: SiteConfig = field(default_factory=SiteConfig)

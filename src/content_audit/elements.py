@@ -31,6 +31,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .config import AuditConfig, ElementRule
+from .element_model import (
+    NEEDS_SUBJECT,
+    SUBJECT_EARLY,
+    ElementModel,
+    load_model,
+    sentence_features,
+)
 from .model import ELEMENT_NAMES, ElementResult, Page, Section
 from .prefilter import Literals, required
 from .sentences import PageText, split_sentences
@@ -1352,4 +1359,113 @@ def find_elements(
             results.append(ElementResult(name, False))
             continue
         results.append(_find(name, matcher, prepared))
+    if config.element_scores:
+        results = _settled(results, prepared, load_model(), matchers)
     return tuple(results)
+
+
+_SUBORDINATE = re.compile(
+    r"^(?:although|though|while|whilst|if|when|whenever|because|since|as|after|before|unless|"
+    r"whether|once|until|how|why|what)\b",
+    re.IGNORECASE,
+)
+
+
+def scorable(
+    name: str,
+    features: frozenset[str] | None,
+    bare: str,
+    marked: str,
+    matcher: _Matcher,
+    other_evidence: bool,
+) -> bool:
+    """Whether the learned score may take this sentence as the element's evidence.
+
+    Never a line too short to state anything (``features`` is None) nor one the element's
+    ``negative`` patterns reject (a question, a disclaimer, a comparison).  A definition,
+    besides, is a main clause that opens on its subject ("Although X is routine, rest" and
+    "Family and friends can help" define nothing), and not a sentence the patterns already
+    read as what the care is for or how it works (``other_evidence``: "X treats a wide
+    range of injuries", "X works by separating the vertebrae")."""
+    if features is None or matcher.vetoed(bare, marked):
+        return False
+    if name in NEEDS_SUBJECT:
+        return (
+            SUBJECT_EARLY in features
+            and not other_evidence
+            and not _SUBORDINATE.match(bare)
+            and (matcher.weak_sentence(bare, marked) or matcher.lead_sentence(bare, marked))
+        )
+    return True
+
+
+def _settled(
+    results: list[ElementResult],
+    text: _PageText,
+    model: ElementModel,
+    matchers: dict[str, _Matcher],
+) -> list[ElementResult]:
+    """Verdicts the patterns left open, settled by the learned sentence scores
+    (``element_model``): ``unclear`` becomes ``found`` at the element's ``found_at``, and
+    ``missing`` becomes ``unclear`` at its ``unclear_at``, the best-scoring sentence quoted.
+    A ``found`` verdict is kept as it is, and a sentence the element's ``negative``
+    patterns reject (a question, a disclaimer, a comparison) is never scored."""
+    open_ = [
+        (k, weights, weights.found_at if r.status == "unclear" else weights.unclear_at)
+        for k, r in enumerate(results)
+        if r.status != "found"
+        and r.name in matchers
+        and (weights := model.elements.get(r.name)) is not None
+        and (weights.found_at if r.status == "unclear" else weights.unclear_at) is not None
+    ]
+    if not open_ or not text.flat:
+        return results
+    leads = {sentence for _, sentence, _, _ in text.leads}
+    features = [
+        sentence_features(marked, SUBJECT_MARK, lead=sentence in leads)
+        for _, sentence, _, marked in text.flat
+    ]
+    out = list(results)
+    evidence = {r.evidence for r in results if r.status == "found" and r.evidence}
+    for k, weights, threshold in open_:
+        name = results[k].name
+        matcher = matchers[name]
+        scored = sorted(
+            ((weights.score(f), j) for j, f in enumerate(features) if f is not None),
+            key=lambda pair: (-pair[0], pair[1]),
+        )
+        # The best-scoring sentence it may take, checked in score order down to the
+        # threshold (most pages stop at the first).
+        best = None
+        for score, j in scored:
+            if score < threshold:  # type: ignore[operator]
+                break
+            _, sentence, bare, marked = text.flat[j]
+            if scorable(name, features[j], bare, marked, matcher, sentence in evidence):
+                best = (score, j)
+                break
+        if best is None:
+            continue
+        i, sentence, _, _ = text.flat[best[1]]
+        heading = text.sections[i].heading.strip() or None
+        confidence = round(best[0], 2)
+        if results[k].status == "unclear":
+            out[k] = ElementResult(
+                results[k].name,
+                True,
+                heading=heading,
+                evidence=sentence,
+                via="text",
+                confidence=confidence,
+            )
+        else:
+            out[k] = ElementResult(
+                results[k].name,
+                False,
+                heading=heading,
+                evidence=sentence,
+                via="text",
+                status="unclear",
+                confidence=confidence,
+            )
+    return out
