@@ -218,9 +218,15 @@ def unmatched(
     return tuple(d for d in decisions if idle(d))
 
 
+_TOML_CONTROLS = {code: f"\\u{code:04x}" for code in range(ord(" "))}
+"""Each control character (below ``" "``) as its TOML escape, for ``str.translate``."""
+
+
 def _toml_string(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = "".join(c if c >= " " else f"\\u{ord(c):04x}" for c in escaped)
+    """``value`` as a TOML basic string.  ``translate`` escapes the control characters in
+    one C-level pass: the report makes one such string per finding field (~55 a page), and
+    a per-character generator cost a quarter of a millisecond a page."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').translate(_TOML_CONTROLS)
     return f'"{escaped}"'
 
 
