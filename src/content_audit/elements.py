@@ -1449,23 +1449,15 @@ def _settled(
         i, sentence, _, _ = text.flat[best[1]]
         heading = text.sections[i].heading.strip() or None
         confidence = round(best[0], 2)
-        if results[k].status == "unclear":
-            out[k] = ElementResult(
-                results[k].name,
-                True,
-                heading=heading,
-                evidence=sentence,
-                via="text",
-                confidence=confidence,
-            )
-        else:
-            out[k] = ElementResult(
-                results[k].name,
-                False,
-                heading=heading,
-                evidence=sentence,
-                via="text",
-                status="unclear",
-                confidence=confidence,
-            )
+        # unclear -> found; missing -> unclear.
+        status = "found" if results[k].status == "unclear" else "unclear"
+        out[k] = ElementResult(
+            name,
+            status == "found",
+            heading=heading,
+            evidence=sentence,
+            via="text",
+            status=status,
+            confidence=confidence,
+        )
     return out
