@@ -107,6 +107,11 @@ def test_model_from_dict_reads_the_training_layout() -> None:
     )
     assert uses.score(frozenset({"a"})) == pytest.approx(1 / (1 + math.exp(-1)))
     assert uses.score(frozenset()) == pytest.approx(1 / (1 + math.e))
+    assert (uses.threshold("unclear"), uses.threshold("missing"), uses.threshold("found")) == (
+        0.6,
+        None,
+        None,
+    )
 
 
 # --- how verdicts are settled -----------------------------------------------------------

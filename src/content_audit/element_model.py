@@ -83,6 +83,10 @@ class ElementWeights:
     unclear_at: float | None
     """A ``missing`` verdict becomes ``unclear`` at this score (None: never)."""
 
+    def threshold(self, status: str) -> float | None:
+        """The score at which a verdict of ``status`` changes (None: never)."""
+        return {"unclear": self.found_at, "missing": self.unclear_at}.get(status)
+
     def score(self, features: frozenset[str]) -> float:
         """The probability-like score (0-1) that the sentence states the element."""
         weights = self.weights

@@ -864,9 +864,9 @@ class _PageText:
     openers: tuple[tuple[tuple[str, str], ...], ...]
     """Each section's paragraphs' first sentences: (bare, marked)."""
     leads: tuple[tuple[int, str, str, str], ...]
+    """The entry-opening sentences (``_leads``): section index, sentence, bare, marked."""
     asides: frozenset[int]
     """Indexes into ``flat`` of the entries that are a sentence's parenthetical aside."""
-    """The entry-opening sentences (``_leads``): section index, sentence, bare, marked."""
 
     def first(self, fixed: int, marked: int) -> int:
         """Index into ``flat`` of the first sentence that can hold a match, given the
@@ -1411,12 +1411,11 @@ def _settled(
     A ``found`` verdict is kept as it is, and a sentence the element's ``negative``
     patterns reject (a question, a disclaimer, a comparison) is never scored."""
     open_ = [
-        (k, weights, weights.found_at if r.status == "unclear" else weights.unclear_at)
+        (k, weights, threshold)
         for k, r in enumerate(results)
-        if r.status != "found"
-        and r.name in matchers
+        if r.name in matchers
         and (weights := model.elements.get(r.name)) is not None
-        and (weights.found_at if r.status == "unclear" else weights.unclear_at) is not None
+        and (threshold := weights.threshold(r.status)) is not None
     ]
     if not open_ or not text.flat:
         return results
@@ -1438,7 +1437,7 @@ def _settled(
         # threshold (most pages stop at the first).
         best = None
         for score, j in scored:
-            if score < threshold:  # type: ignore[operator]
+            if score < threshold:
                 break
             _, sentence, bare, marked = text.flat[j]
             if scorable(name, features[j], bare, marked, matcher, sentence in evidence):
