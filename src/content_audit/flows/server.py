@@ -47,6 +47,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -55,7 +56,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from content_audit.flows import template_db
 
@@ -146,13 +147,16 @@ def _temporary_api_server(timeout_s: float | None, keep_s: float) -> Iterator[st
             yield api_url
         return
     seeding = _seed(settings)
-    process, api_url = _start(env, timeout)
-    _remember(seeding)
-    try:
-        with _api_url(api_url):
-            yield api_url
-    finally:
-        _stop(process)
+    # The server's own log goes to a file, as the shared server's does: a traceback its
+    # services print (a full disk, a busy database) is not the user's to read on stderr.
+    with tempfile.TemporaryFile() as log:
+        process, api_url = _start(env, timeout, log)
+        _remember(seeding)
+        try:
+            with _api_url(api_url):
+                yield api_url
+        finally:
+            _stop(process)
 
 
 @contextmanager
@@ -522,21 +526,37 @@ def _stop_keeper(pid: int) -> None:
             os.killpg(pid, signal.SIGKILL)
 
 
-def _log_tail(log: Path, lines: int = 5) -> str:
+def _log_tail(log: Path | IO[bytes], lines: int = 5) -> str:
+    """The last lines of a server's log (a file, or an open one read from its start), as the
+    end of an error message; empty when there are none."""
     try:
-        tail = log.read_text(errors="replace").strip().splitlines()[-lines:]
+        if isinstance(log, Path):
+            text = log.read_text(errors="replace")
+        else:
+            log.seek(0)
+            text = log.read().decode(errors="replace")
     except OSError:
         return ""
+    tail = text.strip().splitlines()[-lines:]
     return (": " + " / ".join(line.strip() for line in tail)) if tail else ""
 
 
-def _start(env: dict[str, str], timeout_s: float) -> tuple[subprocess.Popen[bytes], str]:
-    """Start uvicorn on a free loopback port and wait until the API answers."""
+def _start(
+    env: dict[str, str], timeout_s: float, log: IO[bytes]
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start uvicorn on a free loopback port, its output to ``log``, and wait until the API
+    answers."""
     deadline = time.monotonic() + timeout_s
     while True:
         port = _free_port()
         # With a lifeline: it dies with this process, however this one ends.
-        process = subprocess.Popen(_server_command(port), env=_server_env(env))
+        process = subprocess.Popen(
+            _server_command(port),
+            env=_server_env(env),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         api_url = f"http://127.0.0.1:{port}/api"
         try:
             if _wait_healthy(partial(_running, process), api_url, deadline):
@@ -551,6 +571,7 @@ def _start(env: dict[str, str], timeout_s: float) -> tuple[subprocess.Popen[byte
             raise RuntimeError(
                 f"the temporary Prefect API server did not start within {timeout_s:.0f} s"
                 + (f" (exit status {process.returncode})" if process.returncode else "")
+                + _log_tail(log)
             )
 
 
