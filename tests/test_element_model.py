@@ -34,11 +34,19 @@ def _page(title: str, *sentences: str) -> Page:
     return Page(url=None, title=title, h1=(title,), sections=(Section("", 2, sentences),))
 
 
-def _model(name: str, weights: dict[str, float], *, found_at=0.5, unclear_at=0.5) -> ElementModel:
+def _model(
+    name: str,
+    weights: dict[str, float],
+    *,
+    found_at: float | None = 0.5,
+    unclear_at: float | None = 0.5,
+    missing_below: float | None = None,
+) -> ElementModel:
     """A model that knows one element: a score of about 1 for a sentence with a listed word,
     about 0 for any other."""
     return ElementModel(
-        elements={name: ElementWeights(-8.0, weights, found_at, unclear_at)}, trained={}
+        elements={name: ElementWeights(-8.0, weights, found_at, unclear_at, missing_below)},
+        trained={},
     )
 
 
@@ -79,10 +87,16 @@ def test_the_packaged_model_knows_every_element_and_its_thresholds_are_scores() 
     model = load_model()
     assert set(model.elements) == set(ELEMENT_NAMES)
     for weights in model.elements.values():
-        for threshold in (weights.found_at, weights.unclear_at):
+        thresholds = (weights.found_at, weights.unclear_at, weights.missing_below)
+        for threshold in thresholds:
             assert threshold is None or 0.0 < threshold < 1.0
-        if weights.found_at is None and weights.unclear_at is None:
+        if all(threshold is None for threshold in thresholds):
             assert not weights.weights  # nothing to settle: nothing shipped
+        if weights.missing_below is not None:
+            # A weak candidate is dropped only where no sentence comes near the element.
+            assert weights.missing_below < min(
+                t for t in (weights.found_at, weights.unclear_at, 1.0) if t is not None
+            )
         assert all(math.isfinite(w) for w in weights.weights.values())
     assert int(model.trained["sites"]) >= 1000  # type: ignore[call-overload]
     # Some element is settled by it, or the module would be dead weight.
@@ -95,14 +109,22 @@ def test_model_from_dict_reads_the_training_layout() -> None:
             "trained": {"passages": 3},
             "elements": {
                 "uses": {"bias": -1, "found_at": 0.6, "unclear_at": None, "weights": {"a": 2}},
+                "mechanism": {
+                    "bias": 0,
+                    "found_at": None,
+                    "unclear_at": 0.5,
+                    "missing_below": 0.3,
+                    "weights": {},
+                },
             },
         }
     )
     uses = model.elements["uses"]
-    assert (uses.bias, uses.found_at, uses.unclear_at, uses.weights) == (
+    assert (uses.bias, uses.found_at, uses.unclear_at, uses.missing_below, uses.weights) == (
         -1.0,
         0.6,
         None,
+        None,  # a file written before missing_below reads as "never"
         {"a": 2.0},
     )
     assert uses.score(frozenset({"a"})) == pytest.approx(1 / (1 + math.exp(-1)))
@@ -112,6 +134,9 @@ def test_model_from_dict_reads_the_training_layout() -> None:
         None,
         None,
     )
+    # An unclear verdict may fall below missing_below before it could rise to found_at.
+    mechanism = model.elements["mechanism"]
+    assert (mechanism.threshold("unclear"), mechanism.threshold("missing")) == (0.3, 0.5)
 
 
 # --- how verdicts are settled -----------------------------------------------------------
@@ -183,6 +208,44 @@ def test_an_element_without_thresholds_is_left_to_the_patterns(monkeypatch, conf
     )
     model = _model("uses", {"office": 20.0}, found_at=None, unclear_at=None)
     assert _verdict(monkeypatch, config, model, page, "uses").status == "unclear"
+
+
+WEAK_ONLY = "Our clinic stays open late because many patients work during the day."
+"""A sentence the mechanism patterns read only as a weak candidate (a "because")."""
+
+
+def test_a_weak_candidate_no_sentence_backs_becomes_missing(monkeypatch, config) -> None:
+    """The weak forms ("works ... on", "because", "by ...ing") touch most pages; where no
+    sentence scores like a mechanism at all, the warning would only hide the pages that
+    lack one."""
+    page = _page("Knee Braces", WEAK_ONLY, "Knee braces come in many sizes and colours.")
+    model = _model("mechanism", {"zebra": 20.0}, found_at=None, missing_below=0.3)
+    alone = _verdict(monkeypatch, replace(config, element_scores=False), model, page, "mechanism")
+    assert alone.status == "unclear" and alone.evidence == WEAK_ONLY
+    settled = _verdict(monkeypatch, config, model, page, "mechanism")
+    assert settled.status == "missing" and settled.evidence is None and not settled.present
+
+
+def test_a_weak_candidate_a_sentence_backs_stays_unclear(monkeypatch, config) -> None:
+    page = _page("Knee Braces", WEAK_ONLY, "Knee braces come in many sizes and colours.")
+    # The scores read the sizes sentence as somewhat like a mechanism: above missing_below,
+    # below found_at, so the patterns' candidate stands.
+    model = ElementModel(
+        elements={"mechanism": ElementWeights(-8.0, {"sizes": 8.0}, 0.9, 0.5, 0.3)}, trained={}
+    )
+    settled = _verdict(monkeypatch, config, model, page, "mechanism")
+    assert settled.status == "unclear" and settled.evidence == WEAK_ONLY
+    # Without missing_below nothing is demoted, however low the scores.
+    no_demotion = _model("mechanism", {"zebra": 20.0}, found_at=None)
+    assert _verdict(monkeypatch, config, no_demotion, page, "mechanism").status == "unclear"
+
+
+def test_a_vetoed_sentence_does_not_back_a_weak_candidate(monkeypatch, config) -> None:
+    """A question scoring high is no evidence the element is there: the candidate goes."""
+    question = "Do knee braces work by holding the zebra joint in place?"
+    page = _page("Knee Braces", WEAK_ONLY, question)
+    model = _model("mechanism", {"zebra": 20.0}, found_at=None, missing_below=0.3)
+    assert _verdict(monkeypatch, config, model, page, "mechanism").status == "missing"
 
 
 def test_the_configuration_key_turns_the_scores_off() -> None:

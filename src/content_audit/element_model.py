@@ -9,11 +9,15 @@ written for one set of sites gained the next set of sites a point or two of F1.
 This module adds what patterns cannot: a logistic score over a sentence's words and word
 pairs (the page's subject read as one token, ``subjx``), learned from passages of many
 clinic sites labelled by ``../shared/corpus/RUBRIC.md`` (``bench/train_element_model.py``;
-a word counts only if it occurs on at least three sites, so no page's own wording is
+a word counts only if it occurs on at least ten sites, so no site's own wording is
 learned). The patterns still decide first; the score only settles what they left open:
 
 - an ``unclear`` element whose best-scoring sentence reaches the element's ``found_at``
   is ``found``, that sentence quoted;
+- an ``unclear`` element none of whose sentences reaches ``missing_below`` is ``missing``:
+  the patterns' weak forms ("because", "by ...ing", "during the visit") touch most pages,
+  and where no sentence reads like the element at all the warning only hides the pages
+  that lack it;
 - a ``missing`` element whose best-scoring sentence reaches ``unclear_at`` is ``unclear``,
   that sentence quoted as the candidate an editor checks.
 
@@ -82,10 +86,20 @@ class ElementWeights:
     """An ``unclear`` verdict becomes ``found`` at this score (None: never)."""
     unclear_at: float | None
     """A ``missing`` verdict becomes ``unclear`` at this score (None: never)."""
+    missing_below: float | None = None
+    """An ``unclear`` verdict becomes ``missing`` when no sentence scores this much (None:
+    never)."""
 
     def threshold(self, status: str) -> float | None:
-        """The score at which a verdict of ``status`` changes (None: never)."""
-        return {"unclear": self.found_at, "missing": self.unclear_at}.get(status)
+        """The lowest score that may change a verdict of ``status`` (None: none can): the
+        best sentence is looked for down to it."""
+        if status == "missing":
+            return self.unclear_at
+        if status == "unclear":
+            return min(
+                (t for t in (self.found_at, self.missing_below) if t is not None), default=None
+            )
+        return None
 
     def score(self, features: frozenset[str]) -> float:
         """The probability-like score (0-1) that the sentence states the element."""
@@ -110,6 +124,9 @@ def model_from_dict(data: dict[str, object]) -> ElementModel:
             weights={k: float(v) for k, v in entry["weights"].items()},
             found_at=None if entry.get("found_at") is None else float(entry["found_at"]),
             unclear_at=None if entry.get("unclear_at") is None else float(entry["unclear_at"]),
+            missing_below=(
+                None if entry.get("missing_below") is None else float(entry["missing_below"])
+            ),
         )
     return ElementModel(elements=elements, trained=dict(data.get("trained", {})))  # type: ignore[call-overload]
 

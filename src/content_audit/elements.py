@@ -67,7 +67,8 @@ _LEADING = re.compile(
     r"what\s+(?:exactly\s+)?(?:is|are)|what\s+(?:does|do|will|should|can)|understanding|"
     r"getting\s+(?:an?|the|your)|defining|exploring|introducing|"
     r"(?:(?:a|an|the|your)\s+)?(?:(?:complete|quick|simple|short|brief|ultimate|essential|"
-    r"beginner[’']?s|patient[’']?s)\s+)*guide\s+(?:to|on)|"
+    r"comprehensive|definitive|detailed|practical|full|in-depth|step-by-step|"
+    r"beginner[’']?s|patient[’']?s|parent[’']?s|parents[’']?)\s+)*guide\s+(?:to|on)|"
     r"everything\s+you\s+(?:need|should|want)\s+to\s+know\s+about|all\s+about|"
     r"what\s+(?:you\s+)?(?:should|need\s+to|must|want\s+to)\s+know\s+about|what\s+to\s+know\s+about|"
     r"(?:an\s+)?(?:introduction|intro)\s+to|(?:an\s+)?overview\s+of|"
@@ -79,6 +80,8 @@ _LEADING = re.compile(
     r"how\s+(?:does|do|can|is|are|will)|how|is|are|does|do|can|why|when\s+(?:is|are)|"
     r"learn\s+about|getting\s+to\s+know|living\s+with|dealing\s+with|coping\s+with|"
     r"treat(?:ing)?|manag(?:e|ing)|prevent(?:ing)?|reliev(?:e|ing)|treatment\s+(?:of|for)|"
+    # "Using Night Guards for Tooth Grinding", "Choosing a Hearing Aid": the care named.
+    r"using|choosing|selecting|"
     r"(?:signs|symptoms|causes|diagnosis|treatment|prevention|management|risk\s+factors)"
     r"(?:\s*(?:,|and|&)\s*(?:signs|symptoms|causes|diagnosis|treatment|treatments|prevention|"
     r"management|risk\s+factors))*\s+(?:of|for)|"
@@ -1406,16 +1409,17 @@ def _settled(
     matchers: dict[str, _Matcher],
 ) -> list[ElementResult]:
     """Verdicts the patterns left open, settled by the learned sentence scores
-    (``element_model``): ``unclear`` becomes ``found`` at the element's ``found_at``, and
-    ``missing`` becomes ``unclear`` at its ``unclear_at``, the best-scoring sentence quoted.
-    A ``found`` verdict is kept as it is, and a sentence the element's ``negative``
-    patterns reject (a question, a disclaimer, a comparison) is never scored."""
+    (``element_model``): ``unclear`` becomes ``found`` at the element's ``found_at``, or
+    ``missing`` when no sentence reaches its ``missing_below``; ``missing`` becomes
+    ``unclear`` at its ``unclear_at``, the best-scoring sentence quoted.  A ``found``
+    verdict is kept as it is, and a sentence the element's ``negative`` patterns reject (a
+    question, a disclaimer, a comparison) is never scored."""
     open_ = [
-        (k, weights, threshold)
+        (k, weights, floor)
         for k, r in enumerate(results)
         if r.name in matchers
         and (weights := model.elements.get(r.name)) is not None
-        and (threshold := weights.threshold(r.status)) is not None
+        and (floor := weights.threshold(r.status)) is not None
     ]
     if not open_ or not text.flat:
         return results
@@ -1426,37 +1430,40 @@ def _settled(
     ]
     out = list(results)
     evidence = {r.evidence for r in results if r.status == "found" and r.evidence}
-    for k, weights, threshold in open_:
-        name = results[k].name
+    for k, weights, floor in open_:
+        name, status = results[k].name, results[k].status
         matcher = matchers[name]
         scored = sorted(
             ((weights.score(f), j) for j, f in enumerate(features) if f is not None),
             key=lambda pair: (-pair[0], pair[1]),
         )
         # The best-scoring sentence it may take, checked in score order down to the
-        # threshold (most pages stop at the first).
+        # lowest score that changes the verdict (most pages stop at the first).
         best = None
         for score, j in scored:
-            if score < threshold:
+            if score < floor:
                 break
             _, sentence, bare, marked = text.flat[j]
             if scorable(name, features[j], bare, marked, matcher, sentence in evidence):
                 best = (score, j)
                 break
-        if best is None:
+        if status == "unclear" and weights.missing_below is not None and best is None:
+            # No sentence reads like the element: the weak pattern's candidate was not one.
+            out[k] = ElementResult(name, False)
             continue
-        i, sentence, _, _ = text.flat[best[1]]
-        heading = text.sections[i].heading.strip() or None
-        confidence = round(best[0], 2)
+        promote_at = weights.found_at if status == "unclear" else weights.unclear_at
+        if best is None or promote_at is None or best[0] < promote_at:
+            continue
         # unclear -> found; missing -> unclear.
-        status = "found" if results[k].status == "unclear" else "unclear"
+        status = "found" if status == "unclear" else "unclear"
+        i, sentence, _, _ = text.flat[best[1]]
         out[k] = ElementResult(
             name,
             status == "found",
-            heading=heading,
+            heading=text.sections[i].heading.strip() or None,
             evidence=sentence,
             via="text",
             status=status,
-            confidence=confidence,
+            confidence=round(best[0], 2),
         )
     return out
