@@ -411,6 +411,18 @@ def test_missing_rule_reports_absent(config: AuditConfig) -> None:
         ("A Parent's Guide to Ear Infections", "ear infections"),
         ("Using Night Guards for Tooth Grinding", "night guards"),
         ("Choosing a Hearing Aid", "hearing aid"),
+        # What the reader may expect from X; the recovery time after X; a facet after X.
+        ("What Should I Expect From Orthodontic Treatment?", "orthodontic treatment"),
+        ("What Is the Recovery Time for a Broken Ankle?", "broken ankle"),
+        (
+            "Pelvic Floor Physical Therapy- No, It's Not Just Kegels",
+            "pelvic floor physical therapy",
+        ),
+        ("Hip Labral Tear Physiotherapy Recovery", "hip labral tear physiotherapy"),
+        # A question the reader asks, then the answer the page is about.
+        ("Anxious for the Dentist? Try Sedation Dentistry", "sedation dentistry"),
+        ("Picky Eater? Pediatric Feeding Therapy Can Help!", "pediatric feeding therapy"),
+        ("Jaw Clicking? We Can Help!", "jaw clicking"),
     ],
 )
 def test_derive_subject(title: str, subject: str) -> None:

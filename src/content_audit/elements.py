@@ -62,6 +62,8 @@ _SITE_SUFFIX = re.compile(r"\s+[|–—»·:-]\s+.*$|\s*\|.*$")
 _LEADING = re.compile(
     r"^(?:(?:a|an|the|your|our)\s+)?(?:"
     r"what\s+to\s+expect(?:\s+(?:during|from|with|at|after|before|when|of|in))?(?:\s+(?:getting|having))?|"
+    r"what\s+(?:should|can|will|do|might)\s+(?:i|you|we)\s+expect\s+(?:during|from|with|at|after|before|when|of|in)|"
+    r"(?:the\s+)?(?:recovery|healing)\s+(?:time|process|period)\s+(?:for|after|from)|"
     r"what[’']?s\s+involved\s+(?:in|with)|what\s+is\s+involved\s+(?:in|with)|"
     r"questions\s+to\s+ask\s+(?:before|about|when|if)(?:\s+(?:getting|having|starting))?|"
     r"what\s+(?:exactly\s+)?(?:is|are)|what\s+(?:does|do|will|should|can)|understanding|"
@@ -92,7 +94,9 @@ _LEADING = re.compile(
 )
 _ARTICLE = re.compile(r"^(?:a|an|the|your|my)\s+(?:first\s+)?", re.IGNORECASE)
 _CUT = re.compile(
-    r"\s*[:?!(–—]|\s+-\s+|,\s|-(?=(?:how|what|why|when|where|who|which)\b)"
+    r"\s*[:?!(–—]|\s+-\s+|(?<=\w)-\s+|,\s|-(?=(?:how|what|why|when|where|who|which)\b)"
+    # "Hip Labral Tear Physiotherapy Recovery": recovery is a facet of the care.
+    r"|\s+(?:recovery|rehab)(?=\s*$)"
     r"|\s+(?:for|vs\.?|versus|in|at|after|before|during|with|to|helps?|can|could|may|might|"
     r"will|works?|explained|myths|is|are|was|right|really|involves?|entails?|costs?|feels?\s+like|looks?\s+like|"
     r"and\s+(?:what|how|why|when|its|their)|do[’']?s\s+(?:and|&)\s+don[’']?ts"
@@ -107,6 +111,11 @@ _CUT = re.compile(
     re.IGNORECASE,
 )
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9&-]{1,9})\)")
+_ANSWER = re.compile(
+    r"\?\s+(?:(?:try|consider|discover|explore)\s+(?P<try>[^?!.]+)"
+    r"|(?!(?:we|they|you|it|this|these|our|i)\b)(?P<helper>[^?!.]+?)\s+(?:can|may|will|could)\s+help\b)",
+    re.IGNORECASE,
+)
 
 
 def derive_subject(title: str) -> str:
@@ -119,6 +128,11 @@ def derive_subject(title: str) -> str:
     """
     text = " ".join(title.split())
     text = _SITE_SUFFIX.sub("", text) or text
+    answer = _ANSWER.search(text)
+    if answer:
+        # "Anxious for the Dentist? Try Sedation Dentistry", "Picky Eater? Pediatric
+        # Feeding Therapy Can Help!": the question is the reader's, the answer the subject.
+        text = answer.group("try") or answer.group("helper")
     text = _ACRONYM.sub("", text).replace("  ", " ")
     for _ in range(3):
         stripped = _LEADING.sub("", text)
