@@ -2086,6 +2086,11 @@ MORE_FORMS = [
     # A step told as the next one.
     ("Vasectomy", "mechanism", "Each tube is then cut and sealed with gentle heat.", True),
     ("Groin Strain", "mechanism", "This is then followed by a return to sport.", False),
+    # A test taken and what it is for; what a test reads; a drug at work.
+    ("Bunions", "mechanism", "Your podiatrist will take x-rays to evaluate the joint.", True),
+    ("Spirometry", "mechanism", "The tests measure how fast you can empty your lungs.", True),
+    ("Suboxone", "mechanism", "Buprenorphine binds tightly to the opioid receptors.", True),
+    ("Bunions", "mechanism", "Your doctor may order a wider shoe to ease the pressure.", False),
     # A procedure done for an ailment (the ailment words now include stones and tears).
     ("Lithotripsy", "uses", "This is performed for stones in the kidney or ureter.", True),
     ("Knee Arthroscopy", "uses", "Arthroscopy is often done for meniscus tears.", True),
