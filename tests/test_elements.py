@@ -2104,3 +2104,21 @@ def test_more_english_forms(
 ) -> None:
     page = _post(topic, "Our clinic has served the town for years.", sentence)
     assert (by_name(find_elements(page, config))[element].status == "found") is found
+
+
+def test_an_opening_sentence_that_defines_something_else_is_a_candidate(
+    config: AuditConfig,
+) -> None:
+    """A page may define its subject by another name than its title's (the condition its
+    procedure treats, a synonym): an opening definition in the copula's form is the
+    candidate an editor checks, not a confident "missing"."""
+    sentence = "A middle ear infection (otitis media) is one where fluid builds up behind the drum."
+    page = _post("Earache", "Many children get sore ears in the winter months.", sentence)
+    result = by_name(find_elements(page, config))["definition"]
+    assert result.status == "unclear" and result.evidence == sentence
+    # Deep in the article, or a pronoun's sentence, it is no opening definition.
+    filler = tuple(f"Our clinic opened its doors in {1990 + k}." for k in range(8))
+    late = _post("Earache", *filler, sentence)
+    assert by_name(find_elements(late, config))["definition"].status == "missing"
+    other = _post("Gum Grafting", "One is an aesthetic problem that makes teeth look long.")
+    assert by_name(find_elements(other, config))["definition"].status == "missing"

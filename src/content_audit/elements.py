@@ -1308,7 +1308,35 @@ def _find(name: str, matcher: _Matcher, text: _PageText) -> ElementResult:
             if SUBJECT_MARK in marked and len(sentence.split()) >= _PROSE_WORDS:
                 heading = text.sections[i].heading.strip() or None
                 return _unclear(name, heading, sentence, "text", "weak")
+        # An opening sentence that defines something, in the copula's form ("A bunion
+        # (hallux valgus) is a bony bump ...", "Tonsils are two masses of tissue ..."): the
+        # page may name its subject otherwise than its title does (a synonym, the condition
+        # its procedure treats), so it is the candidate an editor checks, not a "missing".
+        for i, sentence, bare, _marked in text.flat[:_OPENING_SENTENCES]:
+            if len(sentence.split()) >= _PROSE_WORDS and _DEFINES_SOMETHING.match(bare):
+                heading = text.sections[i].heading.strip() or None
+                return _unclear(name, heading, sentence, "text", "weak")
     return ElementResult(name, False)
+
+
+_DEFINES_SOMETHING = re.compile(
+    r"^(?!(?:it|this|that|there|here|we|you|they|these|those|our|your|my|his|her|its|their|"
+    r"what|who|which|when|if|as|at|in|on|for|with|many|most|some|all|each|every|one|another|"
+    r"both|either|neither)\b)"
+    r"(?:(?:a|an|the)\s+)?(?:[\w’'-]+\s+){0,4}?[\w’'-]+(?:\s*\([^)]{1,60}\))?\s+"
+    r"(?:is|are)\s+(?:(?:a|an|one|two|three|several)\s+(?:[\w-]+\s+){0,4}?"
+    r"(?:condition|disease|disorder|procedure|treatment|therapy|test|exam|examination|"
+    r"surgery|injury|infection|technique|method|type|form|group|kind|masses?|tissues?|"
+    r"structures?|glands?|organs?|joints?|muscles?|bones?|bumps?|growths?|swelling|"
+    r"inflammation|problem|syndrome|state|pain|medication|drug|device|appliance|"
+    r"implant|program|programme|service|approach|specialty|practice|branch)s?\b"
+    r"|(?:caused|characteri[sz]ed|marked)\s+by\b"
+    r"|the\s+(?:[\w-]+\s+){0,2}?\w+(?:ing|tion|ment|ness|ity|sion)\s+of\b"
+    r"|one\s+(?:where|in\s+which|that)\b)",
+    re.IGNORECASE,
+)
+_OPENING_SENTENCES = 6
+"""How far into the article text an unnamed definition is still its opening."""
 
 
 _OPENS_ON_SUBJECT = re.compile(
