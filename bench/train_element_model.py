@@ -267,10 +267,7 @@ def _no_worse(
     # A set of two dozen articles may lose one verdict the others more than make up for;
     # the corpus, the issue's yardstick, none: no page of it may get a wrong verdict it did
     # not have (a gain elsewhere does not pay for it).
-    for folder in {p.source for p in pages}:
-        mine = [i for i, p in enumerate(pages) if p.source == folder]
-        sub = [pages[i] for i in mine]
-        sub_scores = [scores[i] for i in mine]
+    for folder, sub, sub_scores in _by_folder(pages, scores):
         before = _measure(sub, name, sub_scores, None, None)
         after = _measure(sub, name, sub_scores, found_at, unclear_at, missing_below)
         if Path(folder).resolve() == YARDSTICK.resolve():
@@ -282,6 +279,17 @@ def _no_worse(
         ):
             return False
     return True
+
+
+def _by_folder(
+    pages: list[Passage], scores: list[float]
+) -> list[tuple[str, list[Passage], list[float]]]:
+    """Each labelled set of whole pages, with its pages' scores."""
+    out = []
+    for folder in sorted({p.source for p in pages}):
+        mine = [i for i, p in enumerate(pages) if p.source == folder]
+        out.append((folder, [pages[i] for i in mine], [scores[i] for i in mine]))
+    return out
 
 
 def _wrong(
@@ -304,15 +312,11 @@ def _no_false_missing(
 ) -> bool:
     """Whether demoting at ``below`` costs no labelled set of whole pages precision of
     ``missing``: a verdict turned into an error must be as right as the errors there were."""
-    for folder in {p.source for p in pages}:
-        mine = [i for i, p in enumerate(pages) if p.source == folder]
-        sub = [pages[i] for i in mine]
-        sub_scores = [scores[i] for i in mine]
-        before = _measure(sub, name, sub_scores, found_at, None)
-        after = _measure(sub, name, sub_scores, found_at, None, below)
-        if after[1] < before[1]:
-            return False
-    return True
+    return all(
+        _measure(sub, name, sub_scores, found_at, None, below)[1]
+        >= _measure(sub, name, sub_scores, found_at, None)[1]
+        for _, sub, sub_scores in _by_folder(pages, scores)
+    )
 
 
 def _few_unclear(
