@@ -419,6 +419,7 @@ def test_missing_rule_reports_absent(config: AuditConfig) -> None:
             "pelvic floor physical therapy",
         ),
         ("Hip Labral Tear Physiotherapy Recovery", "hip labral tear physiotherapy"),
+        ("When to See a Doctor About Eye Floaters", "eye floaters"),
         # A question the reader asks, then the answer the page is about.
         ("Anxious for the Dentist? Try Sedation Dentistry", "sedation dentistry"),
         ("Picky Eater? Pediatric Feeding Therapy Can Help!", "pediatric feeding therapy"),
@@ -1890,6 +1891,16 @@ MORE_FORMS = [
     ("Spirometry", "mechanism", "The tests measure how fast you can empty your lungs.", True),
     ("Suboxone", "mechanism", "Buprenorphine binds tightly to the opioid receptors.", True),
     ("Bunions", "mechanism", "Your doctor may order a wider shoe to ease the pressure.", False),
+    # The clinician's act on tissue; a sample taken; what an assessment comprises; how a
+    # finding is measured.
+    ("Tongue Tie", "mechanism", "The physician snips the tight band of tissue free.", True),
+    ("Stitches", "mechanism", "Your doctor may stitch or staple the cut closed.", True),
+    ("Stitches", "mechanism", "A doctor can use sutures to sew the wound closed.", True),
+    ("STI Testing", "mechanism", "Our nurse takes a small spot of blood from your finger.", True),
+    ("Drug Screening", "mechanism", "You will be asked to provide a urine or saliva sample.", True),
+    ("Torticollis", "mechanism", "Our therapists will do an assessment which includes:", True),
+    ("Sleepiness", "mechanism", "Sleepiness is measured objectively using in-lab tests.", True),
+    ("Hand Therapy", "mechanism", "A skilled hand therapist can make all the difference.", False),
     # A procedure done for an ailment (the ailment words now include stones and tears).
     ("Lithotripsy", "uses", "This is performed for stones in the kidney or ureter.", True),
     ("Knee Arthroscopy", "uses", "Arthroscopy is often done for meniscus tears.", True),

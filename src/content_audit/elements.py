@@ -64,6 +64,8 @@ _LEADING = re.compile(
     r"what\s+to\s+expect(?:\s+(?:during|from|with|at|after|before|when|of|in))?(?:\s+(?:getting|having))?|"
     r"what\s+(?:should|can|will|do|might)\s+(?:i|you|we)\s+expect\s+(?:during|from|with|at|after|before|when|of|in)|"
     r"(?:the\s+)?(?:recovery|healing)\s+(?:time|process|period)\s+(?:for|after|from)|"
+    r"when\s+to\s+(?:see|call|visit|consult)\s+(?:a|an|your|the)\s+(?:[\w-]+\s+)?"
+    r"(?:doctor|dentist|physician|specialist|professional|provider|therapist|gp)\s+(?:about|for)|"
     r"what[’']?s\s+involved\s+(?:in|with)|what\s+is\s+involved\s+(?:in|with)|"
     r"questions\s+to\s+ask\s+(?:before|about|when|if)(?:\s+(?:getting|having|starting))?|"
     r"what\s+(?:exactly\s+)?(?:is|are)|what\s+(?:does|do|will|should|can)|understanding|"
