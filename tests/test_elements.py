@@ -2160,3 +2160,13 @@ def test_an_opening_sentence_that_defines_something_else_is_a_candidate(
     assert by_name(find_elements(late, config))["definition"].status == "missing"
     other = _post("Gum Grafting", "One is an aesthetic problem that makes teeth look long.")
     assert by_name(find_elements(other, config))["definition"].status == "missing"
+
+    # A pronoun defining the subject the sentence before named.
+    named = _post(
+        "Floaters & Flashes",
+        "As we get older we expect small problems with our eyes. One symptom many people "
+        "ignore is the occurrence of floaters. These are the tiny specks that drift through "
+        "your field of vision.",
+    )
+    result = by_name(find_elements(named, config))["definition"]
+    assert result.status == "unclear" and result.evidence.startswith("These are")

@@ -1314,8 +1314,15 @@ def _find(name: str, matcher: _Matcher, text: _PageText) -> ElementResult:
         # (hallux valgus) is a bony bump ...", "Tonsils are two masses of tissue ..."): the
         # page may name its subject otherwise than its title does (a synonym, the condition
         # its procedure treats), so it is the candidate an editor checks, not a "missing".
-        for i, sentence, bare, _marked in text.flat[:_OPENING_SENTENCES]:
-            if len(sentence.split()) >= _PROSE_WORDS and _DEFINES_SOMETHING.match(bare):
+        opening = text.flat[:_OPENING_SENTENCES]
+        for k, (i, sentence, bare, _marked) in enumerate(opening):
+            if len(sentence.split()) < _PROSE_WORDS:
+                continue
+            # Or one that defines by a pronoun right after the subject is named ("... is
+            # the occurrence of floaters and flashes. These are those tiny lights that ...").
+            if _DEFINES_SOMETHING.match(bare) or (
+                k > 0 and SUBJECT_MARK in opening[k - 1][3] and _DEFINES_BY_PRONOUN.match(bare)
+            ):
                 heading = text.sections[i].heading.strip() or None
                 return _unclear(name, heading, sentence, "text", "weak")
     return ElementResult(name, False)
@@ -1335,6 +1342,10 @@ _DEFINES_SOMETHING = re.compile(
     r"|(?:caused|characteri[sz]ed|marked)\s+by\b"
     r"|the\s+(?:[\w-]+\s+){0,2}?\w+(?:ing|tion|ment|ness|ity|sion)\s+of\b"
     r"|one\s+(?:where|in\s+which|that)\b)",
+    re.IGNORECASE,
+)
+_DEFINES_BY_PRONOUN = re.compile(
+    r"^(?:these|this|they|it)(?:\s+(?:is|are)|[’']s)\s+(?:an?|the|those|one|when|where)\b",
     re.IGNORECASE,
 )
 _OPENING_SENTENCES = 6
