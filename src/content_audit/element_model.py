@@ -90,16 +90,16 @@ class ElementWeights:
     """An ``unclear`` verdict becomes ``missing`` when no sentence scores this much (None:
     never)."""
 
+    def promoted_at(self, status: str) -> float | None:
+        """The score at which a verdict of ``status`` moves up a step (None: never):
+        ``unclear`` to ``found``, ``missing`` to ``unclear``."""
+        return {"unclear": self.found_at, "missing": self.unclear_at}.get(status)
+
     def threshold(self, status: str) -> float | None:
         """The lowest score that may change a verdict of ``status`` (None: none can): the
         best sentence is looked for down to it."""
-        if status == "missing":
-            return self.unclear_at
-        if status == "unclear":
-            return min(
-                (t for t in (self.found_at, self.missing_below) if t is not None), default=None
-            )
-        return None
+        below = self.missing_below if status == "unclear" else None
+        return min((t for t in (self.promoted_at(status), below) if t is not None), default=None)
 
     def score(self, features: frozenset[str]) -> float:
         """The probability-like score (0-1) that the sentence states the element."""

@@ -1506,7 +1506,7 @@ def _settled(
             # No sentence reads like the element: the weak pattern's candidate was not one.
             out[k] = ElementResult(name, False)
             continue
-        promote_at = weights.found_at if status == "unclear" else weights.unclear_at
+        promote_at = weights.promoted_at(status)
         if best is None or promote_at is None or best[0] < promote_at:
             continue
         # unclear -> found; missing -> unclear.
